@@ -1,0 +1,1 @@
+"""Consolidation of the BMA district OKR progress workbooks (see README.md)."""

@@ -1,0 +1,33 @@
+"""Cell values as calamine returns them → plain text and A1 addresses."""
+
+from datetime import date, datetime, time
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def address(row0: int, col0: int) -> str:
+    """0-based row and column → an A1 address."""
+    return f"{column_letter(col0)}{row0 + 1}"
+
+
+def cell_text(value: object) -> str:
+    """How the cell reads as text: 12.0 → '12', a date → ISO, blanks → ''."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

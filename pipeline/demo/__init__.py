@@ -1,0 +1,1 @@
+"""The built-in demo workspace: a sample registry and submissions filled as clerks fill them."""

@@ -1,0 +1,128 @@
+"""Registry workbook → validated registry frames (objectives, key results, assignments, periods).
+
+A bad registry is refused as a whole, with every problem named by sheet, row and column.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+from python_calamine import CalamineWorkbook
+
+from pipeline.cells import cell_text
+from pipeline.reference import Reference
+from schemas import registry as model
+
+
+class RegistryError(Exception):
+    """The registry workbook cannot be used; `problems` lists every reason."""
+
+    def __init__(self, path: Path, problems: list[str]):
+        self.problems = problems
+        listing = "\n".join(f"  - {line}" for line in problems)
+        super().__init__(f"ทะเบียน OKR ใช้ไม่ได้ / the registry {path} is invalid:\n{listing}")
+
+
+@dataclass(frozen=True)
+class Registry:
+    version: str
+    fiscal_year: int
+    objectives: pd.DataFrame
+    key_results: pd.DataFrame  # joined with issue_code and dimension_id
+    assignments: pd.DataFrame  # baseline, target as floats
+    periods: pd.DataFrame  # period, due_date (date)
+
+    def assigned(self, district_code: str) -> pd.DataFrame:
+        """The district's KRs in registry order, with their baseline and target."""
+        mine = self.assignments[self.assignments["district_code"] == district_code]
+        return self.key_results.merge(mine, on="kr_code", how="inner")
+
+
+def _sheet_frame(book: CalamineWorkbook, sheet: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    header = [cell_text(v).strip() for v in rows[0]] if rows else []
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise RegistryError(Path(book.path or ""), [
+            f"sheet {sheet}, row 1: missing column(s) {', '.join(missing)}"])
+    body = [[cell_text(v).strip() for v in row] for row in rows[1:]]
+    frame = pd.DataFrame(body, columns=header, dtype=str)
+    frame.index = range(2, len(frame) + 2)  # Excel row numbers
+    frame = frame[list(columns)]
+    return frame[frame.ne("").any(axis=1)]
+
+
+def _check(frame: pd.DataFrame, schema: pa.DataFrameSchema, sheet: str) -> list[str]:
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases.drop_duplicates(["column", "check", "index"])
+        return [
+            f"sheet {sheet}, row {case.index}, column {case.column}: "
+            f"'{frame.at[case.index, case.column] if case.index in frame.index else ''}' "
+            f"{_describe(case.check)}"
+            for case in cases.itertuples()
+            if case.index is not None and case.index == case.index
+        ]
+    return []
+
+
+def _describe(check: str) -> str:
+    if check == "field_uniqueness":
+        return "is duplicated"
+    return str(check)
+
+
+def load_registry(path: Path, reference: Reference) -> Registry:
+    if not path.exists():
+        raise RegistryError(path, ["the file does not exist"])
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as err:  # any reader failure means the same thing: not a workbook
+        raise RegistryError(path, [f"cannot be read as a workbook: {err}"]) from err
+    missing = [s for s in model.SHEETS if s not in book.sheet_names]
+    if missing:
+        raise RegistryError(path, [f"sheet {s} is missing" for s in missing])
+    frames = {s: _sheet_frame(book, s, cols) for s, cols in model.SHEETS.items()}
+    about = dict(zip(frames["about"]["key"], frames["about"]["value"], strict=True))
+
+    problems = [f"sheet about: {key} is missing" for key in ("registry_version", "fiscal_year")
+                if not about.get(key)]
+    problems += _check(frames["objectives"],
+                       model.objectives_schema(reference.issues["issue_code"]), "objectives")
+    problems += _check(frames["key_results"],
+                       model.key_results_schema(frames["objectives"]["objective_code"]),
+                       "key_results")
+    problems += _check(frames["assignments"],
+                       model.assignments_schema(frames["key_results"]["kr_code"],
+                                                reference.districts["code"]), "assignments")
+    problems += _check(frames["periods"], model.periods_schema(), "periods")
+    if problems:
+        raise RegistryError(path, problems)
+    return _build(about, frames, reference)
+
+
+def _build(about: dict, frames: dict, reference: Reference) -> Registry:
+    objectives = frames["objectives"].merge(
+        reference.issues[["issue_code", "dimension_id"]], on="issue_code")
+    key_results = frames["key_results"].merge(
+        objectives[["objective_code", "issue_code", "dimension_id"]], on="objective_code")
+    key_results = key_results.assign(
+        cumulative=key_results["cumulative"].eq("yes"),
+        decimals=key_results["decimals"].astype(int),
+        weight=pd.to_numeric(key_results["weight"], errors="coerce").fillna(1.0),
+    )
+    assignments = frames["assignments"].assign(
+        baseline=lambda f: pd.to_numeric(f["baseline"]),
+        target=lambda f: pd.to_numeric(f["target"]),
+    )
+    periods = frames["periods"].assign(due_date=lambda f: pd.to_datetime(f["due_date"]).dt.date)
+    return Registry(
+        version=about["registry_version"],
+        fiscal_year=int(about["fiscal_year"]),
+        objectives=objectives.reset_index(drop=True),
+        key_results=key_results.reset_index(drop=True),
+        assignments=assignments.reset_index(drop=True),
+        periods=periods.reset_index(drop=True),
+    )

@@ -1,0 +1,52 @@
+"""The plain values stages hand each other."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.problems import Problem
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A file found in the inbox, before anything is read from it."""
+
+    path: Path
+    folder: str  # the inbox folder it was found in: the district that sent it
+    name: str
+    sha256: str
+    size: int
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class RawWorkbook:
+    """What was read from a submission: its metadata and its data rows, cells as typed."""
+
+    arrival: Arrival
+    metadata: dict[str, str] = field(default_factory=dict)
+    sheet: str = ""
+    rows: pd.DataFrame | None = None  # index: Excel row; columns: template keys
+    cells: dict[str, str] = field(default_factory=dict)  # template key → column letter
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One submission, judged: accepted (with its facts) or rejected, and every problem found."""
+
+    arrival: Arrival
+    district_code: str
+    period: str
+    registry_version: str
+    problems: tuple[Problem, ...]
+    facts: pd.DataFrame | None  # None when rejected
+
+    @property
+    def accepted(self) -> bool:
+        return self.facts is not None
+
+    def count(self, severity: str) -> int:
+        return sum(1 for p in self.problems if p.severity == severity)

@@ -1,0 +1,91 @@
+"""pandera models of the registry workbook's sheets (read as text, so every cell is checked).
+
+Each check's `error` is the message the strategy office reads, prefixed with the sheet, row
+and column of the failing cell. Cross-sheet checks (an objective's issue exists …) take the
+allowed codes as arguments.
+"""
+
+import pandas as pd
+import pandera.pandas as pa
+
+KR_TYPES = ("count", "ratio", "percent", "milestone")
+DIRECTIONS = ("increase", "decrease", "maintain")
+YES_NO = ("yes", "no")
+
+SHEETS = {
+    "about": ("key", "value"),
+    "objectives": ("objective_code", "issue_code", "name_th", "name_en"),
+    "key_results": ("kr_code", "objective_code", "name_th", "name_en", "unit_th", "unit_en",
+                    "kr_type", "direction", "cumulative", "decimals", "weight"),
+    "assignments": ("kr_code", "district_code", "baseline", "target"),
+    "periods": ("period", "due_date"),
+}
+
+
+def _number(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series, errors="coerce").notna()
+
+
+def _optional_number(series: pd.Series) -> pd.Series:
+    return series.eq("") | _number(series)
+
+
+def _filled(series: pd.Series) -> pd.Series:
+    return series.str.strip().ne("")
+
+
+def _text(*checks: pa.Check, unique: bool = False) -> pa.Column:
+    return pa.Column(str, [pa.Check(_filled, error="must not be blank"), *checks],
+                     unique=unique, report_duplicates="all")
+
+
+def _one_of(values, label: str) -> pa.Check:
+    return pa.Check.isin(list(values), error=f"must be one of {label}")
+
+
+def objectives_schema(issue_codes) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema({
+        "objective_code": _text(unique=True),
+        "issue_code": _text(_one_of(issue_codes, "the development issue codes")),
+        "name_th": _text(),
+        "name_en": _text(),
+    }, strict="filter")
+
+
+def key_results_schema(objective_codes) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema({
+        "kr_code": _text(unique=True),
+        "objective_code": _text(_one_of(objective_codes, "the codes of sheet objectives")),
+        "name_th": _text(),
+        "name_en": _text(),
+        "unit_th": _text(),
+        "unit_en": _text(),
+        "kr_type": _text(_one_of(KR_TYPES, ", ".join(KR_TYPES))),
+        "direction": _text(_one_of(DIRECTIONS, ", ".join(DIRECTIONS))),
+        "cumulative": _text(_one_of(YES_NO, "yes, no")),
+        "decimals": _text(_one_of(("0", "1", "2", "3"), "0, 1, 2, 3")),
+        "weight": pa.Column(str, pa.Check(_optional_number, error="must be a number or blank")),
+    }, strict="filter")
+
+
+def assignments_schema(kr_codes, district_codes) -> pa.DataFrameSchema:
+    number = pa.Check(_number, error="must be a number")
+    return pa.DataFrameSchema({
+        "kr_code": _text(_one_of(kr_codes, "the codes of sheet key_results")),
+        "district_code": _text(_one_of(district_codes, "a district code 1001-1050")),
+        "baseline": _text(number),
+        "target": _text(number),
+    }, checks=pa.Check(
+        lambda df: ~df.duplicated(["kr_code", "district_code"], keep=False),
+        error="assigns the same key result to the same district twice",
+    ), strict="filter")
+
+
+def periods_schema() -> pa.DataFrameSchema:
+    return pa.DataFrameSchema({
+        "period": _text(pa.Check.str_matches(r"^\d{4}-(Q[1-4]|M(0[1-9]|1[0-2]))$",
+                                             error="must be a period code like 2569-Q2"),
+                        unique=True),
+        "due_date": _text(pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$",
+                                               error="must be a date YYYY-MM-DD")),
+    }, strict="filter")

@@ -1,0 +1,104 @@
+"""Every rule a submission is checked against: stable code, severity, and Thai/English messages.
+
+A message template may use {value} (what was found), {expected}, and the rule's own fields.
+Errors reject the file; warnings are accepted and reported; notices say what was normalised.
+"""
+
+from dataclasses import dataclass
+
+ERROR, WARNING, NOTICE = "error", "warning", "notice"
+SEVERITY_ORDER = {ERROR: 0, WARNING: 1, NOTICE: 2}
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    message_th: str
+    message_en: str
+
+
+_RULES = (
+    # The file as a whole.
+    Rule("not-a-spreadsheet", ERROR,
+         "ไฟล์นี้ไม่ใช่แบบรายงาน Excel ที่อ่านได้ ({value}) กรุณาส่งไฟล์ .xlsx ที่ได้จากแบบรายงาน",
+         "This file is not a readable Excel workbook ({value}); send the .xlsx template."),
+    Rule("file-too-large", ERROR,
+         "ไฟล์มีขนาด {value} ไบต์ เกินกว่าที่รับได้ ({expected} ไบต์)",
+         "The file is {value} bytes, more than the {expected} bytes accepted."),
+    Rule("data-sheet-missing", ERROR,
+         "ไม่พบแผ่นงาน \"{expected}\" ในไฟล์ กรุณาใช้แบบรายงานที่สำนักยุทธศาสตร์ฯ ส่งให้",
+         "The sheet \"{expected}\" is missing; use the template the strategy office sent."),
+    Rule("column-missing", ERROR,
+         "ไม่พบคอลัมน์ {expected} ในแผ่นงานรายงานผล กรุณาอย่าลบหรือเปลี่ยนชื่อคอลัมน์",
+         "The column {expected} is missing from the data sheet; do not delete or rename columns."),
+    Rule("metadata-missing", ERROR,
+         "ไม่พบข้อมูลกำกับแบบรายงาน (แผ่นงานซ่อน _meta) กรุณาใช้แบบรายงานที่สำนักยุทธศาสตร์ฯ ส่งให้",
+         "The template's hidden metadata sheet is missing; use the template you were sent."),
+    Rule("signature-mismatch", ERROR,
+         "ข้อมูลกำกับแบบรายงานถูกแก้ไขด้วยมือ (รหัสลงนามไม่ตรงกัน) กรุณาดาวน์โหลดแบบรายงานใหม่",
+         "The template's metadata was edited by hand (signature does not match); "
+         "start again from a fresh template."),
+    Rule("template-version-unknown", ERROR,
+         "แบบรายงานรุ่น {value} ไม่รองรับ (รุ่นที่ใช้ได้: {expected})",
+         "Template version {value} is not supported (expected {expected})."),
+    Rule("district-mismatch", ERROR,
+         "ไฟล์นี้เป็นแบบรายงานของเขต {value} แต่ส่งมาในโฟลเดอร์ของเขต {expected}",
+         "This is the template of district {value} but it was sent in the folder of "
+         "district {expected}."),
+    Rule("period-unknown", ERROR,
+         "รอบการรายงาน {value} ไม่มีในทะเบียน OKR",
+         "Reporting period {value} is not in the OKR registry."),
+    Rule("kr-missing", ERROR,
+         "ไม่พบแถวของตัวชี้วัด {value} ที่เขตได้รับมอบหมาย กรุณาอย่าลบแถวในแบบรายงาน",
+         "The row of assigned key result {value} is missing; do not delete template rows."),
+    # One row of the data sheet.
+    Rule("kr-unknown", ERROR,
+         "รหัสตัวชี้วัด {value} ไม่ได้มอบหมายให้เขตนี้",
+         "Key result {value} is not assigned to this district."),
+    Rule("kr-duplicated", ERROR,
+         "ตัวชี้วัด {value} ปรากฏมากกว่าหนึ่งแถว",
+         "Key result {value} appears on more than one row."),
+    Rule("not-a-number", ERROR,
+         "\"{value}\" ไม่ใช่ตัวเลข กรุณากรอกเป็นตัวเลข",
+         "\"{value}\" is not a number; type a number."),
+    Rule("actual-blank", ERROR,
+         "ยังไม่ได้กรอกผลการดำเนินงาน หากยังไม่มีผล กรุณาระบุเหตุผลในช่องหมายเหตุ",
+         "The actual value is blank; if there is none yet, explain why in the note."),
+    Rule("percent-out-of-range", ERROR,
+         "ค่าร้อยละ {value} ต้องอยู่ระหว่าง 0 ถึง 100",
+         "The percentage {value} must be between 0 and 100."),
+    Rule("count-negative", ERROR,
+         "จำนวน {value} ต้องไม่ติดลบ",
+         "The count {value} cannot be negative."),
+    Rule("numerator-above-denominator", ERROR,
+         "ตัวตั้ง ({value}) ต้องไม่มากกว่าตัวหาร ({expected})",
+         "The numerator ({value}) cannot exceed the denominator ({expected})."),
+    Rule("denominator-not-positive", ERROR,
+         "ตัวหาร ({value}) ต้องมากกว่า 0",
+         "The denominator ({value}) must be greater than 0."),
+    Rule("milestone-invalid", ERROR,
+         "\"{value}\" ไม่ใช่ค่าที่เลือกได้ กรุณาเลือก \"ดำเนินการแล้ว\" หรือ \"ยังไม่ดำเนินการ\"",
+         "\"{value}\" is not allowed; pick done (ดำเนินการแล้ว) or not done (ยังไม่ดำเนินการ)."),
+    Rule("status-invalid", ERROR,
+         "สถานะ \"{value}\" ไม่อยู่ในรายการ กรุณาเลือกจากรายการ ({expected})",
+         "Status \"{value}\" is not in the list; pick one of the list ({expected})."),
+    Rule("status-blank", ERROR,
+         "ยังไม่ได้เลือกสถานะ",
+         "The status is blank; pick one from the list."),
+    Rule("confidence-invalid", ERROR,
+         "ระดับความเชื่อมั่น \"{value}\" ไม่อยู่ในรายการ กรุณาเลือกจากรายการ ({expected})",
+         "Confidence \"{value}\" is not in the list; pick one of the list ({expected})."),
+    Rule("note-required", ERROR,
+         "สถานะ \"{value}\" ต้องมีคำอธิบายในช่องหมายเหตุ",
+         "A status of \"{value}\" needs an explanation in the note."),
+    # What was normalised before the checks.
+    Rule("normalized-number", NOTICE,
+         "อ่าน \"{value}\" เป็นตัวเลข {expected}",
+         "Read \"{value}\" as the number {expected}."),
+    Rule("normalized-choice", NOTICE,
+         "อ่าน \"{value}\" เป็นตัวเลือก \"{expected}\"",
+         "Read \"{value}\" as the choice \"{expected}\"."),
+)
+
+RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
