@@ -146,6 +146,7 @@ def _data_sheet(book, formats, rows: pd.DataFrame, district, period: Period) -> 
     for offset, kr in enumerate(rows.itertuples()):
         row = layout.FIRST_DATA_ROW - 1 + offset
         number = formats[f"number{kr.decimals}"]
+        sheet.set_row(row, 42)  # two wrapped lines of a long KR name
         type_th, _ = layout.KR_TYPE_LABELS[kr.kr_type]
         sheet.write_string(row, col["kr_code"], kr.kr_code, formats["locked"])
         sheet.write_string(row, col["kr_name_th"], kr.name_th, formats["locked"])

@@ -1,0 +1,122 @@
+"""The row rules of a submission's data sheet, as one pandera schema over a whole batch.
+
+The frame holds the normalised rows of every file of a run (one pandera call for all of
+them), joined with the registry: `assigned`, `kr_type`. Each rule names the template column
+whose cell it marks and the frame columns shown to the clerk as the value found and expected.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+
+from schemas import template_layout as layout
+
+Frame = pd.DataFrame
+
+
+@dataclass(frozen=True)
+class RowRule:
+    code: str
+    column: str  # template key of the cell marked
+    passes: Callable[[Frame], pd.Series]
+    value: str  # frame column shown as the value found
+    expected: str = ""  # frame column shown as what is expected, or a fixed text
+    expected_is_column: bool = False
+
+
+def _is(kr_type: str) -> Callable[[Frame], pd.Series]:
+    return lambda f: f["kr_type"].eq(kr_type)
+
+
+def _number_kind(f: Frame) -> pd.Series:
+    return f["kr_type"].isin(["count", "percent"])
+
+
+def _blank(f: Frame, column: str) -> pd.Series:
+    return f[f"{column}_raw"].eq("")
+
+
+def _not_number(f: Frame, column: str) -> pd.Series:
+    return ~_blank(f, column) & f[column].isna()
+
+
+def _reported(f: Frame) -> pd.Series:
+    ratio = _is("ratio")(f)
+    return (ratio & ~_blank(f, "numerator")) | (~ratio & ~_blank(f, "actual"))
+
+
+def _value_missing(f: Frame) -> pd.Series:
+    ratio = _is("ratio")(f)
+    return (ratio & (_blank(f, "numerator") | _blank(f, "denominator"))) | (
+        ~ratio & _blank(f, "actual"))
+
+
+def _labels(labels: dict) -> str:
+    return ", ".join(thai for thai, _ in labels.values())
+
+
+ROW_RULES: tuple[RowRule, ...] = (
+    RowRule("kr-unknown", "kr_code", lambda f: f["assigned"], "kr_code"),
+    RowRule("kr-duplicated", "kr_code",
+            lambda f: ~f.duplicated(["file_id", "kr_code"], keep=False), "kr_code"),
+    RowRule("not-a-number", "actual",
+            lambda f: ~(_number_kind(f) & _not_number(f, "actual")), "actual_raw"),
+    RowRule("not-a-number", "numerator",
+            lambda f: ~(_is("ratio")(f) & _not_number(f, "numerator")), "numerator_raw"),
+    RowRule("not-a-number", "denominator",
+            lambda f: ~(_is("ratio")(f) & _not_number(f, "denominator")), "denominator_raw"),
+    RowRule("milestone-invalid", "actual",
+            lambda f: ~(_is("milestone")(f) & ~_blank(f, "actual") & f["milestone"].isna()),
+            "actual_raw"),
+    RowRule("actual-blank", "actual",
+            lambda f: ~(f["assigned"] & _value_missing(f) & f["note"].eq("")), "actual_raw"),
+    RowRule("percent-out-of-range", "actual",
+            lambda f: ~(_is("percent")(f) & ((f["actual"] < 0) | (f["actual"] > 100))),
+            "actual_raw"),
+    RowRule("count-negative", "actual", lambda f: ~(_is("count")(f) & (f["actual"] < 0)),
+            "actual_raw"),
+    RowRule("numerator-above-denominator", "numerator",
+            lambda f: ~(_is("ratio")(f) & (f["numerator"] > f["denominator"])),
+            "numerator_raw", "denominator_raw", expected_is_column=True),
+    RowRule("denominator-not-positive", "denominator",
+            lambda f: ~(_is("ratio")(f) & (f["denominator"] <= 0)), "denominator_raw"),
+    RowRule("status-invalid", "status",
+            lambda f: _blank(f, "status") | f["status"].notna(), "status_raw",
+            _labels(layout.STATUS_LABELS)),
+    RowRule("status-blank", "status", lambda f: ~(_blank(f, "status") & _reported(f)),
+            "status_raw"),
+    RowRule("confidence-invalid", "confidence",
+            lambda f: _blank(f, "confidence") | f["confidence"].notna(), "confidence_raw",
+            _labels(layout.CONFIDENCE_LABELS)),
+    RowRule("note-required", "note",
+            lambda f: ~(f["status"].isin(layout.NOTE_REQUIRED_STATUSES) & f["note"].eq("")),
+            "status_raw"),
+)
+
+
+def rule_id(rule: RowRule) -> str:
+    """The pandera check name: the rule's code and the column it marks."""
+    return f"{rule.code}@{rule.column}"
+
+
+RULES_BY_ID = {rule_id(rule): rule for rule in ROW_RULES}
+
+
+def batch_schema() -> pa.DataFrameSchema:
+    text = pa.Column(str)
+    number = pa.Column(float, nullable=True)
+    return pa.DataFrameSchema(
+        {
+            "file_id": pa.Column(int),
+            "row": pa.Column(int),
+            "kr_code": text,
+            "assigned": pa.Column(bool),
+            "note": text,
+            **{key: number for key in ("actual", "numerator", "denominator")},
+            **{f"{key}_raw": text for key in
+               ("actual", "numerator", "denominator", "status", "confidence")},
+        },
+        checks=[pa.Check(rule.passes, error=rule_id(rule)) for rule in ROW_RULES],
+    )
