@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 BE_OFFSET = 543
-MONTHS_TH = ("ต.ค.", "พ.ย.", "ธ.ค.", "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.")
+MONTHS_TH = ("ต.ค.", "พ.ย.", "ธ.ค.", "ม.ค.", "ก.พ.", "มี.ค.",
+             "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.")
 MONTHS_EN = ("Oct", "Nov", "Dec", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep")
 _CODE = re.compile(r"^(?P<fy>\d{4})-(?:Q(?P<q>[1-4])|M(?P<m>0[1-9]|1[0-2]))$")
 

@@ -38,7 +38,7 @@ def read_submission(arrival: Arrival, limits: Limits) -> RawWorkbook:
             return RawWorkbook(arrival, metadata, problems=(
                 problem("data-sheet-missing", expected=sheet),))
         grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    except BaseException as err:  # calamine panics surface as BaseException  # noqa: BLE001
+    except BaseException as err:  # calamine panics surface as BaseException
         if isinstance(err, KeyboardInterrupt | SystemExit):
             raise
         return _failed(arrival, problem("not-a-spreadsheet", value=type(err).__name__))

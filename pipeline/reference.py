@@ -1,4 +1,4 @@
-"""schemas/reference/*.csv → frames: the districts, groups, dimensions and development issues of BMA."""
+"""schemas/reference/*.csv → frames: BMA's districts, groups, dimensions, development issues."""
 
 from dataclasses import dataclass
 from functools import cache

@@ -6,6 +6,7 @@ import pandas as pd
 import xlsxwriter
 
 from pipeline.atomic import atomic_path
+from pipeline.xlsx_style import FONT, workbook_options
 from schemas.registry import SHEETS
 
 _WIDTHS = {"name_th": 60, "name_en": 50}
@@ -14,13 +15,12 @@ _WIDTHS = {"name_th": 60, "name_en": 50}
 def write_registry(path: Path, about: dict[str, str], frames: dict[str, pd.DataFrame]) -> None:
     """`frames` has one frame per registry sheet but `about`; columns as in schemas.registry."""
     with atomic_path(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
-                                              "strings_to_urls": False})
+        book = xlsxwriter.Workbook(str(tmp), workbook_options())
         book.set_properties({"title": "ทะเบียน OKR / OKR registry",
                              "comments": about.get("note", "")})
-        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "font_name": "TH Sarabun New",
+        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "font_name": FONT,
                                   "font_size": 14})
-        body = book.add_format({"font_name": "TH Sarabun New", "font_size": 14})
+        body = book.add_format({"font_name": FONT, "font_size": 14})
         sheets = {"about": pd.DataFrame(list(about.items()), columns=["key", "value"]), **frames}
         for name, columns in SHEETS.items():
             sheet = book.add_worksheet(name)

@@ -1,0 +1,145 @@
+"""The command line: parse arguments → Settings → call the library → render → exit code."""
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.periods import PeriodError, parse_period
+from pipeline.reference import load_reference
+from pipeline.registry import RegistryError, load_registry
+from pipeline.report import RunReport
+from pipeline.runner import LockHeld, run
+from pipeline.settings import Settings
+from pipeline.templates import write_templates
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # the run itself failed: see the message and the log
+EXIT_USAGE = 2  # the command line was wrong (argparse's own code)
+EXIT_LOCKED = 3  # another run holds the workspace lock
+EXIT_REGISTRY = 4  # the registry workbook is invalid: nothing was processed
+
+OUTCOME_TH = {"accepted": "ผ่าน / accepted", "rejected": "ไม่ผ่าน / rejected",
+              "duplicate": "ซ้ำ (ประมวลผลแล้ว) / already seen"}
+STATE_TH = {"rejected": "ส่งแล้วแต่ไม่ผ่าน / rejected", "missing": "ยังไม่ส่ง / missing"}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="run_pipeline.py", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--workspace", type=Path, default=None,
+                         help="the workspace folder (default: the current directory)")
+        return sub
+
+    demo = command("demo", "build the demo workspace (default demo/) and run the nightly job")
+    demo.add_argument("--no-run", action="store_true",
+                      help="prepare the workspace and fill the inbox, but do not run")
+    templates = command("templates", "write one template workbook per district for a period")
+    templates.add_argument("--period", required=True, help="a period code such as 2569-Q2")
+    command("run", "the nightly job: ingest the inbox, store, roll up, report")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    console = Console()
+    if not console.is_terminal:  # under cron: lines long enough for Thai file names
+        console = Console(width=160)
+    default = Path("demo") if args.command == "demo" else Path.cwd()
+    settings = Settings(workspace=(args.workspace or default).resolve())
+    try:
+        if args.command == "templates":
+            return _templates(settings, args.period, console)
+        if args.command == "run":
+            return _run(settings, console)
+        return _demo(settings, args.no_run, console)
+    except RegistryError as err:
+        console.print(f"[red]{err}[/red]", highlight=False)
+        return EXIT_REGISTRY
+    except LockHeld as err:
+        console.print(f"[yellow]มีการประมวลผลอื่นกำลังทำงานอยู่ / {err}[/yellow]", highlight=False)
+        return EXIT_LOCKED
+    except PeriodError as err:
+        console.print(f"[red]{err}[/red]", highlight=False)
+        return EXIT_USAGE
+
+
+def _templates(settings: Settings, period_code: str, console: Console) -> int:
+    period = parse_period(period_code)
+    reference = load_reference()
+    registry = load_registry(settings.registry_path, reference)
+    paths = write_templates(registry, reference, period, settings.templates_dir(period.code),
+                            settings.signing_key)
+    console.print(f"เขียนแบบรายงาน {len(paths)} ไฟล์ / wrote {len(paths)} templates to "
+                  f"{settings.templates_dir(period.code)}", highlight=False)
+    return EXIT_OK
+
+
+def _run(settings: Settings, console: Console) -> int:
+    report = run(settings)
+    render_report(report, settings, console)
+    return EXIT_OK
+
+
+def _demo(settings: Settings, no_run: bool, console: Console) -> int:
+    from pipeline.demo.build import build_demo  # the demo's builders are not needed otherwise
+
+    summary = build_demo(settings)
+    console.print(f"พื้นที่ทำงานตัวอย่าง / demo workspace: {settings.workspace}", highlight=False)
+    console.print(f"  ทะเบียน OKR / registry: {settings.registry_path}", highlight=False)
+    for period, folder in summary.templates.items():
+        console.print(f"  แบบรายงาน {period} / templates: {folder}", highlight=False)
+    console.print(f"  ไฟล์ที่รอประมวลผล / inbox: {summary.inbox_files} files in {settings.inbox}",
+                  highlight=False)
+    if no_run:
+        console.print("รันงานประจำคืนได้ด้วย / run the nightly job with: "
+                      f"python run_pipeline.py run --workspace {settings.workspace}",
+                      highlight=False)
+        return EXIT_OK
+    return _run(settings, console)
+
+
+def render_report(report: RunReport, settings: Settings, console: Console) -> None:
+    """Files that need someone's attention, then accepted / rejected / missing by period."""
+    attention = [f for f in report.files if f["outcome"] != "accepted"]
+    if attention:
+        table = Table(title="ไฟล์ที่ไม่ผ่านหรือซ้ำ / files rejected or already seen")
+        for header in ("เขต / folder", "ไฟล์ / file", "รอบ / period", "ผล / outcome",
+                       "เหตุผล / why"):
+            table.add_column(header, overflow="fold")
+        for item in attention:
+            table.add_row(item["folder"], item["name"], item.get("period", ""),
+                          OUTCOME_TH[item["outcome"]], _why(item["problems"]))
+        console.print(table)
+    table = Table(title=f"สรุปการประมวลผล / run {report.run_id}")
+    for header in ("รอบ / period", "ผ่าน / accepted", "ไม่ผ่าน / rejected",
+                   "ยังไม่มีรายงานที่ผ่าน / without an accepted report"):
+        table.add_column(header, overflow="fold")
+    for period in sorted({f.get("period") for f in report.files if f.get("period")}
+                         | set(report.missing)):
+        files = [f for f in report.files if f.get("period") == period]
+        missing = ", ".join(f"{r['district_code']} {r['name_th']} ({STATE_TH[r['state']]})"
+                            for r in report.missing.get(period, []))
+        table.add_row(period, str(sum(f["outcome"] == "accepted" for f in files)),
+                      str(sum(f["outcome"] == "rejected" for f in files)), missing or "-")
+    console.print(table)
+    totals = ", ".join(f"{o} {report.count(o)}" for o in ("accepted", "rejected", "duplicate"))
+    console.print(f"รวม / totals: {totals}", highlight=False)
+    for period, paths in report.rollups.items():
+        console.print(f"รายงานสรุป {period} / roll-ups: {len(paths)} workbooks in "
+                      f"{settings.rollups_dir(period)}", highlight=False)
+    console.print(f"รายงานการประมวลผล / run report: {settings.runs / (report.run_id + '.json')}",
+                  highlight=False)
+    console.print(f"คลังข้อมูล / warehouse: {settings.warehouse_path}", highlight=False)
+
+
+def _why(problems: list[dict]) -> str:
+    errors = [p for p in problems if p["severity"] == "error"]
+    lines = [f"{p['cell'] or p['sheet'] or '-'} [{p['code']}] {p['message_th']}" for p in errors[:3]]
+    if len(errors) > 3:
+        lines.append(f"… และอีก {len(errors) - 3} รายการ / and {len(errors) - 3} more")
+    return "\n".join(lines)

@@ -1,0 +1,36 @@
+"""Inbox files → durable, byte-identical copies in the archive or the quarantine.
+
+A copy is made under a temporary name, fsynced, checked against the file's sha256 and only
+then renamed into place; the inbox file is released (removed) only after the warehouse
+transaction that records it has committed.
+"""
+
+import shutil
+from pathlib import Path
+
+from pipeline.atomic import atomic_path
+from pipeline.discover import sha256_of
+from pipeline.values import Arrival
+
+
+class CopyMismatch(Exception):
+    """The kept copy does not have the bytes of the inbox file: the disk is not to be trusted."""
+
+
+def kept_path(arrival: Arrival, root: Path) -> Path:
+    return root / arrival.folder / f"{arrival.sha256[:12]}-{arrival.name}"
+
+
+def keep(arrival: Arrival, root: Path) -> Path:
+    dest = kept_path(arrival, root)
+    if dest.exists() and sha256_of(dest) == arrival.sha256:
+        return dest
+    with atomic_path(dest) as tmp:
+        shutil.copyfile(arrival.path, tmp)
+        if sha256_of(tmp) != arrival.sha256:
+            raise CopyMismatch(f"copy of {arrival.path} to {dest} does not match its sha256")
+    return dest
+
+
+def release(arrival: Arrival) -> None:
+    arrival.path.unlink(missing_ok=True)

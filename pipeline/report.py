@@ -1,0 +1,62 @@
+"""The run report: what happened to every file, who is missing, what was written; as JSON."""
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from pipeline.atomic import write_bytes
+from pipeline.values import Arrival, Verdict
+
+
+@dataclass
+class RunReport:
+    run_id: str
+    started_at: datetime
+    registry_version: str = ""
+    finished_at: datetime | None = None
+    files: list[dict] = field(default_factory=list)
+    missing: dict[str, list[dict]] = field(default_factory=dict)  # period → districts
+    rollups: dict[str, list[str]] = field(default_factory=dict)  # period → files written
+    seconds: dict[str, float] = field(default_factory=dict)  # stage → wall time
+
+    def add_verdict(self, verdict: Verdict, kept: str) -> None:
+        self.files.append({
+            **_arrival(verdict.arrival),
+            "outcome": "accepted" if verdict.accepted else "rejected",
+            "district_code": verdict.district_code,
+            "period": verdict.period,
+            "kept": kept,
+            "facts": 0 if verdict.facts is None else len(verdict.facts),
+            "problems": [p.__dict__ for p in verdict.problems],
+        })
+
+    def add_duplicate(self, arrival: Arrival) -> None:
+        self.files.append({**_arrival(arrival), "outcome": "duplicate", "problems": []})
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for f in self.files if f["outcome"] == outcome)
+
+    def as_dict(self) -> dict:
+        return {
+            "run_id": self.run_id,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "registry_version": self.registry_version,
+            "totals": {o: self.count(o) for o in ("accepted", "rejected", "duplicate")},
+            "files": self.files,
+            "missing": self.missing,
+            "rollups": self.rollups,
+            "seconds": self.seconds,
+        }
+
+    def write(self, runs_dir: Path) -> Path:
+        path = runs_dir / f"{self.run_id}.json"
+        text = json.dumps(self.as_dict(), ensure_ascii=False, indent=2, default=str)
+        write_bytes(path, text.encode("utf-8"))
+        return path
+
+
+def _arrival(arrival: Arrival) -> dict:
+    return {"folder": arrival.folder, "name": arrival.name, "sha256": arrival.sha256,
+            "size_bytes": arrival.size, "received_at": arrival.received_at.isoformat()}

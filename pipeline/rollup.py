@@ -1,0 +1,105 @@
+"""Warehouse → the roll-up frames of one period: KR figures by district, group and city, scores
+by dimension, and who has and has not submitted."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from pipeline import score
+from pipeline.periods import Period
+from pipeline.reference import Reference
+from pipeline.registry import Registry
+from pipeline.settings import Thresholds
+
+CITY = "city"
+
+
+@dataclass(frozen=True)
+class PeriodRollup:
+    period: Period
+    as_of: datetime  # the latest receipt among the figures: the data's own time
+    krs: pd.DataFrame  # the registry's KRs with their dimension, issue and objective
+    kr_district: pd.DataFrame  # one row per assigned (district, KR)
+    kr_group: pd.DataFrame
+    kr_city: pd.DataFrame
+    dims_district: pd.DataFrame
+    dims_group: pd.DataFrame
+    dims_city: pd.DataFrame
+    completeness: pd.DataFrame  # one row per district expected to report
+    reference: Reference
+
+    @property
+    def expected(self) -> float:
+        return self.period.elapsed_share
+
+
+def periods_with_data(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [row[0] for row in con.execute(
+        "SELECT DISTINCT period FROM current_submissions ORDER BY period").fetchall()]
+
+
+def build(con: duckdb.DuckDBPyConnection, registry: Registry, reference: Reference,
+          period: Period, thresholds: Thresholds) -> PeriodRollup:
+    facts = con.execute(
+        "SELECT district_code, kr_code, actual, numerator, denominator, status AS clerk_status, "
+        "note, received_at FROM current_facts WHERE period = ?", [period.code]).df()
+    districts = reference.districts.rename(columns={"code": "district_code"})
+    rows = (registry.assignments
+            .merge(registry.key_results[["kr_code", "kr_type", "direction", "dimension_id"]],
+                   on="kr_code")
+            .merge(districts[["district_code", "group_code"]], on="district_code")
+            .merge(facts.drop(columns="received_at"), on=["district_code", "kr_code"],
+                   how="left"))
+    rows["progress"] = score.progress(rows["actual"], rows["baseline"], rows["target"],
+                                      rows["direction"])
+    rows = _with_status(rows, period.elapsed_share, thresholds)
+    rows["flag"] = rows["clerk_status"].eq("on_track") & rows["status"].eq("off_track")
+    kr_group = _with_status(score.roll_up(rows, ["group_code"]), period.elapsed_share, thresholds)
+    kr_city = _with_status(score.roll_up(rows.assign(area=CITY), ["area"]),
+                           period.elapsed_share, thresholds)
+    as_of = facts["received_at"].max()
+    return PeriodRollup(
+        period=period,
+        as_of=as_of.to_pydatetime() if pd.notna(as_of) else datetime(2000, 1, 1),
+        krs=registry.key_results,
+        kr_district=rows,
+        kr_group=kr_group,
+        kr_city=kr_city,
+        dims_district=score.dimension_scores(rows, registry.key_results, ["district_code"]),
+        dims_group=score.dimension_scores(kr_group, registry.key_results, ["group_code"]),
+        dims_city=score.dimension_scores(kr_city, registry.key_results, ["area"]),
+        completeness=completeness(con, registry, reference, period),
+        reference=reference,
+    )
+
+
+def _with_status(frame: pd.DataFrame, expected: float, thresholds: Thresholds) -> pd.DataFrame:
+    return frame.assign(status=score.status(frame["progress"], expected, thresholds))
+
+
+def completeness(con: duckdb.DuckDBPyConnection, registry: Registry, reference: Reference,
+                 period: Period) -> pd.DataFrame:
+    """Each district expected to report: accepted, rejected (only) or missing, and on time."""
+    districts = reference.districts.rename(columns={"code": "district_code"})
+    expected = districts[districts["district_code"].isin(registry.assignments["district_code"])]
+    received = con.execute("""
+        SELECT inbox_folder AS district_code,
+               count(*) AS files,
+               count(*) FILTER (WHERE accepted) AS accepted_files,
+               min(received_at) FILTER (WHERE accepted) AS first_accepted_at
+        FROM submissions
+        WHERE period = ?
+        GROUP BY 1""", [period.code]).df()
+    out = expected[["district_code", "name_th", "name_en", "group_code"]].merge(
+        received, on="district_code", how="left")
+    out["files"] = out["files"].fillna(0).astype(int)
+    out["accepted_files"] = out["accepted_files"].fillna(0).astype(int)
+    due = registry.periods.set_index("period")["due_date"].get(period.code)
+    out["state"] = "missing"
+    out.loc[out["files"] > 0, "state"] = "rejected"
+    out.loc[out["accepted_files"] > 0, "state"] = "accepted"
+    first = pd.to_datetime(out["first_accepted_at"]).dt.date
+    out["on_time"] = out["state"].eq("accepted") & (first <= due if due else True)
+    return out.reset_index(drop=True)

@@ -1,0 +1,123 @@
+"""The nightly flow: lock → discover → read → validate → keep → store → release → roll up → report.
+
+Stages never call each other; this module wires them. A run is safe to repeat: files already
+seen (same sha256) are only released from the inbox, and roll-ups are rewritten only for the
+periods whose data changed, or that have none.
+"""
+
+import os
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from filelock import FileLock, Timeout
+
+from pipeline import keep, rollup, store
+from pipeline.discover import discover
+from pipeline.periods import parse_period
+from pipeline.read import read_submission
+from pipeline.reference import load_reference
+from pipeline.registry import load_registry
+from pipeline.report import RunReport
+from pipeline.rollup_xlsx import write_rollups
+from pipeline.settings import Settings
+from pipeline.validate import judge
+
+ROLLUP_FILES = 16
+
+
+class LockHeld(Exception):
+    """Another run holds the workspace's lock."""
+
+
+@contextmanager
+def workspace_lock(settings: Settings):
+    settings.outputs.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(settings.lock_path, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout as err:
+        raise LockHeld(f"another run holds {settings.lock_path}; try again when it has "
+                       "finished") from err
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def run(settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> RunReport:
+    with workspace_lock(settings):
+        started = now()
+        report = RunReport(run_id=f"{started:%Y%m%dT%H%M%S}Z-{os.getpid()}", started_at=started)
+        clock = _Clock(report)
+        reference = load_reference()
+        registry = load_registry(settings.registry_path, reference)
+        report.registry_version = registry.version
+        con = store.connect(settings.warehouse_path)
+        try:
+            with clock("discover"):
+                arrivals = discover(settings.inbox)
+                seen = store.known_hashes(con)
+                new = []
+                for arrival in arrivals:
+                    if arrival.sha256 in seen:
+                        report.add_duplicate(arrival)
+                    else:
+                        seen.add(arrival.sha256)
+                        new.append(arrival)
+            with clock("read"):
+                raws = [read_submission(a, settings.limits) for a in new]
+            with clock("validate"):
+                verdicts = judge(raws, registry, settings.signing_key)
+            with clock("store"):
+                kept = [keep.keep(v.arrival, settings.archive if v.accepted
+                                  else settings.quarantine) for v in verdicts]
+                relative = [str(path.relative_to(settings.outputs)) for path in kept]
+                if verdicts:
+                    store.sync_registry(con, reference, registry)
+                    store.record(con, verdicts, relative, report.run_id)
+                for verdict, path in zip(verdicts, relative, strict=True):
+                    report.add_verdict(verdict, path)
+                for arrival in arrivals:
+                    keep.release(arrival)
+            with clock("rollups"):
+                changed = {v.period for v in verdicts if v.accepted}
+                for code in rollup.periods_with_data(con):
+                    if code in changed or not _rollups_complete(settings, code):
+                        data = rollup.build(con, registry, reference, parse_period(code),
+                                            settings.thresholds)
+                        paths = write_rollups(data, settings.rollups_dir(code))
+                        report.rollups[code] = [str(p.relative_to(settings.outputs))
+                                                for p in paths]
+                    report.missing[code] = _missing(con, registry, reference, code, settings)
+        finally:
+            con.close()
+        report.finished_at = now()
+        report.write(settings.runs)
+        return report
+
+
+def _rollups_complete(settings: Settings, period: str) -> bool:
+    folder = settings.rollups_dir(period)
+    return folder.is_dir() and len(list(folder.glob("*.xlsx"))) == ROLLUP_FILES
+
+
+def _missing(con, registry, reference, code: str, settings: Settings) -> list[dict]:
+    completeness = rollup.completeness(con, registry, reference, parse_period(code))
+    rows = completeness[completeness["state"] != "accepted"]
+    return rows[["district_code", "name_th", "state"]].to_dict("records")
+
+
+class _Clock:
+    """Adds each stage's wall time to the report."""
+
+    def __init__(self, report: RunReport):
+        self.report = report
+
+    @contextmanager
+    def __call__(self, stage: str):
+        start = time.perf_counter()
+        yield
+        self.report.seconds[stage] = round(
+            self.report.seconds.get(stage, 0.0) + time.perf_counter() - start, 4)

@@ -1,0 +1,89 @@
+"""Pure scoring: progress of a KR, its status against expected progress, and roll-up by KR type.
+
+Progress = (actual − baseline) / (target − baseline), which is the same formula with the
+signs turned for a `decrease` KR. It is kept raw and shown capped to 0–1. Percentages are
+never averaged where they can be decomposed: a ratio KR rolls up as Σ numerators / Σ
+denominators, a count as Σ actuals against Σ targets, a percent as a mean, a milestone as the
+share of districts done.
+"""
+
+import numpy as np
+import pandas as pd
+
+from pipeline.settings import Thresholds
+
+STATUSES = ("on_track", "at_risk", "off_track", "no_data")
+
+
+def progress(actual: pd.Series, baseline: pd.Series, target: pd.Series,
+             direction: pd.Series) -> pd.Series:
+    span = target - baseline
+    moved = actual - baseline
+    raw = moved / span.where(span != 0)
+    level = actual / target.where(target != 0)
+    maintain = direction.eq("maintain") | span.eq(0)
+    kept = np.where(actual >= target, 1.0, level)
+    if isinstance(kept, np.ndarray):
+        kept = pd.Series(kept, index=actual.index)
+    result = raw.where(~maintain, kept)
+    return result.where(actual.notna())
+
+
+def capped(values: pd.Series) -> pd.Series:
+    return values.clip(lower=0.0, upper=1.0)
+
+
+def status(progress_values: pd.Series, expected: float, thresholds: Thresholds) -> pd.Series:
+    result = pd.Series("off_track", index=progress_values.index, dtype=object)
+    result[progress_values >= thresholds.at_risk * expected] = "at_risk"
+    result[progress_values >= expected] = "on_track"
+    result[progress_values.isna()] = "no_data"
+    return result
+
+
+def roll_up(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """District rows of KRs → one row per `by` + KR, combined as each KR's type says.
+
+    `rows` has one row per assigned (district, KR): kr_type, direction, actual (NaN when not
+    reported), numerator, denominator, baseline, target. Only reporting districts count
+    towards the figures; `assigned` and `reporting` say how many stand behind them.
+    """
+    keys = [*by, "kr_code"]
+    reported = rows[rows["actual"].notna()]
+    sums = reported.groupby(keys)[["actual", "baseline", "target", "numerator",
+                                   "denominator"]].sum(min_count=1)
+    means = reported.groupby(keys)[["actual", "baseline", "target"]].mean()
+    meta = rows.groupby(keys).agg(kr_type=("kr_type", "first"), direction=("direction", "first"),
+                                  assigned=("district_code", "nunique"))
+    out = meta.join(sums.add_prefix("sum_")).join(means.add_prefix("mean_"))
+    out["reporting"] = reported.groupby(keys)["district_code"].nunique()
+    out["reporting"] = out["reporting"].fillna(0).astype(int)
+    is_count = out["kr_type"].eq("count")
+    is_ratio = out["kr_type"].eq("ratio")
+    out["actual"] = out["mean_actual"].where(~is_count, out["sum_actual"])
+    out["actual"] = out["actual"].where(
+        ~is_ratio, out["sum_numerator"] / out["sum_denominator"].where(out["sum_denominator"] > 0)
+        * 100)
+    out["baseline"] = out["mean_baseline"].where(~is_count, out["sum_baseline"])
+    out["target"] = out["mean_target"].where(~is_count, out["sum_target"])
+    out["numerator"] = out["sum_numerator"].where(is_ratio)
+    out["denominator"] = out["sum_denominator"].where(is_ratio)
+    out["progress"] = progress(out["actual"], out["baseline"], out["target"], out["direction"])
+    return out[["kr_type", "direction", "actual", "baseline", "target", "numerator",
+                "denominator", "progress", "assigned", "reporting"]].reset_index()
+
+
+def dimension_scores(kr_rows: pd.DataFrame, key_results: pd.DataFrame,
+                     by: list[str]) -> pd.DataFrame:
+    """Mean capped progress: KRs → objectives → development issues → dimensions."""
+    tree = key_results[["kr_code", "objective_code", "issue_code", "dimension_id"]]
+    scored = kr_rows[[*by, "kr_code", "progress"]].merge(tree, on="kr_code")
+    scored["score"] = capped(scored["progress"])
+    levels = [("objective_code", "issue_code", "dimension_id"), ("issue_code", "dimension_id"),
+              ("dimension_id",)]
+    current = scored
+    for level in levels:
+        current = current.groupby([*by, *level], dropna=False)["score"].mean().reset_index()
+    krs = scored.groupby([*by, "dimension_id"]).agg(
+        krs=("kr_code", "nunique"), krs_with_data=("progress", "count")).reset_index()
+    return current.merge(krs, on=[*by, "dimension_id"])

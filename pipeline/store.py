@@ -1,0 +1,135 @@
+"""Verdicts → the DuckDB warehouse, the whole batch of a run in one transaction.
+
+The schema is created and changed by the numbered migrations in schemas/migrations/, each
+applied once, in order, on the existing file.
+"""
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipeline.periods import parse_period
+from pipeline.reference import Reference
+from pipeline.registry import Registry
+from pipeline.values import Verdict
+from schemas.rules import ERROR, NOTICE, WARNING
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "schemas" / "migrations"
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    if read_only:
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    _migrate(con)
+    return con
+
+
+def _migrate(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                "name VARCHAR NOT NULL)")
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    for script in sorted(MIGRATIONS.glob("*.sql")):
+        version = int(script.name.split("_", 1)[0])
+        if version in done:
+            continue
+        con.execute("BEGIN")
+        con.execute(script.read_text(encoding="utf-8"))
+        con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [version, script.name])
+        con.execute("COMMIT")
+
+
+def sync_registry(con: duckdb.DuckDBPyConnection, reference: Reference,
+                  registry: Registry) -> None:
+    """Reference tables mirror schemas/reference; a registry version is stored once."""
+    con.execute("BEGIN")
+    _replace(con, "district_groups", reference.groups[["group_code", "group_th", "group_en"]])
+    _replace(con, "districts", reference.districts.rename(columns={"code": "district_code"}))
+    _replace(con, "dimensions", reference.dimensions)
+    _replace(con, "development_issues", reference.issues)
+    _replace(con, "periods", _periods(registry))
+    known = con.execute("SELECT count(*) FROM registry_versions WHERE registry_version = ?",
+                        [registry.version]).fetchone()[0]
+    if not known:
+        version = {"registry_version": registry.version}
+        con.execute("INSERT INTO registry_versions VALUES (?, ?)",
+                    [registry.version, registry.fiscal_year])
+        _insert(con, "objectives", registry.objectives.assign(**version))
+        _insert(con, "key_results", registry.key_results.assign(**version))
+        _insert(con, "assignments", registry.assignments.assign(**version))
+    con.execute("COMMIT")
+
+
+def _periods(registry: Registry) -> pd.DataFrame:
+    parsed = [parse_period(code) for code in registry.periods["period"]]
+    return pd.DataFrame({
+        "period": registry.periods["period"],
+        "start_date": [p.start for p in parsed],
+        "end_date": [p.end for p in parsed],
+        "due_date": registry.periods["due_date"],
+        "expected_share": [p.elapsed_share for p in parsed],
+    })
+
+
+def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute("SELECT sha256 FROM submissions").fetchall()}
+
+
+def record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], kept: list[str],
+           run_id: str) -> list[int]:
+    """Stores the verdicts (with the kept copies' paths) in one transaction; returns their ids."""
+    first = con.execute("SELECT coalesce(max(submission_id), 0) + 1 FROM submissions").fetchone()[0]
+    ids = list(range(first, first + len(verdicts)))
+    submissions = pd.DataFrame([_submission_row(i, v, k, run_id)
+                                for i, v, k in zip(ids, verdicts, kept, strict=True)])
+    facts = [v.facts.assign(submission_id=i) for i, v in zip(ids, verdicts, strict=True)
+             if v.accepted]
+    problems = [pd.DataFrame([{"submission_id": i, "seq": seq, **p.__dict__}
+                              for seq, p in enumerate(v.problems)])
+                for i, v in zip(ids, verdicts, strict=True) if v.problems]
+    con.execute("BEGIN")
+    try:
+        if verdicts:
+            _insert(con, "submissions", submissions)
+        if facts:
+            _insert(con, "facts", pd.concat(facts, ignore_index=True))
+        if problems:
+            _insert(con, "problems", pd.concat(problems, ignore_index=True))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return ids
+
+
+def _submission_row(submission_id: int, verdict: Verdict, kept: str, run_id: str) -> dict:
+    arrival = verdict.arrival
+    return {
+        "submission_id": submission_id, "sha256": arrival.sha256, "inbox_folder": arrival.folder,
+        "original_name": arrival.name, "size_bytes": arrival.size,
+        "received_at": arrival.received_at.replace(tzinfo=None), "run_id": run_id,
+        "district_code": verdict.district_code, "period": verdict.period,
+        "registry_version": verdict.registry_version, "accepted": verdict.accepted,
+        "kept_path": kept, "errors": verdict.count(ERROR), "warnings": verdict.count(WARNING),
+        "notices": verdict.count(NOTICE),
+    }
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [row[0] for row in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+        "ORDER BY ordinal_position", [table]).fetchall()]
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    columns = _columns(con, table)
+    incoming = frame[columns]  # noqa: F841 (read by DuckDB below, by name)
+    names = ", ".join(columns)
+    con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM incoming")
+
+
+def _replace(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    con.execute(f"DELETE FROM {table}")
+    _insert(con, table, frame)
