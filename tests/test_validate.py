@@ -1,0 +1,297 @@
+"""Every rule that rejects a submission, with the bad input a clerk makes and the exact message.
+
+District 1001's template lists KR-1-01 (count) on row 6, KR-1-02 (percent) on row 7 and
+KR-1-04 (ratio) on row 9; columns: H actual, I numerator, J denominator, K status,
+L confidence, M note.
+"""
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from pipeline.settings import Limits
+from tests.judging import found, judge_inbox, only_verdict
+
+MILESTONE = "KR-2-07"
+
+
+def test_a_correct_file_is_accepted_with_one_fact_per_assigned_kr(workspace):
+    workspace.send(workspace.clerk("1001"), "1001")
+    verdict = only_verdict(workspace)
+    assert verdict.accepted
+    assert verdict.problems == ()
+    assigned = workspace.registry.assigned("1001")["kr_code"].tolist()
+    assert verdict.facts["kr_code"].tolist() == assigned
+    assert set(verdict.facts["period"]) == {"2569-Q2"}
+
+
+def test_a_ratio_fact_is_numerator_over_denominator_as_a_percentage(workspace):
+    clerk = workspace.clerk("1001").type("KR-1-04", "numerator", 45).type(
+        "KR-1-04", "denominator", 60)
+    workspace.send(clerk, "1001")
+    facts = only_verdict(workspace).facts.set_index("kr_code")
+    assert facts.at["KR-1-04", "actual"] == pytest.approx(75.0)
+    assert facts.at["KR-1-04", "cell"] == "I9"
+
+
+def test_a_milestone_fact_is_one_when_done_and_zero_when_not(workspace):
+    clerk = workspace.clerk("1001").type(MILESTONE, "actual", "ยังไม่ดำเนินการ")
+    workspace.send(clerk, "1001")
+    facts = only_verdict(workspace).facts.set_index("kr_code")
+    assert facts.at[MILESTONE, "actual"] == 0.0
+
+
+def _reject(workspace, clerk, folder="1001", **kwargs):
+    workspace.send(clerk, folder)
+    verdict = only_verdict(workspace, **kwargs)
+    assert not verdict.accepted
+    assert verdict.facts is None
+    return verdict
+
+
+ROW_CASES = [
+    pytest.param(
+        lambda c: c.type("KR-1-01", "actual", "สิบห้า"), "not-a-number", "H6",
+        '"สิบห้า" ไม่ใช่ตัวเลข กรุณากรอกเป็นตัวเลข', '"สิบห้า" is not a number; type a number.',
+        id="not-a-number"),
+    pytest.param(
+        lambda c: c.type("KR-1-04", "denominator", "ห้าสิบ"), "not-a-number", "J9",
+        '"ห้าสิบ" ไม่ใช่ตัวเลข กรุณากรอกเป็นตัวเลข', '"ห้าสิบ" is not a number; type a number.',
+        id="denominator-not-a-number"),
+    pytest.param(
+        lambda c: c.type("KR-1-01", "actual", None).type("KR-1-01", "note", None)
+        .type("KR-1-01", "status", None), "actual-blank", "H6",
+        "ยังไม่ได้กรอกผลการดำเนินงาน หากยังไม่มีผล กรุณาระบุเหตุผลในช่องหมายเหตุ",
+        "The actual value is blank; if there is none yet, explain why in the note.",
+        id="actual-blank"),
+    pytest.param(
+        lambda c: c.type("KR-1-04", "numerator", None).type("KR-1-04", "note", None)
+        .type("KR-1-04", "status", None), "actual-blank", "I9",
+        "ยังไม่ได้กรอกผลการดำเนินงาน หากยังไม่มีผล กรุณาระบุเหตุผลในช่องหมายเหตุ",
+        "The actual value is blank; if there is none yet, explain why in the note.",
+        id="ratio-numerator-blank"),
+    pytest.param(
+        lambda c: c.type("KR-1-02", "actual", 120), "percent-out-of-range", "H7",
+        "ค่าร้อยละ 120 ต้องอยู่ระหว่าง 0 ถึง 100", "The percentage 120 must be between 0 and 100.",
+        id="percent-out-of-range"),
+    pytest.param(
+        lambda c: c.type("KR-1-01", "actual", -5), "count-negative", "H6",
+        "จำนวน -5 ต้องไม่ติดลบ", "The count -5 cannot be negative.", id="count-negative"),
+    pytest.param(
+        lambda c: c.type("KR-1-04", "numerator", 60).type("KR-1-04", "denominator", 50),
+        "numerator-above-denominator", "I9",
+        "ตัวตั้ง (60) ต้องไม่มากกว่าตัวหาร (50)",
+        "The numerator (60) cannot exceed the denominator (50).", id="numerator-above"),
+    pytest.param(
+        lambda c: c.type("KR-1-04", "numerator", 0).type("KR-1-04", "denominator", 0),
+        "denominator-not-positive", "J9", "ตัวหาร (0) ต้องมากกว่า 0",
+        "The denominator (0) must be greater than 0.", id="denominator-zero"),
+    pytest.param(
+        lambda c: c.type(MILESTONE, "actual", "เสร็จครึ่งหนึ่ง"), "milestone-invalid", None,
+        '"เสร็จครึ่งหนึ่ง" ไม่ใช่ค่าที่เลือกได้ กรุณาเลือก "ดำเนินการแล้ว" หรือ "ยังไม่ดำเนินการ"',
+        '"เสร็จครึ่งหนึ่ง" is not allowed; pick done (ดำเนินการแล้ว) or not done (ยังไม่ดำเนินการ).',
+        id="milestone-invalid"),
+    pytest.param(
+        lambda c: c.type("KR-1-01", "status", "ดีมาก"), "status-invalid", "K6",
+        'สถานะ "ดีมาก" ไม่อยู่ในรายการ กรุณาเลือกจากรายการ '
+        "(เป็นไปตามแผน, มีความเสี่ยง, ล่าช้ากว่าแผน)",
+        'Status "ดีมาก" is not in the list; pick one of the list '
+        "(เป็นไปตามแผน, มีความเสี่ยง, ล่าช้ากว่าแผน).", id="status-invalid"),
+    pytest.param(
+        lambda c: c.type("KR-1-01", "status", None), "status-blank", "K6",
+        "ยังไม่ได้เลือกสถานะ", "The status is blank; pick one from the list.", id="status-blank"),
+    pytest.param(
+        lambda c: c.type("KR-1-01", "confidence", "มั่นใจ"), "confidence-invalid", "L6",
+        'ระดับความเชื่อมั่น "มั่นใจ" ไม่อยู่ในรายการ กรุณาเลือกจากรายการ (สูง, ปานกลาง, ต่ำ)',
+        'Confidence "มั่นใจ" is not in the list; pick one of the list (สูง, ปานกลาง, ต่ำ).',
+        id="confidence-invalid"),
+    pytest.param(
+        lambda c: c.type("KR-1-01", "status", "ล่าช้ากว่าแผน").type("KR-1-01", "note", None),
+        "note-required", "M6", 'สถานะ "ล่าช้ากว่าแผน" ต้องมีคำอธิบายในช่องหมายเหตุ',
+        'A status of "ล่าช้ากว่าแผน" needs an explanation in the note.', id="note-required"),
+]
+
+
+@pytest.mark.parametrize(("mistake", "code", "cell", "message_th", "message_en"), ROW_CASES)
+def test_a_row_mistake_rejects_the_file_with_its_cell_and_message(
+        workspace, mistake, code, cell, message_th, message_en):
+    clerk = workspace.clerk("1001")
+    mistake(clerk)
+    verdict = _reject(workspace, clerk)
+    cell = cell or f"H{clerk.rows[MILESTONE]}"
+    assert [(p.code, p.cell) for p in verdict.problems if p.severity == "error"] == [(code, cell)]
+    (problem,) = [p for p in verdict.problems if p.code == code]
+    assert (problem.sheet, problem.message_th, problem.message_en) == (
+        "รายงานผล", message_th, message_en)
+
+
+def test_a_blank_actual_with_a_note_is_accepted_and_stored_as_missing(workspace):
+    clerk = workspace.clerk("1001").type("KR-1-01", "actual", None).type(
+        "KR-1-01", "note", "ยังไม่ได้รับรายงานจากฝ่ายโยธา")
+    workspace.send(clerk, "1001")
+    verdict = only_verdict(workspace)
+    assert verdict.accepted
+    fact = verdict.facts.set_index("kr_code").loc["KR-1-01"]
+    assert fact["actual"] != fact["actual"]  # NaN: missing, never zero
+    assert fact["note"] == "ยังไม่ได้รับรายงานจากฝ่ายโยธา"
+
+
+def test_an_unfilled_template_is_never_accepted(workspace):
+    workspace.drop(workspace.template("1001"), "1001", "blank.xlsx")
+    verdict = only_verdict(workspace)
+    assert not verdict.accepted
+    assigned = len(workspace.registry.assigned("1001"))
+    assert [p.code for p in verdict.problems] == ["actual-blank"] * assigned
+
+
+def test_a_kr_code_typed_over_is_unknown_and_the_assigned_kr_missing(workspace):
+    clerk = workspace.clerk("1001").type("KR-1-01", "kr_code", "KR-9-99")
+    verdict = _reject(workspace, clerk)
+    assert found(verdict) == [("error", "kr-missing", ""), ("error", "kr-unknown", "A6")]
+    assert verdict.problems[0].message_th == (
+        "ไม่พบแถวของตัวชี้วัด KR-1-01 ที่เขตได้รับมอบหมาย กรุณาอย่าลบแถวในแบบรายงาน")
+    assert verdict.problems[1].message_th == "รหัสตัวชี้วัด KR-9-99 ไม่ได้มอบหมายให้เขตนี้"
+    assert verdict.problems[1].message_en == "Key result KR-9-99 is not assigned to this district."
+
+
+def test_a_kr_on_two_rows_is_duplicated(workspace):
+    clerk = workspace.clerk("1001").type("KR-1-02", "kr_code", "KR-1-01")
+    verdict = _reject(workspace, clerk)
+    assert found(verdict) == [("error", "kr-missing", ""), ("error", "kr-duplicated", "A6"),
+                              ("error", "kr-duplicated", "A7")]
+    assert verdict.problems[1].message_th == "ตัวชี้วัด KR-1-01 ปรากฏมากกว่าหนึ่งแถว"
+
+
+def test_a_deleted_row_is_a_missing_kr(workspace):
+    clerk = workspace.clerk("1001").delete_row("KR-1-03")
+    verdict = _reject(workspace, clerk)
+    assert found(verdict) == [("error", "kr-missing", "")]
+    assert verdict.problems[0].message_en == (
+        "The row of assigned key result KR-1-03 is missing; do not delete template rows.")
+
+
+def test_a_file_in_another_districts_folder_is_refused(workspace):
+    verdict = _reject(workspace, workspace.clerk("1001"), folder="1002")
+    assert found(verdict) == [("error", "district-mismatch", "")]
+    assert verdict.problems[0].message_th == (
+        "ไฟล์นี้เป็นแบบรายงานของเขต 1001 แต่ส่งมาในโฟลเดอร์ของเขต 1002")
+
+
+def test_metadata_edited_by_hand_is_detected(workspace):
+    clerk = workspace.clerk("1001").set_metadata("district_code", "1002")
+    verdict = _reject(workspace, clerk, folder="1002")
+    assert found(verdict) == [("error", "signature-mismatch", "")]
+    assert verdict.problems[0].message_th == (
+        "ข้อมูลกำกับแบบรายงานถูกแก้ไขด้วยมือ (รหัสลงนามไม่ตรงกัน) กรุณาดาวน์โหลดแบบรายงานใหม่")
+
+
+def test_an_unknown_template_version_is_refused(workspace):
+    clerk = workspace.clerk("1001").set_metadata("template_version", "0")
+    verdict = _reject(workspace, clerk)
+    assert found(verdict) == [("error", "template-version-unknown", "")]
+    assert verdict.problems[0].message_en == (
+        "Template version 0 is not supported (expected 1).")
+
+
+def test_a_period_missing_from_the_registry_is_refused(workspace):
+    clerk = workspace.clerk("1001", period="2570-Q1")
+    verdict = _reject(workspace, clerk)
+    assert found(verdict) == [("error", "period-unknown", "")]
+    assert verdict.problems[0].message_th == "รอบการรายงาน 2570-Q1 ไม่มีในทะเบียน OKR"
+
+
+def _edited(workspace, tmp_path: Path, edit) -> Path:
+    path = workspace.clerk("1001").save(tmp_path / "edited.xlsx")
+    book = load_workbook(path)
+    edit(book)
+    book.save(path)
+    return path
+
+
+def test_a_workbook_without_its_metadata_sheet_is_refused(workspace, tmp_path):
+    path = _edited(workspace, tmp_path, lambda book: book.remove(book["_meta"]))
+    workspace.drop(path, "1001", "no-meta.xlsx")
+    verdict = only_verdict(workspace)
+    assert found(verdict) == [("error", "metadata-missing", "")]
+    assert verdict.problems[0].message_th == (
+        "ไม่พบข้อมูลกำกับแบบรายงาน (แผ่นงานซ่อน _meta) กรุณาใช้แบบรายงานที่สำนักยุทธศาสตร์ฯ ส่งให้")
+
+
+def test_a_workbook_whose_data_sheet_is_gone_is_refused(workspace, tmp_path):
+    path = _edited(workspace, tmp_path, lambda book: book.remove(book["รายงานผล"]))
+    workspace.drop(path, "1001", "no-data.xlsx")
+    verdict = only_verdict(workspace)
+    assert found(verdict) == [("error", "data-sheet-missing", "")]
+    assert verdict.problems[0].message_en == (
+        'The sheet "รายงานผล" is missing; use the template the strategy office sent.')
+
+
+def test_a_deleted_input_column_is_refused(workspace, tmp_path):
+    path = _edited(workspace, tmp_path, lambda book: book["รายงานผล"].delete_cols(12))
+    workspace.drop(path, "1001", "no-confidence.xlsx")
+    verdict = only_verdict(workspace)
+    assert found(verdict) == [("error", "column-missing", "")]
+    assert verdict.problems[0].message_th == (
+        "ไม่พบคอลัมน์ ความเชื่อมั่น (Confidence) ในแผ่นงานรายงานผล "
+        "กรุณาอย่าลบหรือเปลี่ยนชื่อคอลัมน์")
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused(workspace, tmp_path):
+    text = tmp_path / "note.txt"
+    text.write_text("รายงานผลไตรมาส 2 จะส่งภายหลัง", encoding="utf-8")
+    workspace.drop(text, "1001", "report.xlsx")
+    verdict = only_verdict(workspace)
+    assert [p.code for p in verdict.problems] == ["not-a-spreadsheet"]
+    assert verdict.problems[0].message_th.startswith("ไฟล์นี้ไม่ใช่แบบรายงาน Excel ที่อ่านได้ (")
+
+
+def test_a_file_that_makes_calamine_panic_is_refused_not_crashed(workspace):
+    panicking = Path(__file__).resolve().parents[2] / "shared/corpus/realworld/apache-poi/Simple.xlsb"
+    if not panicking.exists():
+        pytest.skip("the shared corpus is not beside this checkout")
+    workspace.drop(panicking, "1001", "Simple.xlsb")
+    verdict = only_verdict(workspace)
+    assert [p.code for p in verdict.problems] in (["not-a-spreadsheet"], ["metadata-missing"])
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(workspace):
+    workspace.send(workspace.clerk("1001"), "1001")
+    verdict = only_verdict(workspace, limits=Limits(max_file_bytes=1000))
+    assert found(verdict) == [("error", "file-too-large", "")]
+    assert verdict.problems[0].message_en.endswith("more than the 1000 bytes accepted.")
+
+
+def test_typed_numbers_and_choices_are_read_and_reported_as_notices(workspace):
+    clerk = (workspace.clerk("1001")
+             .type("KR-1-03", "actual", "๑,๒๕๐")
+             .type("KR-1-02", "actual", "ร้อยละ 85")
+             .type("KR-1-01", "status", "On Track")
+             .type("KR-1-01", "confidence", " high "))
+    workspace.send(clerk, "1001")
+    verdict = only_verdict(workspace)
+    assert verdict.accepted
+    # row by row, then column by column, as the clerk reads the sheet
+    assert found(verdict) == [("notice", "normalized-choice", "K6"),
+                              ("notice", "normalized-choice", "L6"),
+                              ("notice", "normalized-number", "H7"),
+                              ("notice", "normalized-number", "H8")]
+    assert verdict.problems[3].message_th == 'อ่าน "๑,๒๕๐" เป็นตัวเลข 1250'
+    assert verdict.problems[0].message_en == 'Read "On Track" as the choice "เป็นไปตามแผน".'
+    facts = verdict.facts.set_index("kr_code")
+    assert facts.at["KR-1-03", "actual"] == 1250
+    assert facts.at["KR-1-02", "actual"] == 85
+    assert facts.at["KR-1-01", "status"] == "on_track"
+    assert facts.at["KR-1-01", "confidence"] == "high"
+
+
+def test_all_problems_of_all_files_are_found_in_one_pass(workspace):
+    workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", -1)
+                   .type("KR-1-02", "actual", 101), "1001")
+    workspace.send(workspace.clerk("1002").type("KR-1-01", "status", "?"), "1002")
+    workspace.send(workspace.clerk("1004"), "1004")
+    first, second, third = sorted(judge_inbox(workspace), key=lambda v: v.arrival.folder)
+    assert found(first) == [("error", "count-negative", "H6"),
+                            ("error", "percent-out-of-range", "H7")]
+    assert found(second) == [("error", "status-invalid", "K6")]
+    assert third.accepted
