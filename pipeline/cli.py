@@ -139,7 +139,8 @@ def render_report(report: RunReport, settings: Settings, console: Console) -> No
 
 def _why(problems: list[dict]) -> str:
     errors = [p for p in problems if p["severity"] == "error"]
-    lines = [f"{p['cell'] or p['sheet'] or '-'} [{p['code']}] {p['message_th']}" for p in errors[:3]]
+    lines = [f"{p['cell'] or p['sheet'] or '-'} [{p['code']}] {p['message_th']}"
+             for p in errors[:3]]
     if len(errors) > 3:
         lines.append(f"… และอีก {len(errors) - 3} รายการ / and {len(errors) - 3} more")
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from pipeline.settings import Limits
 from tests.judging import found, judge_inbox, only_verdict
 
 MILESTONE = "KR-2-07"
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "realworld"
 
 
 def test_a_correct_file_is_accepted_with_one_fact_per_assigned_kr(workspace):
@@ -247,7 +248,7 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(workspace, tmp_path):
 
 
 def test_a_file_that_makes_calamine_panic_is_refused_not_crashed(workspace):
-    panicking = Path(__file__).resolve().parents[2] / "shared/corpus/realworld/apache-poi/Simple.xlsb"
+    panicking = CORPUS / "apache-poi" / "Simple.xlsb"
     if not panicking.exists():
         pytest.skip("the shared corpus is not beside this checkout")
     workspace.drop(panicking, "1001", "Simple.xlsb")
