@@ -1,0 +1,99 @@
+"""DESIGN.md's invariants 1, 2, 4 and 7, on a real workspace, run by the real runner."""
+
+import hashlib
+
+import pytest
+from filelock import FileLock
+
+from pipeline.cli import EXIT_LOCKED
+from pipeline.runner import run
+from tests.running import file_hashes, query, run_cli, warehouse_content
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def mixed_inbox(workspace, tmp_path):
+    """An accepted file, a rejected one, a non-spreadsheet, and a copy under another name."""
+    good = workspace.send(workspace.clerk("1001"), "1001", "OKR_1001.xlsx")
+    workspace.send(workspace.clerk("1002").type("KR-1-01", "actual", "ไม่ทราบ"), "1002")
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes("ส่งภายหลัง".encode())
+    workspace.drop(junk, "1004", "report.xlsx")
+    workspace.drop(good, "1001", "OKR_1001 (1).xlsx")
+    return workspace
+
+
+def test_every_inbox_file_ends_byte_identical_in_archive_or_quarantine(mixed_inbox):
+    settings = mixed_inbox.settings
+    arrived = {p.name: _sha(p) for p in settings.inbox.rglob("*.xlsx")}
+    report = run(settings)
+    assert list(settings.inbox.rglob("*.*")) == []
+    archived = {_sha(p) for p in settings.archive.rglob("*") if p.is_file()}
+    quarantined = {_sha(p) for p in settings.quarantine.rglob("*") if p.is_file()}
+    assert archived == {arrived["OKR_1001.xlsx"]}
+    assert quarantined == {arrived["report_2.xlsx"], arrived["report.xlsx"]}
+    stored = dict(query(settings.warehouse_path, "SELECT sha256, accepted FROM submissions"))
+    assert stored == {arrived["OKR_1001.xlsx"]: True, arrived["report_2.xlsx"]: False,
+                      arrived["report.xlsx"]: False}
+    outcomes = sorted((f["name"], f["outcome"]) for f in report.files)
+    assert outcomes == [("OKR_1001 (1).xlsx", "duplicate"), ("OKR_1001.xlsx", "accepted"),
+                        ("report.xlsx", "rejected"), ("report_2.xlsx", "rejected")]
+
+
+def test_a_second_run_with_nothing_new_changes_nothing(mixed_inbox):
+    settings = mixed_inbox.settings
+    run(settings)
+    warehouse = warehouse_content(settings.warehouse_path)
+    outputs = file_hashes(settings.outputs)
+    mtimes = {p: p.stat().st_mtime_ns for p in settings.outputs.rglob("*.xlsx")}
+    report = run(settings)
+    assert report.files == []
+    assert warehouse_content(settings.warehouse_path) == warehouse
+    assert file_hashes(settings.outputs) == outputs
+    assert {p: p.stat().st_mtime_ns for p in settings.outputs.rglob("*.xlsx")} == mtimes
+
+
+def test_a_file_seen_before_is_not_processed_again_under_a_new_name(workspace):
+    settings = workspace.settings
+    first = workspace.send(workspace.clerk("1001"), "1001", "OKR_1001.xlsx")
+    kept = first.read_bytes()
+    run(settings)
+    again = settings.inbox / "1001" / "OKR_1001_final.xlsx"
+    again.write_bytes(kept)
+    report = run(settings)
+    assert [(f["name"], f["outcome"]) for f in report.files] == [
+        ("OKR_1001_final.xlsx", "duplicate")]
+    assert not again.exists()
+    assert query(settings.warehouse_path, "SELECT count(*) FROM submissions") == [(1,)]
+
+
+def test_the_latest_accepted_submission_wins_and_earlier_ones_stay_superseded(workspace):
+    settings = workspace.settings
+    workspace.send(workspace.clerk("1001").type("KR-1-03", "actual", 100), "1001", "v1.xlsx")
+    run(settings)
+    workspace.send(workspace.clerk("1001").type("KR-1-03", "actual", 120), "1001", "v2.xlsx")
+    workspace.send(workspace.clerk("1001").type("KR-1-03", "actual", "x"), "1001", "v3.xlsx")
+    run(settings)
+    current = query(settings.warehouse_path, "SELECT original_name, actual FROM current_facts "
+                    "WHERE district_code = '1001' AND kr_code = 'KR-1-03'")
+    assert current == [("v2.xlsx", 120.0)]
+    statuses = query(settings.warehouse_path,
+                     "SELECT original_name, status FROM submission_status ORDER BY 1")
+    assert statuses == [("v1.xlsx", "superseded"), ("v2.xlsx", "current"),
+                        ("v3.xlsx", "rejected")]
+    (count,) = query(settings.warehouse_path, "SELECT count(*) FROM current_facts")[0]
+    assert count == len(workspace.registry.assigned("1001"))
+
+
+def test_a_second_run_while_one_holds_the_lock_exits_at_once(workspace):
+    settings = workspace.settings
+    workspace.send(workspace.clerk("1001"), "1001")
+    settings.outputs.mkdir(parents=True, exist_ok=True)
+    with FileLock(settings.lock_path):
+        result = run_cli("run", "--workspace", str(settings.workspace))
+    assert result.returncode == EXIT_LOCKED
+    assert "another run holds" in result.stdout
+    assert len(list(settings.inbox.rglob("*.xlsx"))) == 1  # nothing was touched
