@@ -35,7 +35,7 @@ def parse_number(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
+        return float(value) if math.isfinite(value) else None
     text = _NUMBER_NOISE.sub("", clean_text(value).translate(_THAI_DIGITS))
     try:
         number = float(text)

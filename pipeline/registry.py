@@ -57,13 +57,16 @@ def _check(frame: pd.DataFrame, schema: pa.DataFrameSchema, sheet: str) -> list[
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
-        cases = err.failure_cases.drop_duplicates(["column", "check", "index"])
-        return [
+        cases = err.failure_cases
+        cases = cases[cases["index"].notna()]
+        rows = cases[cases["schema_context"] == "DataFrameSchema"].drop_duplicates(
+            ["check", "index"])
+        cells = cases[cases["schema_context"] != "DataFrameSchema"].drop_duplicates(
+            ["column", "check", "index"])
+        return [f"sheet {sheet}, row {case.index}: {case.check}" for case in rows.itertuples()] + [
             f"sheet {sheet}, row {case.index}, column {case.column}: "
-            f"'{frame.at[case.index, case.column] if case.index in frame.index else ''}' "
-            f"{_describe(case.check)}"
-            for case in cases.itertuples()
-            if case.index is not None and case.index == case.index
+            f"'{frame.at[case.index, case.column]}' {_describe(case.check)}"
+            for case in cells.itertuples()
         ]
     return []
 

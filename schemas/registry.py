@@ -22,12 +22,14 @@ SHEETS = {
 }
 
 
-def _number(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(series, errors="coerce").notna()
+def _number_or_blank(series: pd.Series) -> pd.Series:
+    """Blank passes here: "must not be blank" reports it once."""
+    numbers = pd.to_numeric(series, errors="coerce")
+    return series.eq("") | (numbers.notna() & numbers.abs().ne(float("inf")))
 
 
-def _optional_number(series: pd.Series) -> pd.Series:
-    return series.eq("") | _number(series)
+def _date_or_blank(series: pd.Series) -> pd.Series:
+    return series.eq("") | pd.to_datetime(series, format="%Y-%m-%d", errors="coerce").notna()
 
 
 def _filled(series: pd.Series) -> pd.Series:
@@ -39,14 +41,14 @@ def _text(*checks: pa.Check, unique: bool = False) -> pa.Column:
                      unique=unique, report_duplicates="all")
 
 
-def _one_of(values, label: str) -> pa.Check:
-    return pa.Check.isin(list(values), error=f"must be one of {label}")
+def _one_of(values, message: str) -> pa.Check:
+    return pa.Check.isin(list(values), error=message)
 
 
 def objectives_schema(issue_codes) -> pa.DataFrameSchema:
     return pa.DataFrameSchema({
         "objective_code": _text(unique=True),
-        "issue_code": _text(_one_of(issue_codes, "the development issue codes")),
+        "issue_code": _text(_one_of(issue_codes, "is not a development issue code of schemas/reference")),
         "name_th": _text(),
         "name_en": _text(),
     }, strict="filter")
@@ -55,24 +57,24 @@ def objectives_schema(issue_codes) -> pa.DataFrameSchema:
 def key_results_schema(objective_codes) -> pa.DataFrameSchema:
     return pa.DataFrameSchema({
         "kr_code": _text(unique=True),
-        "objective_code": _text(_one_of(objective_codes, "the codes of sheet objectives")),
+        "objective_code": _text(_one_of(objective_codes, "is not an objective_code of sheet objectives")),
         "name_th": _text(),
         "name_en": _text(),
         "unit_th": _text(),
         "unit_en": _text(),
-        "kr_type": _text(_one_of(KR_TYPES, ", ".join(KR_TYPES))),
-        "direction": _text(_one_of(DIRECTIONS, ", ".join(DIRECTIONS))),
-        "cumulative": _text(_one_of(YES_NO, "yes, no")),
-        "decimals": _text(_one_of(("0", "1", "2", "3"), "0, 1, 2, 3")),
-        "weight": pa.Column(str, pa.Check(_optional_number, error="must be a number or blank")),
+        "kr_type": _text(_one_of(KR_TYPES, "must be one of " + ", ".join(KR_TYPES))),
+        "direction": _text(_one_of(DIRECTIONS, "must be one of " + ", ".join(DIRECTIONS))),
+        "cumulative": _text(_one_of(YES_NO, "must be yes or no")),
+        "decimals": _text(_one_of(("0", "1", "2", "3"), "must be one of 0, 1, 2, 3")),
+        "weight": pa.Column(str, pa.Check(_number_or_blank, error="must be a number or blank")),
     }, strict="filter")
 
 
 def assignments_schema(kr_codes, district_codes) -> pa.DataFrameSchema:
-    number = pa.Check(_number, error="must be a number")
+    number = pa.Check(_number_or_blank, error="must be a number")
     return pa.DataFrameSchema({
-        "kr_code": _text(_one_of(kr_codes, "the codes of sheet key_results")),
-        "district_code": _text(_one_of(district_codes, "a district code 1001-1050")),
+        "kr_code": _text(_one_of(kr_codes, "is not a kr_code of sheet key_results")),
+        "district_code": _text(_one_of(district_codes, "is not a district code (1001-1050)")),
         "baseline": _text(number),
         "target": _text(number),
     }, checks=pa.Check(
@@ -83,9 +85,8 @@ def assignments_schema(kr_codes, district_codes) -> pa.DataFrameSchema:
 
 def periods_schema() -> pa.DataFrameSchema:
     return pa.DataFrameSchema({
-        "period": _text(pa.Check.str_matches(r"^\d{4}-(Q[1-4]|M(0[1-9]|1[0-2]))$",
+        "period": _text(pa.Check.str_matches(r"^[0-9]{4}-(Q[1-4]|M(0[1-9]|1[0-2]))$",
                                              error="must be a period code like 2569-Q2"),
                         unique=True),
-        "due_date": _text(pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$",
-                                               error="must be a date YYYY-MM-DD")),
+        "due_date": _text(pa.Check(_date_or_blank, error="must be a date YYYY-MM-DD")),
     }, strict="filter")

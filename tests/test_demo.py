@@ -1,0 +1,128 @@
+"""The demo end to end: what `make demo` shows a newcomer, and what it leaves behind."""
+
+import json
+import zipfile
+
+from pipeline.runner import run
+from tests.running import file_hashes, query, run_cli, warehouse_content
+
+
+def _report(settings) -> dict:
+    (path,) = sorted(settings.runs.glob("*.json"))[:1]
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_the_demo_builds_a_whole_workspace_and_empties_its_inbox(demo_settings):
+    assert demo_settings.registry_path.exists()
+    for period in ("2569-Q1", "2569-Q2"):
+        assert len(list(demo_settings.templates_dir(period).glob("*.xlsx"))) == 50
+        assert len(list(demo_settings.rollups_dir(period).glob("*.xlsx"))) == 16
+    assert [p for p in demo_settings.inbox.rglob("*") if p.is_file()] == []
+
+
+def test_the_demo_rejects_the_typical_mistakes_and_accepts_the_rest(demo_settings):
+    report = _report(demo_settings)
+    rejected = {(f["folder"], f["period"]): sorted({p["code"] for p in f["problems"]
+                                                    if p["severity"] == "error"})
+                for f in report["files"] if f["outcome"] == "rejected"}
+    assert rejected == {
+        ("1027", "2569-Q1"): ["actual-blank"],
+        ("1031", "2569-Q1"): ["district-mismatch"],
+        ("1024", "2569-Q2"): ["actual-blank"],
+        ("1035", "2569-Q2"): ["note-required"],
+        ("1042", "2569-Q2"): ["not-a-number"],
+        ("1049", "2569-Q2"): ["district-mismatch"],
+    }
+    notices = {f["folder"]: sorted({p["code"] for p in f["problems"]})
+               for f in report["files"] if f["outcome"] == "accepted" and f["problems"]}
+    assert notices == {"1005": ["normalized-number"], "1008": ["normalized-number"],
+                       "1012": ["normalized-choice"], "1016": ["normalized-choice"]}
+    assert report["totals"] == {"accepted": 91, "rejected": 6, "duplicate": 0}
+
+
+def test_current_facts_has_one_row_per_district_period_and_kr_of_accepted_files(
+        demo_settings, registry):
+    warehouse = demo_settings.warehouse_path
+    doubled = query(warehouse, "SELECT district_code, period, kr_code, count(*) FROM "
+                    "current_facts GROUP BY ALL HAVING count(*) > 1")
+    assert doubled == []
+    accepted = query(warehouse, "SELECT DISTINCT district_code, period FROM submissions "
+                     "WHERE accepted")
+    expected = sum(len(registry.assigned(district)) for district, _ in accepted)
+    assert query(warehouse, "SELECT count(*) FROM current_facts") == [(expected,)]
+    # Q1: 48 districts send, 1027 and 1031 are rejected; Q2: 47 send, 1024, 1035, 1049 rejected
+    assert len(accepted) == (48 - 2) + (47 - 3)
+
+
+def test_a_corrected_file_supersedes_the_district_s_earlier_one(demo_settings):
+    rows = query(demo_settings.warehouse_path,
+                 "SELECT original_name, status FROM submission_status "
+                 "WHERE inbox_folder IN ('1038', '1042') ORDER BY original_name")
+    assert rows == [("OKR_1038_2569-Q1_v1.xlsx", "superseded"),
+                    ("OKR_1038_2569-Q1_v2_แก้ไข.xlsx", "current"),
+                    ("OKR_1038_2569-Q2.xlsx", "current"),
+                    ("OKR_1042_2569-Q1.xlsx", "current"),
+                    ("OKR_1042_2569-Q2_v1.xlsx", "rejected"),
+                    ("OKR_1042_2569-Q2_v2_แก้ไข.xlsx", "current")]
+
+
+def test_cumulative_figures_grow_from_q1_to_q2(demo_settings):
+    shrinking = query(demo_settings.warehouse_path, """
+        SELECT q1.district_code, q1.kr_code FROM current_facts q1
+        JOIN current_facts q2 USING (district_code, kr_code)
+        JOIN key_results k ON k.kr_code = q1.kr_code
+        WHERE q1.period = '2569-Q1' AND q2.period = '2569-Q2' AND k.cumulative
+          AND k.direction = 'increase' AND q2.actual < q1.actual""")
+    assert shrinking == []
+
+
+def test_running_the_demo_workspace_again_changes_nothing(demo_settings, tmp_path):
+    import shutil
+
+    copy = tmp_path / "demo"
+    shutil.copytree(demo_settings.workspace, copy)
+    before = (warehouse_content(copy / "outputs" / "warehouse.duckdb"), file_hashes(copy))
+    result = run_cli("run", "--workspace", str(copy))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "accepted 0, rejected 0, duplicate 0" in result.stdout
+    assert (warehouse_content(copy / "outputs" / "warehouse.duckdb"), file_hashes(copy)) == before
+
+
+def _content(path) -> dict[str, bytes]:
+    """A workbook's parts but its timestamps (docProps/core.xml)."""
+    with zipfile.ZipFile(path) as book:
+        return {n: book.read(n) for n in book.namelist() if n != "docProps/core.xml"}
+
+
+def test_the_demo_is_deterministic(tmp_path):
+    for name in ("a", "b"):
+        result = run_cli("demo", "--no-run", "--workspace", str(tmp_path / name))
+        assert result.returncode == 0, result.stderr
+    first = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.xlsx"))
+    second = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*.xlsx"))
+    assert first == second
+    assert len([p for p in first if p.parts[0] == "inbox"]) == 97
+    for relative in first:
+        assert _content(tmp_path / "a" / relative) == _content(tmp_path / "b" / relative), relative
+    inbox_a = {p.name: p.stat().st_mtime for p in (tmp_path / "a" / "inbox").rglob("*.xlsx")}
+    inbox_b = {p.name: p.stat().st_mtime for p in (tmp_path / "b" / "inbox").rglob("*.xlsx")}
+    assert inbox_a == inbox_b
+
+
+def test_demo_no_run_leaves_a_workspace_the_nightly_job_can_run(tmp_path):
+    root = tmp_path / "demo"
+    assert run_cli("demo", "--no-run", "--workspace", str(root)).returncode == 0
+    assert not (root / "outputs" / "warehouse.duckdb").exists()
+    from pipeline.settings import Settings
+
+    report = run(Settings(workspace=root))
+    assert report.count("accepted") == 91
+
+
+def test_the_demo_never_wipes_a_folder_that_is_not_a_demo_workspace(tmp_path):
+    precious = tmp_path / "office"
+    precious.mkdir()
+    (precious / "registry.xlsx").write_bytes(b"the real one")
+    result = run_cli("demo", "--no-run", "--workspace", str(precious))
+    assert result.returncode != 0
+    assert (precious / "registry.xlsx").read_bytes() == b"the real one"

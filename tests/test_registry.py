@@ -1,0 +1,333 @@
+"""The registry workbook: the sample meets the brief, and a bad registry is refused as a whole
+with every problem named by sheet, Excel row and column.
+
+Row numbers are Excel rows: row 1 holds the headers, so the first data row (frame index 0) is
+row 2. In the sample, key_results row 4 is KR-1-03 and assignments row 2 is KR-1-01 in 1001.
+"""
+
+import datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from pipeline.periods import parse_period
+from pipeline.registry import RegistryError, load_registry
+from schemas.registry import DIRECTIONS, KR_TYPES
+from tests.builders import registry_frames, write_registry_file
+
+# ---------------------------------------------------------------- the sample registry
+
+
+def test_the_sample_has_at_least_60_key_results(registry):
+    assert len(registry.key_results) >= 60
+    assert registry.key_results["kr_code"].is_unique
+
+
+def test_the_sample_covers_all_nine_dimensions(registry, reference):
+    assert set(registry.key_results["dimension_id"]) == set(reference.dimensions["dimension_id"])
+    assert set(registry.key_results["dimension_id"]) == set(range(1, 10))
+
+
+def test_the_sample_covers_at_least_20_development_issues(registry):
+    assert registry.key_results["issue_code"].nunique() >= 20
+
+
+def test_the_sample_uses_every_kr_type_and_every_direction(registry):
+    assert set(registry.key_results["kr_type"]) == set(KR_TYPES)
+    assert "decrease" in set(registry.key_results["direction"])
+    assert set(registry.key_results["direction"]) <= set(DIRECTIONS)
+
+
+def test_most_sample_krs_cascade_to_all_50_districts_and_some_to_fewer(registry, reference):
+    districts_per_kr = registry.assignments.groupby("kr_code")["district_code"].nunique()
+    assert set(districts_per_kr.index) == set(registry.key_results["kr_code"])
+    assert len(reference.districts) == 50
+    assert (districts_per_kr == 50).mean() >= 0.75
+    assert (districts_per_kr < 50).any()
+
+
+def test_every_district_has_assignments_with_numeric_baseline_and_target(registry, reference):
+    assert set(registry.assignments["district_code"]) == set(reference.districts["code"])
+    assert registry.assignments["baseline"].dtype.kind == "f"
+    assert registry.assignments["target"].notna().all()
+
+
+def test_the_sample_is_version_2569_1_of_fiscal_year_2569(registry):
+    assert registry.version == "2569.1"
+    assert registry.fiscal_year == 2569
+
+
+def test_the_sample_has_four_quarters_and_twelve_months_each_due_after_it_ends(registry):
+    expected = [f"2569-Q{q}" for q in range(1, 5)] + [f"2569-M{m:02d}" for m in range(1, 13)]
+    assert set(expected) <= set(registry.periods["period"])
+    due = registry.periods.set_index("period")["due_date"]
+    for code in expected:
+        assert isinstance(due[code], datetime.date)
+        assert due[code] > parse_period(code).end
+    assert due["2569-Q2"] == datetime.date(2026, 4, 15)
+
+
+def test_the_sample_registry_says_it_is_a_sample(sample_registry_path):
+    about = load_workbook(sample_registry_path, read_only=True)["about"]
+    rows = {key: value for key, value in about.iter_rows(min_row=2, values_only=True)}
+    assert "SAMPLE" in rows["note"]
+    assert rows["registry_version"] == "2569.1"
+
+
+def test_a_district_sees_its_krs_in_registry_order_with_its_own_targets(registry, reference):
+    frames = registry_frames(reference)
+    mine = frames["assignments"][frames["assignments"]["district_code"] == "1001"]
+    in_order = [k for k in frames["key_results"]["kr_code"] if k in set(mine["kr_code"])]
+    assigned = registry.assigned("1001")
+    assert assigned["kr_code"].tolist() == in_order
+    first = mine.iloc[0]
+    assert (assigned.at[0, "baseline"], assigned.at[0, "target"]) == (
+        float(first["baseline"]), float(first["target"]))
+
+
+# ---------------------------------------------------------------- bad registries
+
+
+def _problems(path: Path, reference) -> list[str]:
+    with pytest.raises(RegistryError) as raised:
+        load_registry(path, reference)
+    return raised.value.problems
+
+
+def _write(tmp_path: Path, frames: dict, **kwargs) -> Path:
+    return write_registry_file(tmp_path / "registry.xlsx", frames, **kwargs)
+
+
+def _text(frame: pd.DataFrame, column: str) -> None:
+    """Lets a numeric column hold what the strategy office typed as text."""
+    frame[column] = frame[column].astype(object)
+
+
+def _kr_type_abbreviated(frames):
+    frames["key_results"].loc[2, "kr_type"] = "cnt"
+
+
+def _kr_type_capitalised(frames):
+    frames["key_results"].loc[2, "kr_type"] = "Count"
+
+
+def _unknown_objective(frames):
+    frames["key_results"].loc[2, "objective_code"] = "9.9.9"
+
+
+def _kr_row_pasted_twice(frames):
+    kr = frames["key_results"]
+    frames["key_results"] = pd.concat([kr, kr.iloc[[2]]], ignore_index=True)
+
+
+def _decimals_out_of_range(frames):
+    frames["key_results"].loc[1, "decimals"] = "5"
+
+
+def _weight_in_words(frames):
+    frames["key_results"].loc[1, "weight"] = "heavy"
+
+
+def _target_typed_with_letter_o(frames):
+    _text(frames["assignments"], "target")
+    frames["assignments"].loc[0, "target"] = "2,7OO"
+
+
+def _unknown_district(frames):
+    frames["assignments"].loc[0, "district_code"] = "1099"
+
+
+def _unknown_kr_in_assignments(frames):
+    frames["assignments"].loc[0, "kr_code"] = "KR-1-99"
+
+
+def _objective_with_unknown_issue(frames):
+    frames["objectives"].loc[1, "issue_code"] = "1.9"
+
+
+def _objective_without_thai_name(frames):
+    frames["objectives"].loc[1, "name_th"] = ""
+
+
+def _bad_period_code(frames):
+    frames["periods"].loc[1, "period"] = "Q2/2569"
+
+
+def _period_listed_twice(frames):
+    frames["periods"].loc[1, "period"] = "2569-Q1"
+
+
+def _due_date_in_thai_style(frames):
+    frames["periods"].loc[1, "due_date"] = "15/04/2569"
+
+
+@pytest.mark.parametrize(("mistake", "problems"), [
+    pytest.param(_kr_type_abbreviated, [
+        "sheet key_results, row 4, column kr_type: 'cnt' "
+        "must be one of count, ratio, percent, milestone"], id="kr-type-cnt"),
+    pytest.param(_kr_type_capitalised, [
+        "sheet key_results, row 4, column kr_type: 'Count' "
+        "must be one of count, ratio, percent, milestone"], id="kr-type-capitalised"),
+    pytest.param(_unknown_objective, [
+        "sheet key_results, row 4, column objective_code: '9.9.9' "
+        "is not an objective_code of sheet objectives"], id="unknown-objective"),
+    pytest.param(_kr_row_pasted_twice, [
+        "sheet key_results, row 4, column kr_code: 'KR-1-03' is duplicated",
+        "sheet key_results, row 68, column kr_code: 'KR-1-03' is duplicated"],
+        id="duplicated-kr-code"),
+    pytest.param(_decimals_out_of_range, [
+        "sheet key_results, row 3, column decimals: '5' must be one of 0, 1, 2, 3"],
+        id="decimals-5"),
+    pytest.param(_weight_in_words, [
+        "sheet key_results, row 3, column weight: 'heavy' must be a number or blank"],
+        id="weight-not-a-number"),
+    pytest.param(_target_typed_with_letter_o, [
+        "sheet assignments, row 2, column target: '2,7OO' must be a number"],
+        id="target-not-a-number"),
+    pytest.param(_unknown_district, [
+        "sheet assignments, row 2, column district_code: '1099' "
+        "is not a district code (1001-1050)"], id="unknown-district"),
+    pytest.param(_unknown_kr_in_assignments, [
+        "sheet assignments, row 2, column kr_code: 'KR-1-99' "
+        "is not a kr_code of sheet key_results"], id="unknown-kr-in-assignments"),
+    pytest.param(_objective_with_unknown_issue, [
+        "sheet objectives, row 3, column issue_code: '1.9' "
+        "is not a development issue code of schemas/reference"], id="unknown-issue"),
+    pytest.param(_objective_without_thai_name, [
+        "sheet objectives, row 3, column name_th: '' must not be blank"], id="blank-name"),
+    pytest.param(_bad_period_code, [
+        "sheet periods, row 3, column period: 'Q2/2569' must be a period code like 2569-Q2"],
+        id="bad-period-code"),
+    pytest.param(_period_listed_twice, [
+        "sheet periods, row 2, column period: '2569-Q1' is duplicated",
+        "sheet periods, row 3, column period: '2569-Q1' is duplicated"], id="duplicated-period"),
+    pytest.param(_due_date_in_thai_style, [
+        "sheet periods, row 3, column due_date: '15/04/2569' must be a date YYYY-MM-DD"],
+        id="due-date-not-iso"),
+])
+def test_a_registry_with_one_mistake_is_refused_naming_sheet_row_and_column(
+        tmp_path, reference, mistake, problems):
+    frames = registry_frames(reference)
+    mistake(frames)
+    assert _problems(_write(tmp_path, frames), reference) == problems
+
+
+# A date that does not exist, or is typed in Thai digits, is reported, not crashed on.
+@pytest.mark.parametrize("due", ["2026-02-30", "2026-13-01", "๒๐๒๖-๐๔-๑๕"])
+def test_a_due_date_that_is_not_a_real_iso_date_is_refused(tmp_path, reference, due):
+    frames = registry_frames(reference)
+    frames["periods"].loc[1, "due_date"] = due
+    assert _problems(_write(tmp_path, frames), reference) == [
+        f"sheet periods, row 3, column due_date: '{due}' must be a date YYYY-MM-DD"]
+
+
+def test_the_same_kr_assigned_twice_to_a_district_is_refused_on_both_rows(tmp_path, reference):
+    frames = registry_frames(reference)
+    assignments = frames["assignments"]
+    frames["assignments"] = pd.concat([assignments, assignments.iloc[[0]]], ignore_index=True)
+    last = len(frames["assignments"]) + 1
+    problems = _problems(_write(tmp_path, frames), reference)
+    assert problems == [
+        f"sheet assignments, row {row}: assigns the same key result to the same district twice"
+        for row in (2, last)
+    ]
+
+
+def test_a_blank_baseline_is_reported_once_as_blank(tmp_path, reference):
+    frames = registry_frames(reference)
+    _text(frames["assignments"], "baseline")
+    frames["assignments"].loc[0, "baseline"] = ""
+    assert _problems(_write(tmp_path, frames), reference) == [
+        "sheet assignments, row 2, column baseline: '' must not be blank",
+    ]
+
+
+def test_every_mistake_of_every_sheet_is_reported_at_once(tmp_path, reference):
+    frames = registry_frames(reference)
+    _kr_type_abbreviated(frames)
+    _unknown_district(frames)
+    _bad_period_code(frames)
+    path = _write(tmp_path, frames)
+    with pytest.raises(RegistryError) as raised:
+        load_registry(path, reference)
+    assert raised.value.problems == [
+        "sheet key_results, row 4, column kr_type: 'cnt' "
+        "must be one of count, ratio, percent, milestone",
+        "sheet assignments, row 2, column district_code: '1099' "
+        "is not a district code (1001-1050)",
+        "sheet periods, row 3, column period: 'Q2/2569' must be a period code like 2569-Q2",
+    ]
+    assert str(raised.value) == (
+        f"ทะเบียน OKR ใช้ไม่ได้ / the registry {path} is invalid:\n"
+        "  - sheet key_results, row 4, column kr_type: 'cnt' "
+        "must be one of count, ratio, percent, milestone\n"
+        "  - sheet assignments, row 2, column district_code: '1099' "
+        "is not a district code (1001-1050)\n"
+        "  - sheet periods, row 3, column period: 'Q2/2569' "
+        "must be a period code like 2569-Q2")
+
+
+def test_row_numbers_count_blank_rows_left_in_the_sheet(tmp_path, reference):
+    frames = registry_frames(reference)
+    kr = frames["key_results"]
+    blank = pd.DataFrame([[""] * len(kr.columns)], columns=kr.columns)
+    kr = pd.concat([kr.iloc[:3], blank, kr.iloc[3:]], ignore_index=True)
+    kr.loc[4, "kr_type"] = "cnt"  # KR-1-04, pushed from row 5 to row 6 by the blank row
+    frames["key_results"] = kr
+    assert _problems(_write(tmp_path, frames), reference) == [
+        "sheet key_results, row 6, column kr_type: 'cnt' "
+        "must be one of count, ratio, percent, milestone"]
+
+
+def test_a_registry_without_a_version_is_refused(tmp_path, reference):
+    path = _write(tmp_path, registry_frames(reference), version="")
+    assert _problems(path, reference) == ["sheet about: registry_version is missing"]
+
+
+def test_a_registry_without_the_periods_sheet_is_refused(tmp_path, reference):
+    path = _write(tmp_path, registry_frames(reference))
+    book = load_workbook(path)
+    book.remove(book["periods"])
+    book.save(path)
+    assert _problems(path, reference) == ["sheet periods is missing"]
+
+
+def test_a_registry_without_a_column_is_refused(tmp_path, reference):
+    path = _write(tmp_path, registry_frames(reference))
+    book = load_workbook(path)
+    sheet = book["key_results"]
+    headers = [cell.value for cell in sheet[1]]
+    sheet.delete_cols(headers.index("direction") + 1)
+    book.save(path)
+    assert _problems(path, reference) == [
+        "sheet key_results, row 1: missing column(s) direction"]
+
+
+def test_a_due_date_that_excel_turned_into_a_date_is_read_as_that_date(tmp_path, reference):
+    path = _write(tmp_path, registry_frames(reference))
+    book = load_workbook(path)
+    cell = book["periods"]["B3"]  # 2569-Q2
+    cell.value = datetime.datetime(2026, 4, 20)
+    cell.number_format = "dd/mm/yyyy"
+    book.save(path)
+    due = load_registry(path, reference).periods.set_index("period")["due_date"]
+    assert due["2569-Q2"] == datetime.date(2026, 4, 20)
+
+
+def test_a_registry_that_does_not_exist_is_refused(tmp_path, reference):
+    path = tmp_path / "registry.xlsx"
+    with pytest.raises(RegistryError) as raised:
+        load_registry(path, reference)
+    assert raised.value.problems == ["the file does not exist"]
+    assert "does not exist" in str(raised.value)
+    assert str(path) in str(raised.value)
+
+
+def test_a_file_that_is_not_a_workbook_is_refused(tmp_path, reference):
+    path = tmp_path / "registry.xlsx"
+    path.write_text("kr_code,objective_code\nKR-1-01,1.1.1\n", encoding="utf-8")
+    problems = _problems(path, reference)
+    assert len(problems) == 1
+    assert problems[0].startswith("cannot be read as a workbook: ")
