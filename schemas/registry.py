@@ -48,7 +48,8 @@ def _one_of(values, message: str) -> pa.Check:
 def objectives_schema(issue_codes) -> pa.DataFrameSchema:
     return pa.DataFrameSchema({
         "objective_code": _text(unique=True),
-        "issue_code": _text(_one_of(issue_codes, "is not a development issue code of schemas/reference")),
+        "issue_code": _text(
+            _one_of(issue_codes, "is not a development issue code of schemas/reference")),
         "name_th": _text(),
         "name_en": _text(),
     }, strict="filter")
@@ -57,7 +58,8 @@ def objectives_schema(issue_codes) -> pa.DataFrameSchema:
 def key_results_schema(objective_codes) -> pa.DataFrameSchema:
     return pa.DataFrameSchema({
         "kr_code": _text(unique=True),
-        "objective_code": _text(_one_of(objective_codes, "is not an objective_code of sheet objectives")),
+        "objective_code": _text(
+            _one_of(objective_codes, "is not an objective_code of sheet objectives")),
         "name_th": _text(),
         "name_en": _text(),
         "unit_th": _text(),
