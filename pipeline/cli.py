@@ -1,6 +1,8 @@
 """The command line: parse arguments → Settings → call the library → render → exit code."""
 
 import argparse
+import sys
+import traceback
 from pathlib import Path
 
 from rich.console import Console
@@ -66,6 +68,13 @@ def main(argv: list[str] | None = None) -> int:
     except PeriodError as err:
         console.print(f"[red]{err}[/red]", highlight=False)
         return EXIT_USAGE
+    except Exception as err:  # a broken run: say what broke, keep the trace for whoever fixes it
+        traceback.print_exc(file=sys.stderr)
+        console.print(f"[red]การประมวลผลล้มเหลว / the run failed: {type(err).__name__}: "
+                      f"{err}[/red]\nไฟล์ที่ยังไม่ได้บันทึกยังอยู่ในกล่องรับ แก้สาเหตุแล้วรันใหม่ได้ / "
+                      "files not yet stored stay in the inbox; fix the cause and run again.",
+                      highlight=False)
+        return EXIT_FAILED
 
 
 def _templates(settings: Settings, period_code: str, console: Console) -> int:
