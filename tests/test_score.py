@@ -1,0 +1,100 @@
+"""Scoring by hand-checked examples, and properties that hold for any data."""
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import score
+from pipeline.settings import Thresholds
+
+
+def _progress(actual, baseline, target, direction="increase"):
+    s = lambda v: pd.Series([v], dtype=float)  # noqa: E731
+    return score.progress(s(actual), s(baseline), s(target), pd.Series([direction]))[0]
+
+
+@pytest.mark.parametrize(("actual", "baseline", "target", "direction", "expected"), [
+    (1350, 0, 2700, "increase", 0.5),  # half the trees planted
+    (3000, 0, 2700, "increase", 3000 / 2700),  # beyond target: kept raw
+    (72.5, 72.5, 90, "increase", 0.0),
+    (9, 12, 6, "decrease", 0.5),  # days to resolve a complaint: 12 → 9 of 12 → 6
+    (14, 12, 6, "decrease", -1 / 3),  # got worse: negative, kept raw
+    (95, 95, 95, "maintain", 1.0),
+    (93, 95, 95, "maintain", 93 / 95),
+])
+def test_progress_of_a_kr(actual, baseline, target, direction, expected):
+    assert _progress(actual, baseline, target, direction) == pytest.approx(expected)
+
+
+def test_progress_of_a_kr_not_reported_is_missing_not_zero():
+    assert math.isnan(_progress(math.nan, 0, 100))
+
+
+def test_status_against_expected_progress():
+    progress = pd.Series([0.6, 0.5, 0.35, 0.349, math.nan])
+    assert score.status(progress, 0.5, Thresholds(at_risk=0.7)).tolist() == [
+        "on_track", "on_track", "at_risk", "off_track", "no_data"]
+
+
+def _rows(kr_type, actuals, baselines, targets, numerators=None, denominators=None):
+    n = len(actuals)
+    return pd.DataFrame({
+        "district_code": [f"10{i:02d}" for i in range(1, n + 1)],
+        "group_code": ["01"] * n, "kr_code": ["KR"] * n, "kr_type": [kr_type] * n,
+        "direction": ["increase"] * n, "actual": actuals, "baseline": baselines,
+        "target": targets, "numerator": numerators or [math.nan] * n,
+        "denominator": denominators or [math.nan] * n,
+    })
+
+
+def test_counts_roll_up_as_sums_of_actuals_against_sums_of_targets():
+    rows = _rows("count", [100.0, 300.0, math.nan], [0.0, 0.0, 0.0], [200.0, 600.0, 400.0])
+    (out,) = score.roll_up(rows, ["group_code"]).to_dict("records")
+    assert (out["actual"], out["target"], out["progress"]) == (400, 800, 0.5)
+    assert (out["reporting"], out["assigned"]) == (2, 3)  # the missing district is not a zero
+
+
+def test_ratios_roll_up_as_sum_of_numerators_over_sum_of_denominators():
+    rows = _rows("ratio", [90.0, 50.0], [80.0, 80.0], [100.0, 100.0],
+                 numerators=[90.0, 5.0], denominators=[100.0, 10.0])
+    (out,) = score.roll_up(rows, ["group_code"]).to_dict("records")
+    assert out["actual"] == pytest.approx(95 / 110 * 100)  # not the mean of 90 % and 50 %
+
+
+def test_percents_roll_up_as_a_mean_and_milestones_as_the_share_done():
+    (pct,) = score.roll_up(_rows("percent", [60.0, 80.0], [50.0, 50.0], [90.0, 90.0]),
+                           ["group_code"]).to_dict("records")
+    assert pct["actual"] == 70
+    (done,) = score.roll_up(_rows("milestone", [1.0, 0.0, 1.0, 1.0], [0.0] * 4, [1.0] * 4),
+                            ["group_code"]).to_dict("records")
+    assert done["actual"] == 0.75
+    assert done["progress"] == 0.75
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.floats(0, 1e6)), min_size=1, max_size=30))
+def test_a_count_roll_up_equals_the_sum_of_the_reported_facts(actuals):
+    values = [math.nan if a is None else a for a in actuals]
+    rows = _rows("count", values, [0.0] * len(values), [1e6] * len(values))
+    (out,) = score.roll_up(rows, ["group_code"]).to_dict("records")
+    reported = [a for a in actuals if a is not None]
+    assert out["reporting"] == len(reported)
+    if reported:
+        assert out["actual"] == pytest.approx(sum(reported))
+    else:
+        assert math.isnan(out["actual"])
+
+
+def test_dimension_scores_are_means_of_capped_progress_up_the_tree():
+    key_results = pd.DataFrame({
+        "kr_code": ["a", "b", "c"], "objective_code": ["1.1.1", "1.1.1", "1.2.1"],
+        "issue_code": ["1.1", "1.1", "1.2"], "dimension_id": [1, 1, 1]})
+    rows = pd.DataFrame({"area": ["city"] * 3, "kr_code": ["a", "b", "c"],
+                         "progress": [1.5, 0.5, math.nan]})
+    (out,) = score.dimension_scores(rows, key_results, ["area"]).to_dict("records")
+    # objective 1.1.1 = mean(1.0 capped, 0.5) = 0.75; issue 1.2 has no data and is left out
+    assert out["score"] == 0.75
+    assert (out["krs"], out["krs_with_data"]) == (3, 2)
