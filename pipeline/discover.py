@@ -1,4 +1,8 @@
-"""inbox/<district_code>/* → Arrival records, oldest first, each with its sha256."""
+"""inbox/<district_code>/* → Arrival records, oldest first, each with its sha256.
+
+Every file under the inbox is an arrival, wherever it was dropped: one outside a district
+folder is rejected by validation, never left behind.
+"""
 
 import hashlib
 from datetime import UTC, datetime
@@ -13,13 +17,14 @@ def discover(inbox: Path) -> list[Arrival]:
     if not inbox.is_dir():
         return []
     arrivals = []
-    for path in sorted(inbox.glob("*/*")):
+    for path in sorted(inbox.rglob("*")):
         if not path.is_file() or path.name.startswith(_IGNORED_PREFIXES):
             continue
+        parts = path.relative_to(inbox).parts
         stat = path.stat()
         arrivals.append(Arrival(
             path=path,
-            folder=path.parent.name,
+            folder=parts[0] if len(parts) > 1 else "",
             name=path.name,
             sha256=sha256_of(path),
             size=stat.st_size,

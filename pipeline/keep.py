@@ -18,7 +18,7 @@ class CopyMismatch(Exception):
 
 
 def kept_path(arrival: Arrival, root: Path) -> Path:
-    return root / arrival.folder / f"{arrival.sha256[:12]}-{arrival.name}"
+    return root / (arrival.folder or "_no-folder") / f"{arrival.sha256[:12]}-{arrival.name}"
 
 
 def keep(arrival: Arrival, root: Path) -> Path:

@@ -24,7 +24,8 @@ def judge(raws: list[RawWorkbook], registry: Registry, signing_key: str) -> list
     found: dict[int, list[Problem]] = {}
     frames = []
     for file_id, raw in enumerate(raws):
-        found[file_id] = list(raw.problems) + _file_problems(raw, registry, signing_key)
+        found[file_id] = _folder_problems(raw, registry) or (
+            list(raw.problems) + _file_problems(raw, registry, signing_key))
         if _has_error(found[file_id]) or raw.rows is None:
             continue
         rows, notices = normalize(raw)
@@ -39,6 +40,12 @@ def judge(raws: list[RawWorkbook], registry: Registry, signing_key: str) -> list
 
 def _has_error(problems: list[Problem]) -> bool:
     return any(p.severity == ERROR for p in problems)
+
+def _folder_problems(raw: RawWorkbook, registry: Registry) -> list[Problem]:
+    if raw.arrival.folder in set(registry.assignments["district_code"]):
+        return []
+    return [problem("folder-unknown", value=raw.arrival.folder)]
+
 
 def _file_problems(raw: RawWorkbook, registry: Registry, signing_key: str) -> list[Problem]:
     meta = raw.metadata

@@ -23,6 +23,10 @@ _RULES = (
     Rule("not-a-spreadsheet", ERROR,
          "ไฟล์นี้ไม่ใช่แบบรายงาน Excel ที่อ่านได้ ({value}) กรุณาส่งไฟล์ .xlsx ที่ได้จากแบบรายงาน",
          "This file is not a readable Excel workbook ({value}); send the .xlsx template."),
+    Rule("folder-unknown", ERROR,
+         "ไฟล์ต้องส่งในโฟลเดอร์ของเขต (inbox/<รหัสเขต>/) แต่พบในโฟลเดอร์ \"{value}\"",
+         "The file must be sent in its district's folder (inbox/<district code>/), not in "
+         "\"{value}\"."),
     Rule("file-too-large", ERROR,
          "ไฟล์มีขนาด {value} ไบต์ เกินกว่าที่รับได้ ({expected} ไบต์)",
          "The file is {value} bytes, more than the {expected} bytes accepted."),

@@ -23,6 +23,8 @@ def mixed_inbox(workspace, tmp_path):
     junk.write_bytes("ส่งภายหลัง".encode())
     workspace.drop(junk, "1004", "report.xlsx")
     workspace.drop(good, "1001", "OKR_1001 (1).xlsx")
+    stray = workspace.clerk("1004").save(tmp_path / "stray.xlsx")
+    workspace.drop(stray, "", "dropped-at-the-top.xlsx")
     return workspace
 
 
@@ -34,13 +36,14 @@ def test_every_inbox_file_ends_byte_identical_in_archive_or_quarantine(mixed_inb
     archived = {_sha(p) for p in settings.archive.rglob("*") if p.is_file()}
     quarantined = {_sha(p) for p in settings.quarantine.rglob("*") if p.is_file()}
     assert archived == {arrived["OKR_1001.xlsx"]}
-    assert quarantined == {arrived["report_2.xlsx"], arrived["report.xlsx"]}
+    rejected = ("report_2.xlsx", "report.xlsx", "dropped-at-the-top.xlsx")
+    assert quarantined == {arrived[name] for name in rejected}
     stored = dict(query(settings.warehouse_path, "SELECT sha256, accepted FROM submissions"))
-    assert stored == {arrived["OKR_1001.xlsx"]: True, arrived["report_2.xlsx"]: False,
-                      arrived["report.xlsx"]: False}
+    assert stored == {arrived["OKR_1001.xlsx"]: True} | {arrived[n]: False for n in rejected}
     outcomes = sorted((f["name"], f["outcome"]) for f in report.files)
     assert outcomes == [("OKR_1001 (1).xlsx", "duplicate"), ("OKR_1001.xlsx", "accepted"),
-                        ("report.xlsx", "rejected"), ("report_2.xlsx", "rejected")]
+                        ("dropped-at-the-top.xlsx", "rejected"), ("report.xlsx", "rejected"),
+                        ("report_2.xlsx", "rejected")]
 
 
 def test_a_second_run_with_nothing_new_changes_nothing(mixed_inbox):

@@ -179,6 +179,16 @@ def test_a_file_in_another_districts_folder_is_refused(workspace):
         "ไฟล์นี้เป็นแบบรายงานของเขต 1001 แต่ส่งมาในโฟลเดอร์ของเขต 1002")
 
 
+@pytest.mark.parametrize(("folder", "shown"), [("", ""), ("เขตพระนคร", "เขตพระนคร")])
+def test_a_file_outside_a_district_folder_is_refused(workspace, folder, shown):
+    path = workspace.clerk("1001").save(workspace.root / "inbox" / folder / "OKR.xlsx")
+    (verdict,) = judge_inbox(workspace)
+    assert verdict.arrival.path == path
+    assert found(verdict) == [("error", "folder-unknown", "")]
+    assert verdict.problems[0].message_th == (
+        f'ไฟล์ต้องส่งในโฟลเดอร์ของเขต (inbox/<รหัสเขต>/) แต่พบในโฟลเดอร์ "{shown}"')
+
+
 def test_metadata_edited_by_hand_is_detected(workspace):
     clerk = workspace.clerk("1001").set_metadata("district_code", "1002")
     verdict = _reject(workspace, clerk, folder="1002")
