@@ -116,19 +116,15 @@ def _dimension(book, styles: Styles, rollup: PeriodRollup, dim) -> None:
         rollup.reference.groups[["group_code", "group_th"]], on="group_code")
     by_group = by_group[by_group["dimension_id"] == dim.dimension_id].sort_values(
         ["kr_code", "group_code"])
-    sheet = book.add_worksheet("รายกลุ่มเขต")
-    write_heading(sheet, styles, f"ตัวชี้วัดรายกลุ่มเขต — ด้าน{dim.name_th}", _subtitle(rollup))
-    write_table(sheet, styles, 3, by_group,
-                [Col("group_th", "กลุ่มเขต", "District group", width=18), *KR_COLS, *FIGURE_COLS])
-    print_setup(sheet, (3, 4), _footer(rollup))
+    _table_sheet(book, styles, rollup, "รายกลุ่มเขต", f"ตัวชี้วัดรายกลุ่มเขต — ด้าน{dim.name_th}",
+                 by_group, [Col("group_th", "กลุ่มเขต", "District group", width=18), *KR_COLS,
+                            *FIGURE_COLS])
 
     districts = _district_rows(rollup)
     districts = districts[districts["dimension_id"] == dim.dimension_id].sort_values(
         ["kr_code", "district_code"])
-    sheet = book.add_worksheet("รายเขต")
-    write_heading(sheet, styles, f"ตัวชี้วัดรายเขต — ด้าน{dim.name_th}", _subtitle(rollup))
-    write_table(sheet, styles, 3, districts, DISTRICT_COLS)
-    print_setup(sheet, (3, 4), _footer(rollup))
+    _table_sheet(book, styles, rollup, "รายเขต", f"ตัวชี้วัดรายเขต — ด้าน{dim.name_th}",
+                 districts, DISTRICT_COLS)
     _missing_sheet(book, styles, rollup, rollup.completeness)
 
 
@@ -244,10 +240,8 @@ def _group(book, styles: Styles, rollup: PeriodRollup, group) -> None:
 
     rows = _district_rows(rollup)
     rows = rows[rows["group_code"] == group.group_code].sort_values(["district_code", "kr_code"])
-    sheet = book.add_worksheet("รายตัวชี้วัด")
-    write_heading(sheet, styles, f"ตัวชี้วัดรายเขต — กลุ่ม{group.group_th}", _subtitle(rollup))
-    write_table(sheet, styles, 3, rows, DISTRICT_COLS)
-    print_setup(sheet, (3, 4), _footer(rollup))
+    _table_sheet(book, styles, rollup, "รายตัวชี้วัด", f"ตัวชี้วัดรายเขต — กลุ่ม{group.group_th}",
+                 rows, DISTRICT_COLS)
     completeness = rollup.completeness[rollup.completeness["group_code"] == group.group_code]
     _completeness_sheet(book, styles, rollup, completeness)
     _missing_sheet(book, styles, rollup, completeness)
@@ -293,21 +287,25 @@ def _committee(book, styles: Styles, rollup: PeriodRollup) -> None:
     behind = _with_kr(rollup.kr_city, rollup)
     behind = behind[behind["progress"].notna()].assign(
         gap=lambda f: f["progress_shown"] - rollup.expected).sort_values(["gap", "kr_code"])
-    sheet = book.add_worksheet("ล่าช้าที่สุด")
-    write_heading(sheet, styles, "ตัวชี้วัดที่ล่าช้ากว่าแผนมากที่สุด (15 อันดับ) / KRs furthest behind",
-                  _subtitle(rollup))
-    write_table(sheet, styles, 3, behind.head(15), KR_COLS + FIGURE_COLS)
-    print_setup(sheet, (3, 4), _footer(rollup))
+    _table_sheet(book, styles, rollup, "ล่าช้าที่สุด",
+                 "ตัวชี้วัดที่ล่าช้ากว่าแผนมากที่สุด (15 อันดับ) / KRs furthest behind",
+                 behind.head(15), KR_COLS + FIGURE_COLS)
 
     flags = _district_rows(rollup)
     flags = flags[flags["flag"]].sort_values(["district_code", "kr_code"])
-    sheet = book.add_worksheet("สถานะไม่สอดคล้อง")
-    write_heading(sheet, styles, "เขตรายงานว่าเป็นไปตามแผน แต่ตัวเลขล่าช้ากว่าแผน / "
-                  "reported on track, numbers off track", _subtitle(rollup))
-    write_table(sheet, styles, 3, flags, DISTRICT_COLS)
-    print_setup(sheet, (3, 4), _footer(rollup))
+    _table_sheet(book, styles, rollup, "สถานะไม่สอดคล้อง",
+                 "เขตรายงานว่าเป็นไปตามแผน แต่ตัวเลขล่าช้ากว่าแผน / "
+                 "reported on track, numbers off track", flags, DISTRICT_COLS)
     _completeness_sheet(book, styles, rollup, rollup.completeness)
     _missing_sheet(book, styles, rollup, rollup.completeness)
+
+
+def _table_sheet(book, styles: Styles, rollup: PeriodRollup, name: str, title: str,
+                 frame: pd.DataFrame, cols: list[Col]) -> None:
+    sheet = book.add_worksheet(name)
+    write_heading(sheet, styles, title, _subtitle(rollup))
+    write_table(sheet, styles, 3, frame, cols)
+    print_setup(sheet, (3, 4), _footer(rollup))
 
 
 def _completeness_sheet(book, styles: Styles, rollup: PeriodRollup,
@@ -321,9 +319,8 @@ def _completeness_sheet(book, styles: Styles, rollup: PeriodRollup,
         on_time=("on_time", "sum"),
     ).reset_index().merge(groups, on="group_code")
     counts["rate"] = counts["accepted"] / counts["expected"]
-    sheet = book.add_worksheet("การส่งรายงาน")
-    write_heading(sheet, styles, "ความครบถ้วนของการส่งรายงาน / completeness", _subtitle(rollup))
-    write_table(sheet, styles, 3, counts, [
+    _table_sheet(book, styles, rollup, "การส่งรายงาน",
+                 "ความครบถ้วนของการส่งรายงาน / completeness", counts, [
         Col("group_th", "กลุ่มเขต", "District group", width=18),
         Col("group_en", "District group", "English", width=22),
         Col("expected", "ต้องส่ง", "Expected", "int", 9),
@@ -333,7 +330,6 @@ def _completeness_sheet(book, styles: Styles, rollup: PeriodRollup,
         Col("missing", "ยังไม่ส่ง", "Missing", "int", 9),
         Col("rate", "อัตราการส่ง", "Rate", "percent", 10),
     ])
-    print_setup(sheet, (3, 4), _footer(rollup))
 
 
 def _missing_sheet(book, styles: Styles, rollup: PeriodRollup,
