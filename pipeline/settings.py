@@ -20,6 +20,9 @@ class Limits:
     """Checked before a submission is parsed."""
 
     max_file_bytes: int = 20 * 1024 * 1024
+    max_unpacked_bytes: int = 200 * 1024 * 1024  # all entries of an .xlsx/.ods zip, unpacked
+    max_zip_entries: int = 2000
+    read_seconds: float = 30.0  # one file, read in a worker process that is killed past it
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,23 @@ _RULES = (
     Rule("file-too-large", ERROR,
          "ไฟล์มีขนาด {value} ไบต์ เกินกว่าที่รับได้ ({expected} ไบต์)",
          "The file is {value} bytes, more than the {expected} bytes accepted."),
+    Rule("file-encrypted", ERROR,
+         "ไฟล์นี้ตั้งรหัสผ่านไว้ ระบบจึงเปิดอ่านไม่ได้ กรุณาบันทึกใหม่โดยไม่ตั้งรหัสผ่านแล้วส่งอีกครั้ง",
+         "The file is password-protected and cannot be read; save it without a password and "
+         "send it again."),
+    Rule("archive-too-large", ERROR,
+         "ไฟล์นี้เมื่อขยายแล้วใหญ่เกินกว่าที่รับได้ ({value}; รับได้ไม่เกิน {expected}) "
+         "อาจเป็นไฟล์ที่เสียหาย กรุณาบันทึกใหม่จากแบบรายงาน",
+         "Unpacked, the file is larger than accepted ({value}; at most {expected}); it may be "
+         "damaged: save it again from the template."),
+    Rule("read-timeout", ERROR,
+         "อ่านไฟล์ไม่เสร็จภายใน {expected} วินาที อาจเป็นไฟล์ที่เสียหาย กรุณาบันทึกใหม่จากแบบรายงาน",
+         "The file could not be read within {expected} seconds; it may be damaged: save it "
+         "again from the template."),
+    Rule("formula-no-value", ERROR,
+         "ช่องนี้เป็นสูตรที่ยังไม่มีค่าที่คำนวณไว้ กรุณาเปิดไฟล์ใน Excel แล้วบันทึกอีกครั้งก่อนส่ง",
+         "This cell holds a formula with no computed value; open the file in Excel and save it "
+         "again before sending."),
     Rule("data-sheet-missing", ERROR,
          "ไม่พบแผ่นงาน \"{expected}\" ในไฟล์ กรุณาใช้แบบรายงานที่สำนักยุทธศาสตร์ฯ ส่งให้",
          "The sheet \"{expected}\" is missing; use the template the strategy office sent."),
@@ -53,6 +70,9 @@ _RULES = (
     Rule("period-unknown", ERROR,
          "รอบการรายงาน {value} ไม่มีในทะเบียน OKR",
          "Reporting period {value} is not in the OKR registry."),
+    Rule("period-closed", ERROR,
+         "รอบการรายงาน {value} ปิดรับรายงานแล้ว หากต้องการแก้ไขข้อมูล กรุณาติดต่อสำนักยุทธศาสตร์ฯ",
+         "Reporting period {value} is closed; contact the strategy office to correct its figures."),
     Rule("kr-missing", ERROR,
          "ไม่พบแถวของตัวชี้วัด {value} ที่เขตได้รับมอบหมาย กรุณาอย่าลบแถวในแบบรายงาน",
          "The row of assigned key result {value} is missing; do not delete template rows."),
