@@ -1,6 +1,7 @@
 """The command line: parse arguments → Settings → call the library → render → exit code."""
 
 import argparse
+import getpass
 import sys
 import traceback
 from pathlib import Path
@@ -8,11 +9,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from pipeline import period_locks
+from pipeline.period_locks import PeriodActionError
 from pipeline.periods import PeriodError, parse_period
 from pipeline.reference import load_reference
 from pipeline.registry import RegistryError, load_registry
 from pipeline.report import RunReport
-from pipeline.runner import LockHeld, run
+from pipeline.runner import LockHeld, run, set_period
 from pipeline.settings import Settings
 from pipeline.templates import write_templates
 
@@ -43,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     templates = command("templates", "write one template workbook per district for a period")
     templates.add_argument("--period", required=True, help="a period code such as 2569-Q2")
     command("run", "the nightly job: ingest the inbox, store, roll up, report")
+    period = command("period", "open, close or reopen a reporting period")
+    period.add_argument("action", choices=period_locks.ACTIONS)
+    period.add_argument("period", help="a period code such as 2569-Q2")
+    period.add_argument("--by", default=getpass.getuser(),
+                        help="who is acting (default: the operating-system user)")
     return parser
 
 
@@ -58,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
             return _templates(settings, args.period, console)
         if args.command == "run":
             return _run(settings, console)
+        if args.command == "period":
+            return _period(settings, args.action, args.period, args.by, console)
         return _demo(settings, args.no_run, console)
     except RegistryError as err:
         console.print(f"[red]{err}[/red]", highlight=False)
@@ -85,6 +95,18 @@ def _templates(settings: Settings, period_code: str, console: Console) -> int:
                             settings.signing_key)
     console.print(f"เขียนแบบรายงาน {len(paths)} ไฟล์ / wrote {len(paths)} templates to "
                   f"{settings.templates_dir(period.code)}", highlight=False)
+    return EXIT_OK
+
+
+def _period(settings: Settings, action: str, code: str, actor: str, console: Console) -> int:
+    period = parse_period(code)
+    try:
+        state = set_period(settings, action, period.code, actor)
+    except PeriodActionError as err:
+        console.print(f"[red]{err}[/red]", highlight=False)
+        return EXIT_USAGE
+    shown = {"open": "เปิดรับรายงาน / open", "closed": "ปิดรับรายงาน / closed"}[state]
+    console.print(f"รอบ {period.code}: {shown} (by {actor})", highlight=False)
     return EXIT_OK
 
 

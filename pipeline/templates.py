@@ -186,8 +186,9 @@ def _input_cells(sheet, formats, row: int, col: dict, kr) -> None:
         sheet.data_validation(row, col[key], row, col[key], _list_rule(labels, title))
     sheet.write_blank(row, col["note"], None, formats["input"])
     sheet.data_validation(row, col["note"], row, col["note"], {
-        "validate": "length", "criteria": "<=", "value": 1000,
-        "error_title": "หมายเหตุยาวเกินไป", "error_message": "หมายเหตุต้องยาวไม่เกิน 1,000 ตัวอักษร",
+        "validate": "length", "criteria": "<=", "value": layout.NOTE_MAX_LENGTH,
+        "error_title": "หมายเหตุยาวเกินไป",
+        "error_message": f"หมายเหตุต้องยาวไม่เกิน {layout.NOTE_MAX_LENGTH:,} ตัวอักษร",
     })
 
 
@@ -205,9 +206,11 @@ def _actual_rule(kr) -> dict:
     if kr.kr_type == "milestone":
         return _list_rule(layout.MILESTONE_LABELS, "ผลการดำเนินงาน")
     if kr.kr_type == "percent":
-        return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100,
-                "input_title": "ผลการดำเนินงาน", "input_message": "ร้อยละ 0 ถึง 100",
-                "error_title": "ค่าไม่ถูกต้อง", "error_message": "กรุณากรอกตัวเลขร้อยละ 0 ถึง 100"}
+        low, high = layout.PERCENT_RANGE
+        return {"validate": "decimal", "criteria": "between", "minimum": low, "maximum": high,
+                "input_title": "ผลการดำเนินงาน", "input_message": f"ร้อยละ {low:g} ถึง {high:g}",
+                "error_title": "ค่าไม่ถูกต้อง",
+                "error_message": f"กรุณากรอกตัวเลขร้อยละ {low:g} ถึง {high:g}"}
     hint = "ผลสะสมตั้งแต่ต้นปีงบประมาณ" if kr.cumulative else "ผล ณ สิ้นรอบรายงาน"
     return {"validate": "decimal", "criteria": ">=", "value": 0,
             "input_title": "ผลการดำเนินงาน", "input_message": f"{hint} ({kr.unit_th})",

@@ -5,49 +5,68 @@ typed rows with the value each KR type reports (a ratio as numerator / denominat
 a milestone as 1 done / 0 not done).
 """
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from pipeline import history as past
 from pipeline.normalize import normalize
 from pipeline.problems import Problem, problem
 from pipeline.registry import Registry
+from pipeline.settings import Settings
 from pipeline.signature import verify
 from pipeline.values import RawWorkbook, Verdict
 from schemas import submission
 from schemas import template_layout as layout
-from schemas.rules import ERROR
+from schemas.rules import ERROR, RULES
 
 FACT_COLUMNS = ["district_code", "period", "kr_code", "actual", "numerator", "denominator",
                 "status", "confidence", "note", "sheet", "cell"]
+_KR_COLUMNS = ["kr_code", "kr_type", "decimals", "direction", "cumulative"]
+_STATUS_TH = {code: thai for code, (thai, _) in layout.STATUS_LABELS.items()}
 
-def judge(raws: list[RawWorkbook], registry: Registry, signing_key: str) -> list[Verdict]:
+
+def judge(raws: list[RawWorkbook], registry: Registry, settings: Settings,
+          history: past.History | None = None) -> list[Verdict]:
+    history = history or past.History()
     found: dict[int, list[Problem]] = {}
     frames = []
     for file_id, raw in enumerate(raws):
         found[file_id] = _folder_problems(raw, registry) or (
-            list(raw.problems) + _file_problems(raw, registry, signing_key))
+            list(raw.problems) + _file_problems(raw, registry, settings.signing_key, history))
         if _has_error(found[file_id]) or raw.rows is None:
             continue
         rows, notices = normalize(raw)
         found[file_id] += notices + _missing_krs(raw, rows, registry)
         frames.append(rows.reset_index().assign(
-            file_id=file_id, district_code=raw.metadata["district_code"]))
-    batch = _with_registry(frames, registry)
-    for file_id, problems in _row_problems(batch, raws).items():
-        found[file_id] += problems
-    return [_verdict(raw, found[file_id], batch, file_id, registry)
-            for file_id, raw in enumerate(raws)]
+            file_id=file_id, district_code=raw.metadata["district_code"],
+            period=raw.metadata["period"]))
+    plan = registry.assignments.merge(registry.key_results[_KR_COLUMNS], on="kr_code")
+    batch = _with_plan(frames, plan)
+    if not batch.empty:
+        batch, rounded = _with_values(batch, raws)
+        for file_id, notice in rounded:
+            found[file_id].append(notice)
+        batch = _shown(past.annotate(batch, history, plan, settings.thresholds))
+        for file_id, problems in _row_problems(batch, raws).items():
+            found[file_id] += problems
+    return [_verdict(raw, found[file_id], batch, file_id) for file_id, raw in enumerate(raws)]
+
 
 def _has_error(problems: list[Problem]) -> bool:
     return any(p.severity == ERROR for p in problems)
 
+
 def _folder_problems(raw: RawWorkbook, registry: Registry) -> list[Problem]:
-    if raw.arrival.folder in set(registry.assignments["district_code"]):
+    """Files checked outside the inbox (`check`) have no folder to agree with."""
+    if raw.arrival.folder is None or raw.arrival.folder in set(
+            registry.assignments["district_code"]):
         return []
     return [problem("folder-unknown", value=raw.arrival.folder)]
 
 
-def _file_problems(raw: RawWorkbook, registry: Registry, signing_key: str) -> list[Problem]:
+def _file_problems(raw: RawWorkbook, registry: Registry, signing_key: str,
+                   history: past.History) -> list[Problem]:
     meta = raw.metadata
     if not meta:
         return []
@@ -57,12 +76,15 @@ def _file_problems(raw: RawWorkbook, registry: Registry, signing_key: str) -> li
     if not verify(meta, signing_key):
         return [problem("signature-mismatch")]
     found = []
-    if meta["district_code"] != raw.arrival.folder:
-        found.append(problem("district-mismatch", value=meta["district_code"],
-                             expected=raw.arrival.folder))
+    folder = raw.arrival.folder
+    if folder is not None and meta["district_code"] != folder:
+        found.append(problem("district-mismatch", value=meta["district_code"], expected=folder))
     if meta["period"] not in set(registry.periods["period"]):
         found.append(problem("period-unknown", value=meta["period"]))
+    elif meta["period"] in history.closed:
+        found.append(problem("period-closed", value=meta["period"]))
     return found
+
 
 def _missing_krs(raw: RawWorkbook, rows: pd.DataFrame, registry: Registry) -> list[Problem]:
     assigned = registry.assigned(raw.metadata["district_code"])["kr_code"]
@@ -70,24 +92,67 @@ def _missing_krs(raw: RawWorkbook, rows: pd.DataFrame, registry: Registry) -> li
     return [problem("kr-missing", sheet=raw.sheet, value=code)
             for code in assigned if code not in present]
 
-def _with_registry(frames: list[pd.DataFrame], registry: Registry) -> pd.DataFrame:
+
+def _with_plan(frames: list[pd.DataFrame], plan: pd.DataFrame) -> pd.DataFrame:
     if not frames:
-        return pd.DataFrame(columns=["file_id", "row", "kr_code"])
+        return pd.DataFrame()
     batch = pd.concat(frames, ignore_index=True)
-    assigned = registry.assignments[["kr_code", "district_code"]].merge(
-        registry.key_results[["kr_code", "kr_type", "decimals"]], on="kr_code")
-    batch = batch.merge(assigned, on=["district_code", "kr_code"], how="left", indicator=True)
+    batch = batch.merge(plan, on=["district_code", "kr_code"], how="left", indicator=True)
     return batch.assign(assigned=batch.pop("_merge").eq("both"))
 
+
+def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]) -> tuple[pd.DataFrame, list]:
+    """The value each KR type reports, its number rounded to the KR's precision (noticed)."""
+    notices = []
+    decimals = batch["decimals"].fillna(6).astype(int)
+    rounded = pd.Series([round(v, d) if pd.notna(v) else v
+                         for v, d in zip(batch["actual"], decimals, strict=True)],
+                        index=batch.index, dtype=float)
+    changed = batch["actual"].notna() & ~np.isclose(rounded, batch["actual"], rtol=0, atol=0)
+    for index in batch.index[changed & batch["kr_type"].isin(["count", "percent"])]:
+        raw = raws[batch.at[index, "file_id"]]
+        notices.append((batch.at[index, "file_id"], problem(
+            "normalized-rounded", raw.sheet, f"{raw.cells['actual']}{batch.at[index, 'row']}",
+            value=repr(float(batch.at[index, "actual"])), expected=rounded[index])))
+    ratio = batch["kr_type"].eq("ratio")
+    milestone = batch["kr_type"].eq("milestone")
+    value = rounded.where(~milestone, batch["milestone"].astype(float))
+    value = value.where(~ratio, batch["numerator"] / batch["denominator"].where(
+        batch["denominator"] > 0) * 100)
+    return batch.assign(actual=rounded, value=value,
+                        value_key=np.where(ratio, "numerator", "actual")), notices
+
+
+def _shown(batch: pd.DataFrame) -> pd.DataFrame:
+    """How the cross-period rules show the values they compare."""
+    def number(values: pd.Series) -> pd.Series:
+        return values.map(lambda v: "" if pd.isna(v) else f"{v:,.{_places(v)}f}")
+
+    previous = number(batch["previous_actual"]) + ", " + batch["previous_period"]
+    return batch.assign(
+        value_shown=number(batch["value"]),
+        previous_shown=previous,
+        typical_shown=number(batch["typical_value"]),
+        status_shown=batch["status"].map(_STATUS_TH).fillna(""),
+        computed_shown=batch["computed_status"].map(_STATUS_TH).fillna(""),
+    )
+
+
+def _places(value: float) -> int:
+    return 0 if float(value).is_integer() else 2
+
+
 def _row_problems(batch: pd.DataFrame, raws: list[RawWorkbook]) -> dict[int, list[Problem]]:
-    if batch.empty:
-        return {}
     try:
         submission.batch_schema().validate(batch, lazy=True)
     except pa.errors.SchemaErrors as err:
         cases = err.failure_cases
         cases = cases[cases["check"].isin(submission.RULES_BY_ID)]
         cases = cases.drop_duplicates(["check", "index"])
+        severity = cases["check"].map(lambda c: RULES[submission.RULES_BY_ID[c].code].severity)
+        wrong_rows = set(cases.loc[severity == ERROR, "index"])
+        # a warning on a row whose figure is already wrong would only distract the clerk
+        cases = cases[(severity == ERROR) | ~cases["index"].isin(wrong_rows)]
         found: dict[int, list[Problem]] = {}
         for check, index in zip(cases["check"], cases["index"], strict=True):
             file_id = int(batch.at[index, "file_id"])
@@ -96,13 +161,16 @@ def _row_problems(batch: pd.DataFrame, raws: list[RawWorkbook]) -> dict[int, lis
         return found
     return {}
 
+
 def _row_problem(rule: submission.RowRule, row: pd.Series, raw: RawWorkbook) -> Problem:
     expected = row[rule.expected] if rule.expected_is_column else rule.expected
-    return problem(rule.code, raw.sheet, f"{raw.cells[rule.column]}{row['row']}",
+    key = row["value_key"] if rule.column == submission.VALUE_CELL else rule.column
+    return problem(rule.code, raw.sheet, f"{raw.cells[key]}{row['row']}",
                    value=row[rule.value], expected=expected)
 
-def _verdict(raw: RawWorkbook, problems: list[Problem], batch: pd.DataFrame, file_id: int,
-             registry: Registry) -> Verdict:
+
+def _verdict(raw: RawWorkbook, problems: list[Problem], batch: pd.DataFrame,
+             file_id: int) -> Verdict:
     meta = raw.metadata
     problems = sorted(problems, key=lambda p: p.sort_key)
     facts = None
@@ -117,23 +185,20 @@ def _verdict(raw: RawWorkbook, problems: list[Problem], batch: pd.DataFrame, fil
         facts=facts,
     )
 
+
 def _facts(rows: pd.DataFrame, raw: RawWorkbook) -> pd.DataFrame:
     ratio = rows["kr_type"].eq("ratio")
-    milestone = rows["kr_type"].eq("milestone")
-    actual = rows["actual"].where(~milestone, rows["milestone"].astype(float))
-    actual = actual.where(~ratio, rows["numerator"] / rows["denominator"] * 100)
-    value_column = ratio.map({True: raw.cells["numerator"], False: raw.cells["actual"]})
+    cells = rows["value_key"].map(raw.cells) + rows["row"].astype(str)
     return pd.DataFrame({
         "district_code": rows["district_code"],
-        "period": raw.metadata["period"],
+        "period": rows["period"],
         "kr_code": rows["kr_code"],
-        "actual": actual.astype(float),
+        "actual": rows["value"].astype(float),
         "numerator": rows["numerator"].where(ratio),
         "denominator": rows["denominator"].where(ratio),
         "status": rows["status"],
         "confidence": rows["confidence"],
         "note": rows["note"],
         "sheet": raw.sheet,
-        "cell": value_column + rows["row"].astype(str),
+        "cell": cells,
     }, columns=FACT_COLUMNS).reset_index(drop=True)
-

@@ -14,7 +14,7 @@ class Arrival:
     """A file found in the inbox, before anything is read from it."""
 
     path: Path
-    folder: str  # the inbox folder it was found in: the district that sent it
+    folder: str | None  # the inbox folder it came in: the district that sent it (None: `check`)
     name: str
     sha256: str
     size: int

@@ -113,6 +113,25 @@ _RULES = (
     Rule("confidence-invalid", ERROR,
          "ระดับความเชื่อมั่น \"{value}\" ไม่อยู่ในรายการ กรุณาเลือกจากรายการ ({expected})",
          "Confidence \"{value}\" is not in the list; pick one of the list ({expected})."),
+    Rule("cumulative-decreased", ERROR,
+         "ผลสะสม {value} ต่ำกว่าผลที่รายงานไว้ในรอบก่อน ({expected}) ตัวชี้วัดนี้เป็นผลสะสม "
+         "จึงต้องไม่ลดลง",
+         "The cumulative value {value} is lower than reported for an earlier period "
+         "({expected}); a cumulative key result cannot go down."),
+    Rule("value-outlier", ERROR,
+         "ค่า {value} ต่างจากค่าของเขตอื่นและจากผลของเขตเองในรอบก่อนมากผิดปกติ (ค่าที่พบทั่วไป "
+         "ประมาณ {expected}) หากค่านี้ถูกต้อง กรุณาอธิบายในช่องหมายเหตุ",
+         "The value {value} is far from other districts' and from this district's earlier "
+         "figures (typically about {expected}); if it is right, explain it in the note."),
+    Rule("value-outlier-explained", WARNING,
+         "ค่า {value} ต่างจากค่าของเขตอื่นมากผิดปกติ (ค่าที่พบทั่วไปประมาณ {expected}) "
+         "รับไว้ตามคำอธิบายในหมายเหตุ",
+         "The value {value} is far from other districts' (typically about {expected}); "
+         "accepted on the note's explanation."),
+    Rule("status-disagrees", WARNING,
+         "สถานะที่รายงาน \"{value}\" ไม่สอดคล้องกับความก้าวหน้าที่คำนวณจากตัวเลข (\"{expected}\")",
+         "The reported status \"{value}\" disagrees with the progress computed from the "
+         "figures (\"{expected}\")."),
     Rule("note-required", ERROR,
          "สถานะ \"{value}\" ต้องมีคำอธิบายในช่องหมายเหตุ",
          "A status of \"{value}\" needs an explanation in the note."),
@@ -120,6 +139,9 @@ _RULES = (
     Rule("normalized-number", NOTICE,
          "อ่าน \"{value}\" เป็นตัวเลข {expected}",
          "Read \"{value}\" as the number {expected}."),
+    Rule("normalized-rounded", NOTICE,
+         "ปัดเศษ {value} เป็น {expected} ตามจำนวนทศนิยมของตัวชี้วัด",
+         "Rounded {value} to {expected}, the key result's precision."),
     Rule("normalized-choice", NOTICE,
          "อ่าน \"{value}\" เป็นตัวเลือก \"{expected}\"",
          "Read \"{value}\" as the choice \"{expected}\"."),

@@ -16,10 +16,13 @@ from schemas import template_layout as layout
 Frame = pd.DataFrame
 
 
+VALUE_CELL = "@value"  # the cell the KR's value was typed in: actual, or numerator for a ratio
+
+
 @dataclass(frozen=True)
 class RowRule:
     code: str
-    column: str  # template key of the cell marked
+    column: str  # template key of the cell marked, or VALUE_CELL
     passes: Callable[[Frame], pd.Series]
     value: str  # frame column shown as the value found
     expected: str = ""  # frame column shown as what is expected, or a fixed text
@@ -77,7 +80,8 @@ ROW_RULES: tuple[RowRule, ...] = (
             lambda f: ~(_is("ratio")(f) & _value_missing(f) & f["note"].eq("")),
             "numerator_raw"),
     RowRule("percent-out-of-range", "actual",
-            lambda f: ~(_is("percent")(f) & ((f["actual"] < 0) | (f["actual"] > 100))),
+            lambda f: ~(_is("percent")(f) & ~f["actual"].between(*layout.PERCENT_RANGE)
+                        & f["actual"].notna()),
             "actual_raw"),
     RowRule("count-negative", "actual", lambda f: ~(_is("count")(f) & (f["actual"] < 0)),
             "actual_raw"),
@@ -94,6 +98,19 @@ ROW_RULES: tuple[RowRule, ...] = (
     RowRule("confidence-invalid", "confidence",
             lambda f: _blank(f, "confidence") | f["confidence"].notna(), "confidence_raw",
             _labels(layout.CONFIDENCE_LABELS)),
+    # Across periods: the rows carry what the warehouse knows (pipeline/history.py).
+    RowRule("cumulative-decreased", VALUE_CELL,
+            lambda f: ~(f["cumulative"].eq(True) & f["direction"].eq("increase")
+                        & (f["value"] < f["previous_actual"])),
+            "value_shown", "previous_shown", expected_is_column=True),
+    RowRule("value-outlier", VALUE_CELL, lambda f: ~(f["outlier"] & f["note"].eq("")),
+            "value_shown", "typical_shown", expected_is_column=True),
+    RowRule("value-outlier-explained", VALUE_CELL, lambda f: ~(f["outlier"] & f["note"].ne("")),
+            "value_shown", "typical_shown", expected_is_column=True),
+    RowRule("status-disagrees", "status",
+            lambda f: ~(f["status"].notna() & f["computed_status"].notna()
+                        & f["status"].ne(f["computed_status"])),
+            "status_shown", "computed_shown", expected_is_column=True),
     RowRule("note-required", "note",
             lambda f: ~(f["status"].isin(layout.NOTE_REQUIRED_STATUSES) & f["note"].eq("")),
             "status_raw"),
@@ -117,6 +134,7 @@ def batch_schema() -> pa.DataFrameSchema:
             "row": pa.Column(int),
             "kr_code": text,
             "assigned": pa.Column(bool),
+            "outlier": pa.Column(bool),
             "note": text,
             **{key: number for key in ("actual", "numerator", "denominator")},
             **{f"{key}_raw": text for key in

@@ -66,3 +66,6 @@ KR_TYPE_LABELS = {
     "milestone": ("ขั้นความสำเร็จ", "milestone"),
 }
 NOTE_REQUIRED_STATUSES = ("at_risk", "off_track")
+# Ranges the template's validations offer and the checks enforce.
+PERCENT_RANGE = (0.0, 100.0)
+NOTE_MAX_LENGTH = 1000

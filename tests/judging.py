@@ -8,7 +8,7 @@ from pipeline.validate import judge
 def judge_inbox(workspace, limits=None):
     settings = workspace.settings
     raws = [read_submission(a, limits or settings.limits) for a in discover(settings.inbox)]
-    return judge(raws, workspace.registry, settings.signing_key)
+    return judge(raws, workspace.registry, settings)
 
 
 def only_verdict(workspace, limits=None):

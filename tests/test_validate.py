@@ -274,11 +274,12 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(workspace):
 
 
 def test_typed_numbers_and_choices_are_read_and_reported_as_notices(workspace):
-    clerk = (workspace.clerk("1001")
-             .type("KR-1-03", "actual", "๑,๒๕๐")
-             .type("KR-1-02", "actual", "ร้อยละ 85")
-             .type("KR-1-01", "status", "On Track")
-             .type("KR-1-01", "confidence", " high "))
+    clerk = workspace.clerk("1001")
+    on_track = "เป็นไปตามแผน"  # each figure below is at or past its annual target
+    (clerk.type("KR-1-03", "actual", "๑,๒๕๐").type("KR-1-03", "status", on_track)
+     .type("KR-1-02", "actual", "ร้อยละ 85").type("KR-1-02", "status", on_track)
+     .type("KR-1-01", "actual", clerk.value("KR-1-01", "target"))
+     .type("KR-1-01", "status", "On Track").type("KR-1-01", "confidence", " high "))
     workspace.send(clerk, "1001")
     verdict = only_verdict(workspace)
     assert verdict.accepted

@@ -4,9 +4,13 @@ Each (district, KR) has its own pace, fixed by a hash, so cumulative figures gro
 period to the next and some districts run behind. A few clerks call every KR on track.
 """
 
+import pandas as pd
+
+from pipeline import score
 from pipeline.demo.clerk import Entry
 from pipeline.demo.sample_registry import stable_unit
 from pipeline.periods import Period
+from pipeline.settings import Thresholds
 from schemas.template_layout import CONFIDENCE_LABELS, MILESTONE_LABELS, STATUS_LABELS
 
 OPTIMISTS = ("1014", "1033")  # their clerks say "on track" whatever the numbers say
@@ -27,21 +31,20 @@ def pace(district_code: str, kr_code: str) -> float:
 
 def honest_entry(kr, district_code: str, period: Period) -> Entry:
     """`kr` is a row of Registry.assigned(): kr_code, kr_type, direction, baseline, target …"""
-    speed = pace(district_code, kr.kr_code)
     share = period.elapsed_share
-    reached = speed * share
-    status = _status(speed)
+    reached = pace(district_code, kr.kr_code) * share
     if kr.kr_type == "milestone":
         done = stable_unit("done", district_code, kr.kr_code) < share * 1.3
-        status = "on_track" if done or share < 0.5 else "at_risk"
-        entry = Entry(actual=MILESTONE_LABELS[1.0 if done else 0.0][0])
+        entry, value = Entry(actual=MILESTONE_LABELS[1.0 if done else 0.0][0]), float(done)
     elif kr.kr_type == "ratio":
         denominator = 40 + round(400 * stable_unit("den", district_code, kr.kr_code, period.code))
-        share_done = _level(kr, reached) / 100
-        entry = Entry(numerator=min(round(denominator * share_done), denominator),
-                      denominator=denominator)
+        numerator = min(round(denominator * _level(kr, reached) / 100), denominator)
+        entry, value = Entry(numerator=numerator, denominator=denominator), (
+            100 * numerator / denominator)
     else:
-        entry = Entry(actual=round(_level(kr, reached), int(kr.decimals)))
+        value = round(_level(kr, reached), int(kr.decimals))
+        entry = Entry(actual=value)
+    status = _status(value, kr, share)
     if district_code in OPTIMISTS:
         status = "on_track"
     pick = stable_unit("note", district_code, kr.kr_code, period.code)
@@ -64,10 +67,11 @@ def _level(kr, reached: float) -> float:
     return max(value, 0.0)
 
 
-def _status(speed: float) -> str:
-    if speed >= 1.0:
-        return "on_track"
-    return "at_risk" if speed >= 0.7 else "off_track"
+def _status(value: float, kr, share: float) -> str:
+    """The status a careful clerk works out from the figure they report."""
+    progress = score.progress(*(pd.Series([v]) for v in (value, kr.baseline, kr.target)),
+                              pd.Series([kr.direction]))
+    return score.status(progress, share, Thresholds()).iloc[0]
 
 
 def _confidence(status: str) -> str:

@@ -1,0 +1,190 @@
+"""The clerk's own workbook + its problems → an annotated copy the clerk can fix alone.
+
+Each problem is marked at its cell (a fill by severity and a Thai-then-English comment) and
+listed on a new first sheet with a link to the cell. The clerk's data is left as it is, so
+the corrected copy can be sent back as it stands. A source openpyxl cannot open still gets a
+workbook: the list alone.
+"""
+
+import math
+from collections.abc import Sequence
+from itertools import groupby
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from pipeline.atomic import atomic_path
+from pipeline.problems import Problem
+from pipeline.xlsx_style import FONT
+from schemas.rules import ERROR, NOTICE, WARNING
+
+SHEET_TITLE = "ปัญหาที่พบ"
+AUTHOR = "ระบบตรวจรายงาน OKR"
+SEVERITY_LABELS = {ERROR: ("ข้อผิดพลาด", "error"), WARNING: ("คำเตือน", "warning"),
+                   NOTICE: ("แจ้งให้ทราบ", "notice")}
+FILLS = {ERROR: "FFFF9B9B", WARNING: "FFFFC000", NOTICE: "FF9BC2E6"}  # red, amber, blue
+WHOLE_FILE = "ทั้งไฟล์ / whole file"
+TO_FIX = ("แก้ไขช่องที่มีสีแดงในแผ่นงานรายงานผล แล้วส่งไฟล์ที่แก้ไขแล้วในโฟลเดอร์ของเขตอีกครั้ง",
+          "Fix the red cells of sheet รายงานผล, then send the corrected file in your "
+          "district's folder again.")
+FIX_LISTED = ("แก้ไขตามรายการด้านล่าง แล้วส่งไฟล์ที่แก้ไขแล้วในโฟลเดอร์ของเขตอีกครั้ง",
+              "Fix what is listed below, then send the corrected file in your district's "
+              "folder again.")
+NOT_MARKED = ("ระบบทำเครื่องหมายในไฟล์ที่ส่งมาไม่ได้ กรุณาแก้ไขตามรายการด้านล่าง "
+              "แล้วส่งไฟล์ .xlsx ของแบบรายงานในโฟลเดอร์ของเขตอีกครั้ง",
+              "The file sent cannot be marked; fix what is listed below, then send the "
+              "template's .xlsx file again in your district's folder.")
+ACCEPTED = ("ไฟล์นี้ผ่านการตรวจแล้ว ไม่ต้องส่งใหม่ กรุณาตรวจดูรายการด้านล่างว่าถูกต้อง",
+            "This file was accepted and need not be sent again; check that what is listed "
+            "below is right.")
+HEADERS = (("ระดับ", "Severity", 20), ("รหัสปัญหา", "Code", 26), ("ช่อง", "Cell", 16),
+           ("ปัญหา", "Message (Thai)", 60), ("ปัญหา (ภาษาอังกฤษ)", "Message (English)", 50),
+           ("ค่าที่พบ", "Value found", 22), ("ค่าที่ควรเป็น", "Expected", 22))
+HEADER_ROW = 5
+ANNOTATABLE = (".xlsx", ".xlsm")
+# The reader refused to open these files; opening them here would take the risk it avoided.
+_UNSAFE = frozenset({"not-a-spreadsheet", "file-too-large", "file-encrypted",
+                     "archive-too-large", "read-timeout"})
+_COMMENT_WIDTH = 380  # px: about 48 Thai characters a line
+_LINE_PX = 20
+
+
+def write_feedback(source: Path, problems: Sequence[Problem], dest: Path) -> Path:
+    """Writes the annotated copy of `source` (never modified) to `dest`, atomically.
+
+    A bad source is not an error: the feedback then holds the list of problems only.
+    """
+    ordered = sorted(problems, key=lambda p: p.sort_key)
+    with atomic_path(dest) as tmp:
+        if not (_may_open(source, ordered) and _save_annotated(source, ordered, tmp)):
+            book = Workbook()
+            book.remove(book.active)  # the empty sheet a new workbook starts with
+            _list_problems(book, ordered, marked=False)
+            book.save(tmp)
+    return dest
+
+
+def _may_open(source: Path, ordered: list[Problem]) -> bool:
+    return source.suffix.lower() in ANNOTATABLE and not any(p.code in _UNSAFE for p in ordered)
+
+
+def _save_annotated(source: Path, ordered: list[Problem], tmp: Path) -> bool:
+    try:
+        book = load_workbook(source, keep_vba=False)
+        if SHEET_TITLE in book.sheetnames:  # a feedback file sent back: its old list is stale
+            book.remove(book[SHEET_TITLE])
+        _mark_cells(book, ordered)
+        _list_problems(book, ordered, marked=True)
+        book.save(tmp)
+    except Exception:  # openpyxl could not read or write it back: the list is all we can give
+        return False
+    return True
+
+
+def _mark_cells(book: Workbook, ordered: list[Problem]) -> None:
+    located = sorted((p for p in ordered if p.cell and p.sheet in book.sheetnames),
+                     key=lambda p: (p.sheet, p.cell, p.sort_key))
+    for (sheet, cell), group in groupby(located, key=lambda p: (p.sheet, p.cell)):
+        _mark(book[sheet][cell], list(group))
+
+
+def _mark(cell, problems: list[Problem]) -> None:
+    """The most severe problem gives the colour; the comment holds them all, most severe first."""
+    cell.fill = _solid(FILLS[problems[0].severity])
+    text = "\n\n".join(f"{SEVERITY_LABELS[p.severity][0]}: {p.message_th}\n"
+                       f"{SEVERITY_LABELS[p.severity][1]}: {p.message_en}" for p in problems)
+    height = _lines(text, 48) * _LINE_PX + 2 * _LINE_PX
+    cell.comment = Comment(_clean(text), AUTHOR, height=height, width=_COMMENT_WIDTH)
+
+
+def _list_problems(book: Workbook, ordered: list[Problem], marked: bool) -> None:
+    sheet = book.create_sheet(SHEET_TITLE, 0)
+    counts = {s: sum(1 for p in ordered if p.severity == s) for s in SEVERITY_LABELS}
+    th, en = _instruction(ordered, marked)
+    titles = (
+        (f"ผลการตรวจแบบรายงาน: ข้อผิดพลาด {counts[ERROR]} รายการ · คำเตือน {counts[WARNING]} · "
+         f"แจ้งให้ทราบ {counts[NOTICE]}", 18, True),
+        (f"Errors: {counts[ERROR]} · warnings: {counts[WARNING]} · notices: {counts[NOTICE]}",
+         14, False),
+        (th, 16, True),
+        (en, 14, False),
+    )
+    for row, (text, size, bold) in enumerate(titles, start=1):
+        font = Font(name=FONT, size=size, bold=bold, color=None if bold else "595959")
+        _write(sheet, row, 1, text, font, wrap=False)  # overflows across the empty cells
+        sheet.row_dimensions[row].height = size * 1.6
+    header_font = Font(name=FONT, size=14, bold=True, color="FFFFFF")
+    for col, (header_th, header_en, width) in enumerate(HEADERS, start=1):
+        _write(sheet, HEADER_ROW, col, f"{header_th}\n{header_en}", header_font)
+        sheet.cell(HEADER_ROW, col).fill = _solid("FF1F4E78")
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    sheet.row_dimensions[HEADER_ROW].height = 46
+    for row, p in enumerate(ordered, start=HEADER_ROW + 1):
+        _problem_row(sheet, row, p, linked=marked and p.sheet in book.sheetnames)
+    last = HEADER_ROW + max(len(ordered), 1)
+    sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1)
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(HEADERS))}{last}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    for other in book.worksheets:
+        other.sheet_view.tabSelected = other is sheet
+    book.active = sheet
+
+
+def _instruction(ordered: list[Problem], marked: bool) -> tuple[str, str]:
+    """What the clerk does next, in the words that fit what they can see."""
+    errors = [p for p in ordered if p.severity == ERROR]
+    if not errors:
+        return ACCEPTED
+    if not marked:
+        return NOT_MARKED
+    return TO_FIX if any(p.cell for p in errors) else FIX_LISTED
+
+
+def _problem_row(sheet, row: int, p: Problem, linked: bool) -> None:
+    th, en = SEVERITY_LABELS[p.severity]
+    where = (f"{p.sheet}!{p.cell}" if p.sheet else p.cell) if p.cell else WHOLE_FILE
+    texts = (f"{th} ({en})", p.code, where, p.message_th, p.message_en, p.value,
+             p.expected)
+    for col, text in enumerate(texts, start=1):
+        _write(sheet, row, col, text, Font(name=FONT, size=14))
+    sheet.cell(row, 1).fill = _solid(FILLS[p.severity])
+    if p.cell and linked:
+        link = sheet.cell(row, 3)
+        quoted = p.sheet.replace("'", "''")
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{p.cell}")
+        link.font = Font(name=FONT, size=14, color="0563C1", underline="single")
+    lines = max(_lines(text, width * 1.1) for text, (_, _, width) in zip(texts, HEADERS,
+                                                                            strict=True))
+    sheet.row_dimensions[row].height = lines * 21 + 4
+
+
+def _write(sheet, row: int, col: int, text: str, font: Font, wrap: bool = True) -> None:
+    """Writes text as text: a clerk's "=SUM(A1)" is shown, never made a formula."""
+    cell = sheet.cell(row, col)
+    if text:
+        cell.value = _clean(text)
+        cell.data_type = "s"
+    cell.font = font
+    cell.alignment = Alignment(wrap_text=wrap, vertical="top")
+
+
+def _solid(argb: str) -> PatternFill:
+    return PatternFill(fill_type="solid", start_color=argb, end_color=argb)
+
+
+def _clean(text: str) -> str:
+    """Control characters a clerk pasted cannot be stored in an .xlsx file."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+
+
+def _lines(text: str, per_line: float) -> int:
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))

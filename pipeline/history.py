@@ -1,0 +1,115 @@
+"""What the warehouse already knows that a new submission is checked against: closed periods,
+each district's earlier figures, and its peers' figures for the same period.
+
+Values are compared as a level: the value over the district's own target (over the share of
+the year elapsed too, for a cumulative KR), so that districts with different targets, and a
+district's own periods, compare. A value is an outlier when its level is far from its peers'
+— the modified z-score of Iglewicz and Hoaglin on the median and the median absolute
+deviation, as DHIS2's outlier rules use — and also far from the district's own earlier levels,
+when it has any. Milestones (done or not) have no outliers.
+"""
+
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from pipeline import period_locks, score
+from pipeline.periods import parse_period
+from pipeline.settings import Thresholds
+
+MODIFIED_Z = 3.5  # Iglewicz & Hoaglin's cut-off
+MIN_PEERS = 10
+MAD_FLOOR = 0.25  # of the median level: close peers and small counts do not make outliers
+OWN_GAP = 0.5  # half the district's own earlier level away from it
+MIN_GAP_UNITS = 2  # and at least two units of the KR's precision: 1 tree is no outlier of 0.4
+FACT_COLUMNS = ["district_code", "period", "kr_code", "actual", "status", "submission_id"]
+KEY = ["district_code", "kr_code"]
+
+
+@dataclass(frozen=True)
+class History:
+    closed: frozenset[str] = frozenset()
+    facts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FACT_COLUMNS))
+
+
+def load_history(con: duckdb.DuckDBPyConnection) -> History:
+    facts = con.execute(f"SELECT {', '.join(FACT_COLUMNS)} FROM current_facts").df()
+    return History(frozenset(period_locks.closed_periods(con)), facts)
+
+
+def annotate(batch: pd.DataFrame, history: History, plan: pd.DataFrame,
+             thresholds: Thresholds) -> pd.DataFrame:
+    """Adds what the cross-period rules read: the previous figure, the computed status and
+    whether the value is an outlier. `batch` carries period, value, decimals and the columns
+    of `plan`: every district's assignments with their KR's baseline, target, direction,
+    cumulative, kr_type."""
+    stored = _levelled(history.facts.rename(columns={"actual": "value"}).merge(plan, on=KEY))
+    out = _levelled(batch)
+    out["computed_status"] = score.status(out["progress"], out["share"], thresholds).where(
+        out["progress"].notna())
+    out = _with_previous(out, history.facts)
+    far, peer_level = _far_from_peers(out, stored)
+    typical = peer_level * out["scale"]
+    unit = 10.0 ** -out["decimals"].astype(float)
+    wide = (out["value"] - typical).abs() > MIN_GAP_UNITS * unit
+    return out.assign(outlier=far & wide & _far_from_own_level(out, stored),
+                      typical_value=typical)
+
+
+def _levelled(frame: pd.DataFrame) -> pd.DataFrame:
+    share = frame["period"].map(_share).astype(float)
+    progress = score.progress(frame["value"], frame["baseline"], frame["target"],
+                              frame["direction"])
+    scale = frame["target"].where(frame["target"] != 0) * np.where(
+        frame["cumulative"].eq(True), share, 1.0)
+    level = (frame["value"] / scale).where(~frame["kr_type"].eq("milestone"))
+    return frame.assign(share=share, progress=progress, scale=scale, level=level)
+
+
+def _share(code: str) -> float:
+    return parse_period(code).elapsed_share
+
+
+def _end(code: str):
+    return parse_period(code).end
+
+
+def _with_previous(batch: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """The district's latest accepted figure for the KR in an earlier period of the year."""
+    rows = batch.reset_index()[["index", *KEY, "period"]]
+    earlier = facts[[*KEY, "period", "actual"]].rename(columns={"period": "previous_period",
+                                                               "actual": "previous_actual"})
+    pairs = rows.merge(earlier, on=KEY)
+    pairs = pairs[(pairs["previous_period"].map(_end) < pairs["period"].map(_end))
+                  & (pairs["previous_period"].str[:4] == pairs["period"].str[:4])]
+    latest = pairs.assign(end=pairs["previous_period"].map(_end)).sort_values("end")
+    latest = latest.drop_duplicates("index", keep="last").set_index("index")
+    return batch.assign(previous_actual=latest["previous_actual"].reindex(batch.index)
+                        .astype(float),
+                        previous_period=latest["previous_period"].reindex(batch.index)
+                        .fillna(""))
+
+
+def _far_from_peers(batch: pd.DataFrame, stored: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Whether each level is an outlier among the KR's levels that period, and their median."""
+    peers = pd.concat([stored[[*KEY, "period", "level"]], batch[[*KEY, "period", "level"]]])
+    peers = peers.drop_duplicates([*KEY, "period"], keep="last").dropna(subset=["level"])
+    stats = peers.groupby(["period", "kr_code"])["level"].agg(
+        median="median", count="count",
+        mad=lambda s: (s - s.median()).abs().median())
+    joined = batch[["period", "kr_code", "level"]].join(stats, on=["period", "kr_code"])
+    spread = pd.concat([joined["mad"], MAD_FLOOR * joined["median"].abs()], axis=1).max(axis=1)
+    z = 0.6745 * (joined["level"] - joined["median"]) / spread.where(spread > 0)
+    return (z.abs() > MODIFIED_Z) & (joined["count"] > MIN_PEERS), joined["median"]
+
+
+def _far_from_own_level(batch: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:
+    own = batch[[*KEY, "period"]].reset_index().merge(
+        stored[[*KEY, "period", "level"]].rename(columns={"period": "other", "level": "past"}),
+        on=KEY)
+    own = own[own["other"] != own["period"]].dropna(subset=["past"])
+    median = own.groupby("index")["past"].median().reindex(batch.index)
+    gap = (batch["level"] - median).abs() > OWN_GAP * median.abs()
+    return gap | median.isna()

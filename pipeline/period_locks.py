@@ -1,0 +1,42 @@
+"""Opening and closing reporting periods: who did it and when, kept in the warehouse.
+
+A closed period rejects new submissions; reopening it lets corrections in again.
+"""
+
+from datetime import datetime
+
+import duckdb
+
+ACTIONS = ("open", "close", "reopen")
+
+
+class PeriodActionError(ValueError):
+    """The action does not apply to the period in its current state."""
+
+
+def state(con: duckdb.DuckDBPyConnection, period: str) -> str:
+    """open or closed; a period nobody has acted on is open."""
+    row = con.execute("SELECT state FROM period_state WHERE period = ?", [period]).fetchone()
+    return row[0] if row else "open"
+
+
+def closed_periods(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute(
+        "SELECT period FROM period_state WHERE state = 'closed'").fetchall()}
+
+
+def record(con: duckdb.DuckDBPyConnection, action: str, period: str, actor: str,
+           at: datetime) -> str:
+    """Records the action and returns the period's new state."""
+    current = state(con, period)
+    if action == "close" and current == "closed":
+        raise PeriodActionError(f"period {period} is already closed")
+    if action == "reopen" and current != "closed":
+        raise PeriodActionError(f"period {period} is not closed; there is nothing to reopen")
+    if action == "open" and current == "closed":
+        raise PeriodActionError(f"period {period} is closed; use reopen to let corrections in")
+    con.execute("BEGIN")
+    con.execute("INSERT INTO period_events SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, ? "
+                "FROM period_events", [period, action, actor, at.replace(tzinfo=None)])
+    con.execute("COMMIT")
+    return state(con, period)

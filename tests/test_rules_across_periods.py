@@ -1,0 +1,157 @@
+"""Rules that need the warehouse: closed periods, cumulative figures, outliers, statuses that
+disagree with the figures, and the KR's precision. Each runs the real nightly job."""
+
+import os
+import zipfile
+
+import pytest
+
+from pipeline.runner import run, set_period
+from tests.judging import found, only_verdict
+from tests.running import query, run_cli
+
+ON_TRACK = "เป็นไปตามแผน"
+
+
+def _sent_and_run(workspace, clerk, folder="1001"):
+    workspace.send(clerk, folder)
+    report = run(workspace.settings)
+    return report.files[-1]
+
+
+def test_a_closed_period_refuses_submissions_and_a_reopened_one_takes_them(workspace):
+    assert set_period(workspace.settings, "close", "2569-Q2", "somchai") == "closed"
+    verdict = only_verdict_with_history(workspace, workspace.clerk("1001"))
+    assert found(verdict) == [("error", "period-closed", "")]
+    assert verdict.problems[0].message_th == (
+        "รอบการรายงาน 2569-Q2 ปิดรับรายงานแล้ว หากต้องการแก้ไขข้อมูล กรุณาติดต่อสำนักยุทธศาสตร์ฯ")
+    run(workspace.settings)
+    assert list(workspace.settings.quarantine.rglob("*.xlsx"))
+    assert set_period(workspace.settings, "reopen", "2569-Q2", "somchai") == "open"
+    assert _sent_and_run(workspace, workspace.clerk("1001"))["outcome"] == "accepted"
+    events = query(workspace.settings.warehouse_path,
+                   "SELECT period, action, actor FROM period_events ORDER BY seq")
+    assert events == [("2569-Q2", "close", "somchai"), ("2569-Q2", "reopen", "somchai")]
+
+
+def only_verdict_with_history(workspace, clerk):
+    """Judges one file against what the warehouse knows, storing nothing."""
+    from pipeline.discover import discover
+    from pipeline.history import load_history
+    from pipeline.read import read_submission
+    from pipeline.store import connect
+    from pipeline.validate import judge
+
+    workspace.send(clerk, "1001")
+    settings = workspace.settings
+    con = connect(settings.warehouse_path)
+    try:
+        history = load_history(con)
+    finally:
+        con.close()
+    raws = [read_submission(a, settings.limits) for a in discover(settings.inbox)]
+    (verdict,) = judge(raws, workspace.registry, settings, history)
+    return verdict
+
+
+def test_the_period_command_records_who_closed_it(workspace):
+    result = run_cli("period", "close", "2569-Q1", "--by", "สมชาย",
+                     "--workspace", str(workspace.root))
+    assert result.returncode == 0, result.stderr
+    assert "2569-Q1" in result.stdout and "closed" in result.stdout
+    again = run_cli("period", "close", "2569-Q1", "--workspace", str(workspace.root))
+    assert again.returncode == 2
+    assert "period 2569-Q1 is already closed" in again.stdout
+
+
+def test_a_cumulative_kr_lower_than_last_period_is_refused(workspace):
+    first = workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 300)
+    assert _sent_and_run(workspace, first)["outcome"] == "accepted"
+    second = (workspace.clerk("1001", "2569-Q2").type("KR-1-03", "actual", 200)
+              .type("KR-1-03", "status", "ล่าช้ากว่าแผน").type("KR-1-03", "note", "นับใหม่"))
+    outcome = _sent_and_run(workspace, second)
+    assert outcome["outcome"] == "rejected"
+    errors = [p for p in outcome["problems"] if p["severity"] == "error"]
+    assert [(p["code"], p["cell"]) for p in errors] == [("cumulative-decreased", "H8")]
+    assert errors[0]["message_th"] == (
+        "ผลสะสม 200 ต่ำกว่าผลที่รายงานไว้ในรอบก่อน (300, 2569-Q1) ตัวชี้วัดนี้เป็นผลสะสม "
+        "จึงต้องไม่ลดลง")
+
+
+@pytest.fixture
+def peers(workspace):
+    """Twelve districts report KR-1-03 for 2569-Q2 as honest clerks do."""
+    for district in ("1002", "1004", "1005", "1006", "1007", "1008", "1009", "1010", "1011",
+                     "1012", "1013", "1014"):
+        workspace.send(workspace.clerk(district), district)
+    report = run(workspace.settings)
+    assert report.count("accepted") == 12
+    return workspace
+
+
+def test_a_value_far_from_its_peers_needs_an_explanation(peers):
+    clerk = peers.clerk("1001")
+    typed = clerk.value("KR-1-03", "target") * 20  # a slip of the keyboard: an extra zero or two
+    clerk.type("KR-1-03", "actual", typed).type("KR-1-03", "status", ON_TRACK)
+    clerk.type("KR-1-03", "note", None)
+    outcome = _sent_and_run(peers, clerk)
+    assert outcome["outcome"] == "rejected"
+    (problem,) = [p for p in outcome["problems"] if p["severity"] != "notice"]
+    assert (problem["code"], problem["cell"]) == ("value-outlier", "H8")
+    assert problem["message_th"].startswith(f"ค่า {typed:,.0f} ต่างจากค่าของเขตอื่นและจากผลของเขต")
+    assert problem["message_th"].endswith("หากค่านี้ถูกต้อง กรุณาอธิบายในช่องหมายเหตุ")
+
+
+def test_an_explained_outlier_is_accepted_with_a_warning(peers):
+    clerk = peers.clerk("1001")
+    typed = clerk.value("KR-1-03", "target") * 20
+    clerk.type("KR-1-03", "actual", typed).type("KR-1-03", "status", ON_TRACK)
+    clerk.type("KR-1-03", "note", "รวมไฟถนนโครงการพิเศษของสำนักการโยธาในเขต")
+    outcome = _sent_and_run(peers, clerk)
+    assert outcome["outcome"] == "accepted"
+    assert [(p["code"], p["severity"], p["cell"]) for p in outcome["problems"]] == [
+        ("value-outlier-explained", "warning", "H8")]
+
+
+def test_a_status_that_disagrees_with_the_figures_is_a_warning(workspace):
+    clerk = (workspace.clerk("1001").type("KR-1-03", "actual", 0)
+             .type("KR-1-03", "status", ON_TRACK).type("KR-1-03", "note", None))
+    verdict = _only(workspace, clerk)
+    assert verdict.accepted
+    assert found(verdict) == [("warning", "status-disagrees", "K8")]
+    assert verdict.problems[0].message_th == (
+        'สถานะที่รายงาน "เป็นไปตามแผน" ไม่สอดคล้องกับความก้าวหน้าที่คำนวณจากตัวเลข ("ล่าช้ากว่าแผน")')
+
+
+def _retype_number(path, cell: str, shown: str, stored: str) -> None:
+    """Rewrites a number cell of the data sheet (sheet2.xml) with the digits given."""
+    with zipfile.ZipFile(path) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    sheet = parts["xl/worksheets/sheet2.xml"].decode()
+    start = sheet.index(f'r="{cell}"')
+    sheet = sheet[:start] + sheet[start:].replace(f"<v>{shown}</v>", f"<v>{stored}</v>", 1)
+    parts["xl/worksheets/sheet2.xml"] = sheet.encode()
+    stat = path.stat()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    os.utime(path, (stat.st_atime, stat.st_mtime))
+
+
+def _only(workspace, clerk):
+    workspace.send(clerk, "1001")
+    return only_verdict(workspace)
+
+
+def test_a_float_is_rounded_to_the_krs_precision_with_a_notice(workspace):
+    # KR-1-01 (km of footpath) keeps one decimal. Excel writes a float with 17 digits
+    # (274.65999999999997); openpyxl shortens them, so the cell is written as Excel would.
+    clerk = workspace.clerk("1001").type("KR-1-01", "actual", 3.3)
+    path = workspace.send(clerk.type("KR-1-01", "status", ON_TRACK), "1001")
+    _retype_number(path, "H6", "3.3", "3.3000000000000003")
+    verdict = only_verdict(workspace)
+    rounded = [p for p in verdict.problems if p.code == "normalized-rounded"]
+    assert [(p.cell, p.value, p.expected) for p in rounded] == [
+        ("H6", "3.3000000000000003", "3.3")]
+    assert rounded[0].message_th == "ปัดเศษ 3.3000000000000003 เป็น 3.3 ตามจำนวนทศนิยมของตัวชี้วัด"
+    assert verdict.facts.set_index("kr_code").at["KR-1-01", "actual"] == 3.3
