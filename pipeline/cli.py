@@ -15,7 +15,7 @@ from pipeline.periods import PeriodError, parse_period
 from pipeline.reference import load_reference
 from pipeline.registry import RegistryError, load_registry
 from pipeline.report import RunReport
-from pipeline.runner import LockHeld, run, set_period
+from pipeline.runner import LockHeld, check, run, set_period
 from pipeline.settings import Settings
 from pipeline.templates import write_templates
 
@@ -46,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     templates = command("templates", "write one template workbook per district for a period")
     templates.add_argument("--period", required=True, help="a period code such as 2569-Q2")
     command("run", "the nightly job: ingest the inbox, store, roll up, report")
+    check_files = command("check", "dry run: check files, write their feedback, store nothing")
+    check_files.add_argument("files", nargs="+", type=Path, metavar="FILE")
     period = command("period", "open, close or reopen a reporting period")
     period.add_argument("action", choices=period_locks.ACTIONS)
     period.add_argument("period", help="a period code such as 2569-Q2")
@@ -66,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
             return _templates(settings, args.period, console)
         if args.command == "run":
             return _run(settings, console)
+        if args.command == "check":
+            return _check(settings, args.files, console)
         if args.command == "period":
             return _period(settings, args.action, args.period, args.by, console)
         return _demo(settings, args.no_run, console)
@@ -108,6 +112,22 @@ def _period(settings: Settings, action: str, code: str, actor: str, console: Con
     shown = {"open": "เปิดรับรายงาน / open", "closed": "ปิดรับรายงาน / closed"}[state]
     console.print(f"รอบ {period.code}: {shown} (by {actor})", highlight=False)
     return EXIT_OK
+
+
+def _check(settings: Settings, files: list[Path], console: Console) -> int:
+    """Exit 0 when every file would be accepted, 1 when any would be rejected."""
+    results = check(settings, [f.resolve() for f in files])
+    for verdict, response in results:
+        outcome = "ผ่าน / would be accepted" if verdict.accepted else "ไม่ผ่าน / would be rejected"
+        console.print(f"[bold]{verdict.arrival.path}[/bold]: {outcome}", highlight=False)
+        for p in verdict.problems:
+            console.print(f"  {p.severity:<7} {p.cell or '-':<5} [{p.code}] {p.message_th}",
+                          highlight=False, markup=False)
+        console.print(f"  ใบรับ / receipt: {response.receipt_path}", highlight=False)
+        if response.feedback_path:
+            console.print(f"  ไฟล์ที่ทำเครื่องหมายแล้ว / feedback: {response.feedback_path}",
+                          highlight=False)
+    return EXIT_OK if all(v.accepted for v, _ in results) else EXIT_FAILED
 
 
 def _run(settings: Settings, console: Console) -> int:

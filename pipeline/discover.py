@@ -21,16 +21,21 @@ def discover(inbox: Path) -> list[Arrival]:
         if not path.is_file() or path.name.startswith(_IGNORED_PREFIXES):
             continue
         parts = path.relative_to(inbox).parts
-        stat = path.stat()
-        arrivals.append(Arrival(
-            path=path,
-            folder=parts[0] if len(parts) > 1 else "",
-            name=path.name,
-            sha256=sha256_of(path),
-            size=stat.st_size,
-            received_at=datetime.fromtimestamp(stat.st_mtime, UTC).replace(microsecond=0),
-        ))
+        arrivals.append(arrival_for(path, parts[0] if len(parts) > 1 else ""))
     return sorted(arrivals, key=lambda a: (a.received_at, a.folder, a.name))
+
+
+def arrival_for(path: Path, folder: str | None) -> Arrival:
+    """The file as it arrived: received when it was last written."""
+    stat = path.stat()
+    return Arrival(
+        path=path,
+        folder=folder,
+        name=path.name,
+        sha256=sha256_of(path),
+        size=stat.st_size,
+        received_at=datetime.fromtimestamp(stat.st_mtime, UTC).replace(microsecond=0),
+    )
 
 
 def sha256_of(path: Path) -> str:

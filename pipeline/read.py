@@ -1,102 +1,194 @@
 """Arrival → RawWorkbook: the metadata and data rows of a submission, read with calamine.
 
 Nothing in the file is evaluated: calamine returns formulas' cached values and runs no macro.
-The size limit is checked before the file is opened.
+Limits apply before parsing (pipeline.safety) and during it: read_all reads each file in a
+worker process that is killed past limits.read_seconds. The data sheet is read as the clerk
+sees it: wherever its header row is, in any column order, merged cells filled.
 """
 
 import unicodedata
+from functools import partial
 
 import pandas as pd
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineSheet, CalamineWorkbook, PasswordError, SheetTypeEnum
 
-from pipeline.cells import cell_text, column_letter
-from pipeline.problems import problem
+from pipeline.cells import address, cell_text, column_letter
+from pipeline.ods_merges import ods_merged_ranges
+from pipeline.problems import Problem, problem
+from pipeline.safety import refusal
 from pipeline.settings import Limits
 from pipeline.values import Arrival, RawWorkbook
+from pipeline.workers import TIMEOUT, call_all
+from pipeline.xlsx_formulas import uncached_formulas
 from schemas import template_layout as layout
 
+READERS = 2  # worker processes: the machine has two cores
 HEADER_SEARCH_ROWS = 20
 REQUIRED_KEYS = ("kr_code", *layout.INPUT_KEYS)
-_HEADER_NAMES = {
-    _name: column.key
-    for column in layout.COLUMNS
-    for _name in (column.key, column.header_th, column.header_en)
+# Headers that clerks and other tools write for the template's columns.
+ALIASES = {
+    "kr_code": ("รหัส KR", "รหัสตัวชี้วัด KR", "KR ID"),
+    "actual": ("ผลงาน", "ผลการดำเนินการ", "ผลดำเนินงาน", "Actual value"),
+    "status": ("สถานะการดำเนินงาน",),
+    "confidence": ("ระดับความเชื่อมั่น",),
+    "note": ("หมายเหตุ", "คำอธิบาย", "Remarks", "Remark", "Notes", "Comments"),
 }
 
 
+def _fold(text: str) -> str:
+    """How a header is compared: NFC, case and every space (line breaks too) ignored."""
+    text = unicodedata.normalize("NFC", text).replace("\u200b", "")
+    return "".join(text.split()).casefold()
+
+
+_HEADER_NAMES = {
+    _fold(name): column.key
+    for column in layout.COLUMNS
+    for name in (column.key, column.header_th, column.header_en, *ALIASES.get(column.key, ()))
+}
+
+
+def read_all(arrivals: list[Arrival], limits: Limits) -> list[RawWorkbook]:
+    """Every arrival read in worker processes, in arrival order; a file that overruns
+    limits.read_seconds gets read-timeout, one that kills its reader not-a-spreadsheet."""
+    outcomes = call_all(partial(read_submission, limits=limits), arrivals, limits.read_seconds,
+                        workers=READERS, preload=["pipeline.read"])
+    return [outcome.value if not outcome.failure else _failed(arrival, _failure(outcome, limits))
+            for arrival, outcome in zip(arrivals, outcomes, strict=True)]
+
+
+def _failure(outcome, limits: Limits) -> Problem:
+    if outcome.failure == TIMEOUT:
+        return problem("read-timeout", expected=limits.read_seconds)
+    return problem("not-a-spreadsheet", value=outcome.failure)
+
+
 def read_submission(arrival: Arrival, limits: Limits) -> RawWorkbook:
-    if arrival.size > limits.max_file_bytes:
-        return _failed(arrival, problem("file-too-large", value=arrival.size,
-                                        expected=limits.max_file_bytes))
+    """One file, in this process: limits checked before parsing, never a crash."""
     try:
-        book = CalamineWorkbook.from_path(str(arrival.path))
-        metadata = _metadata(book)
-        if metadata is None:
-            return _failed(arrival, problem("metadata-missing"))
-        sheet = metadata.get("data_sheet") or layout.DATA_SHEET
-        if sheet not in book.sheet_names:
-            return RawWorkbook(arrival, metadata, problems=(
-                problem("data-sheet-missing", expected=sheet),))
-        grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        refused = refusal(arrival.path, arrival.size, limits)
+        if refused:
+            return _failed(arrival, refused)
+        with open(arrival.path, "rb") as handle:
+            return _read(arrival, CalamineWorkbook.from_filelike(handle))
+    except PasswordError:
+        return _failed(arrival, problem("file-encrypted"))
     except BaseException as err:  # calamine panics surface as BaseException
         if isinstance(err, KeyboardInterrupt | SystemExit):
             raise
         return _failed(arrival, problem("not-a-spreadsheet", value=type(err).__name__))
-    rows, cells = _data_rows(grid)
-    missing = [c for c in layout.COLUMNS if c.key in REQUIRED_KEYS and c.key not in cells]
+
+
+def _failed(arrival: Arrival, found: Problem) -> RawWorkbook:
+    return RawWorkbook(arrival, problems=(found,))
+
+
+def _read(arrival: Arrival, book: CalamineWorkbook) -> RawWorkbook:
+    metadata = _metadata(book)
+    if not metadata:
+        return _failed(arrival, problem("metadata-missing"))
+    sheet = _data_sheet(book, metadata)
+    if sheet is None:
+        return RawWorkbook(arrival, metadata, problems=(problem(
+            "data-sheet-missing", expected=metadata.get("data_sheet") or layout.DATA_SHEET),))
+    grid = _grid(arrival, book.get_sheet_by_name(sheet))
+    columns, first_row = _locate(grid)
+    missing = [c for c in layout.COLUMNS if c.key in REQUIRED_KEYS and c.key not in columns]
     if missing:
         return RawWorkbook(arrival, metadata, sheet, problems=tuple(
             problem("column-missing", sheet=sheet, expected=f"{c.header_th} ({c.header_en})")
             for c in missing))
-    return RawWorkbook(arrival, metadata, sheet, rows, cells)
+    rows = _rows(grid, columns, first_row)
+    inputs = {columns[key] for key in REQUIRED_KEYS}
+    uncached = tuple(
+        problem("formula-no-value", sheet=sheet, cell=address(row0, col0))
+        for row0, col0 in uncached_formulas(arrival.path, sheet)
+        if row0 >= first_row and col0 in inputs)
+    return RawWorkbook(arrival, metadata, sheet, rows,
+                       {key: column_letter(col) for key, col in columns.items()}, uncached)
 
 
-def _failed(arrival: Arrival, found) -> RawWorkbook:
-    return RawWorkbook(arrival, problems=(found,))
-
-
-def _metadata(book: CalamineWorkbook) -> dict[str, str] | None:
+def _metadata(book: CalamineWorkbook) -> dict[str, str]:
     if layout.META_SHEET not in book.sheet_names:
-        return None
+        return {}
     grid = book.get_sheet_by_name(layout.META_SHEET).to_python(skip_empty_area=False)
     return {cell_text(row[0]).strip(): cell_text(row[1]).strip() for row in grid if len(row) >= 2}
 
 
-def _data_rows(grid: list[list]) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Finds the header row (machine keys, else Thai or English headers) and the rows below it."""
-    header_row, columns = _find_header(grid)
-    if not columns:
-        return pd.DataFrame(), {}
+def _data_sheet(book: CalamineWorkbook, metadata: dict[str, str]) -> str | None:
+    """The sheet the metadata names, else the template's, else the first with the headers."""
+    for name in (metadata.get("data_sheet"), layout.DATA_SHEET):
+        if name in book.sheet_names:
+            return name
+    for sheet in book.sheets_metadata:
+        if sheet.typ == SheetTypeEnum.WorkSheet and sheet.name != layout.META_SHEET:
+            top = book.get_sheet_by_name(sheet.name).to_python(
+                skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
+            if _locate(top)[0]:
+                return sheet.name
+    return None
+
+
+def _grid(arrival: Arrival, sheet: CalamineSheet) -> list[list]:
+    """The sheet from A1, each merged range showing its top-left value in every cell."""
+    grid = sheet.to_python(skip_empty_area=False)
+    merged = sheet.merged_cell_ranges
+    if merged is None:  # calamine reports merges for Excel formats only
+        merged = ods_merged_ranges(arrival.path, sheet.name)
+    for (top, left), (bottom, right) in merged:
+        if top >= len(grid) or left >= len(grid[top]):
+            continue
+        value = grid[top][left]
+        for row in grid[top:bottom + 1]:
+            row[left:right + 1] = [value] * len(row[left:right + 1])
+    return grid
+
+
+def _locate(grid: list[list]) -> tuple[dict[str, int], int]:
+    """Template key → 0-based column, and the first row below the header; ({}, 0) if none.
+
+    The header is the row of the first 20 naming the most columns, with the KR code among
+    them (the hidden machine key row of the template, else a row of Thai or English headers
+    or aliases); the header rows right above and below it name the columns it leaves out.
+    """
+    named = [_header_cells(row) for row in grid[:HEADER_SEARCH_ROWS]]
+    anchors = [row0 for row0, cells in enumerate(named)
+               if "kr_code" in cells.values() and len(set(cells.values())) >= 2]
+    if not anchors:
+        return {}, 0
+    anchor = max(anchors, key=lambda row0: len(set(named[row0].values())))
+    first, last = anchor, anchor
+    while first > 0 and len(set(named[first - 1].values())) >= 2:
+        first -= 1
+    while last + 1 < len(named) and len(set(named[last + 1].values())) >= 2:
+        last += 1
+    columns: dict[str, int] = {}
+    for row0 in [anchor, *range(first, last + 1)]:
+        for col0, key in named[row0].items():
+            if key not in columns and col0 not in columns.values():
+                columns[key] = col0
+    return columns, last + 1
+
+
+def _header_cells(row: list) -> dict[int, str]:
+    return {col0: key for col0, value in enumerate(row)
+            if isinstance(value, str) and (key := _HEADER_NAMES.get(_fold(value)))}
+
+
+def _rows(grid: list[list], columns: dict[str, int], first_row: int) -> pd.DataFrame:
+    """The data rows below the header: blank rows and repeated headers left out."""
     keys = list(columns)
     records, index = [], []
-    for row0 in range(header_row + 1, len(grid)):
-        values = [grid[row0][columns[key]] if columns[key] < len(grid[row0]) else ""
-                  for key in keys]
-        texts = [cell_text(v).strip() for v in values]
-        if not any(texts) or _is_header(texts):
+    for row0 in range(first_row, len(grid)):
+        values = [_value(grid[row0], columns[key]) for key in keys]
+        if not any(cell_text(v).strip() for v in values) or len(_header_cells(values)) >= 2:
             continue
         records.append(values)
         index.append(row0 + 1)
-    frame = pd.DataFrame(records, columns=keys, index=pd.Index(index, name="row"), dtype=object)
-    return frame, {key: column_letter(col) for key, col in columns.items()}
+    return pd.DataFrame(records, columns=keys, index=pd.Index(index, name="row"), dtype=object)
 
 
-def _find_header(grid: list[list]) -> tuple[int, dict[str, int]]:
-    best: tuple[int, dict[str, int]] = (-1, {})
-    for row0, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        columns: dict[str, int] = {}
-        for col0, value in enumerate(row):
-            key = _HEADER_NAMES.get(_clean(cell_text(value)))
-            if key and key not in columns:
-                columns[key] = col0
-        if "kr_code" in columns and len(columns) > len(best[1]):
-            best = (row0, columns)
-    return best
-
-
-def _is_header(texts: list[str]) -> bool:
-    return sum(1 for t in texts if _clean(t) in _HEADER_NAMES) >= 2
-
-
-def _clean(text: str) -> str:
-    return unicodedata.normalize("NFC", text).replace("\u00a0", " ").strip()
+def _value(row: list, col0: int) -> object:
+    """The cell as calamine typed it, a whole number read from .xls as the float .xlsx gives."""
+    value = row[col0] if col0 < len(row) else ""
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value

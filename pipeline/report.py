@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.atomic import write_bytes
+from pipeline.respond import Response
 from pipeline.values import Arrival, Verdict
 
 
@@ -20,7 +21,9 @@ class RunReport:
     rollups: dict[str, list[str]] = field(default_factory=dict)  # period → files written
     seconds: dict[str, float] = field(default_factory=dict)  # stage → wall time
 
-    def add_verdict(self, verdict: Verdict, kept: str) -> None:
+    def add_verdict(self, verdict: Verdict, kept: str, response: Response,
+                    outputs: Path) -> None:
+        feedback = response.feedback_path
         self.files.append({
             **_arrival(verdict.arrival),
             "outcome": "accepted" if verdict.accepted else "rejected",
@@ -29,6 +32,10 @@ class RunReport:
             "kept": kept,
             "facts": 0 if verdict.facts is None else len(verdict.facts),
             "problems": [p.__dict__ for p in verdict.problems],
+            "receipt": response.receipt,
+            "receipt_path": str(response.receipt_path.relative_to(outputs)),
+            "feedback_path": str(feedback.relative_to(outputs)) if feedback else None,
+            "changed": response.changed,
         })
 
     def add_duplicate(self, arrival: Arrival) -> None:

@@ -10,19 +10,23 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from pipeline import keep, rollup, store
-from pipeline.discover import discover
+from pipeline import keep, period_locks, rollup, store
+from pipeline.discover import arrival_for, discover
+from pipeline.history import History, load_history
 from pipeline.periods import parse_period
-from pipeline.read import read_submission
+from pipeline.read import read_all
 from pipeline.reference import load_reference
 from pipeline.registry import load_registry
 from pipeline.report import RunReport
+from pipeline.respond import Response, respond
 from pipeline.rollup_xlsx import write_rollups
 from pipeline.settings import Settings
 from pipeline.validate import judge
+from pipeline.values import Verdict
 
 ROLLUP_FILES = 16
 
@@ -67,18 +71,22 @@ def run(settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(U
                         seen.add(arrival.sha256)
                         new.append(arrival)
             with clock("read"):
-                raws = [read_submission(a, settings.limits) for a in new]
+                raws = read_all(new, settings.limits)
             with clock("validate"):
-                verdicts = judge(raws, registry, settings.signing_key)
+                history = load_history(con)
+                verdicts = judge(raws, registry, settings, history)
             with clock("store"):
                 kept = [keep.keep(v.arrival, settings.archive if v.accepted
                                   else settings.quarantine) for v in verdicts]
+            with clock("respond"):
+                responses = respond(verdicts, kept, history.facts, reference, settings.outputs)
+            with clock("store"):
                 relative = [str(path.relative_to(settings.outputs)) for path in kept]
                 if verdicts:
                     store.sync_registry(con, reference, registry)
                     store.record(con, verdicts, relative, report.run_id)
-                for verdict, path in zip(verdicts, relative, strict=True):
-                    report.add_verdict(verdict, path)
+                for verdict, path, response in zip(verdicts, relative, responses, strict=True):
+                    report.add_verdict(verdict, path, response, settings.outputs)
                 for arrival in arrivals:
                     keep.release(arrival)
             with clock("rollups"):
@@ -96,6 +104,38 @@ def run(settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(U
         report.finished_at = now()
         report.write(settings.runs)
         return report
+
+
+def check(settings: Settings, paths: list[Path]) -> list[tuple[Verdict, Response]]:
+    """The dry run: judges files as the nightly run would and writes their responses, but
+    stores nothing and moves nothing."""
+    with workspace_lock(settings):
+        reference = load_reference()
+        registry = load_registry(settings.registry_path, reference)
+        history = History()
+        if settings.warehouse_path.exists():
+            con = store.connect(settings.warehouse_path, read_only=True)
+            try:
+                history = load_history(con)
+            finally:
+                con.close()
+        districts = set(reference.districts["code"])
+        arrivals = [arrival_for(p, p.parent.name if p.parent.name in districts else None)
+                    for p in paths]
+        verdicts = judge(read_all(arrivals, settings.limits), registry, settings, history)
+        responses = respond(verdicts, paths, history.facts, reference, settings.outputs)
+        return list(zip(verdicts, responses, strict=True))
+
+
+def set_period(settings: Settings, action: str, period: str, actor: str,
+               now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> str:
+    """Opens, closes or reopens a period, under the run's lock: one writer at a time."""
+    with workspace_lock(settings):
+        con = store.connect(settings.warehouse_path)
+        try:
+            return period_locks.record(con, action, period, actor, now())
+        finally:
+            con.close()
 
 
 def _rollups_complete(settings: Settings, period: str) -> bool:

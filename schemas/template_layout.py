@@ -67,5 +67,5 @@ KR_TYPE_LABELS = {
 }
 NOTE_REQUIRED_STATUSES = ("at_risk", "off_track")
 # Ranges the template's validations offer and the checks enforce.
-PERCENT_RANGE = (0.0, 100.0)
+PERCENT_RANGE = (0, 100)
 NOTE_MAX_LENGTH = 1000

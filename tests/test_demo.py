@@ -33,12 +33,12 @@ def test_the_demo_rejects_the_typical_mistakes_and_accepts_the_rest(demo_setting
         ("1042", "2569-Q2"): ["not-a-number"],
         ("1049", "2569-Q2"): ["district-mismatch"],
     }
-    notices = {f["folder"]: sorted({p["code"] for p in f["problems"]
-                                    if p["severity"] == "notice"})
+    notices = {(f["folder"], f["period"]): sorted({p["code"] for p in f["problems"]
+                                                   if p["severity"] == "notice"})
                for f in report["files"] if f["outcome"] == "accepted"}
-    assert {folder: codes for folder, codes in notices.items() if codes} == {
-        "1005": ["normalized-number"], "1008": ["normalized-number"],
-        "1012": ["normalized-choice"], "1016": ["normalized-choice"]}
+    assert {key: codes for key, codes in notices.items() if codes} == {
+        ("1005", "2569-Q1"): ["normalized-number"], ("1008", "2569-Q2"): ["normalized-number"],
+        ("1012", "2569-Q1"): ["normalized-choice"], ("1016", "2569-Q2"): ["normalized-choice"]}
     # the clerks of 1014 and 1033 call every KR on track, whatever their figures say
     disagreeing = {f["folder"] for f in report["files"]
                    if sum(p["code"] == "status-disagrees" for p in f["problems"]) > 10}

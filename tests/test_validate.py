@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline.settings import Limits
+from tests.builders.libreoffice import convert, needs_libreoffice
 from tests.judging import found, judge_inbox, only_verdict
 
 MILESTONE = "KR-2-07"
@@ -307,3 +308,19 @@ def test_all_problems_of_all_files_are_found_in_one_pass(workspace):
                             ("error", "percent-out-of-range", "H7")]
     assert found(second) == [("error", "status-invalid", "K6")]
     assert third.accepted
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in ROW_CASES if c.id in (
+    "not-a-number", "percent-out-of-range", "numerator-above", "status-invalid",
+    "note-required", "actual-blank")])
+def test_a_mistake_saved_by_libreoffice_gives_the_same_problem(workspace, tmp_path, case):
+    mistake, code, cell, message_th, _ = case.values
+    clerk = workspace.clerk("1001")
+    mistake(clerk)
+    typed = clerk.save(tmp_path / "typed" / "report.xlsx")
+    saved = convert(typed, "xlsx", tmp_path / "saved")
+    workspace.drop(saved, "1001", "report.xlsx")
+    verdict = only_verdict(workspace)
+    assert [(p.code, p.cell, p.message_th) for p in verdict.problems
+            if p.severity == "error"] == [(code, cell or f"H{clerk.rows[MILESTONE]}", message_th)]

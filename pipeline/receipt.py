@@ -1,0 +1,62 @@
+"""A verdict → a short receipt, Thai first: what was received, the outcome, the counts by
+severity, and for an accepted resubmission what changed since the district's previous
+accepted submission for the period."""
+
+import math
+
+import pandas as pd
+
+from pipeline.values import Verdict
+from schemas.rules import ERROR, NOTICE, WARNING
+
+OUTCOME = {True: "ผ่านการตรวจ บันทึกข้อมูลแล้ว / accepted and stored",
+           False: "ไม่ผ่านการตรวจ ยังไม่ได้บันทึกข้อมูล / rejected, nothing stored"}
+
+
+def changes(previous: pd.DataFrame | None, facts: pd.DataFrame | None) -> list[dict]:
+    """KRs whose value differs from the previous accepted submission's: kr_code, old, new."""
+    if previous is None or facts is None:
+        return []
+    merged = previous[["kr_code", "actual"]].merge(
+        facts[["kr_code", "actual"]], on="kr_code", how="outer", suffixes=("_old", "_new"))
+    differs = ~(merged["actual_old"].eq(merged["actual_new"])
+                | (merged["actual_old"].isna() & merged["actual_new"].isna()))
+    return [{"kr_code": row.kr_code, "old": _number(row.actual_old),
+             "new": _number(row.actual_new)}
+            for row in merged[differs].sort_values("kr_code").itertuples()]
+
+
+def _number(value) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def receipt_text(verdict: Verdict, district_name: str, changed: list[dict]) -> str:
+    arrival = verdict.arrival
+    counts = {s: verdict.count(s) for s in (ERROR, WARNING, NOTICE)}
+    lines = [
+        "# ใบรับรายงาน OKR / OKR submission receipt",
+        "",
+        f"- ไฟล์ / file: {arrival.name}",
+        f"- รหัสตรวจสอบ / sha256: {arrival.sha256}",
+        f"- ได้รับเมื่อ / received: {arrival.received_at:%Y-%m-%d %H:%M} UTC",
+        f"- เขต / district: {verdict.district_code or '-'} {district_name}".rstrip(),
+        f"- รอบการรายงาน / period: {verdict.period or '-'}",
+        f"- ผล / outcome: {OUTCOME[verdict.accepted]}",
+        f"- ข้อผิดพลาด / errors: {counts[ERROR]} · คำเตือน / warnings: {counts[WARNING]} · "
+        f"แจ้งให้ทราบ / notices: {counts[NOTICE]}",
+    ]
+    if verdict.accepted and changed:
+        lines += ["", "## ค่าที่เปลี่ยนจากรายงานที่ผ่านครั้งก่อน / changed since the previous "
+                      "accepted submission", "",
+                  "| ตัวชี้วัด / KR | เดิม / old | ใหม่ / new |", "|---|---:|---:|"]
+        lines += [f"| {c['kr_code']} | {_shown(c['old'])} | {_shown(c['new'])} |"
+                  for c in changed]
+    errors = [p for p in verdict.problems if p.severity == ERROR]
+    if errors:
+        lines += ["", "## ต้องแก้ไข / to fix", ""]
+        lines += [f"- {p.cell or 'ทั้งไฟล์'}: {p.message_th} ({p.code})" for p in errors]
+    return "\n".join(lines) + "\n"
+
+
+def _shown(value) -> str:
+    return "ไม่มีข้อมูล / none" if value is None else f"{value:,.6g}"

@@ -1,0 +1,56 @@
+"""Verdicts → what each clerk gets back beside their file: a receipt for every submission, and
+their own workbook annotated when it was rejected or accepted with warnings.
+
+Responses are written before the run stores anything, to paths that depend only on the
+submission, so a run killed half-way writes the same ones again on the next run.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.atomic import write_bytes
+from pipeline.feedback import write_feedback
+from pipeline.receipt import changes, receipt_text
+from pipeline.reference import Reference
+from pipeline.values import Verdict
+from schemas.rules import WARNING
+
+
+@dataclass(frozen=True)
+class Response:
+    receipt: str
+    receipt_path: Path
+    feedback_path: Path | None
+    changed: list[dict]
+
+
+def folder_for(outputs: Path, verdict: Verdict) -> Path:
+    period = verdict.period or "_no-period"
+    district = verdict.district_code or verdict.arrival.folder or "_no-district"
+    return outputs / "feedback" / period / district
+
+
+def respond(verdicts: list[Verdict], kept: list[Path], current: pd.DataFrame,
+            reference: Reference, outputs: Path) -> list[Response]:
+    """`current` holds the current facts before these verdicts (district_code, period,
+    kr_code, actual); verdicts come in the order they were received."""
+    names = reference.districts.set_index("code")["name_th"]
+    latest = {key: frame for key, frame in current.groupby(["district_code", "period"])}
+    responses = []
+    for verdict, source in zip(verdicts, kept, strict=True):
+        key = (verdict.district_code, verdict.period)
+        changed = changes(latest.get(key), verdict.facts) if verdict.accepted else []
+        if verdict.accepted:
+            latest[key] = verdict.facts
+        folder = folder_for(outputs, verdict)
+        text = receipt_text(verdict, names.get(verdict.district_code, ""), changed)
+        receipt_path = folder / f"{verdict.arrival.name}.receipt.md"
+        write_bytes(receipt_path, text.encode("utf-8"))
+        feedback_path = None
+        if not verdict.accepted or verdict.count(WARNING):
+            feedback_path = write_feedback(source, verdict.problems,
+                                           folder / f"{verdict.arrival.name}.feedback.xlsx")
+        responses.append(Response(text, receipt_path, feedback_path, changed))
+    return responses

@@ -1,0 +1,98 @@
+"""A submission file → the problem that refuses it before any parser unpacks it, or None.
+
+Zip-based workbooks (.xlsx, .xlsm, .ods) are judged by their zip directory alone, so a zip bomb
+is refused before it is unpacked; OLE2 files (.xls, and encrypted .xlsx) by their directory and
+the first records of the workbook stream. Nothing is decrypted.
+"""
+
+import struct
+import zipfile
+from pathlib import Path
+
+from pipeline.cfb import MAGIC as OLE_MAGIC
+from pipeline.cfb import CompoundFile
+from pipeline.problems import Problem, problem
+from pipeline.settings import Limits
+
+ZIP_MAGIC = b"PK"
+_ENCRYPTED_STREAMS = {"encryptedpackage", "encryptioninfo"}  # OOXML inside an OLE2 container
+_BIFF_STREAMS = ("workbook", "book")  # BIFF8, BIFF5
+_BOF = {0x0809, 0x0009, 0x0209, 0x0409}
+_FILEPASS, _EOF, _BOUNDSHEET = 0x002F, 0x000A, 0x0085
+_HEAD = 4096  # FILEPASS follows the BOF record within the first few records
+
+
+def refusal(path: Path, size: int, limits: Limits) -> Problem | None:
+    if size > limits.max_file_bytes:
+        return problem("file-too-large", value=size, expected=limits.max_file_bytes)
+    with open(path, "rb") as handle:
+        magic = handle.read(len(OLE_MAGIC))
+    if magic.startswith(ZIP_MAGIC):
+        return _zip_refusal(path, limits)
+    if magic == OLE_MAGIC:
+        return _ole_refusal(path)
+    return None
+
+
+def _zip_refusal(path: Path, limits: Limits) -> Problem | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+            if len(entries) > limits.max_zip_entries:
+                return problem("archive-too-large", value=f"{len(entries):,} entries",
+                               expected=f"{limits.max_zip_entries:,} entries")
+            unpacked = sum(entry.file_size for entry in entries)
+            if unpacked > limits.max_unpacked_bytes:
+                return problem("archive-too-large", value=readable_size(unpacked),
+                               expected=readable_size(limits.max_unpacked_bytes))
+            if _ods_encrypted(archive):
+                return problem("file-encrypted")
+    except (zipfile.BadZipFile, ValueError, OSError) as err:
+        return problem("not-a-spreadsheet", value=type(err).__name__)
+    return None
+
+
+def _ods_encrypted(archive: zipfile.ZipFile) -> bool:
+    """An OpenDocument file saved with a password lists encryption data in its manifest."""
+    try:
+        manifest = archive.read("META-INF/manifest.xml")
+    except KeyError:
+        return False
+    return b"encryption-data" in manifest
+
+
+def _ole_refusal(path: Path) -> Problem | None:
+    try:
+        ole = CompoundFile(path.read_bytes())
+        names = {name.casefold(): name for name in ole.stream_names}
+        if _ENCRYPTED_STREAMS & set(names):
+            return problem("file-encrypted")
+        stream = next((names[n] for n in _BIFF_STREAMS if n in names), None)
+        if stream and _has_filepass(ole.head(stream, _HEAD)):
+            return problem("file-encrypted")
+    except (ValueError, KeyError, struct.error):
+        return None  # a damaged container: the reader says what it makes of it
+    return None
+
+
+def _has_filepass(head: bytes) -> bool:
+    """Whether the workbook globals of a BIFF stream declare encryption (a FILEPASS record)."""
+    if len(head) < 4 or struct.unpack_from("<H", head)[0] not in _BOF:
+        return False
+    position = 0
+    while position + 4 <= len(head):
+        kind, length = struct.unpack_from("<HH", head, position)
+        if kind == _FILEPASS:
+            return True
+        if kind in (_EOF, _BOUNDSHEET):
+            return False
+        position += 4 + length
+    return False
+
+
+def readable_size(size: int) -> str:
+    """2_400_000 → '2.3 MB'."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:,.1f} {unit}".replace(".0 ", " ")
+    return f"{size:,} bytes"

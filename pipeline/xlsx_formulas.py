@@ -1,0 +1,99 @@
+"""An .xlsx/.xlsm sheet → the cells holding a formula with no cached value.
+
+calamine reads such a cell as empty, which would make a typed figure silently vanish: a tool
+other than Excel (openpyxl, a script) wrote the formula and nothing ever computed it. Call
+this only after the safety checks: it unpacks the sheet's XML part, streaming.
+"""
+
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+_CELL_REF = re.compile(r"([A-Z]+)([0-9]+)")
+
+
+def uncached_formulas(path: Path, sheet: str) -> list[tuple[int, int]]:
+    """0-based (row, column) of each formula cell without a value; [] when not an xlsx."""
+    if not zipfile.is_zipfile(path):
+        return []
+    with zipfile.ZipFile(path) as archive:
+        part = _sheet_part(archive, sheet)
+        if part is None:
+            return []
+        with archive.open(part) as stream:
+            return list(_scan(stream))
+
+
+def _scan(stream):
+    row0, col0, rows = -1, -1, None
+    for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+        tag = _local(element.tag)
+        if event == "start":
+            if tag == "sheetData":
+                rows = element
+            elif tag == "row":
+                row0 = int(element.get("r")) - 1 if element.get("r") else row0 + 1
+                col0 = -1
+        elif tag == "c":
+            row0, col0 = _position(element.get("r"), row0, col0 + 1)
+            if _without_value(element):
+                yield row0, col0
+        elif tag == "row" and rows is not None:
+            rows.clear()  # rows already scanned: keeps memory flat on a long sheet
+
+
+def _without_value(cell) -> bool:
+    children = {_local(child.tag): child for child in cell}
+    if "f" not in children:
+        return False
+    value = children.get("v")
+    # a formula whose result is the empty string is cached as an empty text value
+    return value is None or (not value.text and cell.get("t") != "str")
+
+
+def _position(ref: str | None, row0: int, col0: int) -> tuple[int, int]:
+    match = _CELL_REF.fullmatch(ref or "")
+    if not match:
+        return row0, col0
+    letters, digits = match.groups()
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - 64
+    return int(digits) - 1, column - 1
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip entry of the named sheet, through the workbook part and its relationships."""
+    names = set(archive.namelist())
+    workbook = next((part for _, kind, part in _relationships(archive, "_rels/.rels", "")
+                     if kind == "officeDocument"), None)
+    if workbook not in names or not workbook.endswith(".xml"):  # .xlsb parts are binary
+        return None
+    folder, name = posixpath.split(workbook)
+    parts = {rel_id: part for rel_id, _, part in _relationships(
+        archive, posixpath.join(folder, "_rels", name + ".rels"), folder)}
+    for element in ElementTree.fromstring(archive.read(workbook)).iter():
+        if _local(element.tag) == "sheet" and element.get("name") == sheet:
+            rel_id = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
+            part = parts.get(rel_id)
+            return part if part in names and part.endswith(".xml") else None
+    return None
+
+
+def _relationships(archive, rels_part: str, folder: str) -> list[tuple[str, str, str]]:
+    """(id, the type's last word, target part) of each relationship a .rels part lists."""
+    if rels_part not in archive.namelist():
+        return []
+    found = []
+    for element in ElementTree.fromstring(archive.read(rels_part)):
+        target = element.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join(folder, target))
+        found.append((element.get("Id"), element.get("Type", "").rsplit("/", 1)[-1], part))
+    return found
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]

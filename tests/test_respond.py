@@ -1,0 +1,85 @@
+"""What a clerk gets back: a receipt for every file, their workbook annotated when it needs
+their attention, and the dry-run `check` that stores nothing."""
+
+import hashlib
+
+from openpyxl import load_workbook
+
+from pipeline.runner import run
+from tests.running import run_cli
+
+FEEDBACK = ("outputs", "feedback", "2569-Q2", "1001")
+
+
+def _folder(workspace):
+    return workspace.root.joinpath(*FEEDBACK)
+
+
+def test_a_rejected_file_gets_its_workbook_back_marked_and_a_receipt(workspace):
+    workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", "สิบ"), "1001", "OKR.xlsx")
+    report = run(workspace.settings)
+    folder = _folder(workspace)
+    book = load_workbook(folder / "OKR.xlsx.feedback.xlsx")
+    assert book.sheetnames[0] == "ปัญหาที่พบ"
+    assert book["รายงานผล"]["H6"].comment.text.startswith("ข้อผิดพลาด:")
+    receipt = (folder / "OKR.xlsx.receipt.md").read_text(encoding="utf-8")
+    assert "- ผล / outcome: ไม่ผ่านการตรวจ ยังไม่ได้บันทึกข้อมูล / rejected, nothing stored" in receipt
+    assert "- H6: \"สิบ\" ไม่ใช่ตัวเลข กรุณากรอกเป็นตัวเลข (not-a-number)" in receipt
+    (entry,) = report.files
+    assert entry["receipt"] == receipt
+    assert entry["feedback_path"] == "feedback/2569-Q2/1001/OKR.xlsx.feedback.xlsx"
+
+
+def test_a_clean_accepted_file_gets_a_receipt_and_no_feedback(workspace):
+    workspace.send(workspace.clerk("1001"), "1001", "OKR.xlsx")
+    run(workspace.settings)
+    assert sorted(p.name for p in _folder(workspace).iterdir()) == ["OKR.xlsx.receipt.md"]
+    receipt = (_folder(workspace) / "OKR.xlsx.receipt.md").read_text(encoding="utf-8")
+    assert "errors: 0 · คำเตือน / warnings: 0 · แจ้งให้ทราบ / notices: 0" in receipt
+
+
+def test_an_accepted_file_with_warnings_gets_its_feedback(workspace):
+    clerk = (workspace.clerk("1001").type("KR-1-03", "actual", 0)
+             .type("KR-1-03", "status", "เป็นไปตามแผน"))
+    workspace.send(clerk, "1001", "OKR.xlsx")
+    report = run(workspace.settings)
+    assert report.files[0]["outcome"] == "accepted"
+    book = load_workbook(_folder(workspace) / "OKR.xlsx.feedback.xlsx")
+    assert book["รายงานผล"]["K8"].comment.text.startswith("คำเตือน:")
+
+
+def test_a_resubmission_receipt_says_what_changed(workspace):
+    clerk = workspace.clerk("1001")
+    workspace.send(clerk, "1001", "first.xlsx")
+    run(workspace.settings)
+    before = clerk.value("KR-1-03", "actual")
+    clerk.type("KR-1-03", "actual", before + 5)
+    workspace.send(clerk, "1001", "second.xlsx")
+    report = run(workspace.settings)
+    assert report.files[0]["changed"] == [{"kr_code": "KR-1-03", "old": before,
+                                           "new": before + 5}]
+    receipt = (_folder(workspace) / "second.xlsx.receipt.md").read_text(encoding="utf-8")
+    assert f"| KR-1-03 | {before:,.0f} | {before + 5:,.0f} |" in receipt
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_check_judges_files_writes_feedback_and_stores_nothing(workspace, tmp_path):
+    workspace.send(workspace.clerk("1004"), "1004")
+    run(workspace.settings)
+    warehouse = workspace.settings.warehouse_path
+    before = _sha(warehouse)
+    good = workspace.clerk("1001").save(tmp_path / "1001" / "good.xlsx")
+    bad = workspace.clerk("1001").type("KR-1-02", "actual", 150).save(tmp_path / "bad.xlsx")
+
+    accepted = run_cli("check", str(good), "--workspace", str(workspace.root))
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert "would be accepted" in accepted.stdout
+    rejected = run_cli("check", str(good), str(bad), "--workspace", str(workspace.root))
+    assert rejected.returncode == 1
+    assert "H7    [percent-out-of-range] ค่าร้อยละ 150 ต้องอยู่ระหว่าง 0 ถึง 100" in rejected.stdout
+    assert (_folder(workspace) / "bad.xlsx.feedback.xlsx").exists()
+    assert _sha(warehouse) == before
+    assert good.exists() and bad.exists()
