@@ -13,6 +13,15 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def cell_position(cell: str) -> tuple[int, int]:
+    """An A1 address → 0-based row and column: "L2" → (1, 11)."""
+    letters = "".join(ch for ch in cell if ch.isalpha()).upper()
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int("".join(ch for ch in cell if ch.isdigit())) - 1, col - 1
+
+
 def address(row0: int, col0: int) -> str:
     """0-based row and column → an A1 address."""
     return f"{column_letter(col0)}{row0 + 1}"

@@ -7,9 +7,12 @@ clerk sees how their cell was read.
 import math
 import re
 import unicodedata
+from datetime import date, datetime
 
 import pandas as pd
 
+from pipeline.dates import parse_date
+from pipeline.periods import thai_date
 from pipeline.problems import Problem, problem
 from pipeline.values import RawWorkbook
 from schemas import template_layout as layout
@@ -71,6 +74,21 @@ def normalize(raw: RawWorkbook) -> tuple[pd.DataFrame, list[Problem]]:
                     for row, text in zip(rows.index, out[f"{key}_raw"], strict=True)]
     out["milestone"] = [parse_choice(text, layout.MILESTONE_LABELS) for text in out["actual_raw"]]
     return out, notices
+
+
+def normalize_as_of(raw: RawWorkbook) -> tuple[date | None, str, list[Problem]]:
+    """The "data as of" date, the text the clerk typed, and a notice when it was read as
+    something else than the date cell it looks like (text, a Buddhist Era year)."""
+    typed = _typed(raw.as_of)
+    if isinstance(raw.as_of, datetime):
+        typed = raw.as_of.date().isoformat()
+    found = parse_date(raw.as_of)
+    cell = raw.metadata.get("as_of_cell") or layout.AS_OF_CELL
+    if found is None or (isinstance(raw.as_of, datetime | date) and typed == found.isoformat()):
+        return found, typed, []
+    shown = f"{thai_date(found)} ({found.isoformat()})"
+    return found, typed, [problem("normalized-date", raw.sheet, cell, value=typed,
+                                  expected=shown)]
 
 
 def _typed(value: object) -> str:

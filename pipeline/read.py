@@ -12,7 +12,7 @@ from functools import partial
 import pandas as pd
 from python_calamine import CalamineSheet, CalamineWorkbook, PasswordError, SheetTypeEnum
 
-from pipeline.cells import address, cell_text, column_letter
+from pipeline.cells import address, cell_position, cell_text, column_letter
 from pipeline.ods_merges import ods_merged_ranges
 from pipeline.problems import Problem, problem
 from pipeline.safety import refusal
@@ -105,7 +105,13 @@ def _read(arrival: Arrival, book: CalamineWorkbook) -> RawWorkbook:
         for row0, col0 in uncached_formulas(arrival.path, sheet)
         if row0 >= first_row and col0 in inputs)
     return RawWorkbook(arrival, metadata, sheet, rows,
-                       {key: column_letter(col) for key, col in columns.items()}, uncached)
+                       {key: column_letter(col) for key, col in columns.items()}, uncached,
+                       _as_of(grid, metadata))
+
+
+def _as_of(grid: list[list], metadata: dict[str, str]) -> object:
+    row0, col0 = cell_position(metadata.get("as_of_cell") or layout.AS_OF_CELL)
+    return grid[row0][col0] if row0 < len(grid) and col0 < len(grid[row0]) else None
 
 
 def _metadata(book: CalamineWorkbook) -> dict[str, str]:

@@ -113,7 +113,7 @@ def _submission_row(submission_id: int, verdict: Verdict, kept: str, run_id: str
         "district_code": verdict.district_code, "period": verdict.period,
         "registry_version": verdict.registry_version, "accepted": verdict.accepted,
         "kept_path": kept, "errors": verdict.count(ERROR), "warnings": verdict.count(WARNING),
-        "notices": verdict.count(NOTICE),
+        "notices": verdict.count(NOTICE), "data_as_of": verdict.as_of,
     }
 
 

@@ -1,12 +1,13 @@
 """Registry → one template workbook per district for a period, ready for a clerk to fill."""
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
 
 from pipeline.atomic import atomic_path
+from pipeline.cells import cell_position
 from pipeline.periods import Period, thai_date
 from pipeline.reference import Reference
 from pipeline.registry import Registry
@@ -58,6 +59,7 @@ def write_templates(registry: Registry, reference: Reference, period: Period, ou
             "data_sheet": layout.DATA_SHEET,
         }
         metadata["signature"] = sign(metadata, signing_key)
+        metadata["as_of_cell"] = layout.AS_OF_CELL
         due = registry.periods.set_index("period")["due_date"].get(period.code)
         with atomic_path(path) as tmp:
             _write(tmp, rows, metadata, district, period, due)
@@ -107,6 +109,9 @@ def _formats(book) -> dict:
         "not_applicable": {"bg_color": _GREY, "border": 1, "align": "center",
                            "font_color": "#A6A6A6"},
         "text": {"text_wrap": True},
+        "as_of_label": {"bold": True, "align": "right"},
+        "as_of": {"bg_color": _INPUT, "border": 1, "locked": False, "num_format": "d/m/yyyy",
+                  "align": "center"},
     }.items()}
 
 
@@ -133,9 +138,10 @@ def _data_sheet(book, formats, rows: pd.DataFrame, district, period: Period) -> 
     sheet.merge_range(0, 0, 0, last_col,
                       f"รายงานผลการดำเนินงานตามตัวชี้วัดผลหลัก (OKR) สำนักงานเขต{district.name_th} "
                       f"{period.label_th}", formats["title"])
-    sheet.merge_range(1, 0, 1, last_col,
+    sheet.merge_range(1, 0, 1, col["denominator"],
                       f"OKR progress report — {district.name_en} ({district.code}) — "
                       f"{period.label_en}", formats["subtitle"])
+    _as_of_cell(sheet, formats, period)
     for i, column in enumerate(layout.COLUMNS):
         sheet.set_column(i, i, column.width)
         sheet.write_string(layout.KEY_ROW - 1, i, column.key, formats["key"])
@@ -166,6 +172,20 @@ def _data_sheet(book, formats, rows: pd.DataFrame, district, period: Period) -> 
     sheet.print_area(0, 0, last_row, last_col)
     sheet.set_footer(f"&L{district.name_th} {period.code}&Rหน้า &P / &N")
     sheet.protect("", {"format_columns": True, "format_rows": True})
+
+
+def _as_of_cell(sheet, formats, period: Period) -> None:
+    """The date the figures stand at: clerks type it as they like, BE years included."""
+    row, col = cell_position(layout.AS_OF_CELL)
+    sheet.write_string(row, col - 1, "ข้อมูล ณ วันที่ / data as of", formats["as_of_label"])
+    sheet.write_blank(row, col, None, formats["as_of"])
+    sheet.data_validation(row, col, row, col, {
+        "validate": "date", "criteria": "between",
+        "minimum": datetime.combine(period.start, time()),
+        "maximum": datetime.combine(period.end, time()) + timedelta(days=90),
+        "input_title": "วันที่ของข้อมูล", "input_message": f"เช่น {thai_date(period.end)}",
+        "error_type": "warning", "error_title": "วันที่ไม่อยู่ในรอบรายงาน",
+        "error_message": f"รอบนี้คือ {period.label_th}: ตรวจวันที่อีกครั้ง"})
 
 
 def _input_cells(sheet, formats, row: int, col: dict, kr) -> None:

@@ -5,12 +5,15 @@ typed rows with the value each KR type reports (a ratio as numerator / denominat
 a milestone as 1 done / 0 not done).
 """
 
+from datetime import date, timedelta
+
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from pipeline import history as past
-from pipeline.normalize import normalize
+from pipeline.normalize import normalize, normalize_as_of
+from pipeline.periods import parse_period, thai_date
 from pipeline.problems import Problem, problem
 from pipeline.registry import Registry
 from pipeline.settings import Settings
@@ -23,6 +26,7 @@ from schemas.rules import ERROR, RULES
 FACT_COLUMNS = ["district_code", "period", "kr_code", "actual", "numerator", "denominator",
                 "status", "confidence", "note", "sheet", "cell"]
 _KR_COLUMNS = ["kr_code", "kr_type", "decimals", "direction", "cumulative"]
+AS_OF_GRACE = timedelta(days=90)  # figures may be dated up to a quarter after the period
 _STATUS_TH = {code: thai for code, (thai, _) in layout.STATUS_LABELS.items()}
 
 
@@ -30,6 +34,7 @@ def judge(raws: list[RawWorkbook], registry: Registry, settings: Settings,
           history: past.History | None = None) -> list[Verdict]:
     history = history or past.History()
     found: dict[int, list[Problem]] = {}
+    dates: dict[int, date | None] = {}
     frames = []
     for file_id, raw in enumerate(raws):
         found[file_id] = _folder_problems(raw, registry) or (
@@ -37,7 +42,8 @@ def judge(raws: list[RawWorkbook], registry: Registry, settings: Settings,
         if _has_error(found[file_id]) or raw.rows is None:
             continue
         rows, notices = normalize(raw)
-        found[file_id] += notices + _missing_krs(raw, rows, registry)
+        dates[file_id], as_of_problems = _as_of(raw)
+        found[file_id] += notices + as_of_problems + _missing_krs(raw, rows, registry)
         frames.append(rows.reset_index().assign(
             file_id=file_id, district_code=raw.metadata["district_code"],
             period=raw.metadata["period"]))
@@ -50,7 +56,8 @@ def judge(raws: list[RawWorkbook], registry: Registry, settings: Settings,
         batch = _shown(past.annotate(batch, history, plan, settings.thresholds))
         for file_id, problems in _row_problems(batch, raws).items():
             found[file_id] += problems
-    return [_verdict(raw, found[file_id], batch, file_id) for file_id, raw in enumerate(raws)]
+    return [_verdict(raw, found[file_id], batch, file_id, dates.get(file_id))
+            for file_id, raw in enumerate(raws)]
 
 
 def _has_error(problems: list[Problem]) -> bool:
@@ -84,6 +91,20 @@ def _file_problems(raw: RawWorkbook, registry: Registry, signing_key: str,
     elif meta["period"] in history.closed:
         found.append(problem("period-closed", value=meta["period"]))
     return found
+
+
+def _as_of(raw: RawWorkbook) -> tuple[date | None, list[Problem]]:
+    """The date the figures stand at: optional, but a date when given, and in the period."""
+    as_of, typed, found = normalize_as_of(raw)
+    period = parse_period(raw.metadata["period"])
+    cell = raw.metadata.get("as_of_cell") or layout.AS_OF_CELL
+    if typed and as_of is None:
+        found.append(problem("as-of-invalid", raw.sheet, cell, value=typed,
+                             expected=thai_date(period.end)))
+    elif as_of and not period.start <= as_of <= period.end + AS_OF_GRACE:
+        found.append(problem("as-of-outside-period", raw.sheet, cell, value=thai_date(as_of),
+                             expected=f"{thai_date(period.start)} – {thai_date(period.end)}"))
+    return as_of, found
 
 
 def _missing_krs(raw: RawWorkbook, rows: pd.DataFrame, registry: Registry) -> list[Problem]:
@@ -170,7 +191,7 @@ def _row_problem(rule: submission.RowRule, row: pd.Series, raw: RawWorkbook) -> 
 
 
 def _verdict(raw: RawWorkbook, problems: list[Problem], batch: pd.DataFrame,
-             file_id: int) -> Verdict:
+             file_id: int, as_of: date | None) -> Verdict:
     meta = raw.metadata
     problems = sorted(problems, key=lambda p: p.sort_key)
     facts = None
@@ -183,6 +204,7 @@ def _verdict(raw: RawWorkbook, problems: list[Problem], batch: pd.DataFrame,
         registry_version=meta.get("registry_version", ""),
         problems=tuple(problems),
         facts=facts,
+        as_of=as_of,
     )
 
 

@@ -1,7 +1,7 @@
 """The plain values stages hand each other."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +31,7 @@ class RawWorkbook:
     rows: pd.DataFrame | None = None  # index: Excel row; columns: template keys
     cells: dict[str, str] = field(default_factory=dict)  # template key → column letter
     problems: tuple[Problem, ...] = ()
+    as_of: object = None  # the "data as of" cell, as typed
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Verdict:
     registry_version: str
     problems: tuple[Problem, ...]
     facts: pd.DataFrame | None  # None when rejected
+    as_of: date | None = None  # the date the clerk's figures stand at
 
     @property
     def accepted(self) -> bool:

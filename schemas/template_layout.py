@@ -15,6 +15,7 @@ KEY_ROW = 3  # 1-based Excel rows
 HEADER_TH_ROW = 4
 HEADER_EN_ROW = 5
 FIRST_DATA_ROW = 6
+AS_OF_CELL = "L2"  # the date the clerk's figures stand at ("ข้อมูล ณ วันที่")
 
 
 @dataclass(frozen=True)

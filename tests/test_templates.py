@@ -182,8 +182,18 @@ def test_the_sheet_is_protected_and_only_the_input_cells_are_unlocked(sheet_1001
                     if not cell.protection.locked]
         assert unlocked == inputs, kr["kr_code"]
     for row in range(1, FIRST_DATA_ROW):
-        assert all(cell.protection.locked for cell in sheet_1001[row]
-                   if not isinstance(cell, MergedCell))
+        unlocked = [cell.coordinate for cell in sheet_1001[row]
+                    if not isinstance(cell, MergedCell) and not cell.protection.locked]
+        assert unlocked == (["L2"] if row == 2 else [])  # the date the figures stand at
+
+
+def test_the_date_the_figures_stand_at_is_asked_for_beside_the_title(sheet_1001):
+    assert sheet_1001["K2"].value == "ข้อมูล ณ วันที่ / data as of"
+    rule = _validations(sheet_1001)["L2"]
+    assert rule.type == "date"
+    assert rule.formula1 and rule.formula2  # between the period's start and a quarter after
+    assert rule.errorStyle == "warning"  # a clerk may date figures a little after the period
+    assert rule.promptTitle == "วันที่ของข้อมูล"
 
 
 def test_the_cells_a_kr_type_does_not_use_show_a_dash(sheet_1001, krs_1001):
@@ -197,7 +207,7 @@ def test_the_cells_a_kr_type_does_not_use_show_a_dash(sheet_1001, krs_1001):
 
 
 def test_every_input_cell_has_a_validation_and_no_locked_cell_has_one(sheet_1001):
-    unlocked = {cell.coordinate for row in sheet_1001.iter_rows(min_row=FIRST_DATA_ROW)
+    unlocked = {cell.coordinate for row in sheet_1001.iter_rows()
                 for cell in row if not cell.protection.locked}
     assert set(_validations(sheet_1001)) == unlocked
 
@@ -249,7 +259,8 @@ def test_number_validations_explain_the_mistake_in_thai(sheet_1001):
 def test_every_validation_stops_the_entry_with_a_thai_message(sheet_1001):
     for address, rule in _validations(sheet_1001).items():
         assert rule.showErrorMessage, address
-        assert rule.errorStyle in (None, "stop"), address  # not a warning the clerk can ignore
+        if address != "L2":  # the figures' date may fall a little after the period: a warning
+            assert rule.errorStyle in (None, "stop"), address  # not one the clerk can ignore
         assert rule.allow_blank, address  # a KR without results yet is left blank
         assert THAI.search(rule.errorTitle) and THAI.search(rule.error), address
 
@@ -269,6 +280,7 @@ def test_metadata_sits_on_a_very_hidden_protected_sheet(book_1001):
         "period": "2569-Q2",
         "registry_version": "2569.1",
         "data_sheet": DATA_SHEET,
+        "as_of_cell": "L2",
     }
     assert re.fullmatch("[0-9a-f]{32}", signature)
 

@@ -5,6 +5,7 @@ KR-1-04 (ratio) on row 9; columns: H actual, I numerator, J denominator, K statu
 L confidence, M note.
 """
 
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -324,3 +325,40 @@ def test_a_mistake_saved_by_libreoffice_gives_the_same_problem(workspace, tmp_pa
     verdict = only_verdict(workspace)
     assert [(p.code, p.cell, p.message_th) for p in verdict.problems
             if p.severity == "error"] == [(code, cell or f"H{clerk.rows[MILESTONE]}", message_th)]
+
+
+@pytest.mark.parametrize(("typed", "shown"), [
+    ("31/3/2569", "31 มี.ค. 2569 (2026-03-31)"),
+    (datetime(2569, 3, 31), "31 มี.ค. 2569 (2026-03-31)"),  # LibreOffice in a Thai locale
+])
+def test_the_figures_date_typed_in_buddhist_era_is_read_with_a_notice(workspace, typed, shown):
+    workspace.send(workspace.clerk("1001").date_figures(typed), "1001")
+    verdict = only_verdict(workspace)
+    assert verdict.accepted
+    assert verdict.as_of == date(2026, 3, 31)
+    (notice,) = verdict.problems
+    assert (notice.code, notice.cell, notice.expected) == ("normalized-date", "L2", shown)
+
+
+def test_a_date_cell_needs_no_notice(workspace):
+    workspace.send(workspace.clerk("1001").date_figures(datetime(2026, 3, 31)), "1001")
+    verdict = only_verdict(workspace)
+    assert (verdict.problems, verdict.as_of) == ((), date(2026, 3, 31))
+
+
+def test_a_figures_date_that_is_not_a_date_is_refused(workspace):
+    verdict = _reject(workspace, workspace.clerk("1001").date_figures("สิ้นไตรมาส"))
+    assert found(verdict) == [("error", "as-of-invalid", "L2")]
+    assert verdict.problems[0].message_th == (
+        '"สิ้นไตรมาส" ไม่ใช่วันที่ กรุณากรอกวันที่ของข้อมูล เช่น 31 มี.ค. 2569')
+
+
+def test_a_figures_date_outside_the_period_is_a_warning(workspace):
+    workspace.send(workspace.clerk("1001").date_figures("31/12/2568"), "1001")
+    verdict = only_verdict(workspace)
+    assert verdict.accepted
+    assert [(p.code, p.severity) for p in verdict.problems] == [
+        ("as-of-outside-period", "warning"), ("normalized-date", "notice")]
+    assert verdict.problems[0].message_th == (
+        "วันที่ของข้อมูล 31 ธ.ค. 2568 ไม่อยู่ในรอบการรายงาน (1 ม.ค. 2569 – 31 มี.ค. 2569) "
+        "กรุณาตรวจสอบ")

@@ -5,13 +5,13 @@ mistake, a few districts missing, one district correcting a file it had sent."""
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pipeline.demo.clerk import ClerkWorkbook
 from pipeline.demo.fill import honest_entry
 from pipeline.demo.sample_registry import write_sample_registry
-from pipeline.periods import parse_period
+from pipeline.periods import BE_OFFSET, parse_period
 from pipeline.reference import load_reference
 from pipeline.registry import load_registry
 from pipeline.settings import Settings
@@ -80,7 +80,14 @@ def _honest(registry, period, folder: Path, district: str) -> ClerkWorkbook:
     clerk = ClerkWorkbook(template_path(folder, district))
     for kr in registry.assigned(district).itertuples():
         clerk.fill(kr.kr_code, honest_entry(kr, district, period))
-    return clerk
+    return clerk.date_figures(_as_typed(period.end, district))
+
+
+def _as_typed(day: date, district: str) -> object:
+    """Most clerks type a date Excel recognises; some type it as Thai text, in BE."""
+    if int(district) % 7 == 0:
+        return f"{day.day}/{day.month}/{day.year + BE_OFFSET}"
+    return datetime(day.year, day.month, day.day)
 
 
 def _send(settings, registry, period, folder, district, mistake, received) -> int:

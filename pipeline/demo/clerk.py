@@ -57,6 +57,12 @@ class ClerkWorkbook:
                 self.type(kr_code, key, value)
         return self
 
+    def date_figures(self, value: object) -> "ClerkWorkbook":
+        """Types the date the figures stand at ("ข้อมูล ณ วันที่"), in whatever form."""
+        meta = {row[0].value: row[1].value for row in self.book[layout.META_SHEET].iter_rows()}
+        self.sheet[meta.get("as_of_cell") or layout.AS_OF_CELL] = value
+        return self
+
     def value(self, kr_code: str, key: str) -> object:
         return self.sheet.cell(self.rows[kr_code], self.columns[key]).value
 
