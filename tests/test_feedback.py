@@ -186,7 +186,9 @@ def test_the_templates_validations_and_protection_still_work(
     before, after = load_workbook(source)[DATA], load_workbook(dest)[DATA]
     assert _validations(after) == _validations(before)
     kinds = workspace.registry.assigned("1001")["kr_type"]
-    assert len(after.data_validations.dataValidation) == 4 * len(kinds) + sum(kinds == "ratio")
+    figures_date = 1  # the "data as of" cell
+    assert len(after.data_validations.dataValidation) == (
+        4 * len(kinds) + sum(kinds == "ratio") + figures_date)
     by_cell = {str(dv.sqref): dv for dv in after.data_validations.dataValidation}
     status, actual = by_cell["K6"], by_cell["H6"]
     assert (status.type, status.formula1, status.error, status.showErrorMessage) == (
