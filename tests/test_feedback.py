@@ -5,8 +5,6 @@ KR-1-03 (count) on row 8; columns: H actual, K status, L confidence, M note.
 """
 
 import hashlib
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -24,14 +22,13 @@ from pipeline.feedback import (
 )
 from pipeline.problems import Problem
 from pipeline.xlsx_style import FONT
+from tests.builders.libreoffice import convert, needs_libreoffice, pdf_text
 from tests.judging import only_verdict
 
 DATA = "รายงานผล"
 RED, AMBER, BLUE = "FFFF9B9B", "FFFFC000", "FF9BC2E6"
 SEVERITY_TEXT = {"error": "ข้อผิดพลาด (error)", "warning": "คำเตือน (warning)",
                  "notice": "แจ้งให้ทราบ (notice)"}
-needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None,
-                                       reason="LibreOffice is installed by make test")
 
 
 def _mistaken(workspace):
@@ -73,18 +70,6 @@ def _validations(sheet) -> list[tuple]:
                    dv.promptTitle, dv.prompt, dv.errorTitle, dv.error, dv.allow_blank,
                    dv.showErrorMessage, dv.showInputMessage)
                   for dv in sheet.data_validations.dataValidation)
-
-
-def _libreoffice(source: Path, to: str, tmp_path: Path) -> Path:
-    """Converts a private copy of `source` as LibreOffice would save it."""
-    work = tmp_path / f"lo-{to}"
-    work.mkdir()
-    copy = work / source.name
-    shutil.copyfile(source, copy)
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{work}/profile",
-                    "--convert-to", to, "--outdir", str(work / "out"), str(copy)],
-                   check=True, capture_output=True, timeout=180)
-    return work / "out" / f"{copy.stem}.{to}"
 
 
 def test_each_problem_cell_is_filled_in_the_colour_of_its_most_severe_problem(
@@ -180,7 +165,7 @@ def test_the_templates_validations_and_protection_still_work(
         workspace, tmp_path, saved_by):
     source = workspace.send(_mistaken(workspace), "1001", "report.xlsx")
     if saved_by == "LibreOffice":
-        source = _libreoffice(source, "xlsx", tmp_path)
+        source = convert(source, "xlsx", tmp_path / "lo-xlsx")
     dest = tmp_path / "report.xlsx.feedback.xlsx"
     write_feedback(source, only_verdict(workspace).problems, dest)
     before, after = load_workbook(source)[DATA], load_workbook(dest)[DATA]
@@ -262,7 +247,7 @@ def test_an_accepted_file_with_notices_is_not_asked_to_be_sent_again(workspace, 
 
 def _ods(workspace, tmp_path) -> tuple[Path, str]:
     xlsx = workspace.clerk("1001").type("KR-1-01", "actual", -5).save(tmp_path / "r.xlsx")
-    return _libreoffice(xlsx, "ods", tmp_path), "report.ods"
+    return convert(xlsx, "ods", tmp_path / "lo-ods"), "report.ods"
 
 
 def _text(workspace, tmp_path) -> tuple[Path, str]:
@@ -358,10 +343,7 @@ def test_a_feedback_file_corrected_by_the_clerk_can_be_sent_back_as_it_is(worksp
 @needs_libreoffice
 def test_libreoffice_opens_and_prints_a_feedback_workbook(workspace, tmp_path):
     _, problems, dest = _feedback(workspace, tmp_path, _mistaken(workspace))
-    pdf = _libreoffice(dest, "pdf", tmp_path)
-    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
-    squeezed = "".join(text.split())  # pdftotext puts spaces between Thai words
+    squeezed = pdf_text(convert(dest, "pdf", tmp_path / "lo-pdf"))
     out_of_range = next(p for p in problems if p.code == "percent-out-of-range")
     assert "ผลการตรวจแบบรายงาน:ข้อผิดพลาด2รายการ" in squeezed
     assert "".join(out_of_range.message_th.split()) in squeezed
@@ -372,7 +354,7 @@ def test_libreoffice_opens_and_prints_a_feedback_workbook(workspace, tmp_path):
 @needs_libreoffice
 def test_marks_and_links_survive_a_libreoffice_round_trip(workspace, tmp_path):
     _, problems, dest = _feedback(workspace, tmp_path, _mistaken(workspace))
-    book = load_workbook(_libreoffice(dest, "xlsx", tmp_path))
+    book = load_workbook(convert(dest, "xlsx", tmp_path / "lo-xlsx"))
     annotated = load_workbook(dest)
     assert book.sheetnames[0] == SHEET_TITLE
     assert book.active.title == SHEET_TITLE

@@ -1,13 +1,12 @@
 """The roll-up workbooks of the demo: all 16 per period, charts, missing districts, and figures
 that agree with a recomputation made straight from the workbooks the clerks submitted."""
 
-import shutil
-import subprocess
 import zipfile
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+
+from tests.builders.libreoffice import convert, needs_libreoffice, pdf_text
 
 ROLLUPS = [f"dimension-{d}.xlsx" for d in range(1, 10)] + [
     f"group-0{g}.xlsx" for g in range(1, 7)] + ["committee.xlsx"]
@@ -101,17 +100,9 @@ def test_the_committee_lists_the_districts_that_have_not_submitted(demo_settings
                       "1049": "ส่งแล้วแต่ไม่ผ่าน"}
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is installed by make test")
+@needs_libreoffice
 @pytest.mark.parametrize("name", ["committee.xlsx", "dimension-1.xlsx", "group-01.xlsx"])
 def test_libreoffice_opens_and_prints_the_rollups(demo_settings, tmp_path, name):
-    source = demo_settings.rollups_dir("2569-Q2") / name
-    shutil.copyfile(source, tmp_path / name)
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / name)],
-                   check=True, capture_output=True, timeout=180)
-    pdf = tmp_path / Path(name).with_suffix(".pdf")
-    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
-    squeezed = "".join(text.split())  # pdftotext puts spaces between Thai words
+    squeezed = pdf_text(convert(demo_settings.rollups_dir("2569-Q2") / name, "pdf", tmp_path))
     assert "ไตรมาส2ปีงบประมาณ2569" in squeezed
     assert "หน้า1/" in squeezed
