@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.read import read_all
+from pipeline.runner import run
 from pipeline.settings import Limits
 from pipeline.values import Arrival
 from schemas.rules import ERROR, RULES
@@ -72,3 +73,23 @@ def test_a_corpus_file_is_read_or_refused_with_a_clear_problem(corpus_read, row)
     assert raw.problems
     assert all(p.code in RULES and p.severity == ERROR and p.message_th for p in raw.problems)
     assert [p.code for p in raw.problems] == [expected_code(row)], row["notes"]
+
+
+def test_a_nightly_run_over_corpus_files_quarantines_each_and_keeps_going(workspace):
+    """One file of each format and outcome goes through the whole run: none stops it."""
+    if not ROWS:
+        pytest.skip("the shared corpus is not beside this checkout")
+    picked = {}
+    for row in ROWS:
+        picked.setdefault((row["format"].split()[0], expected_code(row)), row)
+    for row in picked.values():
+        workspace.drop(CORPUS / row["path"], "1001", Path(row["path"]).name)
+    workspace.send(workspace.clerk("1002"), "1002", "OKR_1002.xlsx")
+    report = run(workspace.settings)
+    outcomes = {f["name"]: (f["outcome"], [p["code"] for p in f["problems"]])
+                for f in report.files}
+    assert outcomes.pop("OKR_1002.xlsx")[0] == "accepted"
+    assert {name: outcome for name, outcome in outcomes.items()} == {
+        Path(row["path"]).name: ("rejected", [expected_code(row)]) for row in picked.values()}
+    assert [p for p in workspace.settings.inbox.rglob("*") if p.is_file()] == []
+    assert len(list(workspace.settings.quarantine.rglob("*.*"))) == len(picked)
