@@ -7,6 +7,7 @@ import traceback
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipeline import period_locks
@@ -186,11 +187,13 @@ def render_report(report: RunReport, settings: Settings, console: Console) -> No
     console.print(f"รายงานการประมวลผล / run report: {settings.runs / (report.run_id + '.json')}",
                   highlight=False)
     console.print(f"คลังข้อมูล / warehouse: {settings.warehouse_path}", highlight=False)
+    console.print("ใบรับและไฟล์ตอบกลับของเขต / receipts and feedback for the clerks: "
+                  f"{settings.outputs / 'feedback'}", highlight=False)
 
 
 def _why(problems: list[dict]) -> str:
     errors = [p for p in problems if p["severity"] == "error"]
-    lines = [f"{p['cell'] or p['sheet'] or '-'} [{p['code']}] {p['message_th']}"
+    lines = [escape(f"{p['cell'] or p['sheet'] or '-'} [{p['code']}] {p['message_th']}")
              for p in errors[:3]]
     if len(errors) > 3:
         lines.append(f"… และอีก {len(errors) - 3} รายการ / and {len(errors) - 3} more")

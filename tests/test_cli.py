@@ -37,6 +37,7 @@ def test_a_run_with_rejected_files_still_exits_zero(workspace):
     assert result.returncode == 0, result.stderr
     assert "accepted 0, rejected 1, duplicate 0" in result.stdout
     assert "ไม่ผ่าน" in result.stdout
+    assert "H6 [not-a-number]" in result.stdout  # the rule's code, not eaten as markup
     assert len(list((workspace.root / "outputs" / "runs").glob("*.json"))) == 1
 
 
