@@ -21,6 +21,8 @@ _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 _PLACEHOLDERS = {"", "-", "—", "–"}
 _NUMBER_NOISE = re.compile(r"(ร้อยละ|%|,|\s)")
+# A unit typed after the number, as clerks write it on paper: "2,700 ต้น", "3.5 กม."
+_UNIT_AFTER = re.compile(r"^([-+]?[\d.,]+)\s*[^\W\d_][^\d]{0,14}$")
 NUMBER_KEYS = ("actual", "numerator", "denominator")
 CHOICES = {"status": layout.STATUS_LABELS, "confidence": layout.CONFIDENCE_LABELS}
 
@@ -34,12 +36,16 @@ def clean_text(value: object) -> str:
 
 
 def parse_number(value: object) -> float | None:
-    """A number as a clerk may type it: ๘๕, 1,250, 85%, ร้อยละ 85. None when it is not one."""
+    """A number as a clerk may type it: ๘๕, 1,250, 85%, ร้อยละ 85, 2,700 ต้น. None when it is
+    not one."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         return float(value) if math.isfinite(value) else None
-    text = _NUMBER_NOISE.sub("", clean_text(value).translate(_THAI_DIGITS))
+    text = clean_text(value).translate(_THAI_DIGITS)
+    if (unit := _UNIT_AFTER.match(text)) and "ร้อยละ" not in text:
+        text = unit[1]
+    text = _NUMBER_NOISE.sub("", text)
     try:
         number = float(text)
     except ValueError:

@@ -51,6 +51,8 @@ def test_clean_text_makes_two_spellings_of_the_same_thai_word_equal():
     pytest.param("-3", -3.0, id="negative"),
     pytest.param(7, 7.0, id="int-cell"),
     pytest.param(7.25, 7.25, id="float-cell"),
+    pytest.param("2,700 ต้น", 2700.0, id="unit-after"),
+    pytest.param("๓.๕ กม.", 3.5, id="thai-digits-and-abbreviated-unit"),
 ])
 def test_parse_number_reads_numbers_as_clerks_type_them(typed, number):
     assert parse_number(typed) == number
@@ -68,6 +70,8 @@ def test_parse_number_reads_numbers_as_clerks_type_them(typed, number):
     pytest.param("nan", id="text-nan"),
     pytest.param("inf", id="text-inf"),
     pytest.param("-Infinity", id="text-infinity"),
+    pytest.param("5 จาก 10", id="two-numbers"),
+    pytest.param("ไม่มี", id="none-in-thai"),
 ])
 def test_parse_number_gives_none_for_what_is_not_a_number(typed):
     assert parse_number(typed) is None
