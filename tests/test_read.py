@@ -382,3 +382,34 @@ def test_workers_replace_one_killed_or_dead_and_go_on():
     assert [(o.value, o.failure) for o in outcomes] == [
         ("A", ""), (None, workers.TIMEOUT), ("B", ""), (None, "SIGKILL"), ("C", ""),
         (None, "ValueError"), ("D", "")]
+
+
+def _with_macros(source: Path, vba_from: Path, dest: Path) -> Path:
+    """The clerk's workbook made macro-enabled, as Excel saves it with a VBA project inside."""
+    with zipfile.ZipFile(vba_from) as donor:
+        vba = donor.read("xl/vbaProject.bin")
+    with zipfile.ZipFile(source) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    types = parts["[Content_Types].xml"].decode()
+    types = types.replace("spreadsheetml.sheet.main+xml", "ms-excel.sheet.macroEnabled.main+xml")
+    types = types.replace("<Default ", '<Default Extension="bin" '
+                          'ContentType="application/vnd.ms-office.vbaProject"/><Default ', 1)
+    rels = parts["xl/_rels/workbook.xml.rels"].decode().replace(
+        "</Relationships>", '<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/'
+        'office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>')
+    parts.update({"[Content_Types].xml": types.encode(), "xl/vbaProject.bin": vba,
+                  "xl/_rels/workbook.xml.rels": rels.encode()})
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    return dest
+
+
+def test_a_macro_enabled_workbook_is_read_without_running_anything(filled, original, tmp_path):
+    xlsm = _with_macros(filled, corpus_file("apache-poi/SimpleMacro.xlsm"),
+                        tmp_path / "report.xlsm")
+    with zipfile.ZipFile(xlsm) as book:
+        assert "xl/vbaProject.bin" in book.namelist()
+    raw = read(xlsm)
+    assert raw.problems == ()
+    assert table(raw) == table(original)
