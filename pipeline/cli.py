@@ -16,7 +16,7 @@ from pipeline.periods import PeriodError, parse_period
 from pipeline.reference import load_reference
 from pipeline.registry import RegistryError, load_registry
 from pipeline.report import RunReport
-from pipeline.runner import LockHeld, check, run, set_period
+from pipeline.runner import LockHeld, check, run, set_period, trace_figure
 from pipeline.settings import Settings
 from pipeline.templates import write_templates
 
@@ -28,6 +28,7 @@ EXIT_REGISTRY = 4  # the registry workbook is invalid: nothing was processed
 
 OUTCOME_TH = {"accepted": "ผ่าน / accepted", "rejected": "ไม่ผ่าน / rejected",
               "duplicate": "ซ้ำ (ประมวลผลแล้ว) / already seen"}
+SUBMISSION_TH = {"current": "ปัจจุบัน / current", "superseded": "ถูกแทนที่ / superseded"}
 STATE_TH = {"rejected": "ส่งแล้วแต่ไม่ผ่าน / rejected", "missing": "ยังไม่ส่ง / missing"}
 
 
@@ -49,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     command("run", "the nightly job: ingest the inbox, store, roll up, report")
     check_files = command("check", "dry run: check files, write their feedback, store nothing")
     check_files.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    trace = command("trace", "the history of one figure: who reported it, when, from which cell")
+    trace.add_argument("--district", required=True, help="a district code such as 1030")
+    trace.add_argument("--period", required=True, help="a period code such as 2569-Q2")
+    trace.add_argument("--kr", required=True, help="a key result code such as KR-1-01")
     period = command("period", "open, close or reopen a reporting period")
     period.add_argument("action", choices=period_locks.ACTIONS)
     period.add_argument("period", help="a period code such as 2569-Q2")
@@ -71,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
             return _run(settings, console)
         if args.command == "check":
             return _check(settings, args.files, console)
+        if args.command == "trace":
+            return _trace(settings, args.district, parse_period(args.period).code, args.kr,
+                          console)
         if args.command == "period":
             return _period(settings, args.action, args.period, args.by, console)
         return _demo(settings, args.no_run, console)
@@ -129,6 +137,25 @@ def _check(settings: Settings, files: list[Path], console: Console) -> int:
             console.print(f"  ไฟล์ที่ทำเครื่องหมายแล้ว / feedback: {response.feedback_path}",
                           highlight=False)
     return EXIT_OK if all(v.accepted for v, _ in results) else EXIT_FAILED
+
+
+def _trace(settings: Settings, district: str, period: str, kr: str, console: Console) -> int:
+    history = trace_figure(settings, district, period, kr)
+    if history.empty:
+        console.print(f"ไม่มีรายงานที่ผ่านของ {kr} เขต {district} รอบ {period} / no accepted "
+                      "submission reported this figure", highlight=False)
+        return EXIT_OK
+    table = Table(title=f"{kr} · เขต {district} · {period}")
+    for header in ("รับเมื่อ / received (UTC)", "ไฟล์ / file", "sha256", "ค่า / value",
+                   "สถานะ / status", "ช่อง / cell", "รายงาน / submission"):
+        table.add_column(header, overflow="fold")
+    for row in history.itertuples():
+        value = "ไม่มีข้อมูล" if row.actual != row.actual else f"{row.actual:,.6g}"
+        table.add_row(f"{row.received_at:%Y-%m-%d %H:%M}", row.original_name, row.sha256[:12],
+                      value, row.status or "-", f"{row.sheet}!{row.cell}",
+                      SUBMISSION_TH[row.submission])
+    console.print(table)
+    return EXIT_OK
 
 
 def _run(settings: Settings, console: Console) -> int:

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 from filelock import FileLock, Timeout
 
 from pipeline import keep, period_locks, rollup, store
@@ -25,6 +26,7 @@ from pipeline.report import RunReport
 from pipeline.respond import Response, respond
 from pipeline.rollup_xlsx import write_rollups
 from pipeline.settings import Settings
+from pipeline.trace import trace
 from pipeline.validate import judge
 from pipeline.values import Verdict
 
@@ -125,6 +127,18 @@ def check(settings: Settings, paths: list[Path]) -> list[tuple[Verdict, Response
         verdicts = judge(read_all(arrivals, settings.limits), registry, settings, history)
         responses = respond(verdicts, paths, history.facts, reference, settings.outputs)
         return list(zip(verdicts, responses, strict=True))
+
+
+def trace_figure(settings: Settings, district: str, period: str, kr: str) -> pd.DataFrame:
+    """A figure's history, read under the lock: DuckDB lets no reader in while a run writes."""
+    if not settings.warehouse_path.exists():
+        return pd.DataFrame()
+    with workspace_lock(settings):
+        con = store.connect(settings.warehouse_path, read_only=True)
+        try:
+            return trace(con, district, period, kr)
+        finally:
+            con.close()
 
 
 def set_period(settings: Settings, action: str, period: str, actor: str,

@@ -1,0 +1,38 @@
+"""Any figure in a roll-up can be traced to the cell a clerk typed it in."""
+
+import hashlib
+
+from pipeline.runner import run, trace_figure
+from tests.running import run_cli
+
+
+def test_a_figure_is_traced_through_every_submission_that_reported_it(workspace):
+    settings = workspace.settings
+    first = workspace.send(workspace.clerk("1001").type("KR-1-03", "actual", 100), "1001",
+                           "v1.xlsx")
+    run(settings)
+    workspace.send(workspace.clerk("1001").type("KR-1-03", "actual", 120), "1001", "v2.xlsx")
+    workspace.send(workspace.clerk("1001").type("KR-1-03", "actual", "?"), "1001", "v3.xlsx")
+    run(settings)
+    history = trace_figure(settings, "1001", "2569-Q2", "KR-1-03")
+    assert history[["original_name", "actual", "submission", "sheet", "cell"]].values.tolist() == [
+        ["v1.xlsx", 100.0, "superseded", "รายงานผล", "H8"],
+        ["v2.xlsx", 120.0, "current", "รายงานผล", "H8"],
+    ]
+    (kept,) = (settings.archive / "1001").glob(f"*-{first.name}")
+    assert history["sha256"].iloc[0] == hashlib.sha256(kept.read_bytes()).hexdigest()
+
+    result = run_cli("trace", "--district", "1001", "--period", "2569-Q2", "--kr", "KR-1-03",
+                     "--workspace", str(workspace.root))
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if "v1.xlsx" in line or "v2.xlsx" in line]
+    assert len(lines) == 2
+    assert "100" in lines[0] and "superseded" in lines[0] and "รายงานผล!H8" in lines[0]
+    assert "120" in lines[1] and "current" in lines[1]
+
+
+def test_a_figure_nobody_reported_says_so(workspace):
+    result = run_cli("trace", "--district", "1001", "--period", "2569-Q2", "--kr", "KR-1-03",
+                     "--workspace", str(workspace.root))
+    assert result.returncode == 0
+    assert "no accepted submission reported this figure" in result.stdout
