@@ -16,7 +16,14 @@ from pipeline.periods import PeriodError, parse_period
 from pipeline.reference import load_reference
 from pipeline.registry import RegistryError, load_registry
 from pipeline.report import RunReport
-from pipeline.runner import LockHeld, check, run, set_period, trace_figure
+from pipeline.runner import (
+    LockHeld,
+    check,
+    export_period,
+    run,
+    set_period,
+    trace_figure,
+)
 from pipeline.settings import Settings
 from pipeline.templates import write_templates
 
@@ -54,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     trace.add_argument("--district", required=True, help="a district code such as 1030")
     trace.add_argument("--period", required=True, help="a period code such as 2569-Q2")
     trace.add_argument("--kr", required=True, help="a key result code such as KR-1-01")
+    export_files = command("export", "write a period's open data: Parquet, CSV, dictionary")
+    export_files.add_argument("--period", required=True, help="a period code such as 2569-Q2")
     period = command("period", "open, close or reopen a reporting period")
     period.add_argument("action", choices=period_locks.ACTIONS)
     period.add_argument("period", help="a period code such as 2569-Q2")
@@ -76,6 +85,12 @@ def main(argv: list[str] | None = None) -> int:
             return _run(settings, console)
         if args.command == "check":
             return _check(settings, args.files, console)
+        if args.command == "export":
+            code = parse_period(args.period).code
+            paths = export_period(settings, code)
+            console.print(f"ข้อมูลเปิด / open data: {len(paths)} files in "
+                          f"{settings.public_dir(code)}", highlight=False)
+            return EXIT_OK
         if args.command == "trace":
             return _trace(settings, args.district, parse_period(args.period).code, args.kr,
                           console)

@@ -17,6 +17,7 @@ from filelock import FileLock, Timeout
 
 from pipeline import keep, period_locks, rollup, store
 from pipeline.discover import arrival_for, discover
+from pipeline.export import export
 from pipeline.history import History, load_history
 from pipeline.periods import parse_period
 from pipeline.read import read_all
@@ -127,6 +128,20 @@ def check(settings: Settings, paths: list[Path]) -> list[tuple[Verdict, Response
         verdicts = judge(read_all(arrivals, settings.limits), registry, settings, history)
         responses = respond(verdicts, paths, history.facts, reference, settings.outputs)
         return list(zip(verdicts, responses, strict=True))
+
+
+def export_period(settings: Settings, period: str) -> list[Path]:
+    """The period's open-data files, from the warehouse as it stands."""
+    with workspace_lock(settings):
+        reference = load_reference()
+        registry = load_registry(settings.registry_path, reference)
+        con = store.connect(settings.warehouse_path, read_only=True)
+        try:
+            data = rollup.build(con, registry, reference, parse_period(period),
+                                settings.thresholds)
+        finally:
+            con.close()
+        return export(data, settings.public_dir(period))
 
 
 def trace_figure(settings: Settings, district: str, period: str, kr: str) -> pd.DataFrame:

@@ -69,3 +69,6 @@ class Settings:
 
     def rollups_dir(self, period: str) -> Path:
         return self.outputs / "rollups" / period
+
+    def public_dir(self, period: str) -> Path:
+        return self.outputs / "public" / period

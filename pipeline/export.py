@@ -1,0 +1,111 @@
+"""A period's current figures and scores → open-data files: Parquet for analysts, CSV with a
+byte-order mark so that Excel opens the Thai text correctly, and a data dictionary.
+
+Only what the public may read: no clerk's notes, no file names or hashes."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.atomic import atomic_path
+from pipeline.rollup import PeriodRollup
+
+# file → column → (type, Thai, English): the data dictionary, and the columns exported.
+DICTIONARY: dict[str, dict[str, tuple[str, str, str]]] = {
+    "facts": {
+        "period": ("text", "รอบการรายงาน", "reporting period, e.g. 2569-Q2"),
+        "district_code": ("text", "รหัสเขต", "district geocode 1001-1050"),
+        "district_th": ("text", "สำนักงานเขต", "district (Thai)"),
+        "district_en": ("text", "ชื่อเขตภาษาอังกฤษ", "district (English)"),
+        "group_code": ("text", "รหัสกลุ่มเขต", "district group 01-06"),
+        "dimension_id": ("integer", "ด้าน", "policy dimension 1-9"),
+        "kr_code": ("text", "รหัสตัวชี้วัด", "key result code"),
+        "kr_th": ("text", "ตัวชี้วัด", "key result (Thai)"),
+        "kr_en": ("text", "ตัวชี้วัด (อังกฤษ)", "key result (English)"),
+        "unit_th": ("text", "หน่วยนับ", "unit (Thai)"),
+        "kr_type": ("text", "ประเภท", "count, ratio, percent or milestone"),
+        "baseline": ("number", "ค่าฐาน", "the district's baseline"),
+        "target": ("number", "ค่าเป้าหมาย", "the district's target for the fiscal year"),
+        "actual": ("number", "ผลการดำเนินงาน", "reported value; empty when not reported"),
+        "numerator": ("number", "ตัวตั้ง", "ratio KRs: numerator"),
+        "denominator": ("number", "ตัวหาร", "ratio KRs: denominator"),
+        "progress": ("number", "ความก้าวหน้า", "(actual - baseline) / (target - baseline)"),
+        "status": ("text", "สถานะตามตัวเลข", "on_track, at_risk, off_track or no_data"),
+        "reported_status": ("text", "สถานะที่เขตรายงาน", "the district's own status"),
+    },
+    "kr_scores": {
+        "period": ("text", "รอบการรายงาน", "reporting period"),
+        "area": ("text", "พื้นที่", "city, or a district group code 01-06"),
+        "kr_code": ("text", "รหัสตัวชี้วัด", "key result code"),
+        "kr_type": ("text", "ประเภท", "how district values combine"),
+        "actual": ("number", "ผลรวม", "combined value: sum, ratio of sums, mean or share done"),
+        "baseline": ("number", "ค่าฐาน", "combined baseline"),
+        "target": ("number", "ค่าเป้าหมาย", "combined target"),
+        "progress": ("number", "ความก้าวหน้า", "progress of the combined value"),
+        "status": ("text", "สถานะ", "on_track, at_risk, off_track or no_data"),
+        "reporting": ("integer", "เขตที่รายงาน", "districts whose figures stand behind it"),
+        "assigned": ("integer", "เขตที่รับผิดชอบ", "districts assigned the key result"),
+    },
+    "dimension_scores": {
+        "period": ("text", "รอบการรายงาน", "reporting period"),
+        "area": ("text", "พื้นที่", "city, a group code 01-06 or a district code"),
+        "dimension_id": ("integer", "ด้าน", "policy dimension 1-9"),
+        "score": ("number", "คะแนน", "mean capped progress up the KR tree, 0-1"),
+        "krs": ("integer", "จำนวนตัวชี้วัด", "key results in the dimension"),
+        "krs_with_data": ("integer", "ตัวชี้วัดที่มีข้อมูล", "key results with figures"),
+    },
+}
+
+
+def export(rollup: PeriodRollup, out_dir: Path) -> list[Path]:
+    frames = {"facts": _facts(rollup), "kr_scores": _kr_scores(rollup),
+              "dimension_scores": _dimension_scores(rollup)}
+    paths = []
+    for name, frame in frames.items():
+        frame = frame.assign(period=rollup.period.code)[list(DICTIONARY[name])]
+        paths += _write(frame, out_dir / name)
+    dictionary = pd.DataFrame(
+        [(name, column, *spec) for name, columns in DICTIONARY.items()
+         for column, spec in columns.items()],
+        columns=["file", "column", "type", "description_th", "description_en"])
+    paths += _write(dictionary, out_dir / "data_dictionary", parquet=False)
+    return paths
+
+
+def _write(frame: pd.DataFrame, stem: Path, parquet: bool = True) -> list[Path]:
+    written = []
+    csv = stem.with_suffix(".csv")
+    with atomic_path(csv) as tmp:
+        frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+    written.append(csv)
+    if parquet:
+        path = stem.with_suffix(".parquet")
+        with atomic_path(path) as tmp:
+            frame.to_parquet(tmp, index=False)
+        written.append(path)
+    return written
+
+
+def _facts(rollup: PeriodRollup) -> pd.DataFrame:
+    districts = rollup.reference.districts.rename(columns={
+        "code": "district_code", "name_th": "district_th", "name_en": "district_en"})
+    krs = rollup.krs[["kr_code", "name_th", "name_en", "unit_th"]].rename(
+        columns={"name_th": "kr_th", "name_en": "kr_en"})
+    facts = rollup.kr_district.merge(districts[["district_code", "district_th",
+                                                "district_en"]], on="district_code")
+    facts = facts.merge(krs, on="kr_code").rename(columns={"clerk_status": "reported_status"})
+    return facts.sort_values(["district_code", "kr_code"]).reset_index(drop=True)
+
+
+def _kr_scores(rollup: PeriodRollup) -> pd.DataFrame:
+    city = rollup.kr_city
+    groups = rollup.kr_group.rename(columns={"group_code": "area"})
+    return pd.concat([city, groups], ignore_index=True).sort_values(["area", "kr_code"])
+
+
+def _dimension_scores(rollup: PeriodRollup) -> pd.DataFrame:
+    return pd.concat([
+        rollup.dims_city,
+        rollup.dims_group.rename(columns={"group_code": "area"}),
+        rollup.dims_district.rename(columns={"district_code": "area"}),
+    ], ignore_index=True).sort_values(["area", "dimension_id"])

@@ -1,0 +1,41 @@
+"""Open data: the current figures and scores of a period, as analysts and Excel read them."""
+
+import csv
+
+import pandas as pd
+
+from pipeline.export import DICTIONARY
+from tests.running import query, run_cli
+
+
+def test_export_writes_parquet_csv_with_bom_and_a_dictionary(demo_settings, tmp_path):
+    import shutil
+
+    root = tmp_path / "demo"
+    shutil.copytree(demo_settings.workspace, root)
+    result = run_cli("export", "--period", "2569-Q2", "--workspace", str(root))
+    assert result.returncode == 0, result.stdout + result.stderr
+    folder = root / "outputs" / "public" / "2569-Q2"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [f"{name}.{ext}" for name in DICTIONARY for ext in ("csv", "parquet")]
+        + ["data_dictionary.csv"])
+    for name, columns in DICTIONARY.items():
+        raw = (folder / f"{name}.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads Thai only with the mark
+        assert list(pd.read_parquet(folder / f"{name}.parquet").columns) == list(columns)
+    facts = pd.read_parquet(folder / "facts.parquet")
+    reported = query(root / "outputs" / "warehouse.duckdb",
+                     "SELECT count(*) FROM current_facts WHERE period = '2569-Q2'")[0][0]
+    assert facts["actual"].notna().sum() == reported - _blank_actuals(root)
+    assert "note" not in facts.columns  # clerks' notes are not published
+    assert "ต้นไม้" in " ".join(facts["kr_th"])
+    with open(folder / "data_dictionary.csv", encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {(r["file"], r["column"]) for r in rows} == {
+        (name, column) for name, columns in DICTIONARY.items() for column in columns}
+    assert all(r["description_th"] and r["description_en"] for r in rows)
+
+
+def _blank_actuals(root) -> int:
+    return query(root / "outputs" / "warehouse.duckdb", "SELECT count(*) FROM current_facts "
+                 "WHERE period = '2569-Q2' AND actual IS NULL")[0][0]
