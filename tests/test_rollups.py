@@ -106,3 +106,24 @@ def test_libreoffice_opens_and_prints_the_rollups(demo_settings, tmp_path, name)
     squeezed = pdf_text(convert(demo_settings.rollups_dir("2569-Q2") / name, "pdf", tmp_path))
     assert "ไตรมาส2ปีงบประมาณ2569" in squeezed
     assert "หน้า1/" in squeezed
+
+
+def test_the_same_data_gives_byte_identical_rollups(demo_settings, registry, reference,
+                                                     tmp_path):
+    """Workbook timestamps come from the data (its latest receipt), never from the clock."""
+    from pipeline import rollup
+    from pipeline.periods import parse_period
+    from pipeline.rollup_xlsx import write_rollups
+    from pipeline.settings import Thresholds
+    from pipeline.store import connect
+
+    con = connect(demo_settings.warehouse_path, read_only=True)
+    try:
+        data = rollup.build(con, registry, reference, parse_period("2569-Q2"), Thresholds())
+    finally:
+        con.close()
+    written = write_rollups(data, tmp_path / "again")
+    assert len(written) == 16
+    for path in written:
+        original = demo_settings.rollups_dir("2569-Q2") / path.name
+        assert path.read_bytes() == original.read_bytes(), path.name
