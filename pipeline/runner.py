@@ -58,8 +58,7 @@ def run(settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(U
         started = now()
         report = RunReport(run_id=f"{started:%Y%m%dT%H%M%S}Z-{os.getpid()}", started_at=started)
         clock = _Clock(report)
-        reference = load_reference()
-        registry = load_registry(settings.registry_path, reference)
+        reference, registry = _registry(settings)
         report.registry_version = registry.version
         con = store.connect(settings.warehouse_path)
         try:
@@ -113,8 +112,7 @@ def check(settings: Settings, paths: list[Path]) -> list[tuple[Verdict, Response
     """The dry run: judges files as the nightly run would and writes their responses, but
     stores nothing and moves nothing."""
     with workspace_lock(settings):
-        reference = load_reference()
-        registry = load_registry(settings.registry_path, reference)
+        reference, registry = _registry(settings)
         history = History()
         if settings.warehouse_path.exists():
             con = store.connect(settings.warehouse_path, read_only=True)
@@ -133,8 +131,7 @@ def check(settings: Settings, paths: list[Path]) -> list[tuple[Verdict, Response
 def export_period(settings: Settings, period: str) -> list[Path]:
     """The period's open-data files, from the warehouse as it stands."""
     with workspace_lock(settings):
-        reference = load_reference()
-        registry = load_registry(settings.registry_path, reference)
+        reference, registry = _registry(settings)
         con = store.connect(settings.warehouse_path, read_only=True)
         try:
             data = rollup.build(con, registry, reference, parse_period(period),
@@ -165,6 +162,11 @@ def set_period(settings: Settings, action: str, period: str, actor: str,
             return period_locks.record(con, action, period, actor, now())
         finally:
             con.close()
+
+
+def _registry(settings: Settings):
+    reference = load_reference()
+    return reference, load_registry(settings.registry_path, reference)
 
 
 def _rollups_complete(settings: Settings, period: str) -> bool:
