@@ -7,6 +7,7 @@ workbook: the list alone.
 """
 
 import math
+import warnings
 from collections.abc import Sequence
 from itertools import groupby
 from pathlib import Path
@@ -75,7 +76,9 @@ def _may_open(source: Path, ordered: list[Problem]) -> bool:
 
 def _save_annotated(source: Path, ordered: list[Problem], tmp: Path) -> bool:
     try:
-        book = load_workbook(source, keep_vba=False)
+        with warnings.catch_warnings():  # features of the clerk's file openpyxl drops: theirs
+            warnings.simplefilter("ignore", UserWarning)
+            book = load_workbook(source, keep_vba=False)
         if SHEET_TITLE in book.sheetnames:  # a feedback file sent back: its old list is stale
             book.remove(book[SHEET_TITLE])
         _mark_cells(book, ordered)
