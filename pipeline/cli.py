@@ -211,6 +211,7 @@ def render_report(report: RunReport, settings: Settings, console: Console) -> No
         console.print(table)
     table = Table(title=f"สรุปการประมวลผล / run {report.run_id}")
     for header in ("รอบ / period", "ผ่าน / accepted", "ไม่ผ่าน / rejected",
+                   "อัตราการส่ง (ตรงเวลา) / reporting rate (on time)",
                    "ยังไม่มีรายงานที่ผ่าน / without an accepted report"):
         table.add_column(header, overflow="fold")
     for period in sorted({f.get("period") for f in report.files if f.get("period")}
@@ -218,8 +219,11 @@ def render_report(report: RunReport, settings: Settings, console: Console) -> No
         files = [f for f in report.files if f.get("period") == period]
         missing = ", ".join(f"{r['district_code']} {r['name_th']} ({STATE_TH[r['state']]})"
                             for r in report.missing.get(period, []))
+        city = next((r for r in report.completeness.get(period, []) if r["area"] == "city"), None)
+        rate = f"{city['rate']:.0%} ({city['on_time_rate']:.0%})" if city else "-"
         table.add_row(period, str(sum(f["outcome"] == "accepted" for f in files)),
-                      str(sum(f["outcome"] == "rejected" for f in files)), missing or "-")
+                      str(sum(f["outcome"] == "rejected" for f in files)), rate,
+                      missing or "-")
     console.print(table)
     totals = ", ".join(f"{o} {report.count(o)}" for o in ("accepted", "rejected", "duplicate"))
     console.print(f"รวม / totals: {totals}", highlight=False)

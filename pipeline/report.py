@@ -18,6 +18,7 @@ class RunReport:
     finished_at: datetime | None = None
     files: list[dict] = field(default_factory=list)
     missing: dict[str, list[dict]] = field(default_factory=dict)  # period → districts
+    completeness: dict[str, list[dict]] = field(default_factory=dict)  # period → rates by area
     rollups: dict[str, list[str]] = field(default_factory=dict)  # period → files written
     seconds: dict[str, float] = field(default_factory=dict)  # stage → wall time
 
@@ -53,6 +54,7 @@ class RunReport:
             "totals": {o: self.count(o) for o in ("accepted", "rejected", "duplicate")},
             "files": self.files,
             "missing": self.missing,
+            "completeness": self.completeness,
             "rollups": self.rollups,
             "seconds": self.seconds,
         }

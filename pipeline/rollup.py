@@ -75,6 +75,25 @@ def build(con: duckdb.DuckDBPyConnection, registry: Registry, reference: Referen
     )
 
 
+def reporting_rates(completeness: pd.DataFrame) -> pd.DataFrame:
+    """Reporting rates as DHIS2 counts them, by district group and for the city: expected,
+    received, accepted, on time, late, rejected (only), missing, and the rates."""
+    areas = pd.concat([completeness, completeness.assign(group_code=CITY)], ignore_index=True)
+    state = areas["state"]
+    counts = areas.assign(
+        received=areas["files"].gt(0), accepted=state.eq("accepted"),
+        rejected=state.eq("rejected"), missing=state.eq("missing"),
+        on_time=areas["on_time"].astype(bool),
+    ).groupby("group_code").agg(
+        expected=("district_code", "count"), received=("received", "sum"),
+        accepted=("accepted", "sum"), on_time=("on_time", "sum"),
+        rejected=("rejected", "sum"), missing=("missing", "sum"))
+    counts["late"] = counts["accepted"] - counts["on_time"]
+    counts["rate"] = counts["accepted"] / counts["expected"]
+    counts["on_time_rate"] = counts["on_time"] / counts["expected"]
+    return counts.reset_index().rename(columns={"group_code": "area"})
+
+
 def _with_status(frame: pd.DataFrame, expected: float, thresholds: Thresholds) -> pd.DataFrame:
     return frame.assign(status=score.status(frame["progress"], expected, thresholds))
 

@@ -9,7 +9,7 @@ import xlsxwriter
 
 from pipeline.atomic import atomic_path
 from pipeline.periods import thai_date
-from pipeline.rollup import CITY, PeriodRollup
+from pipeline.rollup import CITY, PeriodRollup, reporting_rates
 from pipeline.xlsx_style import (
     FONT,
     STATUS_EN,
@@ -310,25 +310,24 @@ def _table_sheet(book, styles: Styles, rollup: PeriodRollup, name: str, title: s
 
 def _completeness_sheet(book, styles: Styles, rollup: PeriodRollup,
                         completeness: pd.DataFrame) -> None:
-    groups = rollup.reference.groups[["group_code", "group_th", "group_en"]]
-    counts = completeness.groupby("group_code").agg(
-        expected=("district_code", "count"),
-        accepted=("state", lambda s: int(s.eq("accepted").sum())),
-        rejected=("state", lambda s: int(s.eq("rejected").sum())),
-        missing=("state", lambda s: int(s.eq("missing").sum())),
-        on_time=("on_time", "sum"),
-    ).reset_index().merge(groups, on="group_code")
-    counts["rate"] = counts["accepted"] / counts["expected"]
+    groups = rollup.reference.groups.rename(columns={"group_code": "area"})
+    counts = reporting_rates(completeness).merge(groups, on="area", how="left")
+    counts["group_th"] = counts["group_th"].fillna("ทั้งกรุงเทพฯ")
+    counts["group_en"] = counts["group_en"].fillna("City")
     _table_sheet(book, styles, rollup, "การส่งรายงาน",
-                 "ความครบถ้วนของการส่งรายงาน / completeness", counts, [
+                 "ความครบถ้วนและความตรงเวลาของการส่งรายงาน / completeness and timeliness",
+                 counts, [
         Col("group_th", "กลุ่มเขต", "District group", width=18),
         Col("group_en", "District group", "English", width=22),
         Col("expected", "ต้องส่ง", "Expected", "int", 9),
-        Col("accepted", "ส่งแล้ว (ผ่าน)", "Accepted", "int", 11),
+        Col("received", "ได้รับ", "Received", "int", 9),
+        Col("accepted", "ผ่าน", "Accepted", "int", 9),
         Col("on_time", "ตรงเวลา", "On time", "int", 9),
+        Col("late", "ล่าช้า", "Late", "int", 9),
         Col("rejected", "ไม่ผ่าน", "Rejected", "int", 9),
         Col("missing", "ยังไม่ส่ง", "Missing", "int", 9),
-        Col("rate", "อัตราการส่ง", "Rate", "percent", 10),
+        Col("rate", "อัตราการส่ง", "Reporting rate", "percent", 10),
+        Col("on_time_rate", "อัตราตรงเวลา", "On-time rate", "percent", 10),
     ])
 
 

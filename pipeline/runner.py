@@ -100,7 +100,13 @@ def run(settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(U
                         paths = write_rollups(data, settings.rollups_dir(code))
                         report.rollups[code] = [str(p.relative_to(settings.outputs))
                                                 for p in paths]
-                    report.missing[code] = _missing(con, registry, reference, code, settings)
+                    completeness = rollup.completeness(con, registry, reference,
+                                                       parse_period(code))
+                    without = completeness[completeness["state"] != "accepted"]
+                    report.missing[code] = without[["district_code", "name_th", "state"]].to_dict(
+                        "records")
+                    report.completeness[code] = rollup.reporting_rates(completeness).to_dict(
+                        "records")
         finally:
             con.close()
         report.finished_at = now()
@@ -172,12 +178,6 @@ def _registry(settings: Settings):
 def _rollups_complete(settings: Settings, period: str) -> bool:
     folder = settings.rollups_dir(period)
     return folder.is_dir() and len(list(folder.glob("*.xlsx"))) == ROLLUP_FILES
-
-
-def _missing(con, registry, reference, code: str, settings: Settings) -> list[dict]:
-    completeness = rollup.completeness(con, registry, reference, parse_period(code))
-    rows = completeness[completeness["state"] != "accepted"]
-    return rows[["district_code", "name_th", "state"]].to_dict("records")
 
 
 class _Clock:

@@ -137,3 +137,17 @@ def test_the_demo_never_wipes_a_folder_that_is_not_a_demo_workspace(tmp_path):
     result = run_cli("demo", "--no-run", "--workspace", str(precious))
     assert result.returncode != 0
     assert (precious / "registry.xlsx").read_bytes() == b"the real one"
+
+
+def test_completeness_and_timeliness_are_in_the_run_report(demo_settings):
+    rates = {period: {row["area"]: row for row in rows}
+             for period, rows in _report(demo_settings)["completeness"].items()}
+    city = rates["2569-Q2"]["city"]
+    # 47 districts sent for Q2; 1024, 1035, 1049 only rejected files; 1047 and 1050 were late
+    assert {k: city[k] for k in ("expected", "received", "accepted", "on_time", "late",
+                                 "rejected", "missing")} == {
+        "expected": 50, "received": 47, "accepted": 44, "on_time": 42, "late": 2,
+        "rejected": 3, "missing": 3}
+    assert city["rate"] == 44 / 50
+    assert rates["2569-Q1"]["city"]["late"] == 0
+    assert sum(rates["2569-Q2"][g]["expected"] for g in ("01", "02", "03", "04", "05", "06")) == 50

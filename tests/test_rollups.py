@@ -127,3 +127,12 @@ def test_the_same_data_gives_byte_identical_rollups(demo_settings, registry, ref
     for path in written:
         original = demo_settings.rollups_dir("2569-Q2") / path.name
         assert path.read_bytes() == original.read_bytes(), path.name
+
+
+def test_the_committee_sees_completeness_and_timeliness_by_group_and_city(demo_settings):
+    sheet = load_workbook(demo_settings.rollups_dir("2569-Q2") / "committee.xlsx")["การส่งรายงาน"]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=6, values_only=True) if r[0]}
+    assert set(rows) == {"ทั้งกรุงเทพฯ", "กรุงเทพกลาง", "กรุงเทพใต้", "กรุงเทพเหนือ",
+                         "กรุงเทพตะวันออก", "กรุงธนเหนือ", "กรุงธนใต้"}
+    # expected, received, accepted, on time, late, rejected, missing, rate, on-time rate
+    assert rows["ทั้งกรุงเทพฯ"][2:] == (50, 47, 44, 42, 2, 3, 3, 0.88, 0.84)

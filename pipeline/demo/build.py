@@ -21,6 +21,7 @@ PERIODS = ("2569-Q1", "2569-Q2")
 MARKER = ".okr-demo-workspace"
 # district → what goes wrong, by period; every other district sends a correct file.
 MISSING = {"2569-Q1": ("1003", "1046"), "2569-Q2": ("1003", "1021", "1040")}
+LATE = {"2569-Q1": (), "2569-Q2": ("1047", "1050")}  # sent three days after the due date
 MISTAKES = {
     "2569-Q1": {
         "1005": "thai_digits_as_text", "1012": "status_typed", "1027": "blank_actual",
@@ -61,7 +62,7 @@ def build_demo(settings: Settings) -> DemoSummary:
             if district in MISSING[code]:
                 continue
             received = datetime(due.year, due.month, due.day, 9, tzinfo=UTC) - timedelta(
-                days=10, minutes=37 * index)
+                days=-3 if district in LATE[code] else 10, minutes=37 * index)
             mistake = MISTAKES[code].get(district)
             count += _send(settings, registry, period, folder, district, mistake, received)
     return DemoSummary(templates, count)
