@@ -26,7 +26,7 @@ def keep(arrival: Arrival, root: Path) -> Path:
     if dest.exists() and sha256_of(dest) == arrival.sha256:
         return dest
     with atomic_path(dest) as tmp:
-        shutil.copyfile(arrival.path, tmp)
+        shutil.copy2(arrival.path, tmp)  # the time of receipt goes with it
         if sha256_of(tmp) != arrival.sha256:
             raise CopyMismatch(f"copy of {arrival.path} to {dest} does not match its sha256")
     return dest

@@ -31,9 +31,12 @@ def mixed_inbox(workspace, tmp_path):
 def test_every_inbox_file_ends_byte_identical_in_archive_or_quarantine(mixed_inbox):
     settings = mixed_inbox.settings
     arrived = {p.name: _sha(p) for p in settings.inbox.rglob("*.xlsx")}
+    received = {p.name: p.stat().st_mtime for p in settings.inbox.rglob("*.xlsx")}
     report = run(settings)
     assert list(settings.inbox.rglob("*.*")) == []
     archived = {_sha(p) for p in settings.archive.rglob("*") if p.is_file()}
+    (kept,) = settings.archive.rglob("*OKR_1001.xlsx")
+    assert kept.stat().st_mtime == received["OKR_1001.xlsx"]
     quarantined = {_sha(p) for p in settings.quarantine.rglob("*") if p.is_file()}
     assert archived == {arrived["OKR_1001.xlsx"]}
     rejected = ("report_2.xlsx", "report.xlsx", "dropped-at-the-top.xlsx")
