@@ -9,12 +9,13 @@ import struct
 import zipfile
 from pathlib import Path
 
-from pipeline.cfb import MAGIC as OLE_MAGIC
-from pipeline.cfb import CompoundFile
+import olefile
+
 from pipeline.problems import Problem, problem
 from pipeline.settings import Limits
 
 ZIP_MAGIC = b"PK"
+OLE_MAGIC = olefile.MAGIC
 _ENCRYPTED_STREAMS = {"encryptedpackage", "encryptioninfo"}  # OOXML inside an OLE2 container
 _BIFF_STREAMS = ("workbook", "book")  # BIFF8, BIFF5
 _BOF = {0x0809, 0x0009, 0x0209, 0x0409}
@@ -63,14 +64,14 @@ def _ods_encrypted(archive: zipfile.ZipFile) -> bool:
 
 def _ole_refusal(path: Path) -> Problem | None:
     try:
-        ole = CompoundFile(path.read_bytes())
-        names = {name.casefold(): name for name in ole.stream_names}
-        if _ENCRYPTED_STREAMS & set(names):
-            return problem("file-encrypted")
-        stream = next((names[n] for n in _BIFF_STREAMS if n in names), None)
-        if stream and _has_filepass(ole.head(stream, _HEAD)):
-            return problem("file-encrypted")
-    except (ValueError, KeyError, struct.error):
+        with olefile.OleFileIO(str(path)) as ole:
+            names = {"/".join(entry).casefold(): entry for entry in ole.listdir()}
+            if _ENCRYPTED_STREAMS & set(names):
+                return problem("file-encrypted")
+            stream = next((names[n] for n in _BIFF_STREAMS if n in names), None)
+            if stream and _has_filepass(ole.openstream(stream).read(_HEAD)):
+                return problem("file-encrypted")
+    except (OSError, ValueError, KeyError, struct.error):
         return None  # a damaged container: the reader says what it makes of it
     return None
 
