@@ -102,7 +102,7 @@ COMMENT ON COLUMN facts.kr_code IS 'KR reported: key_results.kr_code of the subm
 COMMENT ON COLUMN facts.actual IS 'Reported value in the KR''s unit: count and percent as typed (rounded to decimals), ratio = numerator/denominator*100 (not rounded), milestone 1 done / 0 not done; NULL: not reported (the note says why).';
 COMMENT ON COLUMN facts.numerator IS 'Ratio KRs only: the numerator as typed; NULL for other KR types or when not reported.';
 COMMENT ON COLUMN facts.denominator IS 'Ratio KRs only: the denominator as typed (> 0); NULL for other KR types or when not reported.';
-COMMENT ON COLUMN facts.status IS 'Status the clerk picked: on_track, at_risk or off_track; NULL when no value was reported.';
+COMMENT ON COLUMN facts.status IS 'Status the clerk picked: on_track, at_risk or off_track; NULL only when no value was reported and none was picked.';
 COMMENT ON COLUMN facts.confidence IS 'Clerk''s confidence in the figure: high, medium or low; NULL when left blank.';
 COMMENT ON COLUMN facts.note IS 'Clerk''s note (หมายเหตุ); '''' when none. Required for at_risk, off_track and unreported values.';
 COMMENT ON COLUMN facts.sheet IS 'Worksheet of the submitted workbook where the value was typed.';
