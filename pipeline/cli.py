@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             code = parse_period(args.period).code
             paths = export_period(settings, code)
             console.print(f"ข้อมูลเปิด / open data: {len(paths)} files in "
-                          f"{settings.public_dir(code)}", highlight=False)
+                          f"{settings.public_dir(code)}", highlight=False, soft_wrap=True)
             return EXIT_OK
         if args.command == "trace":
             return _trace(settings, args.district, parse_period(args.period).code, args.kr,
@@ -98,20 +98,21 @@ def main(argv: list[str] | None = None) -> int:
             return _period(settings, args.action, args.period, args.by, console)
         return _demo(settings, args.no_run, console)
     except RegistryError as err:
-        console.print(f"[red]{err}[/red]", highlight=False)
+        console.print(f"[red]{err}[/red]", highlight=False, soft_wrap=True)
         return EXIT_REGISTRY
     except LockHeld as err:
-        console.print(f"[yellow]มีการประมวลผลอื่นกำลังทำงานอยู่ / {err}[/yellow]", highlight=False)
+        console.print(f"[yellow]มีการประมวลผลอื่นกำลังทำงานอยู่ / {err}[/yellow]",
+                      highlight=False, soft_wrap=True)
         return EXIT_LOCKED
     except PeriodError as err:
-        console.print(f"[red]{err}[/red]", highlight=False)
+        console.print(f"[red]{err}[/red]", highlight=False, soft_wrap=True)
         return EXIT_USAGE
     except Exception as err:  # a broken run: say what broke, keep the trace for whoever fixes it
         traceback.print_exc(file=sys.stderr)
         console.print(f"[red]การประมวลผลล้มเหลว / the run failed: {type(err).__name__}: "
                       f"{err}[/red]\nไฟล์ที่ยังไม่ได้บันทึกยังอยู่ในกล่องรับ แก้สาเหตุแล้วรันใหม่ได้ / "
                       "files not yet stored stay in the inbox; fix the cause and run again.",
-                      highlight=False)
+                      highlight=False, soft_wrap=True)
         return EXIT_FAILED
 
 
