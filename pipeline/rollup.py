@@ -14,6 +14,7 @@ from pipeline.registry import Registry
 from pipeline.settings import Thresholds
 
 CITY = "city"
+BANGKOK = "Asia/Bangkok"
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,8 @@ def completeness(con: duckdb.DuckDBPyConnection, registry: Registry, reference: 
     out["state"] = "missing"
     out.loc[out["files"] > 0, "state"] = "rejected"
     out.loc[out["accepted_files"] > 0, "state"] = "accepted"
-    first = pd.to_datetime(out["first_accepted_at"]).dt.date
+    # received_at is UTC; a due date is a day in Bangkok
+    first = (pd.to_datetime(out["first_accepted_at"]).dt.tz_localize("UTC")
+             .dt.tz_convert(BANGKOK).dt.date)
     out["on_time"] = out["state"].eq("accepted") & (first <= due if due else True)
     return out.reset_index(drop=True)

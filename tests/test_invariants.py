@@ -103,3 +103,4 @@ def test_a_second_run_while_one_holds_the_lock_exits_at_once(workspace):
     assert result.returncode == EXIT_LOCKED
     assert "another run holds" in result.stdout
     assert len(list(settings.inbox.rglob("*.xlsx"))) == 1  # nothing was touched
+
