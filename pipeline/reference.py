@@ -16,9 +16,6 @@ class Reference:
     dimensions: pd.DataFrame  # dimension_id, name_th, name_en
     issues: pd.DataFrame  # issue_code, dimension_id, name_th
 
-    def district_name(self, code: str) -> str:
-        return str(self.districts.set_index("code").at[code, "name_th"])
-
 
 def _read(name: str) -> pd.DataFrame:
     return pd.read_csv(REFERENCE_DIR / name, dtype=str, keep_default_na=False)

@@ -3,14 +3,15 @@ Thai-first headers, traffic-light colours and the print setup."""
 
 from dataclasses import dataclass
 
+from schemas.template_layout import STATUS_LABELS
+
 FONT = "TH Sarabun New"
-STATUS_TH = {"on_track": "เป็นไปตามแผน", "at_risk": "มีความเสี่ยง",
-             "off_track": "ล่าช้ากว่าแผน", "no_data": "ไม่มีข้อมูล"}
-STATUS_EN = {"on_track": "on track", "at_risk": "at risk", "off_track": "off track",
-             "no_data": "no data"}
+MISSING = "ไม่มีข้อมูล"
+# The labels clerks pick in the template, and "no data" for a KR nobody reported.
+STATUS_TH = {code: th for code, (th, _) in STATUS_LABELS.items()} | {"no_data": MISSING}
+STATUS_EN = {code: en for code, (_, en) in STATUS_LABELS.items()} | {"no_data": "no data"}
 STATUS_FILL = {"on_track": "#C6EFCE", "at_risk": "#FFEB9C", "off_track": "#FFC7CE",
                "no_data": "#EDEDED"}
-MISSING = "ไม่มีข้อมูล"
 
 
 def workbook_options() -> dict:
