@@ -3,6 +3,7 @@
 A bad registry is refused as a whole, with every problem named by sheet, row and column.
 """
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pandera.pandas as pa
 from python_calamine import CalamineWorkbook
 
 from pipeline.cells import cell_text
+from pipeline.periods import parse_period
 from pipeline.reference import Reference
 from schemas import registry as model
 
@@ -28,6 +30,8 @@ class RegistryError(Exception):
 class Registry:
     version: str
     fiscal_year: int
+    in_force_from: str  # the first period this version applies to
+    content_sha256: str  # of the content, not the file: a re-save changes no figure
     objectives: pd.DataFrame
     key_results: pd.DataFrame  # joined with issue_code and dimension_id
     assignments: pd.DataFrame  # baseline, target as floats
@@ -101,9 +105,23 @@ def load_registry(path: Path, reference: Reference) -> Registry:
                        model.assignments_schema(frames["key_results"]["kr_code"],
                                                 reference.districts["code"]), "assignments")
     problems += _check(frames["periods"], model.periods_schema(), "periods")
+    in_force_from = about.get("in_force_from", "")
+    if in_force_from and in_force_from not in set(frames["periods"]["period"]):
+        problems.append(f"sheet about: in_force_from '{in_force_from}' is not a period of "
+                        "sheet periods")
     if problems:
         raise RegistryError(path, problems)
     return _build(about, frames, reference)
+
+
+def _content_sha256(about: dict, frames: dict) -> str:
+    digest = hashlib.sha256()
+    for key in ("registry_version", "fiscal_year", "in_force_from"):
+        digest.update(f"{key}={about.get(key, '')}\n".encode())
+    for name in model.SHEETS:
+        if name != "about":
+            digest.update(frames[name].to_csv(index=False).encode())
+    return digest.hexdigest()
 
 
 def _build(about: dict, frames: dict, reference: Reference) -> Registry:
@@ -121,9 +139,12 @@ def _build(about: dict, frames: dict, reference: Reference) -> Registry:
         target=lambda f: pd.to_numeric(f["target"]),
     )
     periods = frames["periods"].assign(due_date=lambda f: pd.to_datetime(f["due_date"]).dt.date)
+    first = min(periods["period"], key=lambda code: parse_period(code).start, default="")
     return Registry(
         version=about["registry_version"],
         fiscal_year=int(about["fiscal_year"]),
+        in_force_from=about.get("in_force_from") or first,
+        content_sha256=_content_sha256(about, frames),
         objectives=objectives.reset_index(drop=True),
         key_results=key_results.reset_index(drop=True),
         assignments=assignments.reset_index(drop=True),

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from pipeline import keep, period_locks, rollup, store
+from pipeline import keep, period_locks, registry_store, rollup, store
 from pipeline.discover import arrival_for, discover
 from pipeline.export import export
 from pipeline.history import History, load_history
@@ -62,6 +62,7 @@ def run(settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(U
         report.registry_version = registry.version
         con = store.connect(settings.warehouse_path)
         try:
+            registries = registry_store.sync(con, reference, registry, settings)
             with clock("discover"):
                 arrivals = discover(settings.inbox)
                 seen = store.known_hashes(con)
@@ -76,7 +77,7 @@ def run(settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(U
                 raws = read_all(new, settings.limits)
             with clock("validate"):
                 history = load_history(con)
-                verdicts = judge(raws, registry, settings, history)
+                verdicts = judge(raws, registries, settings, history)
             with clock("store"):
                 kept = [keep.keep(v.arrival, settings.archive if v.accepted
                                   else settings.quarantine) for v in verdicts]
@@ -85,7 +86,6 @@ def run(settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(U
             with clock("store"):
                 relative = [str(path.relative_to(settings.outputs)) for path in kept]
                 if verdicts:
-                    store.sync_registry(con, reference, registry)
                     store.record(con, verdicts, relative, report.run_id)
                 for verdict, path, response in zip(verdicts, relative, responses, strict=True):
                     report.add_verdict(verdict, path, response, settings.outputs)
@@ -95,13 +95,13 @@ def run(settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(U
                 changed = {v.period for v in verdicts if v.accepted}
                 for code in rollup.periods_with_data(con):
                     if code in changed or not _rollups_complete(settings, code):
-                        data = rollup.build(con, registry, reference, parse_period(code),
-                                            settings.thresholds)
+                        data = rollup.build(con, registries.in_force(code), reference,
+                                            parse_period(code), settings.thresholds)
                         paths = write_rollups(data, settings.rollups_dir(code))
                         report.rollups[code] = [str(p.relative_to(settings.outputs))
                                                 for p in paths]
-                    completeness = rollup.completeness(con, registry, reference,
-                                                       parse_period(code))
+                    completeness = rollup.completeness(con, registries.in_force(code),
+                                                       reference, parse_period(code))
                     without = completeness[completeness["state"] != "accepted"]
                     report.missing[code] = without[["district_code", "name_th", "state"]].to_dict(
                         "records")
@@ -120,16 +120,18 @@ def check(settings: Settings, paths: list[Path]) -> list[tuple[Verdict, Response
     with workspace_lock(settings):
         reference, registry = _registry(settings)
         history = History()
+        registries = registry_store.versions(None, registry, settings)
         if settings.warehouse_path.exists():
             con = store.connect(settings.warehouse_path, read_only=True)
             try:
                 history = load_history(con)
+                registries = registry_store.versions(con, registry, settings)
             finally:
                 con.close()
         districts = set(reference.districts["code"])
         arrivals = [arrival_for(p, p.parent.name if p.parent.name in districts else None)
                     for p in paths]
-        verdicts = judge(read_all(arrivals, settings.limits), registry, settings, history)
+        verdicts = judge(read_all(arrivals, settings.limits), registries, settings, history)
         responses = respond(verdicts, paths, history.facts, reference, settings.outputs)
         return list(zip(verdicts, responses, strict=True))
 
@@ -140,8 +142,9 @@ def export_period(settings: Settings, period: str) -> list[Path]:
         reference, registry = _registry(settings)
         con = store.connect(settings.warehouse_path, read_only=True)
         try:
-            data = rollup.build(con, registry, reference, parse_period(period),
-                                settings.thresholds)
+            registries = registry_store.versions(con, registry, settings)
+            data = rollup.build(con, registries.in_force(period), reference,
+                                parse_period(period), settings.thresholds)
         finally:
             con.close()
         return export(data, settings.public_dir(period))

@@ -9,9 +9,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline.periods import parse_period
-from pipeline.reference import Reference
-from pipeline.registry import Registry
 from pipeline.values import Verdict
 from schemas.rules import ERROR, NOTICE, WARNING
 
@@ -41,38 +38,6 @@ def _migrate(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("COMMIT")
 
 
-def sync_registry(con: duckdb.DuckDBPyConnection, reference: Reference,
-                  registry: Registry) -> None:
-    """Reference tables mirror schemas/reference; a registry version is stored once."""
-    con.execute("BEGIN")
-    _replace(con, "district_groups", reference.groups[["group_code", "group_th", "group_en"]])
-    _replace(con, "districts", reference.districts.rename(columns={"code": "district_code"}))
-    _replace(con, "dimensions", reference.dimensions)
-    _replace(con, "development_issues", reference.issues)
-    _replace(con, "periods", _periods(registry))
-    known = con.execute("SELECT count(*) FROM registry_versions WHERE registry_version = ?",
-                        [registry.version]).fetchone()[0]
-    if not known:
-        version = {"registry_version": registry.version}
-        con.execute("INSERT INTO registry_versions VALUES (?, ?)",
-                    [registry.version, registry.fiscal_year])
-        _insert(con, "objectives", registry.objectives.assign(**version))
-        _insert(con, "key_results", registry.key_results.assign(**version))
-        _insert(con, "assignments", registry.assignments.assign(**version))
-    con.execute("COMMIT")
-
-
-def _periods(registry: Registry) -> pd.DataFrame:
-    parsed = [parse_period(code) for code in registry.periods["period"]]
-    return pd.DataFrame({
-        "period": registry.periods["period"],
-        "start_date": [p.start for p in parsed],
-        "end_date": [p.end for p in parsed],
-        "due_date": registry.periods["due_date"],
-        "expected_share": [p.elapsed_share for p in parsed],
-    })
-
-
 def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute("SELECT sha256 FROM submissions").fetchall()}
 
@@ -92,11 +57,11 @@ def record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], kept: list[s
     con.execute("BEGIN")
     try:
         if verdicts:
-            _insert(con, "submissions", submissions)
+            insert(con, "submissions", submissions)
         if facts:
-            _insert(con, "facts", pd.concat(facts, ignore_index=True))
+            insert(con, "facts", pd.concat(facts, ignore_index=True))
         if problems:
-            _insert(con, "problems", pd.concat(problems, ignore_index=True))
+            insert(con, "problems", pd.concat(problems, ignore_index=True))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -114,6 +79,7 @@ def _submission_row(submission_id: int, verdict: Verdict, kept: str, run_id: str
         "registry_version": verdict.registry_version, "accepted": verdict.accepted,
         "kept_path": kept, "errors": verdict.count(ERROR), "warnings": verdict.count(WARNING),
         "notices": verdict.count(NOTICE), "data_as_of": verdict.as_of,
+        "checked_against": verdict.checked_against, "on_time": verdict.on_time,
     }
 
 
@@ -123,13 +89,13 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
         "ORDER BY ordinal_position", [table]).fetchall()]
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     columns = _columns(con, table)
     incoming = frame[columns]  # noqa: F841 (read by DuckDB below, by name)
     names = ", ".join(columns)
     con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM incoming")
 
 
-def _replace(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+def replace(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     con.execute(f"DELETE FROM {table}")
-    _insert(con, table, frame)
+    insert(con, table, frame)

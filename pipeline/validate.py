@@ -6,6 +6,7 @@ a milestone as 1 done / 0 not done).
 """
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ from pipeline.normalize import normalize, normalize_as_of
 from pipeline.periods import parse_period, thai_date
 from pipeline.problems import Problem, problem
 from pipeline.registry import Registry
+from pipeline.registry_store import RegistryVersions
 from pipeline.settings import Settings
 from pipeline.signature import verify
 from pipeline.values import RawWorkbook, Verdict
@@ -28,36 +30,47 @@ FACT_COLUMNS = ["district_code", "period", "kr_code", "actual", "numerator", "de
 _KR_COLUMNS = ["kr_code", "kr_type", "decimals", "direction", "cumulative"]
 AS_OF_GRACE = timedelta(days=90)  # figures may be dated up to a quarter after the period
 _STATUS_TH = {code: thai for code, (thai, _) in layout.STATUS_LABELS.items()}
+BANGKOK = ZoneInfo("Asia/Bangkok")
 
 
-def judge(raws: list[RawWorkbook], registry: Registry, settings: Settings,
+def judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Settings,
           history: past.History | None = None) -> list[Verdict]:
+    """Each file is checked against the registry version in force for its period."""
     history = history or past.History()
+    registry = registries.current
     found: dict[int, list[Problem]] = {}
     dates: dict[int, date | None] = {}
     frames = []
     for file_id, raw in enumerate(raws):
         found[file_id] = _folder_problems(raw, registry) or (
-            list(raw.problems) + _file_problems(raw, registry, settings.signing_key, history))
+            list(raw.problems) + _file_problems(raw, registries, settings.signing_key, history))
         if _has_error(found[file_id]) or raw.rows is None:
             continue
         rows, notices = normalize(raw)
         dates[file_id], as_of_problems = _as_of(raw)
-        found[file_id] += notices + as_of_problems + _missing_krs(raw, rows, registry)
+        in_force = registries.in_force(raw.metadata["period"])
+        template = registries.get(raw.metadata["registry_version"])
+        found[file_id] += notices + as_of_problems + _missing_krs(raw, rows, in_force, template)
         frames.append(rows.reset_index().assign(
             file_id=file_id, district_code=raw.metadata["district_code"],
-            period=raw.metadata["period"]))
-    plan = registry.assignments.merge(registry.key_results[_KR_COLUMNS], on="kr_code")
-    batch = _with_plan(frames, plan)
+            period=raw.metadata["period"], plan_version=in_force.version,
+            template_version=template.version))
+    batch = _with_plan(frames, registries)
     if not batch.empty:
         batch, rounded = _with_values(batch, raws)
         for file_id, notice in rounded:
             found[file_id].append(notice)
-        batch = _shown(past.annotate(batch, history, plan, settings.thresholds))
+        batch = _shown(past.annotate(batch, history, _plan(registry), settings.thresholds))
         for file_id, problems in _row_problems(batch, raws).items():
             found[file_id] += problems
-    return [_verdict(raw, found[file_id], batch, file_id, dates.get(file_id))
+    return [_verdict(raw, found[file_id], batch, file_id, dates.get(file_id), registries)
             for file_id, raw in enumerate(raws)]
+
+
+def _plan(registry: Registry) -> pd.DataFrame:
+    """Every district's assignments with their KR's type, as the rows are checked against."""
+    plan = registry.assignments.merge(registry.key_results[_KR_COLUMNS], on="kr_code")
+    return plan.assign(plan_version=registry.version)
 
 
 def _has_error(problems: list[Problem]) -> bool:
@@ -72,7 +85,7 @@ def _folder_problems(raw: RawWorkbook, registry: Registry) -> list[Problem]:
     return [problem("folder-unknown", value=raw.arrival.folder)]
 
 
-def _file_problems(raw: RawWorkbook, registry: Registry, signing_key: str,
+def _file_problems(raw: RawWorkbook, registries: RegistryVersions, signing_key: str,
                    history: past.History) -> list[Problem]:
     meta = raw.metadata
     if not meta:
@@ -86,11 +99,23 @@ def _file_problems(raw: RawWorkbook, registry: Registry, signing_key: str,
     folder = raw.arrival.folder
     if folder is not None and meta["district_code"] != folder:
         found.append(problem("district-mismatch", value=meta["district_code"], expected=folder))
-    if meta["period"] not in set(registry.periods["period"]):
+    if meta["period"] not in set(registries.current.periods["period"]):
         found.append(problem("period-unknown", value=meta["period"]))
     elif meta["period"] in history.closed:
         found.append(problem("period-closed", value=meta["period"]))
+    else:
+        found += _version_problems(meta["registry_version"],
+                                   registries.in_force(meta["period"]).version, registries)
     return found
+
+
+def _version_problems(template: str, in_force: str,
+                      registries: RegistryVersions) -> list[Problem]:
+    if registries.get(template) is None:
+        return [problem("registry-version-unknown", value=template, expected=in_force)]
+    if template != in_force:
+        return [problem("registry-version-differs", value=template, expected=in_force)]
+    return []
 
 
 def _as_of(raw: RawWorkbook) -> tuple[date | None, list[Problem]]:
@@ -107,19 +132,31 @@ def _as_of(raw: RawWorkbook) -> tuple[date | None, list[Problem]]:
     return as_of, found
 
 
-def _missing_krs(raw: RawWorkbook, rows: pd.DataFrame, registry: Registry) -> list[Problem]:
-    assigned = registry.assigned(raw.metadata["district_code"])["kr_code"]
+def _missing_krs(raw: RawWorkbook, rows: pd.DataFrame, in_force: Registry,
+                 template: Registry) -> list[Problem]:
+    """A KR the clerk's older (or newer) template did not have is no data, not a deleted row."""
+    district = raw.metadata["district_code"]
     present = set(rows["kr_code"])
-    return [problem("kr-missing", sheet=raw.sheet, value=code)
-            for code in assigned if code not in present]
+    own = set(template.assigned(district)["kr_code"])
+    return [problem("kr-missing", sheet=raw.sheet, value=code) if code in own else
+            problem("kr-added", sheet=raw.sheet, value=code, expected=in_force.version)
+            for code in in_force.assigned(district)["kr_code"] if code not in present]
 
 
-def _with_plan(frames: list[pd.DataFrame], plan: pd.DataFrame) -> pd.DataFrame:
+def _with_plan(frames: list[pd.DataFrame], registries: RegistryVersions) -> pd.DataFrame:
+    """Rows joined with their period's plan; `retired` when only the template's has the KR."""
     if not frames:
         return pd.DataFrame()
     batch = pd.concat(frames, ignore_index=True)
-    batch = batch.merge(plan, on=["district_code", "kr_code"], how="left", indicator=True)
-    return batch.assign(assigned=batch.pop("_merge").eq("both"))
+    used = sorted(set(batch["plan_version"]) | set(batch["template_version"]))
+    plans = pd.concat([_plan(registries.get(v)) for v in used], ignore_index=True)
+    keys = ["district_code", "kr_code"]
+    batch = batch.merge(plans, on=["plan_version", *keys], how="left", indicator=True)
+    own = plans[[*keys, "plan_version"]].rename(columns={"plan_version": "template_version"})
+    batch = batch.merge(own.assign(in_template=True), on=["template_version", *keys], how="left")
+    assigned = batch.pop("_merge").eq("both")
+    return batch.assign(assigned=assigned,
+                        retired=~assigned & batch.pop("in_template").eq(True))
 
 
 def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]) -> tuple[pd.DataFrame, list]:
@@ -191,12 +228,17 @@ def _row_problem(rule: submission.RowRule, row: pd.Series, raw: RawWorkbook) -> 
 
 
 def _verdict(raw: RawWorkbook, problems: list[Problem], batch: pd.DataFrame,
-             file_id: int, as_of: date | None) -> Verdict:
+             file_id: int, as_of: date | None, registries: RegistryVersions) -> Verdict:
     meta = raw.metadata
     problems = sorted(problems, key=lambda p: p.sort_key)
     facts = None
+    checked_against = on_time = None
     if not _has_error(problems):
         facts = _facts(batch[batch["file_id"] == file_id], raw)
+        in_force = registries.in_force(meta["period"])
+        checked_against = in_force.version
+        due = in_force.periods.set_index("period")["due_date"].get(meta["period"])
+        on_time = due is None or raw.arrival.received_at.astimezone(BANGKOK).date() <= due
     return Verdict(
         arrival=raw.arrival,
         district_code=meta.get("district_code", ""),
@@ -205,6 +247,8 @@ def _verdict(raw: RawWorkbook, problems: list[Problem], batch: pd.DataFrame,
         problems=tuple(problems),
         facts=facts,
         as_of=as_of,
+        checked_against=checked_against,
+        on_time=on_time,
     )
 
 

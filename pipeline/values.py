@@ -45,6 +45,8 @@ class Verdict:
     problems: tuple[Problem, ...]
     facts: pd.DataFrame | None  # None when rejected
     as_of: date | None = None  # the date the clerk's figures stand at
+    checked_against: str | None = None  # the registry version in force for the period
+    on_time: bool | None = None  # received by the period's due date (Bangkok); None: rejected
 
     @property
     def accepted(self) -> bool:

@@ -79,6 +79,22 @@ _RULES = (
     Rule("as-of-outside-period", WARNING,
          "วันที่ของข้อมูล {value} ไม่อยู่ในรอบการรายงาน ({expected}) กรุณาตรวจสอบ",
          "The figures' date {value} is outside the reporting period ({expected}); check it."),
+    Rule("registry-version-unknown", ERROR,
+         "แบบรายงานนี้ทำจากทะเบียน OKR รุ่น {value} ซึ่งไม่มีในระบบ "
+         "กรุณาดาวน์โหลดแบบรายงานใหม่ (รุ่น {expected})",
+         "This template was made from registry version {value}, which the warehouse does not "
+         "know; start again from a fresh template (version {expected})."),
+    Rule("registry-version-differs", NOTICE,
+         "แบบรายงานนี้ทำจากทะเบียน OKR รุ่น {value} แต่รอบนี้ใช้รุ่น {expected} "
+         "จึงตรวจและคำนวณตามค่าเป้าหมายของรุ่น {expected} ครั้งต่อไปกรุณาใช้แบบรายงานของรอบนี้",
+         "This template was made from registry version {value}, but this period uses version "
+         "{expected}: the figures were checked and scored against its targets. Use this "
+         "period's template next time."),
+    Rule("kr-added", NOTICE,
+         "ตัวชี้วัด {value} อยู่ในทะเบียน OKR รุ่น {expected} ที่ใช้กับรอบนี้ "
+         "แต่ไม่มีในแบบรายงานที่กรอกมา จึงแสดงว่าไม่มีข้อมูล",
+         "Key result {value} is in registry version {expected}, which this period uses, but "
+         "not in the template you filled; it shows as no data."),
     Rule("kr-missing", ERROR,
          "ไม่พบแถวของตัวชี้วัด {value} ที่เขตได้รับมอบหมาย กรุณาอย่าลบแถวในแบบรายงาน",
          "The row of assigned key result {value} is missing; do not delete template rows."),
@@ -86,6 +102,11 @@ _RULES = (
     Rule("kr-unknown", ERROR,
          "รหัสตัวชี้วัด {value} ไม่ได้มอบหมายให้เขตนี้",
          "Key result {value} is not assigned to this district."),
+    Rule("kr-retired", ERROR,
+         "ตัวชี้วัด {value} ไม่อยู่ในทะเบียน OKR รุ่น {expected} ที่ใช้กับรอบนี้ (ถูกยกเลิกหรือเปลี่ยนแปลง) "
+         "กรุณากรอกแบบรายงานของรอบนี้แล้วส่งใหม่",
+         "Key result {value} is not in registry version {expected}, which this period uses (it "
+         "was retired or changed); fill in this period's template and send it again."),
     Rule("kr-duplicated", ERROR,
          "ตัวชี้วัด {value} ปรากฏมากกว่าหนึ่งแถว",
          "Key result {value} appears on more than one row."),

@@ -1,8 +1,10 @@
 """The row rules of a submission's data sheet, as one pandera schema over a whole batch.
 
 The frame holds the normalised rows of every file of a run (one pandera call for all of
-them), joined with the registry: `assigned`, `kr_type`. Each rule names the template column
-whose cell it marks and the frame columns shown to the clerk as the value found and expected.
+them), joined with the registry version in force for its period: `assigned`, `kr_type`,
+`retired` (assigned in the template's own version, not in the one in force). Each rule names
+the template column whose cell it marks and the frame columns shown to the clerk as the value
+found and expected.
 """
 
 from collections.abc import Callable
@@ -61,7 +63,9 @@ def _labels(labels: dict) -> str:
 
 
 ROW_RULES: tuple[RowRule, ...] = (
-    RowRule("kr-unknown", "kr_code", lambda f: f["assigned"], "kr_code"),
+    RowRule("kr-unknown", "kr_code", lambda f: f["assigned"] | f["retired"], "kr_code"),
+    RowRule("kr-retired", "kr_code", lambda f: ~f["retired"], "kr_code", "plan_version",
+            expected_is_column=True),
     RowRule("kr-duplicated", "kr_code",
             lambda f: ~f.duplicated(["file_id", "kr_code"], keep=False), "kr_code"),
     RowRule("not-a-number", "actual",
@@ -134,6 +138,7 @@ def batch_schema() -> pa.DataFrameSchema:
             "row": pa.Column(int),
             "kr_code": text,
             "assigned": pa.Column(bool),
+            "retired": pa.Column(bool),
             "outlier": pa.Column(bool),
             "note": text,
             **{key: number for key in ("actual", "numerator", "denominator")},

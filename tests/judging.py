@@ -2,13 +2,14 @@
 
 from pipeline.discover import discover
 from pipeline.read import read_submission
+from pipeline.registry_store import RegistryVersions
 from pipeline.validate import judge
 
 
 def judge_inbox(workspace, limits=None):
     settings = workspace.settings
     raws = [read_submission(a, limits or settings.limits) for a in discover(settings.inbox)]
-    return judge(raws, workspace.registry, settings)
+    return judge(raws, RegistryVersions((workspace.registry,)), settings)
 
 
 def only_verdict(workspace, limits=None):

@@ -39,6 +39,7 @@ def only_verdict_with_history(workspace, clerk):
     from pipeline.discover import discover
     from pipeline.history import load_history
     from pipeline.read import read_submission
+    from pipeline.registry_store import RegistryVersions
     from pipeline.store import connect
     from pipeline.validate import judge
 
@@ -50,7 +51,7 @@ def only_verdict_with_history(workspace, clerk):
     finally:
         con.close()
     raws = [read_submission(a, settings.limits) for a in discover(settings.inbox)]
-    (verdict,) = judge(raws, workspace.registry, settings, history)
+    (verdict,) = judge(raws, RegistryVersions((workspace.registry,)), settings, history)
     return verdict
 
 

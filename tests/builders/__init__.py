@@ -23,8 +23,12 @@ def registry_frames(reference) -> dict:
     return {name: frame.copy() for name, frame in sample_frames(reference).items()}
 
 
-def write_registry_file(path: Path, frames: dict, version: str = REGISTRY_VERSION) -> Path:
-    write_registry(path, {"registry_version": version, "fiscal_year": "2569"}, frames)
+def write_registry_file(path: Path, frames: dict, version: str = REGISTRY_VERSION,
+                        in_force_from: str = "") -> Path:
+    about = {"registry_version": version, "fiscal_year": "2569"}
+    if in_force_from:
+        about["in_force_from"] = in_force_from
+    write_registry(path, about, frames)
     return path
 
 

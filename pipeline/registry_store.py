@@ -1,0 +1,135 @@
+"""Registry versions ⇄ the warehouse: each version stored once, and which one is in force for a
+period.
+
+A new registry workbook (a KR added, a target revised, a KR retired) is loaded as a new
+version, in force from the period its `about` sheet names. Earlier periods keep the version
+they were reported under, so a revised target never rewrites last quarter's roll-up. A
+registry edited without a new version would silently change history: it is refused.
+"""
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from pipeline import store
+from pipeline.periods import parse_period
+from pipeline.reference import Reference
+from pipeline.registry import Registry, RegistryError
+from pipeline.settings import Settings
+
+
+@dataclass(frozen=True)
+class RegistryVersions:
+    """Every known version in load order; the last is registry.xlsx as it stands."""
+
+    versions: tuple[Registry, ...]
+
+    @property
+    def current(self) -> Registry:
+        return self.versions[-1]
+
+    def get(self, version: str) -> Registry | None:
+        return next((r for r in self.versions if r.version == version), None)
+
+    def in_force(self, period: str) -> Registry:
+        """The latest loaded version in force from `period` or earlier, in its fiscal year."""
+        start = parse_period(period).start
+        year = int(period[:4])
+        candidates = [r for r in self.versions if r.fiscal_year == year
+                      and parse_period(r.in_force_from).start <= start]
+        return candidates[-1] if candidates else self.current
+
+
+def versions(con: duckdb.DuckDBPyConnection | None, current: Registry,
+             settings: Settings) -> RegistryVersions:
+    """The stored versions and the current file, which comes last whether stored or not."""
+    stored = _stored(con) if con is not None else []
+    for registry in stored:
+        if registry.version == current.version and registry.content_sha256 not in (
+                None, current.content_sha256):
+            raise RegistryError(settings.registry_path, [
+                f"sheet about: registry_version '{current.version}' is already stored with "
+                "other content; a changed registry needs a new registry_version (and "
+                "in_force_from, the first period it applies to)"])
+    earlier = tuple(r for r in stored if r.version != current.version)
+    return RegistryVersions((*earlier, current))
+
+
+def sync(con: duckdb.DuckDBPyConnection, reference: Reference, current: Registry,
+         settings: Settings) -> RegistryVersions:
+    """Stores the current registry if it is a new version (with the reference tables)."""
+    known = versions(con, current, settings)
+    stored = con.execute("SELECT content_sha256 FROM registry_versions WHERE registry_version "
+                         "= ?", [current.version]).fetchone()
+    if stored and stored[0] == current.content_sha256:
+        return known
+    con.execute("BEGIN")
+    if stored:  # stored before versions had a content hash: adopt this one
+        con.execute("UPDATE registry_versions SET content_sha256 = ? WHERE registry_version = ?",
+                    [current.content_sha256, current.version])
+    else:
+        _store_version(con, current)
+    store.replace(con, "district_groups",
+                  reference.groups[["group_code", "group_th", "group_en"]])
+    store.replace(con, "districts", reference.districts.rename(columns={"code": "district_code"}))
+    store.replace(con, "dimensions", reference.dimensions)
+    store.replace(con, "development_issues", reference.issues)
+    store.replace(con, "periods", _periods(known))
+    con.execute("COMMIT")
+    return known
+
+
+def _store_version(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
+    seq = con.execute("SELECT coalesce(max(loaded_seq), 0) + 1 FROM registry_versions"
+                      ).fetchone()[0]
+    con.execute("INSERT INTO registry_versions (registry_version, fiscal_year, in_force_from, "
+                "content_sha256, loaded_seq) VALUES (?, ?, ?, ?, ?)",
+                [registry.version, registry.fiscal_year, registry.in_force_from,
+                 registry.content_sha256, seq])
+    version = {"registry_version": registry.version}
+    store.insert(con, "objectives", registry.objectives.assign(**version))
+    store.insert(con, "key_results", registry.key_results.assign(**version))
+    store.insert(con, "assignments", registry.assignments.assign(**version))
+    store.insert(con, "registry_periods", registry.periods.assign(**version))
+
+
+def _periods(known: RegistryVersions) -> pd.DataFrame:
+    """The calendar of the current registry, each period with the due date in force."""
+    codes = known.current.periods["period"].tolist()
+    parsed = [parse_period(code) for code in codes]
+    due = [known.in_force(code).periods.set_index("period")["due_date"].get(code,
+           known.current.periods.set_index("period")["due_date"][code]) for code in codes]
+    return pd.DataFrame({
+        "period": codes,
+        "start_date": [p.start for p in parsed],
+        "end_date": [p.end for p in parsed],
+        "due_date": due,
+        "expected_share": [p.elapsed_share for p in parsed],
+    })
+
+
+def _stored(con: duckdb.DuckDBPyConnection) -> list[Registry]:
+    rows = con.execute("SELECT registry_version, fiscal_year, in_force_from, content_sha256 "
+                       "FROM registry_versions ORDER BY loaded_seq").fetchall()
+    return [_load(con, *row) for row in rows]
+
+
+def _load(con: duckdb.DuckDBPyConnection, version: str, fiscal_year: int, in_force_from: str,
+          content_sha256: str | None) -> Registry:
+    def table(name: str) -> pd.DataFrame:
+        return con.execute(f"SELECT * EXCLUDE (registry_version) FROM {name} "
+                           f"WHERE registry_version = ? ORDER BY rowid", [version]).df()
+
+    objectives = table("objectives").merge(
+        con.execute("SELECT issue_code, dimension_id FROM development_issues").df(),
+        on="issue_code", how="left")
+    periods = table("registry_periods")
+    return Registry(
+        version=version, fiscal_year=fiscal_year, in_force_from=in_force_from,
+        content_sha256=content_sha256,
+        objectives=objectives,
+        key_results=table("key_results"),
+        assignments=table("assignments"),
+        periods=periods.assign(due_date=pd.to_datetime(periods["due_date"]).dt.date),
+    )

@@ -1,0 +1,161 @@
+"""Registry changes mid-year: a new version in force from a period, earlier periods keep theirs,
+a template of another version is checked against the one in force (issue 4, point 6)."""
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from pipeline.cli import EXIT_REGISTRY
+from pipeline.registry import load_registry
+from pipeline.runner import export_period, run
+from tests.builders import Workspace, registry_frames, write_registry_file
+from tests.running import query, run_cli
+
+RETIRED = "KR-7-04"  # assigned to 1001, not to 1002
+ADDED = "KR-1-99"
+REVISED = "KR-1-03"  # every district's target doubled
+
+
+def _version_two(reference) -> dict:
+    frames = registry_frames(reference)
+    krs = frames["key_results"]
+    added = krs[krs["kr_code"] == "KR-1-01"].assign(
+        kr_code=ADDED, name_th="จำนวนจุดให้บริการใหม่", name_en="New service points")
+    frames["key_results"] = pd.concat([krs[krs["kr_code"] != RETIRED], added],
+                                      ignore_index=True)
+    plan = frames["assignments"]
+    plan = plan[plan["kr_code"] != RETIRED]
+    plan.loc[plan["kr_code"] == REVISED, "target"] *= 2
+    new = plan[plan["kr_code"] == "KR-1-01"].assign(kr_code=ADDED)
+    frames["assignments"] = pd.concat([plan, new], ignore_index=True)
+    return frames
+
+
+@pytest.fixture
+def revised(workspace, reference, tmp_path):
+    """Q1 reported under 2569.1; then registry 2569.2, in force from Q2, replaces it."""
+    for district in ("1001", "1002"):
+        workspace.send(workspace.clerk(district, "2569-Q1"), district)
+    run(workspace.settings)
+    path = write_registry_file(workspace.settings.registry_path, _version_two(reference),
+                               version="2569.2", in_force_from="2569-Q2")
+    second = Workspace(workspace.root, load_registry(path, reference), reference,
+                       tmp_path / "templates-2569.2")
+    second._clock = 100
+    return workspace, second
+
+
+def _codes(entry: dict) -> list[tuple[str, str, str]]:
+    return [(p["severity"], p["code"], p["cell"]) for p in entry["problems"]]
+
+
+def test_a_new_version_applies_from_its_period_and_earlier_periods_keep_theirs(revised):
+    old, new = revised
+    new.send(new.clerk("1001", "2569-Q2"), "1001")
+    report = run(new.settings)
+    db = new.settings.warehouse_path
+    assert query(db, "SELECT registry_version, in_force_from, loaded_seq FROM registry_versions "
+                     "ORDER BY loaded_seq") == [("2569.1", "2569-Q1", 1), ("2569.2", "2569-Q2", 2)]
+    assert (report.files[0]["outcome"], _codes(report.files[0])) == ("accepted", [])
+
+    def target(period: str, district: str) -> float:
+        export_period(new.settings, period)
+        facts = pd.read_csv(new.settings.public_dir(period) / "facts.csv", dtype=str)
+        row = facts[(facts["kr_code"] == REVISED) & (facts["district_code"] == district)]
+        return float(row["target"].iloc[0])
+
+    first = old.registry.assignments.set_index(["kr_code", "district_code"])["target"]
+    assert target("2569-Q1", "1001") == first[(REVISED, "1001")]
+    assert target("2569-Q2", "1001") == 2 * first[(REVISED, "1001")]
+    assert query(db, "SELECT period, registry_version, checked_against FROM submissions "
+                     "ORDER BY submission_id") == [
+        ("2569-Q1", "2569.1", "2569.1"), ("2569-Q1", "2569.1", "2569.1"),
+        ("2569-Q2", "2569.2", "2569.2")]
+
+
+def test_an_older_template_whose_krs_still_exist_is_accepted_with_a_notice(revised):
+    old, _ = revised
+    old.send(old.clerk("1002", "2569-Q2"), "1002")
+    report = run(old.settings)
+    (entry,) = report.files
+    assert entry["outcome"] == "accepted"
+    problems = {p["code"]: p for p in entry["problems"]}
+    # checked against 2569.2: the doubled target makes the clerk's "on track" disagree
+    assert set(problems) == {"registry-version-differs", "kr-added", "status-disagrees"}
+    row = _cell_of(old.template("1002", "2569-Q2"), REVISED)[1:]
+    assert problems["status-disagrees"]["cell"][1:] == row
+    assert problems["registry-version-differs"]["message_th"] == (
+        "แบบรายงานนี้ทำจากทะเบียน OKR รุ่น 2569.1 แต่รอบนี้ใช้รุ่น 2569.2 "
+        "จึงตรวจและคำนวณตามค่าเป้าหมายของรุ่น 2569.2 ครั้งต่อไปกรุณาใช้แบบรายงานของรอบนี้")
+    assert problems["kr-added"]["message_en"] == (
+        f"Key result {ADDED} is in registry version 2569.2, which this period uses, but not in "
+        "the template you filled; it shows as no data.")
+    # the figures stay attached to the template's version and target the clerk saw
+    db = old.settings.warehouse_path
+    assert query(db, "SELECT DISTINCT registry_version FROM current_facts "
+                     "WHERE period = '2569-Q2'") == [("2569.1",)]
+    first = old.registry.assignments.set_index(["kr_code", "district_code"])["target"]
+    assert query(db, "SELECT target FROM current_facts WHERE period = '2569-Q2' "
+                     "AND kr_code = ?", [REVISED]) == [(first[(REVISED, "1002")],)]
+
+
+def test_an_older_template_with_a_retired_kr_is_rejected_at_its_row(revised):
+    old, _ = revised
+    old.send(old.clerk("1001", "2569-Q2"), "1001")
+    report = run(old.settings)
+    (entry,) = report.files
+    assert entry["outcome"] == "rejected"
+    (retired,) = [p for p in entry["problems"] if p["code"] == "kr-retired"]
+    assert (retired["severity"], retired["cell"]) == ("error", _cell_of(old.template("1001", "2569-Q2"), RETIRED))
+    assert retired["message_th"] == (
+        f"ตัวชี้วัด {RETIRED} ไม่อยู่ในทะเบียน OKR รุ่น 2569.2 ที่ใช้กับรอบนี้ "
+        "(ถูกยกเลิกหรือเปลี่ยนแปลง) กรุณากรอกแบบรายงานของรอบนี้แล้วส่งใหม่")
+    assert retired["message_en"] == (
+        f"Key result {RETIRED} is not in registry version 2569.2, which this period uses (it "
+        "was retired or changed); fill in this period's template and send it again.")
+
+
+def _cell_of(path, text: str) -> str:
+    book = load_workbook(path)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value == text:
+                    return cell.coordinate
+    raise AssertionError(f"{text} is not in {path}")
+
+
+def test_a_template_of_an_unknown_registry_version_is_rejected(workspace, reference, tmp_path):
+    path = write_registry_file(tmp_path / "draft.xlsx", _version_two(reference),
+                               version="2569.9-draft")
+    draft = Workspace(workspace.root, load_registry(path, reference), reference,
+                      tmp_path / "templates-draft")
+    draft.send(draft.clerk("1002", "2569-Q2"), "1002")
+    report = run(workspace.settings)
+    (entry,) = report.files
+    assert entry["outcome"] == "rejected"
+    assert [(p["code"], p["message_en"]) for p in entry["problems"]] == [(
+        "registry-version-unknown",
+        "This template was made from registry version 2569.9-draft, which the warehouse does "
+        "not know; start again from a fresh template (version 2569.1).")]
+
+
+def test_a_registry_edited_without_a_new_version_is_refused(workspace, reference):
+    workspace.send(workspace.clerk("1001", "2569-Q1"), "1001")
+    run(workspace.settings)
+    write_registry_file(workspace.settings.registry_path, _version_two(reference))
+    waiting = workspace.send(workspace.clerk("1002", "2569-Q1"), "1002")
+    result = run_cli("run", "--workspace", str(workspace.root))
+    assert result.returncode == EXIT_REGISTRY
+    assert ("sheet about: registry_version '2569.1' is already stored with other content; a "
+            "changed registry needs a new registry_version") in " ".join(result.stdout.split())
+    assert waiting.exists()  # nothing was processed
+    assert query(workspace.settings.warehouse_path, "SELECT count(*) FROM submissions") == [(1,)]
+
+
+def test_a_resaved_registry_with_the_same_content_is_the_same_version(workspace, reference):
+    run(workspace.settings)
+    write_registry_file(workspace.settings.registry_path, registry_frames(reference))
+    run(workspace.settings)
+    assert query(workspace.settings.warehouse_path,
+                 "SELECT count(*) FROM registry_versions") == [(1,)]
