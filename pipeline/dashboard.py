@@ -45,6 +45,7 @@ def render(rollup: PeriodRollup, earlier: Sequence[PeriodRollup] = ()) -> str:
                 or other.period.end >= rollup.period.end):
             raise ValueError(f"{other.period.code} is not an earlier period of the fiscal year "
                              f"of {rollup.period.code}")
+    earlier = sorted(earlier, key=lambda r: (r.period.end, r.period.start))  # M.. and Q.. mixed
     title = f"ความก้าวหน้า OKR กรุงเทพมหานคร — {rollup.period.label_th}"
     body = "\n".join([_header(rollup), _summary(rollup), _dimensions(rollup), _groups(rollup),
                       _completeness(rollup), _key_results(rollup, earlier), _downloads(),

@@ -107,6 +107,9 @@ def test_each_key_result_has_a_trend_point_per_period_of_the_year(rollups):
         spark = re.search(r'<svg class="spark"[^>]*aria-label="trend KR-1-01:.*?</svg>', text)
         assert spark and spark.group(0).count("<circle") == points
     assert "2569-Q1 " in with_history and "2569-Q1 " not in alone
+    months = [dataclasses.replace(q1, period=parse_period(c)) for c in ("2569-M02", "2569-M01")]
+    spark = re.search(r'aria-label="trend KR-1-01: 2569-M01 [^"]* · 2569-M02 ', render(q2, months))
+    assert spark, "earlier periods are drawn oldest first, whatever order they come in"
     with pytest.raises(ValueError, match="not an earlier period"):
         render(q1, [q2])
 
