@@ -14,11 +14,13 @@ $(STAMP): requirements.lock
 demo: $(STAMP)
 	$(BIN)/python run_pipeline.py demo
 
-# LibreOffice renders the workbooks in the tests, as a committee member would open them.
+# LibreOffice renders the workbooks in the tests, as a committee member would open them;
+# Chromium opens the public dashboard, as the public would.
 system-deps:
-	@command -v soffice >/dev/null && command -v pdftotext >/dev/null && fc-list | grep -qi garuda || \
+	@command -v soffice >/dev/null && command -v pdftotext >/dev/null && fc-list | grep -qi garuda \
+	  && command -v chromium >/dev/null || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	     libreoffice-calc poppler-utils fonts-thai-tlwg)
+	     libreoffice-calc poppler-utils fonts-thai-tlwg chromium)
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
