@@ -20,6 +20,12 @@ def atomic_path(path: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
+def sweep(root: Path) -> None:
+    """Removes the temporary files a killed writer left; only under the workspace lock."""
+    for leftover in root.rglob(".*.tmp-*"):
+        leftover.unlink(missing_ok=True)
+
+
 def write_bytes(path: Path, data: bytes) -> None:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)

@@ -2,6 +2,7 @@
 
 import argparse
 import getpass
+import logging
 import sys
 import traceback
 from pathlib import Path
@@ -74,8 +75,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     console = Console()
-    if not console.is_terminal:  # under cron: lines long enough for Thai file names
-        console = Console(width=160)
+    if not console.is_terminal:  # under cron: lines long enough for Thai file names, and
+        console = Console(width=160)  # the run's progress as plain log lines on stderr
+        logging.basicConfig(stream=sys.stderr, level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     default = Path("demo") if args.command == "demo" else Path.cwd()
     settings = Settings(workspace=(args.workspace or default).resolve())
     try:
@@ -175,7 +178,7 @@ def _trace(settings: Settings, district: str, period: str, kr: str, console: Con
 
 
 def _run(settings: Settings, console: Console) -> int:
-    report = run(settings)
+    report = run(settings, console=console if console.is_terminal else None)
     render_report(report, settings, console)
     return EXIT_OK
 
@@ -231,8 +234,10 @@ def render_report(report: RunReport, settings: Settings, console: Console) -> No
     for period, paths in report.rollups.items():
         console.print(f"รายงานสรุป {period} / roll-ups: {len(paths)} workbooks in "
                       f"{settings.rollups_dir(period)}", highlight=False)
-    console.print(f"รายงานการประมวลผล / run report: {settings.runs / (report.run_id + '.json')}",
-                  highlight=False)
+        console.print(f"  แดชบอร์ดและข้อมูลเปิด / dashboard and open data: "
+                      f"{settings.public_dir(period) / 'index.html'}", highlight=False)
+    console.print(f"รายงานการประมวลผล / run report: {settings.runs / (report.run_id + '.json')}"
+                  f" (log: {report.run_id}.jsonl)", highlight=False)
     console.print(f"คลังข้อมูล / warehouse: {settings.warehouse_path}", highlight=False)
     console.print("ใบรับและไฟล์ตอบกลับของเขต / receipts and feedback for the clerks: "
                   f"{settings.outputs / 'feedback'}", highlight=False)

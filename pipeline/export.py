@@ -35,7 +35,7 @@ DICTIONARY: dict[str, dict[str, tuple[str, str, str]]] = {
     },
     "kr_scores": {
         "period": ("text", "รอบการรายงาน", "reporting period"),
-        "area": ("text", "พื้นที่", "city, or a district group code 01-06"),
+        "area": ("text", "พื้นที่", "city, a group code 01-06 or a district code"),
         "kr_code": ("text", "รหัสตัวชี้วัด", "key result code"),
         "kr_type": ("text", "ประเภท", "how district values combine"),
         "actual": ("number", "ผลรวม", "combined value: sum, ratio of sums, mean or share done"),
@@ -57,12 +57,18 @@ DICTIONARY: dict[str, dict[str, tuple[str, str, str]]] = {
 }
 
 
-def export(rollup: PeriodRollup, out_dir: Path) -> list[Path]:
+def tables(rollup: PeriodRollup) -> dict[str, pd.DataFrame]:
+    """The period's open-data tables, columns as the dictionary says; the warehouse keeps the
+    scores too."""
     frames = {"facts": _facts(rollup), "kr_scores": _kr_scores(rollup),
               "dimension_scores": _dimension_scores(rollup)}
+    return {name: frame.assign(period=rollup.period.code)[list(DICTIONARY[name])]
+            .reset_index(drop=True) for name, frame in frames.items()}
+
+
+def export(rollup: PeriodRollup, out_dir: Path) -> list[Path]:
     paths = []
-    for name, frame in frames.items():
-        frame = frame.assign(period=rollup.period.code)[list(DICTIONARY[name])]
+    for name, frame in tables(rollup).items():
         paths += _write(frame, out_dir / name)
     dictionary = pd.DataFrame(
         [(name, column, *spec) for name, columns in DICTIONARY.items()
@@ -100,7 +106,10 @@ def _facts(rollup: PeriodRollup) -> pd.DataFrame:
 def _kr_scores(rollup: PeriodRollup) -> pd.DataFrame:
     city = rollup.kr_city
     groups = rollup.kr_group.rename(columns={"group_code": "area"})
-    return pd.concat([city, groups], ignore_index=True).sort_values(["area", "kr_code"])
+    districts = rollup.kr_district.rename(columns={"district_code": "area"}).assign(
+        assigned=1, reporting=lambda f: f["actual"].notna().astype(int))
+    return pd.concat([city, groups, districts], ignore_index=True).sort_values(
+        ["area", "kr_code"])
 
 
 def _dimension_scores(rollup: PeriodRollup) -> pd.DataFrame:

@@ -9,8 +9,10 @@ workbook: the list alone.
 import math
 import warnings
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from itertools import groupby
 from pathlib import Path
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -18,6 +20,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.writer.excel import ExcelWriter
 
 from pipeline.atomic import atomic_path
 from pipeline.problems import Problem
@@ -66,8 +69,35 @@ def write_feedback(source: Path, problems: Sequence[Problem], dest: Path) -> Pat
             book = Workbook()
             book.remove(book.active)  # the empty sheet a new workbook starts with
             _list_problems(book, ordered, marked=False)
-            book.save(tmp)
+            _save(book, tmp, source)
     return dest
+
+
+class _DatedZip(ZipFile):
+    """Every entry dated `when`: zipfile would date them by the clock."""
+
+    def __init__(self, path: Path, when: datetime):
+        super().__init__(path, "w", ZIP_DEFLATED)
+        self._when = when.timetuple()[:6]
+
+    def writestr(self, name, data, compress_type=None, compresslevel=None):
+        if isinstance(name, str):
+            name = ZipInfo(name, date_time=self._when)
+            name.compress_type, name.external_attr = ZIP_DEFLATED, 0o600 << 16
+        super().writestr(name, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        """openpyxl writes worksheets from temporary files, which zipfile dates by mtime."""
+        self.writestr(arcname or Path(filename).name, Path(filename).read_bytes())
+
+
+def _save(book: Workbook, tmp: Path, source: Path) -> None:
+    """Saved with the time the source was received, so the same file gets the same feedback
+    bytes on a rerun (openpyxl's own save stamps the clock)."""
+    when = datetime.fromtimestamp(source.stat().st_mtime, UTC).replace(tzinfo=None)
+    when = max(when, datetime(1980, 1, 1))
+    book.properties.created = book.properties.modified = when
+    ExcelWriter(book, _DatedZip(tmp, when)).save()
 
 
 def _may_open(source: Path, ordered: list[Problem]) -> bool:
@@ -83,7 +113,7 @@ def _save_annotated(source: Path, ordered: list[Problem], tmp: Path) -> bool:
             book.remove(book[SHEET_TITLE])
         _mark_cells(book, ordered)
         _list_problems(book, ordered, marked=True)
-        book.save(tmp)
+        _save(book, tmp, source)
     except Exception:  # openpyxl could not read or write it back: the list is all we can give
         return False
     return True

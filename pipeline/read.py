@@ -7,6 +7,7 @@ sees it: wherever its header row is, in any column order, merged cells filled.
 """
 
 import unicodedata
+from collections.abc import Callable
 from functools import partial
 
 import pandas as pd
@@ -48,11 +49,12 @@ _HEADER_NAMES = {
 }
 
 
-def read_all(arrivals: list[Arrival], limits: Limits) -> list[RawWorkbook]:
+def read_all(arrivals: list[Arrival], limits: Limits,
+             done: Callable[[], None] = lambda: None) -> list[RawWorkbook]:
     """Every arrival read in worker processes, in arrival order; a file that overruns
     limits.read_seconds gets read-timeout, one that kills its reader not-a-spreadsheet."""
     outcomes = call_all(partial(read_submission, limits=limits), arrivals, limits.read_seconds,
-                        workers=READERS, preload=["pipeline.read"])
+                        workers=READERS, preload=["pipeline.read"], done=done)
     return [outcome.value if not outcome.failure else _failed(arrival, _failure(outcome, limits))
             for arrival, outcome in zip(arrivals, outcomes, strict=True)]
 

@@ -19,7 +19,8 @@ class RunReport:
     files: list[dict] = field(default_factory=list)
     missing: dict[str, list[dict]] = field(default_factory=dict)  # period → districts
     completeness: dict[str, list[dict]] = field(default_factory=dict)  # period → rates by area
-    rollups: dict[str, list[str]] = field(default_factory=dict)  # period → files written
+    rollups: dict[str, list[str]] = field(default_factory=dict)  # period → workbooks written
+    public: dict[str, list[str]] = field(default_factory=dict)  # period → open data, dashboard
     seconds: dict[str, float] = field(default_factory=dict)  # stage → wall time
 
     def add_verdict(self, verdict: Verdict, kept: str, response: Response,
@@ -56,6 +57,7 @@ class RunReport:
             "missing": self.missing,
             "completeness": self.completeness,
             "rollups": self.rollups,
+            "public": self.public,
             "seconds": self.seconds,
         }
 

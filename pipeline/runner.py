@@ -6,7 +6,6 @@ periods whose data changed, or that have none.
 """
 
 import os
-import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -14,24 +13,25 @@ from pathlib import Path
 
 import pandas as pd
 from filelock import FileLock, Timeout
+from rich.console import Console
 
-from pipeline import keep, period_locks, registry_store, rollup, store
+from pipeline import atomic, export, freshness, keep, period_locks, registry_store, rollup, store
+from pipeline.dashboard import write_dashboard
 from pipeline.discover import arrival_for, discover
-from pipeline.export import export
 from pipeline.history import History, load_history
 from pipeline.periods import parse_period
 from pipeline.read import read_all
 from pipeline.reference import load_reference
 from pipeline.registry import load_registry
+from pipeline.registry_store import RegistryVersions
 from pipeline.report import RunReport
 from pipeline.respond import Response, respond
 from pipeline.rollup_xlsx import write_rollups
+from pipeline.runlog import RunLog
 from pipeline.settings import Settings
 from pipeline.trace import trace
 from pipeline.validate import judge
-from pipeline.values import Verdict
-
-ROLLUP_FILES = 16
+from pipeline.values import Arrival, Verdict
 
 
 class LockHeld(Exception):
@@ -53,65 +53,120 @@ def workspace_lock(settings: Settings):
         lock.release()
 
 
-def run(settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> RunReport:
+def run(settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        console: Console | None = None) -> RunReport:
+    """The nightly job. `console`: a terminal to draw progress bars on; without one, progress
+    goes to the `pipeline.run` logger as plain lines."""
     with workspace_lock(settings):
         started = now()
         report = RunReport(run_id=f"{started:%Y%m%dT%H%M%S}Z-{os.getpid()}", started_at=started)
-        clock = _Clock(report)
-        reference, registry = _registry(settings)
-        report.registry_version = registry.version
-        con = store.connect(settings.warehouse_path)
+        log = RunLog(settings.runs / f"{report.run_id}.jsonl", report.run_id, report.seconds,
+                     console)
         try:
-            registries = registry_store.sync(con, reference, registry, settings)
-            with clock("discover"):
-                arrivals = discover(settings.inbox)
-                seen = store.known_hashes(con)
-                new = []
-                for arrival in arrivals:
-                    if arrival.sha256 in seen:
-                        report.add_duplicate(arrival)
-                    else:
-                        seen.add(arrival.sha256)
-                        new.append(arrival)
-            with clock("read"):
-                raws = read_all(new, settings.limits)
-            with clock("validate"):
-                history = load_history(con)
-                verdicts = judge(raws, registries, settings, history)
-            with clock("store"):
-                kept = [keep.keep(v.arrival, settings.archive if v.accepted
-                                  else settings.quarantine) for v in verdicts]
-            with clock("respond"):
-                responses = respond(verdicts, kept, history.facts, reference, settings.outputs)
-            with clock("store"):
-                relative = [str(path.relative_to(settings.outputs)) for path in kept]
-                if verdicts:
-                    store.record(con, verdicts, relative, report.run_id)
-                for verdict, path, response in zip(verdicts, relative, responses, strict=True):
-                    report.add_verdict(verdict, path, response, settings.outputs)
-                for arrival in arrivals:
-                    keep.release(arrival)
-            with clock("rollups"):
-                changed = {v.period for v in verdicts if v.accepted}
-                for code in rollup.periods_with_data(con):
-                    if code in changed or not _rollups_complete(settings, code):
-                        data = rollup.build(con, registries.in_force(code), reference,
-                                            parse_period(code), settings.thresholds)
-                        paths = write_rollups(data, settings.rollups_dir(code))
-                        report.rollups[code] = [str(p.relative_to(settings.outputs))
-                                                for p in paths]
-                    completeness = rollup.completeness(con, registries.in_force(code),
-                                                       reference, parse_period(code))
-                    without = completeness[completeness["state"] != "accepted"]
-                    report.missing[code] = without[["district_code", "name_th", "state"]].to_dict(
-                        "records")
-                    report.completeness[code] = rollup.reporting_rates(completeness).to_dict(
-                        "records")
+            _run(settings, report, log, now)
+        except BaseException as err:
+            log.event("run.failed", error=f"{type(err).__name__}: {err}")
+            raise
         finally:
-            con.close()
+            log.close()
+        return report
+
+
+def _run(settings: Settings, report: RunReport, log: RunLog,
+         now: Callable[[], datetime]) -> None:
+    atomic.sweep(settings.outputs)  # temporary files of a run that was killed
+    reference, registry = _registry(settings)
+    report.registry_version = registry.version
+    con = store.connect(settings.warehouse_path)
+    try:
+        registries = registry_store.sync(con, reference, registry, settings)
+        store.start_run(con, report)
+        log.event("run.start", registry_version=registry.version)
+        with log.stage("discover"):
+            arrivals = discover(settings.inbox)
+            new = _new_arrivals(con, arrivals, report)
+        with log.stage("read", len(new)) as advance:
+            raws = read_all(new, settings.limits, done=advance)
+        with log.stage("validate"):
+            history = load_history(con)
+            verdicts = judge(raws, registries, settings, history)
+        with log.stage("store", len(verdicts)) as advance:
+            kept = []
+            for verdict in verdicts:
+                kept.append(keep.keep(verdict.arrival, settings.archive if verdict.accepted
+                                      else settings.quarantine))
+                advance()
+        with log.stage("respond"):
+            responses = respond(verdicts, kept, history.facts, reference, settings.outputs)
+        with log.stage("store"):
+            relative = [str(path.relative_to(settings.outputs)) for path in kept]
+            if verdicts:
+                store.record(con, verdicts, relative, report.run_id)
+            for verdict, path, response in zip(verdicts, relative, responses, strict=True):
+                report.add_verdict(verdict, path, response, settings.outputs)
+                log.event("file", file=verdict.arrival.name, folder=verdict.arrival.folder,
+                          outcome="accepted" if verdict.accepted else "rejected",
+                          problems=len(verdict.problems))
+            for arrival in arrivals:
+                keep.release(arrival)
+        periods = rollup.periods_with_data(con)
+        with log.stage("rollups", len(periods)) as advance:
+            _publish(con, settings, registries, reference, periods, report, advance)
         report.finished_at = now()
         report.write(settings.runs)
-        return report
+        store.finish_run(con, report)  # last: a run on record as finished left nothing undone
+    finally:
+        con.close()
+    log.event("run.end", accepted=report.count("accepted"), rejected=report.count("rejected"),
+              duplicates=report.count("duplicate"))
+
+
+def _new_arrivals(con, arrivals: list[Arrival], report: RunReport) -> list[Arrival]:
+    """Files not seen before; one seen (same sha256, any name) is a duplicate, only released."""
+    seen = store.known_hashes(con)
+    new = []
+    for arrival in arrivals:
+        if arrival.sha256 in seen:
+            report.add_duplicate(arrival)
+        else:
+            seen.add(arrival.sha256)
+            new.append(arrival)
+    return new
+
+
+def _publish(con, settings: Settings, registries: RegistryVersions, reference,
+             periods: list[str], report: RunReport, advance: Callable[[], None]) -> None:
+    """Rewrites the outputs of each period whose inputs changed: roll-ups, scores in the
+    warehouse, open data and dashboard, then its manifest."""
+    built: dict[str, rollup.PeriodRollup] = {}
+
+    def build(code: str) -> rollup.PeriodRollup:
+        if code not in built:
+            built[code] = rollup.build(con, registries.in_force(code), reference,
+                                       parse_period(code), settings.thresholds)
+        return built[code]
+
+    for code in sorted(periods, key=lambda c: (parse_period(c).end, c)):
+        registry = registries.in_force(code)
+        stamp = freshness.fingerprint(con, code, registry.content_sha256,
+                                      repr(settings.thresholds))
+        folder = settings.rollups_dir(code)
+        if not freshness.is_fresh(folder, stamp):
+            data = build(code)
+            earlier = [build(other) for other in periods
+                       if other[:4] == code[:4] and parse_period(other).end < data.period.end]
+            store.replace_scores(con, code, export.tables(data))
+            books = write_rollups(data, folder)
+            public = export.export(data, settings.public_dir(code))
+            public.append(write_dashboard(data, settings.public_dir(code), earlier))
+            freshness.mark_fresh(folder, stamp)
+            report.rollups[code] = [str(p.relative_to(settings.outputs)) for p in books]
+            report.public[code] = [str(p.relative_to(settings.outputs)) for p in public]
+        completeness = rollup.completeness(con, registry, reference, parse_period(code))
+        without = completeness[completeness["state"] != "accepted"]
+        report.missing[code] = without[["district_code", "name_th", "state"]].to_dict("records")
+        report.completeness[code] = rollup.reporting_rates(completeness).to_dict("records")
+        advance()
 
 
 def check(settings: Settings, paths: list[Path]) -> list[tuple[Verdict, Response]]:
@@ -147,7 +202,7 @@ def export_period(settings: Settings, period: str) -> list[Path]:
                                 parse_period(period), settings.thresholds)
         finally:
             con.close()
-        return export(data, settings.public_dir(period))
+        return export.export(data, settings.public_dir(period))
 
 
 def trace_figure(settings: Settings, district: str, period: str, kr: str) -> pd.DataFrame:
@@ -176,22 +231,3 @@ def set_period(settings: Settings, action: str, period: str, actor: str,
 def _registry(settings: Settings):
     reference = load_reference()
     return reference, load_registry(settings.registry_path, reference)
-
-
-def _rollups_complete(settings: Settings, period: str) -> bool:
-    folder = settings.rollups_dir(period)
-    return folder.is_dir() and len(list(folder.glob("*.xlsx"))) == ROLLUP_FILES
-
-
-class _Clock:
-    """Adds each stage's wall time to the report."""
-
-    def __init__(self, report: RunReport):
-        self.report = report
-
-    @contextmanager
-    def __call__(self, stage: str):
-        start = time.perf_counter()
-        yield
-        self.report.seconds[stage] = round(
-            self.report.seconds.get(stage, 0.0) + time.perf_counter() - start, 4)

@@ -69,6 +69,34 @@ def record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], kept: list[s
     return ids
 
 
+def start_run(con: duckdb.DuckDBPyConnection, report) -> None:
+    """A run is on record from its start: one that never finishes shows as such."""
+    con.execute("INSERT INTO runs (run_id, started_at, registry_version) VALUES (?, ?, ?)",
+                [report.run_id, report.started_at.replace(tzinfo=None), report.registry_version])
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, report) -> None:
+    con.execute("UPDATE runs SET finished_at = ?, new_files = ?, accepted = ?, rejected = ?, "
+                "duplicates = ? WHERE run_id = ?",
+                [report.finished_at.replace(tzinfo=None),
+                 report.count("accepted") + report.count("rejected"), report.count("accepted"),
+                 report.count("rejected"), report.count("duplicate"), report.run_id])
+
+
+def replace_scores(con: duckdb.DuckDBPyConnection, period: str,
+                   tables: dict[str, pd.DataFrame]) -> None:
+    """The period's kr_scores and dimension_scores, replaced in one transaction."""
+    con.execute("BEGIN")
+    try:
+        for table in ("kr_scores", "dimension_scores"):
+            con.execute(f"DELETE FROM {table} WHERE period = ?", [period])
+            insert(con, table, tables[table])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def _submission_row(submission_id: int, verdict: Verdict, kept: str, run_id: str) -> dict:
     arrival = verdict.arrival
     return {

@@ -24,9 +24,11 @@ class Outcome:
 
 
 def call_all(function: Callable, items: Sequence, seconds: float, workers: int = 2,
-             preload: Sequence[str] = ()) -> list[Outcome]:
+             preload: Sequence[str] = (), done: Callable[[], None] = lambda: None
+             ) -> list[Outcome]:
     """`function(item)` for each item, in item order. `function` must be picklable (a module
-    function or a functools.partial of one); `preload` names modules workers import once."""
+    function or a functools.partial of one); `preload` names modules workers import once;
+    `done` is called as each item finishes."""
     if not items:
         return []
     context = multiprocessing.get_context("forkserver")
@@ -46,6 +48,7 @@ def call_all(function: Callable, items: Sequence, seconds: float, workers: int =
                 finished = worker.poll()
                 if finished is not None:
                     outcomes[finished[0]] = finished[1]
+                    done()
                 if worker.spent:
                     worker.stop()
                     pool.remove(worker)

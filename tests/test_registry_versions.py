@@ -106,7 +106,8 @@ def test_an_older_template_with_a_retired_kr_is_rejected_at_its_row(revised):
     (entry,) = report.files
     assert entry["outcome"] == "rejected"
     (retired,) = [p for p in entry["problems"] if p["code"] == "kr-retired"]
-    assert (retired["severity"], retired["cell"]) == ("error", _cell_of(old.template("1001", "2569-Q2"), RETIRED))
+    cell = _cell_of(old.template("1001", "2569-Q2"), RETIRED)
+    assert (retired["severity"], retired["cell"]) == ("error", cell)
     assert retired["message_th"] == (
         f"ตัวชี้วัด {RETIRED} ไม่อยู่ในทะเบียน OKR รุ่น 2569.2 ที่ใช้กับรอบนี้ "
         "(ถูกยกเลิกหรือเปลี่ยนแปลง) กรุณากรอกแบบรายงานของรอบนี้แล้วส่งใหม่")

@@ -1,0 +1,48 @@
+"""Which periods' outputs are stale: a fingerprint of everything they are built from, kept in a
+manifest beside them and written last.
+
+A period's roll-ups, scores, open data and dashboard depend on its submissions (accepted or
+not: completeness counts rejections), on the earlier periods of its fiscal year (trends), on
+the registry version in force and on the thresholds. A run killed while writing them leaves
+the old manifest, so the next run writes them again.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+
+from pipeline.atomic import write_bytes
+from pipeline.periods import PeriodError, parse_period
+
+MANIFEST = ".manifest.json"
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection, period: str, registry_sha256: str,
+                settings_text: str) -> str:
+    current = parse_period(period)
+    rows = con.execute("SELECT period, submission_id FROM submissions "
+                       "WHERE left(period, 4) = ? ORDER BY submission_id",
+                       [period[:4]]).fetchall()
+    feeding = [row for row in rows if _ends_by(row[0], current.end)]
+    text = json.dumps([period, registry_sha256, settings_text, feeding])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _ends_by(code: str, end) -> bool:
+    try:
+        return parse_period(code).end <= end
+    except PeriodError:  # a hand-edited period code on a rejected file feeds nothing
+        return False
+
+
+def is_fresh(folder: Path, stamp: str) -> bool:
+    try:
+        return json.loads((folder / MANIFEST).read_text())["fingerprint"] == stamp
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+def mark_fresh(folder: Path, stamp: str) -> None:
+    write_bytes(folder / MANIFEST, json.dumps({"fingerprint": stamp}).encode())

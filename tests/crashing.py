@@ -1,0 +1,51 @@
+"""The nightly run in a process that kills itself with SIGKILL at a chosen point, as a power cut
+or the OOM killer would: `python -m tests.crashing WORKSPACE POINT`.
+
+POINT is `module/attribute:when:n[:arg]`: the n-th call of the function (`before` or `after`
+it runs), counting only calls that have `arg` among their positional arguments when given,
+e.g. `pipeline.store/insert:after:1:facts` is inside the warehouse transaction, facts
+inserted, not committed. Exit code 99 says the point was never reached.
+"""
+
+import importlib
+import os
+import signal
+import sys
+from pathlib import Path
+
+NOT_REACHED = 99
+
+
+def kill_at(point: str) -> None:
+    target, when, nth, *arg = point.split(":")
+    module_name, path = target.split("/")
+    owner = importlib.import_module(module_name)
+    *parents, name = path.split(".")
+    for parent in parents:
+        owner = getattr(owner, parent)
+    original = getattr(owner, name)
+    calls = 0
+
+    def wrapper(*args, **kwargs):
+        nonlocal calls
+        counted = not arg or any(isinstance(a, str) and a == arg[0] for a in args)
+        calls += counted
+        if counted and calls == int(nth) and when == "before":
+            os.kill(os.getpid(), signal.SIGKILL)
+        result = original(*args, **kwargs)
+        if counted and calls == int(nth) and when == "after":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return result
+
+    setattr(owner, name, wrapper)
+
+
+if __name__ == "__main__":
+    workspace, point = sys.argv[1:3]
+    import pipeline.runner  # the stages, imported before they are wrapped
+
+    kill_at(point)
+    from pipeline.settings import Settings
+
+    pipeline.runner.run(Settings(workspace=Path(workspace)))
+    sys.exit(NOT_REACHED)

@@ -1,0 +1,163 @@
+"""DESIGN.md's invariant 3: a run killed with SIGKILL at any point, then run again, leaves the
+same warehouse and the same outputs as a run never interrupted — nothing lost, nothing
+doubled, no half-written file (issue 4, point 7).
+
+Each case copies one prepared workspace, kills a real subprocess at one point (before, during
+and after each stage, inside the warehouse transaction, while a roll-up is being written, or
+after a random delay), reruns the job to completion, and compares with the clean run.
+"""
+
+import random
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.runner import run
+from pipeline.settings import Settings
+from tests.builders import Workspace
+from tests.crashing import NOT_REACHED
+from tests.running import ROOT, file_hashes, run_cli
+
+SIGKILLED = -9
+POINTS = [
+    "pipeline.runner/discover:before:1",  # before the first stage
+    "pipeline.runner/read_all:after:1",
+    "pipeline.runner/judge:after:1",
+    "pipeline.keep/keep:after:2",  # some files kept, not all
+    "pipeline.atomic/_fsync:after:2",  # a kept copy synced, not yet renamed into place
+    "pipeline.runner/respond:after:1",  # feedback written, nothing stored
+    "pipeline.store/insert:after:1:submissions",  # inside the warehouse transaction
+    "pipeline.store/insert:after:1:facts",  # inside the transaction, just before COMMIT
+    "pipeline.store/record:after:1",  # committed, inbox not yet released
+    "pipeline.keep/release:after:2",  # part of the inbox released
+    "pipeline.store/replace_scores:after:1",  # scores stored, roll-ups not written
+    "xlsxwriter/Workbook.close:after:3",  # a roll-up complete under its temporary name
+    "xlsxwriter/Workbook.close:after:20",  # the second period's roll-ups
+    "pipeline.runner/write_dashboard:after:1",
+    "pipeline.freshness/mark_fresh:after:1",  # one period finished, the other not
+    "pipeline.report/RunReport.write:before:1",  # everything done but the run report
+]
+RANDOM_KILLS = 3
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory, sample_registry_path, registry, reference, template_root):
+    """An inbox as a night brings it: two periods, a rejection, a correction, a duplicate."""
+    root = tmp_path_factory.mktemp("crash") / "pristine"
+    root.mkdir()
+    shutil.copyfile(sample_registry_path, root / "registry.xlsx")
+    ws = Workspace(root, registry, reference, template_root)
+    ws.send(ws.clerk("1001", "2569-Q1"), "1001")
+    ws.send(ws.clerk("1002", "2569-Q1").type("KR-1-01", "actual", "ไม่ทราบ"), "1002")
+    first = ws.send(ws.clerk("1001"), "1001", "ผลไตรมาส2.xlsx")
+    ws.send(ws.clerk("1003"), "1003")
+    ws.send(ws.clerk("1001").type("KR-1-02", "actual", 77), "1001", "ผลไตรมาส2_แก้ไข.xlsx")
+    ws.drop(first, "1001", "ผลไตรมาส2 (1).xlsx")
+    return root
+
+
+@pytest.fixture(scope="module")
+def clean(prepared, tmp_path_factory):
+    """The same night, never interrupted."""
+    root = tmp_path_factory.mktemp("clean") / "ws"
+    shutil.copytree(prepared, root)
+    run(Settings(workspace=root))
+    return _state(root)
+
+
+def _state(root: Path) -> dict:
+    settings = Settings(workspace=root)
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        tables = [name for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE table_name <> 'runs'").fetchall()]
+        content = {t: sorted(map(repr, con.execute(
+            f"SELECT * {'EXCLUDE (run_id)' if t == 'submissions' else ''} FROM {t}").fetchall()))
+            for t in tables}
+    finally:
+        con.close()
+    return {"warehouse": content, "outputs": file_hashes(settings.outputs),
+            "inbox": sorted(p.name for p in settings.inbox.rglob("*") if p.is_file())}
+
+
+def _differences(state: dict, clean: dict) -> list[str]:
+    """What differs, named: a table, a file, the inbox."""
+    found = [f"table {t}" for t in clean["warehouse"]
+             if state["warehouse"].get(t) != clean["warehouse"][t]]
+    files = set(state["outputs"]) | set(clean["outputs"])
+    found += [f"file {f}" for f in sorted(files)
+              if state["outputs"].get(f) != clean["outputs"].get(f)]
+    return found + (["inbox"] if state["inbox"] != clean["inbox"] else [])
+
+
+def _crash(root: Path, point: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tests.crashing", str(root), point],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+
+def _unfinished(root: Path) -> list[tuple]:
+    con = duckdb.connect(str(Settings(workspace=root).warehouse_path), read_only=True)
+    try:
+        return con.execute("SELECT run_id FROM runs WHERE finished_at IS NULL").fetchall()
+    finally:
+        con.close()
+
+
+def _case(prepared: Path, root: Path, point: str | float) -> dict:
+    """Kills a run at a point (or after a delay in seconds), reruns it, and says what is left."""
+    shutil.copytree(prepared, root)
+    if isinstance(point, str):
+        killed = _crash(root, point).returncode
+    else:
+        process = subprocess.Popen([sys.executable, str(ROOT / "run_pipeline.py"), "run",
+                                    "--workspace", str(root)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(point)
+        process.kill()
+        killed = process.wait()
+    rerun = run_cli("run", "--workspace", str(root)).returncode
+    return {"killed": killed, "rerun": rerun, "state": _state(root),
+            "unfinished": len(_unfinished(root))}
+
+
+@pytest.fixture(scope="module")
+def outcomes(prepared, clean, tmp_path_factory) -> dict:
+    """Every case, two at a time: each is a pair of real processes, one core each."""
+    delays = [random.Random(seed).uniform(1.0, 10.0) for seed in range(RANDOM_KILLS)]
+    base = tmp_path_factory.mktemp("killed")
+    cases = {point: base / f"case{i}" for i, point in enumerate([*POINTS, *delays])}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {point: pool.submit(_case, prepared, root, point)
+                   for point, root in cases.items()}
+        return {point: future.result() for point, future in futures.items()}
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_a_run_killed_at_a_point_then_rerun_ends_as_an_uninterrupted_run(
+        point, outcomes, clean):
+    outcome = outcomes[point]
+    assert (outcome["killed"], outcome["rerun"]) == (SIGKILLED, 0)
+    assert _differences(outcome["state"], clean) == []
+    assert outcome["unfinished"] == 1  # the killed run is on record as not finished
+
+
+@pytest.mark.parametrize("seed", range(RANDOM_KILLS))
+def test_a_run_killed_at_a_random_moment_then_rerun_ends_as_an_uninterrupted_run(
+        seed, outcomes, clean):
+    delay = random.Random(seed).uniform(1.0, 10.0)
+    outcome = outcomes[delay]
+    assert outcome["rerun"] == 0
+    assert _differences(outcome["state"], clean) == []
+
+
+def test_the_point_list_reaches_every_point(prepared, tmp_path):
+    """A point the run never reaches would test nothing: the harness says so (exit 99)."""
+    root = tmp_path / "ws"
+    shutil.copytree(prepared, root)
+    assert _crash(root, "pipeline.keep/keep:after:999").returncode == NOT_REACHED
