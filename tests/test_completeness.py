@@ -7,6 +7,7 @@ from pipeline import rollup
 from pipeline.periods import parse_period
 from pipeline.runner import run
 from pipeline.store import connect
+from tests.running import query
 
 
 def test_a_file_received_after_midnight_in_bangkok_on_the_due_date_is_late(workspace):
@@ -24,3 +25,14 @@ def test_a_file_received_after_midnight_in_bangkok_on_the_due_date_is_late(works
         con.close()
     on_time = dict(zip(rows["district_code"], rows["on_time"], strict=True))
     assert (on_time["1001"], on_time["1002"]) == (True, False)
+    # and each accepted submission says so itself
+    assert query(workspace.settings.warehouse_path,
+                 "SELECT district_code, on_time FROM submissions ORDER BY 1") == [
+        ("1001", True), ("1002", False)]
+
+
+def test_a_rejected_submission_is_neither_on_time_nor_late(workspace):
+    workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", "ไม่ทราบ"), "1001")
+    run(workspace.settings)
+    assert query(workspace.settings.warehouse_path,
+                 "SELECT accepted, on_time FROM submissions") == [(False, None)]

@@ -1,5 +1,7 @@
 """The warehouse file: migrations applied once and in order, on the existing file."""
 
+from datetime import datetime
+
 from pipeline.store import MIGRATIONS, connect
 
 
@@ -32,5 +34,40 @@ def test_a_read_only_connection_sees_the_same_tables(tmp_path):
     con = connect(path, read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM facts").fetchone() == (0,)
+    finally:
+        con.close()
+
+
+def test_a_warehouse_from_before_registry_versions_is_upgraded_in_place(tmp_path):
+    """Migrations 005 on a file written by 001-004: the stored version is in force from the
+    first period, its periods kept per version, and past submissions get on_time."""
+    import duckdb
+
+    path = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                "name VARCHAR NOT NULL)")
+    for script in sorted(MIGRATIONS.glob("00[1-4]_*.sql")):
+        con.execute(script.read_text(encoding="utf-8"))
+        con.execute("INSERT INTO schema_migrations VALUES (?, ?)",
+                    [int(script.name[:3]), script.name])
+    con.execute("INSERT INTO registry_versions VALUES ('2569.1', 2569)")
+    con.execute("INSERT INTO periods VALUES ('2569-Q1', '2025-10-01', '2025-12-31', "
+                "'2026-01-15', 0.25), ('2569-Q2', '2026-01-01', '2026-03-31', '2026-04-15', 0.5)")
+    for sid, received in ((1, datetime(2026, 4, 15, 16)), (2, datetime(2026, 4, 15, 20))):
+        con.execute("INSERT INTO submissions VALUES (?, ?, '1001', 'a.xlsx', 1, ?, 'r', '1001', "
+                    "'2569-Q2', '2569.1', true, 'archive/a', 0, 0, 0, NULL)",
+                    [sid, f"sha{sid}", received])
+    con.close()
+    con = connect(path)
+    try:
+        assert con.execute("SELECT registry_version, in_force_from, loaded_seq "
+                           "FROM registry_versions").fetchall() == [("2569.1", "2569-Q1", 1)]
+        assert con.execute("SELECT period, due_date::VARCHAR FROM registry_periods "
+                           "ORDER BY 1").fetchall() == [("2569-Q1", "2026-01-15"),
+                                                        ("2569-Q2", "2026-04-15")]
+        # 23:00 and 03:00 in Bangkok against a due date of 15 April
+        assert con.execute("SELECT submission_id, on_time, checked_against FROM submissions "
+                           "ORDER BY 1").fetchall() == [(1, True, "2569.1"), (2, False, "2569.1")]
     finally:
         con.close()
