@@ -1,5 +1,5 @@
 """Which periods' outputs are stale: a fingerprint of everything they are built from, kept in a
-manifest beside them and written last.
+manifest beside them and written last, with what the run report needs of them.
 
 A period's roll-ups, scores, open data and dashboard depend on its submissions (accepted or
 not: completeness counts rejections), on the earlier periods of its fiscal year (trends), on
@@ -37,12 +37,17 @@ def _ends_by(code: str, end) -> bool:
         return False
 
 
-def is_fresh(folder: Path, stamp: str) -> bool:
+def load(folder: Path, stamp: str) -> dict | None:
+    """What was recorded with the outputs when they were written, if they are still fresh."""
     try:
-        return json.loads((folder / MANIFEST).read_text())["fingerprint"] == stamp
-    except (OSError, ValueError, KeyError):
-        return False
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest.get("recorded") if manifest.get("fingerprint") == stamp else None
 
 
-def mark_fresh(folder: Path, stamp: str) -> None:
-    write_bytes(folder / MANIFEST, json.dumps({"fingerprint": stamp}).encode())
+def save(folder: Path, stamp: str, recorded: dict) -> None:
+    """Written last: the outputs it vouches for are all in place."""
+    text = json.dumps({"fingerprint": stamp, "recorded": recorded}, ensure_ascii=False,
+                      indent=1, default=str)
+    write_bytes(folder / MANIFEST, text.encode("utf-8"))

@@ -13,9 +13,10 @@ import duckdb
 import pandas as pd
 
 from pipeline import store
+from pipeline.discover import sha256_of
 from pipeline.periods import parse_period
 from pipeline.reference import Reference
-from pipeline.registry import Registry, RegistryError
+from pipeline.registry import Registry, RegistryError, load_registry
 from pipeline.settings import Settings
 
 
@@ -41,6 +42,17 @@ class RegistryVersions:
         return candidates[-1] if candidates else self.current
 
 
+def load_current(con: duckdb.DuckDBPyConnection, settings: Settings,
+                 reference: Reference) -> tuple[Registry, str]:
+    """registry.xlsx and the sha256 of its bytes; from the warehouse when these very bytes were
+    loaded before: parsing and checking the workbook is most of a run with nothing new."""
+    path = settings.registry_path
+    digest = sha256_of(path) if path.is_file() else ""
+    row = con.execute("SELECT registry_version, fiscal_year, in_force_from, content_sha256 "
+                      "FROM registry_versions WHERE file_sha256 = ?", [digest]).fetchone()
+    return (_load(con, *row) if row else load_registry(path, reference)), digest
+
+
 def versions(con: duckdb.DuckDBPyConnection | None, current: Registry,
              settings: Settings) -> RegistryVersions:
     """The stored versions and the current file, which comes last whether stored or not."""
@@ -57,19 +69,20 @@ def versions(con: duckdb.DuckDBPyConnection | None, current: Registry,
 
 
 def sync(con: duckdb.DuckDBPyConnection, reference: Reference, current: Registry,
-         settings: Settings) -> RegistryVersions:
+         file_sha256: str, settings: Settings) -> RegistryVersions:
     """Stores the current registry if it is a new version (with the reference tables)."""
     known = versions(con, current, settings)
-    stored = con.execute("SELECT content_sha256 FROM registry_versions WHERE registry_version "
-                         "= ?", [current.version]).fetchone()
-    if stored and stored[0] == current.content_sha256:
+    stored = con.execute("SELECT content_sha256, file_sha256 FROM registry_versions "
+                         "WHERE registry_version = ?", [current.version]).fetchone()
+    if stored == (current.content_sha256, file_sha256):
         return known
     con.execute("BEGIN")
-    if stored:  # stored before versions had a content hash: adopt this one
-        con.execute("UPDATE registry_versions SET content_sha256 = ? WHERE registry_version = ?",
-                    [current.content_sha256, current.version])
+    if stored:  # the same content re-saved, or stored before versions had hashes
+        con.execute("UPDATE registry_versions SET content_sha256 = ?, file_sha256 = ? "
+                    "WHERE registry_version = ?",
+                    [current.content_sha256, file_sha256, current.version])
     else:
-        _store_version(con, current)
+        _store_version(con, current, file_sha256)
     store.replace(con, "district_groups",
                   reference.groups[["group_code", "group_th", "group_en"]])
     store.replace(con, "districts", reference.districts.rename(columns={"code": "district_code"}))
@@ -80,13 +93,14 @@ def sync(con: duckdb.DuckDBPyConnection, reference: Reference, current: Registry
     return known
 
 
-def _store_version(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
+def _store_version(con: duckdb.DuckDBPyConnection, registry: Registry,
+                   file_sha256: str) -> None:
     seq = con.execute("SELECT coalesce(max(loaded_seq), 0) + 1 FROM registry_versions"
                       ).fetchone()[0]
     con.execute("INSERT INTO registry_versions (registry_version, fiscal_year, in_force_from, "
-                "content_sha256, loaded_seq) VALUES (?, ?, ?, ?, ?)",
+                "content_sha256, loaded_seq, file_sha256) VALUES (?, ?, ?, ?, ?, ?)",
                 [registry.version, registry.fiscal_year, registry.in_force_from,
-                 registry.content_sha256, seq])
+                 registry.content_sha256, seq, file_sha256])
     version = {"registry_version": registry.version}
     store.insert(con, "objectives", registry.objectives.assign(**version))
     store.insert(con, "key_results", registry.key_results.assign(**version))

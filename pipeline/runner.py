@@ -1,10 +1,12 @@
 """The nightly flow: lock → discover → read → validate → keep → store → release → roll up → report.
 
-Stages never call each other; this module wires them. A run is safe to repeat: files already
-seen (same sha256) are only released from the inbox, and roll-ups are rewritten only for the
-periods whose data changed, or that have none.
+Stages never call each other; this module wires them. A run is safe to repeat, and to kill:
+files already seen (same sha256) are only released from the inbox, and a period's roll-ups,
+scores, open data and dashboard are rewritten only when what they are built from changed
+(pipeline/freshness.py).
 """
 
+import json
 import os
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -59,7 +61,7 @@ def run(settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(U
     goes to the `pipeline.run` logger as plain lines."""
     with workspace_lock(settings):
         started = now()
-        report = RunReport(run_id=f"{started:%Y%m%dT%H%M%S}Z-{os.getpid()}", started_at=started)
+        report = RunReport(run_id=f"{started:%Y%m%dT%H%M%S%f}Z-{os.getpid()}", started_at=started)
         log = RunLog(settings.runs / f"{report.run_id}.jsonl", report.run_id, report.seconds,
                      console)
         try:
@@ -75,11 +77,12 @@ def run(settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(U
 def _run(settings: Settings, report: RunReport, log: RunLog,
          now: Callable[[], datetime]) -> None:
     atomic.sweep(settings.outputs)  # temporary files of a run that was killed
-    reference, registry = _registry(settings)
-    report.registry_version = registry.version
+    reference = load_reference()
     con = store.connect(settings.warehouse_path)
     try:
-        registries = registry_store.sync(con, reference, registry, settings)
+        registry, file_sha256 = registry_store.load_current(con, settings, reference)
+        report.registry_version = registry.version
+        registries = registry_store.sync(con, reference, registry, file_sha256, settings)
         store.start_run(con, report)
         log.event("run.start", registry_version=registry.version)
         with log.stage("discover"):
@@ -151,7 +154,8 @@ def _publish(con, settings: Settings, registries: RegistryVersions, reference,
         stamp = freshness.fingerprint(con, code, registry.content_sha256,
                                       repr(settings.thresholds))
         folder = settings.rollups_dir(code)
-        if not freshness.is_fresh(folder, stamp):
+        recorded = freshness.load(folder, stamp)
+        if recorded is None:
             data = build(code)
             earlier = [build(other) for other in periods
                        if other[:4] == code[:4] and parse_period(other).end < data.period.end]
@@ -159,14 +163,19 @@ def _publish(con, settings: Settings, registries: RegistryVersions, reference,
             books = write_rollups(data, folder)
             public = export.export(data, settings.public_dir(code))
             public.append(write_dashboard(data, settings.public_dir(code), earlier))
-            freshness.mark_fresh(folder, stamp)
             report.rollups[code] = [str(p.relative_to(settings.outputs)) for p in books]
             report.public[code] = [str(p.relative_to(settings.outputs)) for p in public]
-        completeness = rollup.completeness(con, registry, reference, parse_period(code))
-        without = completeness[completeness["state"] != "accepted"]
-        report.missing[code] = without[["district_code", "name_th", "state"]].to_dict("records")
-        report.completeness[code] = rollup.reporting_rates(completeness).to_dict("records")
+            recorded = json.loads(json.dumps(_completeness(data.completeness), default=str))
+            freshness.save(folder, stamp, recorded)
+        report.missing[code] = recorded["missing"]
+        report.completeness[code] = recorded["completeness"]
         advance()
+
+
+def _completeness(completeness: pd.DataFrame) -> dict:
+    without = completeness[completeness["state"] != "accepted"]
+    return {"missing": without[["district_code", "name_th", "state"]].to_dict("records"),
+            "completeness": rollup.reporting_rates(completeness).to_dict("records")}
 
 
 def check(settings: Settings, paths: list[Path]) -> list[tuple[Verdict, Response]]:

@@ -40,7 +40,7 @@ POINTS = [
     "xlsxwriter/Workbook.close:after:3",  # a roll-up complete under its temporary name
     "xlsxwriter/Workbook.close:after:20",  # the second period's roll-ups
     "pipeline.runner/write_dashboard:after:1",
-    "pipeline.freshness/mark_fresh:after:1",  # one period finished, the other not
+    "pipeline.freshness/save:after:1",  # one period finished, the other not
     "pipeline.report/RunReport.write:before:1",  # everything done but the run report
 ]
 RANDOM_KILLS = 3

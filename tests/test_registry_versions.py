@@ -160,3 +160,23 @@ def test_a_resaved_registry_with_the_same_content_is_the_same_version(workspace,
     run(workspace.settings)
     assert query(workspace.settings.warehouse_path,
                  "SELECT count(*) FROM registry_versions") == [(1,)]
+
+
+def test_a_registry_read_back_from_the_warehouse_is_the_one_parsed(workspace, reference):
+    """A run that finds registry.xlsx unchanged reads it from the warehouse: the same registry."""
+    from pipeline import registry_store, store
+
+    settings = workspace.settings
+    con = store.connect(settings.warehouse_path)
+    try:
+        parsed, digest = registry_store.load_current(con, settings, reference)
+        registry_store.sync(con, reference, parsed, digest, settings)
+        stored, again = registry_store.load_current(con, settings, reference)
+    finally:
+        con.close()
+    assert again == digest and stored is not parsed
+    assert (stored.version, stored.fiscal_year, stored.in_force_from, stored.content_sha256) == (
+        parsed.version, parsed.fiscal_year, parsed.in_force_from, parsed.content_sha256)
+    for name in ("objectives", "key_results", "assignments", "periods"):
+        mine, theirs = getattr(stored, name), getattr(parsed, name)
+        pd.testing.assert_frame_equal(mine[list(theirs.columns)], theirs, check_dtype=False)

@@ -3,6 +3,7 @@
 ALTER TABLE registry_versions ADD COLUMN in_force_from VARCHAR;
 ALTER TABLE registry_versions ADD COLUMN content_sha256 VARCHAR;
 ALTER TABLE registry_versions ADD COLUMN loaded_seq INTEGER;
+ALTER TABLE registry_versions ADD COLUMN file_sha256 VARCHAR;
 -- Versions stored before this migration: in force from the first period, in the order stored.
 UPDATE registry_versions SET
     in_force_from = (SELECT period FROM periods ORDER BY start_date LIMIT 1),
@@ -48,6 +49,7 @@ LEFT JOIN assignments a ON a.registry_version = s.registry_version
 COMMENT ON COLUMN registry_versions.in_force_from IS 'First period this version applies to; a period uses the latest loaded version in force from it or earlier.';
 COMMENT ON COLUMN registry_versions.content_sha256 IS 'sha256 of the registry''s content (sheets, not file bytes): a registry edited without a new registry_version is refused.';
 COMMENT ON COLUMN registry_versions.loaded_seq IS 'Order in which versions were loaded, 1 first.';
+COMMENT ON COLUMN registry_versions.file_sha256 IS 'sha256 of the registry.xlsx bytes last seen with this version: a run that finds the same bytes reads the version from here instead of the workbook.';
 COMMENT ON TABLE registry_periods IS 'Each registry version''s reporting periods and due dates.';
 COMMENT ON COLUMN registry_periods.registry_version IS 'registry_versions.registry_version.';
 COMMENT ON COLUMN registry_periods.period IS 'Period code, e.g. 2569-Q2.';
