@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint system-deps clean
+.PHONY: demo test lint system-deps clean bench bench-small
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,14 @@ system-deps:
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# A fiscal year of the city (600 workbooks) against the naive way and the read floor; not a
+# test. `make bench ARGS="--repeat 5"`; the workload is cached in bench/work/.
+bench: $(STAMP)
+	$(BIN)/python -m bench.run $(ARGS)
+
+bench-small: $(STAMP)
+	$(BIN)/python -m bench.run --small $(ARGS)
 
 clean:
 	rm -rf $(VENV) demo

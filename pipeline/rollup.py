@@ -1,8 +1,9 @@
 """Warehouse → the roll-up frames of one period: KR figures by district, group and city, scores
 by dimension, and who has and has not submitted."""
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 import duckdb
 import pandas as pd
@@ -30,10 +31,19 @@ class PeriodRollup:
     dims_city: pd.DataFrame
     completeness: pd.DataFrame  # one row per district expected to report
     reference: Reference
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    objectives: pd.DataFrame = field(default_factory=pd.DataFrame)  # the registry's
+    due: date | None = None  # the period's due date, where the registry gives one
+    tree_city: pd.DataFrame = field(default_factory=pd.DataFrame)  # see tree_scores
 
     @property
     def expected(self) -> float:
         return self.period.elapsed_share
+
+    @property
+    def as_of_bangkok(self) -> datetime:
+        """as_of is UTC, as receipts are stored; people read Bangkok time (UTC+7, no DST)."""
+        return self.as_of + timedelta(hours=7)
 
 
 def periods_with_data(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -73,6 +83,10 @@ def build(con: duckdb.DuckDBPyConnection, registry: Registry, reference: Referen
         dims_city=score.dimension_scores(kr_city, registry.key_results, ["area"]),
         completeness=completeness(con, registry, reference, period),
         reference=reference,
+        thresholds=thresholds,
+        objectives=registry.objectives,
+        due=registry.periods.set_index("period")["due_date"].get(period.code),
+        tree_city=tree_scores(kr_city, registry.key_results),
     )
 
 
@@ -125,3 +139,60 @@ def completeness(con: duckdb.DuckDBPyConnection, registry: Registry, reference: 
              .dt.tz_convert(BANGKOK).dt.date)
     out["on_time"] = out["state"].eq("accepted") & (first <= due if due else True)
     return out.reset_index(drop=True)
+
+
+def tree_scores(kr_rows: pd.DataFrame, key_results: pd.DataFrame) -> pd.DataFrame:
+    """Scores of each development issue and objective (means of capped progress, as
+    score.dimension_scores takes them): one row per issue, then its objectives beneath it."""
+    tree = key_results[["kr_code", "objective_code", "issue_code", "dimension_id"]]
+    scored = kr_rows[["kr_code", "progress"]].merge(tree, on="kr_code")
+    scored["score"] = score.capped(scored["progress"])
+    counts = {"krs": ("kr_code", "nunique"), "krs_with_data": ("progress", "count")}
+    objectives = scored.groupby(["dimension_id", "issue_code", "objective_code"]).agg(
+        score=("score", "mean"), **counts).reset_index()
+    issues = objectives.groupby(["dimension_id", "issue_code"]).agg(
+        score=("score", "mean"), krs=("krs", "sum"),
+        krs_with_data=("krs_with_data", "sum")).reset_index()
+    out = pd.concat([issues.assign(level="issue", objective_code=""),
+                     objectives.assign(level="objective")], ignore_index=True)
+    return out.sort_values(["dimension_id", "issue_code", "objective_code"],
+                           key=_natural).reset_index(drop=True)
+
+
+def _natural(column: pd.Series) -> pd.Series:
+    """1.10 after 1.9: codes sort by their numeric parts."""
+    if column.dtype != object:
+        return column
+    return column.map(lambda code: tuple(int(p) for p in str(code).split(".") if p.isdigit()))
+
+
+def overall_scores(dims: pd.DataFrame, by: str) -> pd.DataFrame:
+    """One score per area: the mean of its dimension scores, each dimension weighing the same;
+    `rank` 1 is the best, areas without any data are not ranked."""
+    out = dims.groupby(by).agg(score=("score", "mean"), dimensions=("score", "count"),
+                               krs=("krs", "sum"), krs_with_data=("krs_with_data", "sum"))
+    out["rank"] = out["score"].rank(ascending=False, method="min")
+    return out.reset_index()
+
+
+def trend(rollups: Sequence[PeriodRollup]) -> pd.DataFrame:
+    """City progress of each KR in each period given (oldest first), with that period's
+    expected progress: the rows of a trend chart."""
+    return pd.concat([
+        r.kr_city[["kr_code", "progress", "status", "reporting"]].assign(
+            period=r.period.code, expected=r.expected)
+        for r in rollups], ignore_index=True)
+
+
+def changes(current: PeriodRollup, previous: PeriodRollup | None) -> pd.DataFrame:
+    """Each KR's city progress and status now and in the previous period, and the change in
+    capped progress (percentage points as a fraction); NaN where either side has no data."""
+    now = current.kr_city[["kr_code", "progress", "status"]]
+    if previous is None:
+        before = now.assign(progress=float("nan"), status="no_data")
+    else:
+        before = previous.kr_city[["kr_code", "progress", "status"]]
+    out = now.merge(before, on="kr_code", how="left", suffixes=("", "_before"))
+    out["status_before"] = out["status_before"].fillna("no_data")
+    out["change"] = score.capped(out["progress"]) - score.capped(out["progress_before"])
+    return out

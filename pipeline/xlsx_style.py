@@ -1,5 +1,5 @@
 """What every workbook the pipeline writes shares: the Thai government font, safe strings,
-Thai-first headers, traffic-light colours and the print setup."""
+Thai-first headers, traffic-light colours, number formats by unit and the print setup."""
 
 from dataclasses import dataclass
 
@@ -12,6 +12,7 @@ STATUS_TH = {code: th for code, (th, _) in STATUS_LABELS.items()} | {"no_data": 
 STATUS_EN = {code: en for code, (_, en) in STATUS_LABELS.items()} | {"no_data": "no data"}
 STATUS_FILL = {"on_track": "#C6EFCE", "at_risk": "#FFEB9C", "off_track": "#FFC7CE",
                "no_data": "#EDEDED"}
+PERCENT = "0%"
 
 
 def workbook_options() -> dict:
@@ -19,49 +20,81 @@ def workbook_options() -> dict:
     return {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
+def measure_format(kr_type: str, unit_en: str, decimals: int) -> str:
+    """How a KR's figures show: its own decimals, a % sign for a percentage KR (its values are
+    percentage points), and a milestone's share of districts done as a percentage."""
+    if kr_type == "milestone":
+        return PERCENT
+    places = "." + "0" * decimals if decimals else ""
+    if unit_en == "percent":
+        return f'0{places}"%"'
+    return f"#,##0{places}"
+
+
 @dataclass(frozen=True)
 class Col:
-    """A table column: the frame column, Thai and English headers, how it shows, its width."""
+    """A table column: the frame column, Thai and English headers, how it shows, its width.
+    Kind `measure` takes each row's number format from the frame's `num_format` column."""
 
     key: str
     th: str
     en: str
-    kind: str = "text"  # text, int, number, percent, status
+    kind: str = "text"  # text, int, number, percent, measure, status
     width: float = 12
 
 
 class Styles:
-    """The formats of one workbook, made once."""
+    """The formats of one workbook, made once (a number format per distinct format string)."""
 
     def __init__(self, book):
-        base = {"font_name": FONT, "font_size": 14, "valign": "top"}
-
-        def make(**extra):
-            return book.add_format({**base, **extra})
-
-        self.title = make(bold=True, font_size=18)
-        self.subtitle = make(font_color="#595959")
-        self.header_th = make(bold=True, bg_color="#1F4E78", font_color="#FFFFFF", border=1,
-                              text_wrap=True, align="center", valign="vcenter")
-        self.header_en = make(italic=True, bg_color="#DDEBF7", font_size=12, border=1,
-                              text_wrap=True, align="center")
+        self.book = book
+        self.base = {"font_name": FONT, "font_size": 14, "valign": "vcenter"}
+        self.title = self.make(bold=True, font_size=20, font_color="#1F4E78")
+        self.subtitle = self.make(font_color="#595959")
+        self.section = self.make(bold=True, font_size=16, font_color="#1F4E78")
+        self.header_th = self.make(bold=True, bg_color="#1F4E78", font_color="#FFFFFF", border=1,
+                                   text_wrap=True, align="center", valign="vcenter")
+        self.header_en = self.make(italic=True, bg_color="#DDEBF7", font_size=12, border=1,
+                                   text_wrap=True, align="center", valign="vcenter")
         self.cell = {
-            "text": make(border=1, text_wrap=True),
-            "int": make(border=1, num_format="#,##0"),
-            "number": make(border=1, num_format="#,##0.##"),
-            "percent": make(border=1, num_format="0%"),
-            "status": make(border=1, align="center"),
+            "text": self.make(border=1, text_wrap=True),
+            "bold": self.make(border=1, text_wrap=True, bold=True),
+            "int": self.make(border=1, num_format="#,##0"),
+            "number": self.make(border=1, num_format="#,##0.##"),
+            "percent": self.make(border=1, num_format=PERCENT),
+            "change": self.make(border=1, num_format="+0%;-0%;0%"),
+            "status": self.make(border=1, align="center"),
         }
-        self.missing = make(border=1, italic=True, font_color="#808080", align="center")
+        self.missing = self.make(border=1, italic=True, font_color="#808080", align="center",
+                                 bg_color=STATUS_FILL["no_data"])
+        self.absent = self.make(border=1, align="center", font_color="#808080")
         self.fills = {code: book.add_format({"bg_color": colour})
                       for code, colour in STATUS_FILL.items()}
-        self.text = make(text_wrap=True)
+        self.labels = {code: self.make(border=1, bold=True, bg_color=colour)
+                       for code, colour in STATUS_FILL.items()}
+        self.figure = self.make(border=1, bold=True, font_size=18, align="center",
+                                num_format="#,##0")
+        self.figure_percent = self.make(border=1, bold=True, font_size=18, align="center",
+                                        num_format=PERCENT)
+        self.text = self.make(text_wrap=True)
+        self._numbers: dict[str, object] = {}
+
+    def make(self, **extra):
+        return self.book.add_format({**self.base, **extra})
+
+    def number(self, num_format: str):
+        if num_format not in self._numbers:
+            self._numbers[num_format] = self.make(border=1, num_format=num_format)
+        return self._numbers[num_format]
 
 
-def print_setup(sheet, header_rows: tuple[int, int], footer: str) -> None:
-    """A4 landscape, fit to the page width, header rows repeated, period and page in the footer."""
+def print_setup(sheet, header_rows: tuple[int, int], footer: str,
+                pages_tall: int = 0) -> None:
+    """A4 landscape, fit to the page width, header rows repeated; the footer names the period
+    and the data's as-of time on the left and the page on the right."""
     sheet.set_paper(9)
     sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    sheet.fit_to_pages(1, pages_tall)
     sheet.repeat_rows(*header_rows)
-    sheet.set_footer(f"&L{footer}&Rหน้า &P / &N")
+    sheet.set_footer(f"&L&\"{FONT},Regular\"&11{footer}&R&\"{FONT},Regular\"&11หน้า &P / &N")

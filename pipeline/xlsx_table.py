@@ -1,60 +1,131 @@
 """A frame → a bilingual table on a worksheet: Thai header, English beneath, typed cells,
-missing values shown as missing (never as zero), traffic lights on status columns."""
+missing values shown as missing (never as zero), traffic lights on status and progress cells.
+
+Every text cell is written with write_string: text from a submission (a note starting with
+"=" or "http") stays text, whatever the workbook options say."""
 
 import math
+import unicodedata
 
 import pandas as pd
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from pipeline.xlsx_style import MISSING, STATUS_TH, Col, Styles
 
+LINE_PT = 21  # one line of 14-point TH Sarabun New, as LibreOffice and Excel draw it
+ROW_PT = 22
+ABSENT = "—"  # a cell that has no figure by design (a KR not assigned to that district)
+
 
 def write_heading(sheet, styles: Styles, title: str, subtitle: str) -> None:
+    """Title and subtitle; rows get a height for 14-point Thai (no program sizes them on
+    opening an xlsx that did not say)."""
+    sheet.set_default_row(ROW_PT)
     sheet.write_string(0, 0, title, styles.title)
     sheet.write_string(1, 0, subtitle, styles.subtitle)
+    sheet.set_row(0, 30)
+
+
+def write_section(sheet, styles: Styles, row: int, text: str) -> None:
+    sheet.write_string(row, 0, text, styles.section)
+    sheet.set_row(row, 26)
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines a text wraps to in a column `width` characters wide (about 1.05 Thai letters to a
+    width unit, measured on LibreOffice's rendering; vowel and tone marks above and below a
+    letter take no width of their own)."""
+    per_line = max(width * 1.05, 1.0)
+    return sum(max(1, math.ceil(sum(not unicodedata.combining(ch) for ch in part) / per_line))
+               for part in str(text).split("\n"))
+
+
+def _height(texts: list[tuple[str, float]], line: float = LINE_PT) -> float:
+    return max([text_lines(t, w) for t, w in texts] or [1]) * line + 2
 
 
 def write_table(sheet, styles: Styles, top: int, frame: pd.DataFrame, cols: list[Col],
-                freeze: bool = True, left: int = 0) -> int:
-    """Writes the table with its headers at row `top`; returns the last row written."""
+                freeze: int | None = 1, autofilter: bool = True, left: int = 0) -> int:
+    """Writes the table with its headers at row `top`; returns the last row written. `freeze`
+    columns stay in view with the header rows (None: nothing frozen, for a table below another
+    one); a sheet has one autofilter, on its main table."""
     for i, col in enumerate(cols):
         sheet.write_string(top, left + i, col.th, styles.header_th)
         sheet.write_string(top + 1, left + i, col.en, styles.header_en)
         sheet.set_column(left + i, left + i, col.width)
-    sheet.set_row(top, 36)
+    sheet.set_row(top, _height([(c.th, c.width * 0.85) for c in cols]) + 4)  # bold
+    sheet.set_row(top + 1, _height([(c.en, c.width) for c in cols], LINE_PT - 2))
     first = top + 2
-    for r, record in enumerate(frame[[c.key for c in cols]].itertuples(index=False)):
+    keys = [c.key for c in cols]
+    formats = frame["num_format"] if "num_format" in frame.columns else pd.Series(
+        "", index=frame.index)
+    for r, (record, num_format) in enumerate(
+            zip(frame[keys].itertuples(index=False), formats, strict=True)):
         for i, (col, value) in enumerate(zip(cols, record, strict=True)):
-            _write_cell(sheet, styles, first + r, left + i, col, value)
+            write_cell(sheet, styles, first + r, left + i, col.kind, value, num_format)
+        texts = [(v, c.width) for c, v in zip(cols, record, strict=True)
+                 if c.kind in ("text", "bold") and isinstance(v, str)]
+        height = _height(texts)
+        if height > ROW_PT:
+            sheet.set_row(first + r, height)
     last = max(first + len(frame) - 1, first)
     for i, col in enumerate(cols):
         if col.kind == "status":
-            _traffic_lights(sheet, styles, first, left + i, last)
-    if freeze:
-        sheet.freeze_panes(first, left + 1)
+            _status_lights(sheet, styles, first, left + i, last)
+    if freeze is not None:
+        sheet.freeze_panes(first, left + freeze)
+    if autofilter:
         sheet.autofilter(top + 1, left, last, left + len(cols) - 1)
     return last
 
 
-def _write_cell(sheet, styles: Styles, row: int, col_index: int, col: Col, value) -> None:
-    if _missing(value):
-        sheet.write_string(row, col_index, MISSING if col.kind != "text" else "",
-                           styles.missing if col.kind != "text" else styles.cell["text"])
-    elif col.kind == "status":
-        sheet.write_string(row, col_index, STATUS_TH.get(value, str(value)), styles.cell["status"])
-    elif col.kind == "text":
-        sheet.write_string(row, col_index, str(value), styles.cell["text"])
+def write_cell(sheet, styles: Styles, row: int, col: int, kind: str, value,
+               num_format: str = "") -> None:
+    if is_missing(value):
+        if kind == "text":
+            sheet.write_blank(row, col, None, styles.cell["text"])
+        else:
+            sheet.write_string(row, col, MISSING, styles.missing)
+    elif kind == "status":
+        sheet.write_string(row, col, STATUS_TH.get(value, str(value)), styles.cell["status"])
+    elif kind in ("text", "bold"):
+        sheet.write_string(row, col, str(value), styles.cell[kind])
+    elif isinstance(value, str) and kind not in ("text", "bold"):
+        sheet.write_string(row, col, value, styles.absent)
+    elif kind == "measure":
+        sheet.write_number(row, col, float(value), styles.number(num_format))
     else:
-        sheet.write_number(row, col_index, float(value), styles.cell[col.kind])
+        sheet.write_number(row, col, float(value), styles.cell[kind])
 
 
-def _missing(value) -> bool:
+def is_missing(value) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     return isinstance(value, float) and math.isnan(value)
 
 
-def _traffic_lights(sheet, styles: Styles, first: int, col: int, last: int) -> None:
+def _status_lights(sheet, styles: Styles, first: int, col: int, last: int) -> None:
     for code, label in STATUS_TH.items():
         sheet.conditional_format(first, col, last, col, {
             "type": "cell", "criteria": "==", "value": f'"{label}"',
             "format": styles.fills[code]})
+
+
+def progress_lights(sheet, styles: Styles, cells: tuple[int, int, int, int], expected: float,
+                    at_risk: float) -> None:
+    """Traffic lights on capped progress (first row, first col, last row, last col) against
+    the period's expected progress: the same rule as score.status, as a conditional format
+    and a traffic-light icon, so a grey printout still shows it."""
+    first_row, first_col, last_row, last_col = cells
+    cell = xl_rowcol_to_cell(first_row, first_col)
+    for code, formula in (
+        ("on_track", f"=AND(ISNUMBER({cell}),{cell}>={expected:.6g})"),
+        ("at_risk", f"=AND(ISNUMBER({cell}),{cell}>={expected * at_risk:.6g})"),
+        ("off_track", f"=ISNUMBER({cell})"),
+    ):
+        sheet.conditional_format(first_row, first_col, last_row, last_col, {
+            "type": "formula", "criteria": formula, "format": styles.fills[code]})
+    sheet.conditional_format(first_row, first_col, last_row, last_col, {
+        "type": "icon_set", "icon_style": "3_traffic_lights",
+        "icons": [{"criteria": ">=", "type": "number", "value": round(expected, 6)},
+                  {"criteria": ">=", "type": "number", "value": round(expected * at_risk, 6)}]})

@@ -1,16 +1,40 @@
-"""The roll-up workbooks of the demo: all 16 per period, charts, missing districts, and figures
-that agree with a recomputation made straight from the workbooks the clerks submitted."""
+"""The roll-up workbooks of the demo: all 16 per period, their sheets and charts, figures that
+agree with a recomputation made straight from the workbooks the clerks submitted, trends and
+changes over the fiscal year, and the presentation a committee member opens and prints."""
 
+import re
 import zipfile
+from dataclasses import replace
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.builders.libreoffice import convert, needs_libreoffice, pdf_text
+from pipeline import score
+from pipeline.rollup_xlsx import write_rollups
+from pipeline.settings import Settings
+from pipeline.xlsx_style import workbook_options
+from tests.builders.libreoffice import convert, needs_libreoffice
+from tests.rollup_books import build_rollups, pdf_pages, squeeze, write_with_history
 
 ROLLUPS = [f"dimension-{d}.xlsx" for d in range(1, 10)] + [
     f"group-0{g}.xlsx" for g in range(1, 7)] + ["committee.xlsx"]
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+DIMENSION_SHEETS = ["สรุป", "รายกลุ่มเขต", "รายเขต", "แนวโน้ม", "หมายเหตุ", "ความครอบคลุม"]
+COMMITTEE_SHEETS = ["ภาพรวม", "ล่าช้าที่สุด", "เปลี่ยนแปลง", "สถานะไม่สอดคล้อง", "การส่งรายงาน",
+                    "ยังไม่ส่ง", *[f"ด้านที่ {d}" for d in range(1, 10)]]
+
+
+@pytest.fixture(scope="module")
+def built(demo_workspace, registry, reference):
+    return build_rollups(Settings(workspace=demo_workspace), registry, reference)
+
+
+@pytest.fixture(scope="module")
+def books(built, tmp_path_factory):
+    """2569-Q2's roll-ups written with 2569-Q1 as the earlier period of the year."""
+    folder = tmp_path_factory.mktemp("rollups") / "2569-Q2"
+    write_with_history(built, "2569-Q2", folder)
+    return folder
 
 
 @pytest.mark.parametrize("period", ["2569-Q1", "2569-Q2"])
@@ -22,7 +46,17 @@ def test_each_period_has_the_16_rollups_each_with_a_native_chart(demo_settings, 
             charts = [n for n in book.namelist() if n.startswith("xl/charts/chart")]
             assert charts, f"{name} has no chart"
             assert not [n for n in book.namelist() if "externalLink" in n or "vbaProject" in n]
-        assert load_workbook(folder / name).sheetnames[0] in ("สรุป", "ภาพรวม")
+
+
+def test_each_kind_of_workbook_has_its_sheets(books, reference):
+    for d in range(1, 10):
+        assert load_workbook(books / f"dimension-{d}.xlsx").sheetnames == DIMENSION_SHEETS
+    assert load_workbook(books / "committee.xlsx").sheetnames == COMMITTEE_SHEETS
+    for group in reference.groups["group_code"]:
+        members = reference.districts[reference.districts["group_code"] == group]
+        names = load_workbook(books / f"group-{group}.xlsx").sheetnames
+        assert names[:5] == ["สรุป", "รายตัวชี้วัด", "อันดับ", "การส่งรายงาน", "ส่งรายเขต"]
+        assert sorted(names[5:]) == sorted(members["name_th"]), group
 
 
 def _submitted(demo_settings, period: str) -> dict[str, dict[str, dict]]:
@@ -63,76 +97,189 @@ def _city_actual(cells: list[dict]) -> float:
     return sum(values)
 
 
+def _kr_rows(path, sheet: str) -> list[tuple]:
+    return [r for r in load_workbook(path)[sheet].iter_rows(values_only=True)
+            if isinstance(r[0], str) and r[0].startswith("KR-")]
+
+
 @pytest.mark.parametrize("dimension", [1, 4, 9])
-def test_dimension_figures_agree_with_the_submitted_workbooks(demo_settings, dimension):
-    period = "2569-Q2"
-    submitted = _submitted(demo_settings, period)
-    sheet = load_workbook(demo_settings.rollups_dir(period) / f"dimension-{dimension}.xlsx")["สรุป"]
-    rows = [r for r in sheet.iter_rows(min_row=8, values_only=True) if r[0]]
+def test_dimension_figures_agree_with_the_submitted_workbooks(demo_settings, books, dimension):
+    submitted = _submitted(demo_settings, "2569-Q2")
+    rows = _kr_rows(books / f"dimension-{dimension}.xlsx", "สรุป")
     assert rows, "the summary lists the dimension's KRs"
     for row in rows:
-        kr_code, actual, reporting, assigned = row[0], row[3], row[9], row[10]
+        kr_code, actual, progress, reporting, assigned = (row[0], row[3], row[6], row[9],
+                                                          row[10])
         cells = [krs[kr_code] for krs in submitted.values() if kr_code in krs]
         assert reporting == len(cells), kr_code
         assert actual == pytest.approx(_city_actual(cells)), kr_code
         if cells[0]["type"].startswith("จำนวน"):
             baseline = sum(c["baseline"] for c in cells)
             target = sum(c["target"] for c in cells)
-            progress = (_city_actual(cells) - baseline) / (target - baseline)
-            assert row[6] == pytest.approx(min(max(progress, 0), 1)), kr_code
+            expected = (_city_actual(cells) - baseline) / (target - baseline)
+            assert progress == pytest.approx(min(max(expected, 0), 1)), kr_code
         assert assigned >= reporting
 
 
-def test_districts_without_data_show_as_missing_never_as_zero(demo_settings):
-    sheet = load_workbook(demo_settings.rollups_dir("2569-Q2") / "dimension-1.xlsx")["รายเขต"]
-    missing = [r for r in sheet.iter_rows(min_row=6, values_only=True)
-               if r[0] in ("หนองจอก", "บางขุนเทียน")]
-    assert missing
-    assert {r[4] for r in missing} == {"ไม่มีข้อมูล"}
-    assert {r[7] for r in missing} == {"ไม่มีข้อมูล"}
+def test_districts_without_data_show_as_missing_and_unassigned_ones_as_a_dash(books, registry):
+    sheet = list(load_workbook(books / "dimension-1.xlsx")["รายเขต"].iter_rows(values_only=True))
+    header = sheet[4]  # the English header row names each KR column by its code
+    rows = {r[0]: r for r in sheet[5:] if r[0]}
+    for district in ("หนองจอก", "บางขุนเทียน"):  # no accepted report in 2569-Q2
+        assert set(rows[district][2:]) <= {"ไม่มีข้อมูล", "—"}
+        assert "ไม่มีข้อมูล" in rows[district][2:]
+    column = header.index("KR-1-09")
+    assigned = (registry.assignments["kr_code"] == "KR-1-09").sum()
+    assert sum(r[column] == "—" for r in rows.values()) == 50 - assigned
 
 
-def test_the_committee_lists_the_districts_that_have_not_submitted(demo_settings):
-    sheet = load_workbook(demo_settings.rollups_dir("2569-Q2") / "committee.xlsx")["ยังไม่ส่ง"]
+def test_the_committee_lists_the_districts_that_have_not_submitted(books):
+    sheet = load_workbook(books / "committee.xlsx")["ยังไม่ส่ง"]
     listed = {r[0]: r[4] for r in sheet.iter_rows(min_row=6, values_only=True) if r[0]}
     assert listed == {"1003": "ยังไม่ส่ง", "1021": "ยังไม่ส่ง", "1040": "ยังไม่ส่ง",
                       "1024": "ส่งแล้วแต่ไม่ผ่าน", "1035": "ส่งแล้วแต่ไม่ผ่าน",
                       "1049": "ส่งแล้วแต่ไม่ผ่าน"}
 
 
-@needs_libreoffice
-@pytest.mark.parametrize("name", ["committee.xlsx", "dimension-1.xlsx", "group-01.xlsx"])
-def test_libreoffice_opens_and_prints_the_rollups(demo_settings, tmp_path, name):
-    squeezed = pdf_text(convert(demo_settings.rollups_dir("2569-Q2") / name, "pdf", tmp_path))
-    assert "ไตรมาส2ปีงบประมาณ2569" in squeezed
-    assert "หน้า1/" in squeezed
-
-
-def test_the_same_data_gives_byte_identical_rollups(demo_settings, registry, reference,
-                                                     tmp_path):
-    """Workbook timestamps come from the data (its latest receipt), never from the clock."""
-    from pipeline import rollup
-    from pipeline.periods import parse_period
-    from pipeline.rollup_xlsx import write_rollups
-    from pipeline.settings import Thresholds
-    from pipeline.store import connect
-
-    con = connect(demo_settings.warehouse_path, read_only=True)
-    try:
-        data = rollup.build(con, registry, reference, parse_period("2569-Q2"), Thresholds())
-    finally:
-        con.close()
-    written = write_rollups(data, tmp_path / "again")
-    assert len(written) == 16
-    for path in written:
-        original = demo_settings.rollups_dir("2569-Q2") / path.name
-        assert path.read_bytes() == original.read_bytes(), path.name
-
-
-def test_the_committee_sees_completeness_and_timeliness_by_group_and_city(demo_settings):
-    sheet = load_workbook(demo_settings.rollups_dir("2569-Q2") / "committee.xlsx")["การส่งรายงาน"]
+def test_the_committee_sees_completeness_and_timeliness_by_group_and_city(books):
+    sheet = load_workbook(books / "committee.xlsx")["การส่งรายงาน"]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=6, values_only=True) if r[0]}
     assert set(rows) == {"ทั้งกรุงเทพฯ", "กรุงเทพกลาง", "กรุงเทพใต้", "กรุงเทพเหนือ",
                          "กรุงเทพตะวันออก", "กรุงธนเหนือ", "กรุงธนใต้"}
     # expected, received, accepted, on time, late, rejected, missing, rate, on-time rate
     assert rows["ทั้งกรุงเทพฯ"][2:] == (50, 47, 44, 42, 2, 3, 3, 0.88, 0.84)
+
+
+def test_the_trend_shows_each_kr_in_each_period_of_the_year(books, built):
+    rows = _kr_rows(books / "dimension-4.xlsx", "แนวโน้ม")
+    for period, column in (("2569-Q1", 2), ("2569-Q2", 3)):
+        city = built[period].kr_city.set_index("kr_code")["progress"]
+        for row in rows:
+            assert row[column] == pytest.approx(score.capped(city[[row[0]]]).iloc[0]), row[0]
+    assert len(rows) == (built["2569-Q2"].krs["dimension_id"] == 4).sum()
+
+
+def test_the_committee_sees_what_changed_since_the_previous_period(books, built):
+    rows = {r[1]: r for r in load_workbook(books / "committee.xlsx")["เปลี่ยนแปลง"].iter_rows(
+        values_only=True) if isinstance(r[1], str) and r[1].startswith("KR-")}
+    assert len(rows) == len(built["2569-Q2"].krs)
+    before = built["2569-Q1"].kr_city.set_index("kr_code")["progress"].clip(0, 1)
+    now = built["2569-Q2"].kr_city.set_index("kr_code")["progress"].clip(0, 1)
+    for kr, row in rows.items():
+        assert row[3:6] == pytest.approx((before[kr], now[kr], now[kr] - before[kr])), kr
+    changes = [r[5] for r in rows.values()]
+    assert changes == sorted(changes), "largest fall first"
+
+
+def test_without_an_earlier_period_the_change_sheet_says_so(demo_settings):
+    sheet = load_workbook(demo_settings.rollups_dir("2569-Q1") / "committee.xlsx")["เปลี่ยนแปลง"]
+    assert "ไม่มีงวดก่อนหน้า" in sheet["A1"].value
+
+
+def test_flags_list_districts_that_say_on_track_while_their_numbers_are_off_track(books, built):
+    flagged = built["2569-Q2"].kr_district.query("flag")
+    assert len(flagged) > 0, "the demo's optimists call every KR on track"
+    rows = [r for r in load_workbook(books / "committee.xlsx")["สถานะไม่สอดคล้อง"].iter_rows(
+        min_row=6, values_only=True) if r[0]]
+    assert len(rows) == len(flagged)
+    assert {(r[6], r[7]) for r in rows} == {("ล่าช้ากว่าแผน", "เป็นไปตามแผน")}
+
+
+def test_the_ranking_says_what_it_ranks_by_and_ranks_by_it(books):
+    rows = list(load_workbook(books / "group-01.xlsx")["อันดับ"].iter_rows(values_only=True))
+    assert "ranked by the overall score" in rows[2][0]
+    ranked = [r for r in rows[5:] if r[0]]
+    scores = [r[3] for r in ranked if r[0] != "ไม่จัดอันดับ"]
+    assert scores == sorted(scores, reverse=True)
+    assert [r[0] for r in ranked][:2] == ["1", "2"]
+
+
+def test_text_from_submissions_stays_text(built, tmp_path):
+    """A note that looks like a formula or a link is written as the string the clerk typed."""
+    data = built["2569-Q2"]
+    notes = ["=1+1", "http://example.com/x", "=HYPERLINK(\"http://evil\",\"x\")", "@SUM(A1)"]
+    rows = data.kr_district
+    behind = rows.index[rows["status"].eq("off_track") & rows["kr_code"].eq("KR-1-01")][:4]
+    rows = rows.copy()
+    rows.loc[behind, "note"] = notes
+    written = write_rollups(replace(data, kr_district=rows), tmp_path)
+    assert workbook_options() == {"strings_to_formulas": False, "strings_to_urls": False,
+                                  "strings_to_numbers": False}
+    sheet = load_workbook(tmp_path / "dimension-1.xlsx")["หมายเหตุ"]
+    cells = {c.value: c.data_type for row in sheet.iter_rows() for c in row if c.value in notes}
+    assert cells == dict.fromkeys(notes, "s")
+    for path in written:
+        with zipfile.ZipFile(path) as book:
+            for name in book.namelist():
+                text = book.read(name).decode("utf-8", "replace")
+                assert "<f>" not in text and "<hyperlink" not in text, (path.name, name)
+                assert "relationships/hyperlink" not in text, (path.name, name)
+
+
+def test_workbooks_print_on_a4_landscape_with_titles_footer_and_properties(books, built):
+    as_of = built["2569-Q2"].as_of
+    for name in ("dimension-1.xlsx", "group-01.xlsx", "committee.xlsx"):
+        with zipfile.ZipFile(books / name) as book:
+            sheets = [n for n in book.namelist() if re.match(r"xl/worksheets/sheet\d+\.xml", n)]
+            titles = book.read("xl/workbook.xml").decode().count("_xlnm.Print_Titles")
+            assert titles == len(sheets), name
+            for sheet in sheets:
+                xml = book.read(sheet).decode()
+                setup = re.search(r"<pageSetup [^>]*>", xml).group(0)
+                assert {'paperSize="9"', 'orientation="landscape"', 'fitToHeight="0"'} <= set(
+                    setup[11:-2].split()), (name, sheet)
+                assert '<pageSetUpPr fitToPage="1"/>' in xml, (name, sheet)
+                footer = re.search(r"<oddFooter>(.*)</oddFooter>", xml).group(1)
+                assert "2569-Q2" in footer and "ข้อมูล ณ 17 เม.ย. 2569" in footer
+                assert "&amp;P" in footer and "&amp;N" in footer
+            assert "TH Sarabun New" in book.read("xl/styles.xml").decode()
+            core = book.read("docProps/core.xml").decode()
+            assert f"{as_of:%Y-%m-%dT%H:%M:%S}Z" in core
+            assert "ไตรมาส 2 ปีงบประมาณ 2569" in core
+            assert "as_of" in book.read("docProps/custom.xml").decode()
+
+
+def test_tables_are_frozen_and_filtered_matrices_are_traffic_lit(books):
+    with zipfile.ZipFile(books / "dimension-1.xlsx") as book:
+        xml = {i: book.read(f"xl/worksheets/sheet{i}.xml").decode() for i in range(1, 7)}
+    for i in (2, 3, 4, 5, 6):  # every sheet after the summary is one table
+        assert 'state="frozen"' in xml[i] and "<autoFilter" in xml[i], i
+    for i in (1, 2, 3, 4):
+        assert 'cfRule type="expression"' in xml[i] and 'cfRule type="iconSet"' in xml[i], i
+
+
+def test_the_same_data_gives_byte_identical_rollups(demo_settings, built, tmp_path):
+    """Workbook timestamps come from the data (its latest receipt), never from the clock: the
+    nightly run's Q1 books (no earlier period) again, and Q2 with its history twice."""
+    for path in write_rollups(built["2569-Q1"], tmp_path / "q1"):
+        original = demo_settings.rollups_dir("2569-Q1") / path.name
+        assert path.read_bytes() == original.read_bytes(), path.name
+    first = write_with_history(built, "2569-Q2", tmp_path / "a")
+    second = write_with_history(built, "2569-Q2", tmp_path / "b")
+    assert len(first) == 16
+    for one, two in zip(first, second, strict=True):
+        assert one.read_bytes() == two.read_bytes(), one.name
+
+
+@needs_libreoffice
+@pytest.mark.parametrize(("name", "pages", "titles"), [
+    ("dimension-1.xlsx", (6, 20), ["ด้านที่1เดินทางดี", "แยกตามกลุ่มเขต", "แยกตามตัวชี้วัด",
+                                   "แนวโน้มความก้าวหน้า", "คำอธิบายจากเขต", "ข้อมูลที่ใช้คำนวณ"]),
+    ("group-01.xlsx", (14, 60), ["กลุ่มกรุงเทพกลาง", "แต่ละเขตเทียบกับกลุ่ม", "อันดับเขตในกลุ่ม",
+                                 "ความครบถ้วน", "การส่งรายงานรายเขต", "สำนักงานเขตพระนคร",
+                                 "สำนักงานเขตวังทองหลาง"]),
+    ("committee.xlsx", (15, 30), ["ภาพรวมความก้าวหน้าOKR", "ล่าช้ากว่าแผนมากที่สุด",
+                                  "การเปลี่ยนแปลงจากงวดก่อน", "แต่ตัวเลขล่าช้ากว่าแผน",
+                                  "ความครบถ้วน", "เขตที่ยังไม่มีรายงาน",
+                                  *[f"ด้านที่{d}" for d in range(1, 10)]]),
+])
+def test_libreoffice_prints_each_kind_of_rollup(books, tmp_path, name, pages, titles):
+    """What a committee member prints: a page count in reason, every sheet's title at the top
+    of a page, the period and the page number in every footer."""
+    found = pdf_pages(convert(books / name, "pdf", tmp_path))
+    assert pages[0] <= len(found) <= pages[1], len(found)
+    for title in map(squeeze, titles):
+        assert any(title in page[:160] for page in found), title
+    for number, page in enumerate(found, start=1):
+        assert squeeze(f"หน้า {number} / {len(found)}") in page
+        assert squeeze("ไตรมาส 2 ปีงบประมาณ 2569 (2569-Q2)") in page

@@ -1,0 +1,138 @@
+"""What the roll-up workbooks share: the workbook with its properties, the heading and footer
+that say which period and as of when, the KR frames dressed for showing, and the sheets every
+kind carries (a plain table, completeness and timeliness, districts without a report)."""
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from pipeline.atomic import atomic_path
+from pipeline.periods import thai_date
+from pipeline.rollup import PeriodRollup, reporting_rates
+from pipeline.xlsx_style import Col, Styles, measure_format, print_setup, workbook_options
+from pipeline.xlsx_table import write_heading, write_table
+
+AUTHOR = "สำนักยุทธศาสตร์และประเมินผล กรุงเทพมหานคร"
+STATE_TH = {"accepted": "ส่งแล้ว (ผ่าน)", "rejected": "ส่งแล้วแต่ไม่ผ่าน", "missing": "ยังไม่ส่ง"}
+MISSING_COLS = [
+    Col("district_code", "รหัสเขต", "District code", width=10),
+    Col("name_th", "สำนักงานเขต", "District", width=20),
+    Col("name_en", "ชื่ออังกฤษ", "English name", width=20),
+    Col("group_th", "กลุ่มเขต", "District group", width=18),
+    Col("state_th", "สถานะการส่ง", "Submission", width=18),
+]
+
+
+def write_book(path: Path, rollup: PeriodRollup, title: str,
+               fill: Callable[[xlsxwriter.Workbook, Styles], None]) -> Path:
+    """Written under a temporary name and renamed: no half-written workbook is ever seen."""
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), workbook_options())
+        book.set_properties({
+            "title": f"{title} — {rollup.period.label_th}",
+            "subject": f"OKR roll-up, {rollup.period.label_en}, data as of {as_of_text(rollup)}",
+            "author": AUTHOR,
+            "company": "กรุงเทพมหานคร (Bangkok Metropolitan Administration)",
+            "keywords": f"OKR, {rollup.period.code}",
+            "created": rollup.as_of,
+        })
+        book.set_custom_property("as_of", rollup.as_of)
+        book.set_custom_property("period", rollup.period.code)
+        fill(book, Styles(book))
+        book.close()
+    return path
+
+
+def as_of_text(rollup: PeriodRollup) -> str:
+    """17 เม.ย. 2569 11:38 น.: the data's time in Bangkok, in a Thai reader's form."""
+    moment = rollup.as_of_bangkok
+    return f"{thai_date(moment.date())} {moment:%H:%M} น."
+
+
+def subtitle(rollup: PeriodRollup) -> str:
+    return (f"{rollup.period.label_en} · ข้อมูล ณ {as_of_text(rollup)} (data as of) · "
+            f"ความก้าวหน้าที่คาดหวัง / expected progress {rollup.expected:.0%}")
+
+
+def footer(rollup: PeriodRollup) -> str:
+    return f"{rollup.period.label_th} ({rollup.period.code}) · ข้อมูล ณ {as_of_text(rollup)}"
+
+
+def dressed(rollup: PeriodRollup) -> PeriodRollup:
+    """The roll-up with its KR frames dressed for showing once, not once per sheet."""
+    return replace(rollup, kr_district=district_rows(rollup),
+                   kr_group=with_kr(rollup.kr_group, rollup),
+                   kr_city=with_kr(rollup.kr_city, rollup))
+
+
+def with_kr(frame: pd.DataFrame, rollup: PeriodRollup) -> pd.DataFrame:
+    """KR rows with the KR's names, unit, dimension, the number format its unit asks for,
+    progress capped for showing and the expected progress of the period."""
+    if "num_format" in frame.columns:
+        return frame
+    wanted = ["name_th", "name_en", "unit_th", "unit_en", "dimension_id", "decimals", "kr_type"]
+    krs = rollup.krs[["kr_code", *[c for c in wanted if c not in frame.columns]]]
+    out = frame.merge(krs, on="kr_code")
+    formats = [measure_format(t, u, d) for t, u, d in
+               zip(out["kr_type"], out["unit_en"], out["decimals"], strict=True)]
+    return out.assign(num_format=formats, progress_shown=out["progress"].clip(0, 1),
+                      expected=rollup.expected)
+
+
+def district_rows(rollup: PeriodRollup) -> pd.DataFrame:
+    """kr_district with KR and district names, and the flag in words."""
+    if "district_th" in rollup.kr_district.columns:
+        return rollup.kr_district
+    names = rollup.reference.districts[["code", "name_th"]].rename(
+        columns={"code": "district_code", "name_th": "district_th"})
+    out = with_kr(rollup.kr_district, rollup).merge(names, on="district_code")
+    out["flag_th"] = out["flag"].map({True: "เขตรายงานว่าตามแผน แต่ตัวเลขล่าช้า", False: ""})
+    return out
+
+
+def table_sheet(book, styles: Styles, rollup: PeriodRollup, name: str, title: str,
+                frame: pd.DataFrame, cols: list[Col], freeze: int = 1) -> None:
+    sheet = book.add_worksheet(name)
+    write_heading(sheet, styles, title, subtitle(rollup))
+    if frame.empty:
+        sheet.write_string(3, 0, "ไม่มีรายการ / nothing to list", styles.text)
+    else:
+        write_table(sheet, styles, 3, frame, cols, freeze=freeze)
+    print_setup(sheet, (3, 4), footer(rollup))
+
+
+def completeness_sheet(book, styles: Styles, rollup: PeriodRollup,
+                       completeness: pd.DataFrame) -> None:
+    groups = rollup.reference.groups.rename(columns={"group_code": "area"})
+    counts = reporting_rates(completeness).merge(groups, on="area", how="left")
+    counts["group_th"] = counts["group_th"].fillna("ทั้งกรุงเทพฯ")
+    counts["group_en"] = counts["group_en"].fillna("City")
+    table_sheet(book, styles, rollup, "การส่งรายงาน",
+                "ความครบถ้วนและความตรงเวลาของการส่งรายงาน / completeness and timeliness",
+                counts, [
+        Col("group_th", "กลุ่มเขต", "District group", width=18),
+        Col("group_en", "District group", "English", width=22),
+        Col("expected", "ต้องส่ง", "Expected", "int", 9),
+        Col("received", "ได้รับ", "Received", "int", 9),
+        Col("accepted", "ผ่าน", "Accepted", "int", 9),
+        Col("on_time", "ตรงเวลา", "On time", "int", 9),
+        Col("late", "ล่าช้า", "Late", "int", 9),
+        Col("rejected", "ไม่ผ่าน", "Rejected", "int", 9),
+        Col("missing", "ยังไม่ส่ง", "Missing", "int", 9),
+        Col("rate", "อัตราการส่ง", "Reporting rate", "percent", 11),
+        Col("on_time_rate", "อัตราตรงเวลา", "On-time rate", "percent", 11),
+    ])
+
+
+def missing_sheet(book, styles: Styles, rollup: PeriodRollup,
+                  completeness: pd.DataFrame) -> None:
+    missing = completeness[completeness["state"] != "accepted"].merge(
+        rollup.reference.groups[["group_code", "group_th"]], on="group_code")
+    missing = missing.assign(state_th=missing["state"].map(STATE_TH)).sort_values(
+        "district_code")
+    table_sheet(book, styles, rollup, "ยังไม่ส่ง",
+                f"เขตที่ยังไม่มีรายงานที่ผ่านการตรวจ ({len(missing)} เขต) / "
+                "districts without an accepted report", missing, MISSING_COLS)

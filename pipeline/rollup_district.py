@@ -1,0 +1,85 @@
+"""A district's own sheet in its group's workbook: its score, rank and submission, its
+dimensions and KRs against the group and the city, and its clerk's notes."""
+
+import pandas as pd
+
+from pipeline.rollup import CITY, PeriodRollup
+from pipeline.rollup_book import footer, subtitle
+from pipeline.rollup_matrix import wide
+from pipeline.xlsx_style import Col, Styles, print_setup
+from pipeline.xlsx_table import (
+    is_missing,
+    progress_lights,
+    write_heading,
+    write_section,
+    write_table,
+)
+
+# The two tables share their first six columns, so their widths agree.
+DIMENSION_COLS = [
+    Col("dimension_id", "ด้าน", "Dim.", "int", 6),
+    Col("krs_text", "KR มีข้อมูล", "KRs with data", width=9),
+    Col("label", "ด้าน", "Dimension", width=44),
+    Col("district", "เขตนี้", "This district", "percent", 11),
+    Col("group", "กลุ่มเขต", "Group", "percent", 11),
+    Col(CITY, "ทั้งกรุงเทพฯ", "City", "percent", 11),
+]
+KR_COLS = [
+    Col("dimension_id", "ด้าน", "Dim.", "int", 6),
+    Col("kr_code", "รหัส", "KR", width=9),
+    Col("name_th", "ตัวชี้วัดผลหลัก", "Key result", width=44),
+    Col("progress_shown", "เขตนี้", "This district", "percent", 11),
+    Col("group", "กลุ่มเขต", "Group", "percent", 11),
+    Col(CITY, "ทั้งกรุงเทพฯ", "City", "percent", 11),
+    Col("unit_th", "หน่วยนับ", "Unit", width=9),
+    Col("actual", "ผลการดำเนินงาน", "Actual", "measure", 11),
+    Col("target", "ค่าเป้าหมาย", "Target", "measure", 11),
+    Col("status", "สถานะตามตัวเลข", "Status (computed)", "status", 13),
+    Col("clerk_status", "สถานะที่เขตรายงาน", "Status (reported)", "status", 13),
+    Col("note", "คำอธิบายจากเขต", "District's note", width=36),
+]
+
+
+def write_district(book, styles: Styles, rollup: PeriodRollup, district, group,
+                   areas: pd.DataFrame) -> None:
+    """`district` is a row of the group's ranking: code, names, score, ranks, submission;
+    `areas` the progress of each KR in the group and the city (see area_progress)."""
+    sheet = book.add_worksheet(district.name_th)
+    write_heading(sheet, styles, f"สำนักงานเขต{district.name_th} ({district.name_en}) — "
+                  f"{rollup.period.label_th}", subtitle(rollup))
+    score = "ไม่มีข้อมูล" if is_missing(district.score) else f"{district.score:.0%}"
+    write_section(sheet, styles, 2, f"คะแนนรวม / overall score {score} · อันดับในกลุ่ม{group.group_th} "
+                       f"{district.rank_text} · อันดับในกรุงเทพฯ {district.city_rank_text} · "
+                       f"การส่งรายงาน / submission: {district.state_th}")
+    last = write_table(sheet, styles, 3, _dimensions(rollup, district.district_code, group),
+                       DIMENSION_COLS, freeze=None, autofilter=False)
+    progress_lights(sheet, styles, (5, 3, last, 5), rollup.expected, rollup.thresholds.at_risk)
+    top = last + 2
+    krs = rollup.kr_district[rollup.kr_district["district_code"] == district.district_code]
+    krs = krs.merge(areas, on="kr_code", how="left").sort_values(["dimension_id", "kr_code"])
+    kr_last = write_table(sheet, styles, top, krs, KR_COLS, freeze=None)
+    progress_lights(sheet, styles, (top + 2, 3, kr_last, 5), rollup.expected,
+                    rollup.thresholds.at_risk)
+    print_setup(sheet, (top, top + 1), footer(rollup))
+
+
+def _dimensions(rollup: PeriodRollup, code: str, group) -> pd.DataFrame:
+    dims = rollup.reference.dimensions
+    dims = dims.assign(label=dims["name_th"] + " (" + dims["name_en"] + ")")
+    mine = rollup.dims_district[rollup.dims_district["district_code"] == code]
+    theirs = rollup.dims_group[rollup.dims_group["group_code"] == group.group_code]
+    city = rollup.dims_city.set_index("dimension_id")["score"]
+    return dims.merge(mine[["dimension_id", "score", "krs", "krs_with_data"]],
+                      on="dimension_id", how="left").assign(
+        district=lambda f: f["score"],
+        krs_text=lambda f: [f"{w:.0f} / {k:.0f}" if k == k else "—"
+                            for w, k in zip(f["krs_with_data"], f["krs"], strict=True)],
+        group=lambda f: f["dimension_id"].map(theirs.set_index("dimension_id")["score"]),
+        **{CITY: lambda f: f["dimension_id"].map(city)})
+
+
+def area_progress(rollup: PeriodRollup, group) -> pd.DataFrame:
+    """Each KR's capped progress in the group (`group`) and the city (`city`)."""
+    return wide(pd.concat([
+        rollup.kr_group[rollup.kr_group["group_code"] == group.group_code].assign(area="group"),
+        rollup.kr_city.assign(area=CITY)]), ["kr_code"], "area", ["group", CITY])
