@@ -132,11 +132,12 @@ def _stored(con: duckdb.DuckDBPyConnection) -> list[Registry]:
 def _load(con: duckdb.DuckDBPyConnection, version: str, fiscal_year: int, in_force_from: str,
           content_sha256: str | None) -> Registry:
     def table(name: str) -> pd.DataFrame:
-        return con.execute(f"SELECT * EXCLUDE (registry_version) FROM {name} "
-                           f"WHERE registry_version = ? ORDER BY rowid", [version]).df()
+        return _as_parsed(con.execute(f"SELECT * EXCLUDE (registry_version) FROM {name} "
+                                      f"WHERE registry_version = ? ORDER BY rowid",
+                                      [version]).df())
 
     objectives = table("objectives").merge(
-        con.execute("SELECT issue_code, dimension_id FROM development_issues").df(),
+        _as_parsed(con.execute("SELECT issue_code, dimension_id FROM development_issues").df()),
         on="issue_code", how="left")
     periods = table("registry_periods")
     return Registry(
@@ -147,3 +148,9 @@ def _load(con: duckdb.DuckDBPyConnection, version: str, fiscal_year: int, in_for
         assignments=table("assignments"),
         periods=periods.assign(due_date=pd.to_datetime(periods["due_date"]).dt.date),
     )
+
+
+def _as_parsed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Integers as the workbook's registry has them: outputs must not depend on where the
+    registry was read from."""
+    return frame.astype({c: "int64" for c in frame.select_dtypes("integer").columns})

@@ -160,7 +160,7 @@ def _publish(con, settings: Settings, registries: RegistryVersions, reference,
             earlier = [build(other) for other in periods
                        if other[:4] == code[:4] and parse_period(other).end < data.period.end]
             store.replace_scores(con, code, export.tables(data))
-            books = write_rollups(data, folder)
+            books = write_rollups(data, folder, earlier)
             public = export.export(data, settings.public_dir(code))
             public.append(write_dashboard(data, settings.public_dir(code), earlier))
             report.rollups[code] = [str(p.relative_to(settings.outputs)) for p in books]

@@ -179,4 +179,4 @@ def test_a_registry_read_back_from_the_warehouse_is_the_one_parsed(workspace, re
         parsed.version, parsed.fiscal_year, parsed.in_force_from, parsed.content_sha256)
     for name in ("objectives", "key_results", "assignments", "periods"):
         mine, theirs = getattr(stored, name), getattr(parsed, name)
-        pd.testing.assert_frame_equal(mine[list(theirs.columns)], theirs, check_dtype=False)
+        pd.testing.assert_frame_equal(mine[list(theirs.columns)], theirs)
