@@ -165,6 +165,8 @@ def summarise(workload: Workload, runs: list[dict], load_before) -> dict:
         "peak_rss_mb": peak,
         "cold_stages_seconds": stages,
         "cold_stages_cpu_seconds": stage_cpu,
+        "cold_stages_maxrss_mb": {s: max(r["cold"].get("stage_maxrss_mb", {}).get(s, 0.0)
+                                        for r in runs) for s in stage_names},
         "read_cpu_utilisation": read_util,
         "process_seconds": {"noop": statistics.median(r["noop"]["process_wall"] for r in runs)},
         "noop_stages_seconds": _median_stages(runs, "noop"),
