@@ -44,9 +44,13 @@ def main(argv: list[str] | None = None) -> int:
     console.log(f"workload {workload.params.key}: {workload.files} files, "
                 f"{workload.facts} facts expected, in {workload.root}")
     load_before = os.getloadavg()
-    runs = [_repetition(workload, i, console) for i in range(args.repeat)]
-    result = summarise(workload, runs, load_before)
-    path = _write(result, "-small" if args.small else "")
+    suffix = "-small" if args.small else ""
+    runs = []
+    for index in range(args.repeat):
+        runs.append(_repetition(workload, index, console))
+        result = summarise(workload, runs, load_before)
+        result["complete"] = len(runs) == args.repeat  # written after each repetition
+        path = _write(result, suffix)
     console.print(_table(result))
     console.print(_targets(result))
     console.log(f"written {path.relative_to(ROOT)}")
@@ -141,6 +145,7 @@ def summarise(workload: Workload, runs: list[dict], load_before) -> dict:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "load_average_before": load_before, "load_average_after": os.getloadavg(),
                     "note": "2 cores shared with other jobs: figures are noisy"},
+        "code": _code_version(),
         "params": workload.params.__dict__,
         "repeat": len(runs),
         "workload": {"files": workload.files, "facts": facts,
@@ -160,6 +165,8 @@ def summarise(workload: Workload, runs: list[dict], load_before) -> dict:
         "peak_rss_mb": peak,
         "cold_stages_seconds": stages,
         "cold_stages_cpu_seconds": stage_cpu,
+        "cold_stages_maxrss_mb": {s: max(r["cold"].get("stage_maxrss_mb", {}).get(s, 0.0)
+                                        for r in runs) for s in stage_names},
         "read_cpu_utilisation": read_util,
         "process_seconds": {"noop": statistics.median(r["noop"]["process_wall"] for r in runs)},
         "noop_stages_seconds": _median_stages(runs, "noop"),
@@ -168,6 +175,17 @@ def summarise(workload: Workload, runs: list[dict], load_before) -> dict:
     }
     result["targets"] = targets(result)
     return result
+
+
+def _code_version() -> dict:
+    """The commit measured, and whether pipeline/ or schemas/ differ from it."""
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "HEAD") or os.environ.get("BENCH_COMMIT", "unknown")
+    dirty = bool(git("status", "--porcelain", "--", "pipeline", "schemas"))
+    return {"commit": commit, "pipeline_modified": dirty}
 
 
 def _median_stages(runs: list[dict], step: str) -> dict[str, float]:

@@ -5,6 +5,7 @@ The parent (bench.run) takes the process's own peak RSS from os.wait4.
 """
 
 import json
+import resource
 import shutil
 import sys
 from contextlib import contextmanager
@@ -14,8 +15,10 @@ from bench import naive
 from bench.measure import measured, tree_cpu
 
 
-def _with_stage_cpu(runner, cpu: dict[str, float]) -> None:
-    """Makes the runner's stage clock also add each stage's CPU time (whole process tree)."""
+def _with_stage_cpu(runner, cpu: dict[str, float], maxrss: dict[str, float]) -> None:
+    """Makes the runner's stage clock also add each stage's CPU time (whole process tree)
+    and note this process's peak RSS when the stage ends: the stage where it jumps is the
+    one that set the peak."""
     clock = getattr(runner, "_Clock", None)
     if clock is None:
         return
@@ -27,6 +30,7 @@ def _with_stage_cpu(runner, cpu: dict[str, float]) -> None:
         with original(self, stage):
             yield
         cpu[stage] = cpu.get(stage, 0.0) + tree_cpu() - start
+        maxrss[stage] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     clock.__call__ = timed
 
@@ -43,8 +47,9 @@ def run(args: dict) -> dict:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, target)
     stage_cpu: dict[str, float] = {}
+    stage_maxrss: dict[str, float] = {}
     if args.get("stage_cpu"):
-        _with_stage_cpu(runner, stage_cpu)
+        _with_stage_cpu(runner, stage_cpu, stage_maxrss)
     settings = Settings(workspace=workspace)
     with measured() as sample:
         report = runner.run(settings)
@@ -59,7 +64,7 @@ def run(args: dict) -> dict:
     return {
         "wall": sample.wall, "cpu": sample.cpu, "peak_tree_mb": sample.peak_mb,
         "ingest": sample.wall - rollups, "rollups": rollups,
-        "stages": seconds, "stage_cpu": stage_cpu,
+        "stages": seconds, "stage_cpu": stage_cpu, "stage_maxrss_mb": stage_maxrss,
         "totals": {o: report.count(o) for o in ("accepted", "rejected", "duplicate")},
         "rollup_files": sum(len(v) for v in report.rollups.values()),
         "facts": facts,
