@@ -1,5 +1,6 @@
 """Which periods' outputs are stale: a fingerprint of everything they are built from, kept in a
-manifest beside them and written last, with what the run report needs of them.
+manifest (outputs/.state/<period>.json, out of the committee's folders) written after them,
+with what the run report needs of them.
 
 A period's roll-ups, scores, open data and dashboard depend on its submissions (accepted or
 not: completeness counts rejections), on the earlier periods of its fiscal year (trends), on
@@ -15,8 +16,6 @@ import duckdb
 
 from pipeline.atomic import write_bytes
 from pipeline.periods import PeriodError, parse_period
-
-MANIFEST = ".manifest.json"
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection, period: str, registry_sha256: str,
@@ -37,17 +36,17 @@ def _ends_by(code: str, end) -> bool:
         return False
 
 
-def load(folder: Path, stamp: str) -> dict | None:
+def load(manifest_path: Path, stamp: str) -> dict | None:
     """What was recorded with the outputs when they were written, if they are still fresh."""
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return manifest.get("recorded") if manifest.get("fingerprint") == stamp else None
 
 
-def save(folder: Path, stamp: str, recorded: dict) -> None:
+def save(manifest_path: Path, stamp: str, recorded: dict) -> None:
     """Written last: the outputs it vouches for are all in place."""
     text = json.dumps({"fingerprint": stamp, "recorded": recorded}, ensure_ascii=False,
                       indent=1, default=str)
-    write_bytes(folder / MANIFEST, text.encode("utf-8"))
+    write_bytes(manifest_path, text.encode("utf-8"))

@@ -56,15 +56,15 @@ def load_current(con: duckdb.DuckDBPyConnection, settings: Settings,
 def versions(con: duckdb.DuckDBPyConnection | None, current: Registry,
              settings: Settings) -> RegistryVersions:
     """The stored versions and the current file, which comes last whether stored or not."""
-    stored = _stored(con) if con is not None else []
-    for registry in stored:
-        if registry.version == current.version and registry.content_sha256 not in (
-                None, current.content_sha256):
+    rows = con.execute("SELECT registry_version, fiscal_year, in_force_from, content_sha256 "
+                       "FROM registry_versions ORDER BY loaded_seq").fetchall() if con else []
+    for version, _, _, content in rows:
+        if version == current.version and content not in (None, current.content_sha256):
             raise RegistryError(settings.registry_path, [
                 f"sheet about: registry_version '{current.version}' is already stored with "
                 "other content; a changed registry needs a new registry_version (and "
                 "in_force_from, the first period it applies to)"])
-    earlier = tuple(r for r in stored if r.version != current.version)
+    earlier = tuple(_load(con, *row) for row in rows if row[0] != current.version)
     return RegistryVersions((*earlier, current))
 
 
@@ -121,12 +121,6 @@ def _periods(known: RegistryVersions) -> pd.DataFrame:
         "due_date": due,
         "expected_share": [p.elapsed_share for p in parsed],
     })
-
-
-def _stored(con: duckdb.DuckDBPyConnection) -> list[Registry]:
-    rows = con.execute("SELECT registry_version, fiscal_year, in_force_from, content_sha256 "
-                       "FROM registry_versions ORDER BY loaded_seq").fetchall()
-    return [_load(con, *row) for row in rows]
 
 
 def _load(con: duckdb.DuckDBPyConnection, version: str, fiscal_year: int, in_force_from: str,

@@ -91,7 +91,7 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
         with log.stage("read", len(new)) as advance:
             raws = read_all(new, settings.limits, done=advance)
         with log.stage("validate"):
-            history = load_history(con)
+            history = load_history(con) if new else History()  # nothing to check it against
             verdicts = judge(raws, registries, settings, history)
         with log.stage("store", len(verdicts)) as advance:
             kept = []
@@ -154,7 +154,8 @@ def _publish(con, settings: Settings, registries: RegistryVersions, reference,
         stamp = freshness.fingerprint(con, code, registry.content_sha256,
                                       repr(settings.thresholds))
         folder = settings.rollups_dir(code)
-        recorded = freshness.load(folder, stamp)
+        manifest = settings.outputs / ".state" / f"{code}.json"
+        recorded = freshness.load(manifest, stamp)
         if recorded is None:
             data = build(code)
             earlier = [build(other) for other in periods
@@ -166,7 +167,7 @@ def _publish(con, settings: Settings, registries: RegistryVersions, reference,
             report.rollups[code] = [str(p.relative_to(settings.outputs)) for p in books]
             report.public[code] = [str(p.relative_to(settings.outputs)) for p in public]
             recorded = json.loads(json.dumps(_completeness(data.completeness), default=str))
-            freshness.save(folder, stamp, recorded)
+            freshness.save(manifest, stamp, recorded)
         report.missing[code] = recorded["missing"]
         report.completeness[code] = recorded["completeness"]
         advance()
