@@ -422,6 +422,14 @@ def test_workers_replace_one_killed_or_dead_and_go_on():
         (None, "ValueError"), ("D", "")]
 
 
+
+def test_items_queued_behind_a_timeout_or_a_crash_are_read_by_the_next_worker():
+    tasks = [partial(time.sleep, 30), partial(str.upper, "a"), partial(str.upper, "b"),
+             partial(signal.raise_signal, signal.SIGKILL), partial(str.upper, "c")]
+    outcomes = workers.call_all(operator.call, tasks, seconds=0.5, workers=1)
+    assert [(o.value, o.failure) for o in outcomes] == [
+        (None, workers.TIMEOUT), ("A", ""), ("B", ""), (None, "SIGKILL"), ("C", "")]
+
 def _with_macros(source: Path, vba_from: Path, dest: Path) -> Path:
     """The clerk's workbook made macro-enabled, as Excel saves it with a VBA project inside."""
     with zipfile.ZipFile(vba_from) as donor:
