@@ -4,8 +4,7 @@ calamine reads such a cell as empty, which would make a typed figure silently va
 other than Excel (openpyxl, a script) wrote the formula and nothing ever computed it. Call
 this only after the safety checks: it unpacks the sheet's XML part (at most the unpacked size
 they allow, and calamine holds the whole sheet anyway). Most sheets hold no formula at all: a
-byte search says so in a millisecond, and only a sheet that may hold one is parsed, up to the
-end of its cells.
+byte search says so, and only a sheet that may hold one is parsed, up to the end of its cells.
 """
 
 import posixpath
