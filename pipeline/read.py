@@ -8,7 +8,8 @@ sees it: wherever its header row is, in any column order, merged cells filled.
 
 import unicodedata
 from collections.abc import Callable
-from functools import partial
+from functools import lru_cache, partial
+from operator import itemgetter
 
 import pandas as pd
 from python_calamine import CalamineSheet, CalamineWorkbook, PasswordError, SheetTypeEnum
@@ -180,23 +181,49 @@ def _locate(grid: list[list]) -> tuple[dict[str, int], int]:
 
 def _header_cells(row: list) -> dict[int, str]:
     return {col0: key for col0, value in enumerate(row)
-            if isinstance(value, str) and (key := _HEADER_NAMES.get(_fold(value)))}
+            if isinstance(value, str) and (key := _header_key(value))}
+
+
+@lru_cache(maxsize=4096)
+def _header_key(text: str) -> str | None:
+    """The template key a text names as a header, if any. Remembered: every data row is
+    checked for a repeated header, and its KR code, status and confidence recur in every file."""
+    return _HEADER_NAMES.get(_fold(text))
 
 
 def _rows(grid: list[list], columns: dict[str, int], first_row: int) -> pd.DataFrame:
     """The data rows below the header: blank rows and repeated headers left out."""
-    keys = list(columns)
+    pick = _picker(list(columns.values()))
     records, index = [], []
     for row0 in range(first_row, len(grid)):
-        values = [_value(grid[row0], columns[key]) for key in keys]
-        if not any(cell_text(v).strip() for v in values) or len(_header_cells(values)) >= 2:
+        values = pick(grid[row0])
+        if all(map(_blank, values)) or _repeats_header(values):
             continue
         records.append(values)
         index.append(row0 + 1)
-    return pd.DataFrame(records, columns=keys, index=pd.Index(index, name="row"), dtype=object)
+    return pd.DataFrame(records, columns=list(columns), index=pd.Index(index, name="row"),
+                        dtype=object)
 
 
-def _value(row: list, col0: int) -> object:
-    """The cell as calamine typed it, a whole number read from .xls as the float .xlsx gives."""
-    value = row[col0] if col0 < len(row) else ""
-    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+def _picker(positions: list[int]) -> Callable[[list], list]:
+    """A row → its cells at these positions, as calamine typed them, a whole number read from
+    .xls as the float .xlsx gives; a short row is padded with empty text. itemgetter picks in
+    C: this runs on every row of every file."""
+    get = itemgetter(*positions, positions[0])  # one position more: a tuple even for one
+    width = max(positions) + 1
+
+    def pick(row: list) -> list:
+        cells = get(row)[:-1] if len(row) >= width else [
+            row[col0] if col0 < len(row) else "" for col0 in positions]
+        return [float(value) if type(value) is int else value for value in cells]
+    return pick
+
+
+def _blank(value: object) -> bool:
+    """Whether the cell reads as empty text (cell_text(value).strip() == "")."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _repeats_header(values: list) -> bool:
+    """A row naming two or more template columns is a header repeated (after a page break)."""
+    return sum(1 for value in values if isinstance(value, str) and _header_key(value)) >= 2

@@ -2,7 +2,9 @@
 
 A parser running in native code (calamine is Rust) cannot be interrupted from a thread; a
 process can be killed. A call that overruns its time, or whose worker dies, fails for that
-item alone: the worker is replaced and the other items still run.
+item alone: the worker is replaced and the other items still run. Each worker holds a few items
+at a time, so it starts the next as soon as it has sent a result, without waiting for this
+process to be scheduled; the items queued behind a failed one go to another worker.
 """
 
 import multiprocessing
@@ -15,6 +17,7 @@ from multiprocessing.connection import Connection, wait
 
 TIMEOUT = "timeout"
 _READY = "ready"
+_IN_FLIGHT = 3  # items a worker holds: the one it reads and the next ones, already sent
 
 
 @dataclass(frozen=True)
@@ -35,29 +38,36 @@ def call_all(function: Callable, items: Sequence, seconds: float, workers: int =
     context.set_forkserver_preload(["pipeline.workers", *preload])
     outcomes: list[Outcome] = [Outcome()] * len(items)
     todo = deque(enumerate(items))
-    pool = [_Worker(context, function) for _ in range(min(workers, len(items)))]
+    pool = [_Worker(context, function, seconds) for _ in range(min(workers, len(items)))]
     try:
         while todo or any(worker.busy for worker in pool):
-            for worker in pool:
-                if worker.ready and not worker.busy and todo:
-                    task = todo.popleft()
-                    if not worker.give(*task, seconds):
-                        todo.appendleft(task)
+            _hand_out(pool, todo)
             _wait(pool)
             for worker in list(pool):
-                finished = worker.poll()
-                if finished is not None:
-                    outcomes[finished[0]] = finished[1]
+                for index, outcome in worker.poll():
+                    outcomes[index] = outcome
                     done()
                 if worker.spent:
                     worker.stop()
                     pool.remove(worker)
+                    todo.extendleft(reversed(worker.held))  # queued behind the failed item
                     if todo:
-                        pool.append(_Worker(context, function))
+                        pool.append(_Worker(context, function, seconds))
     finally:
         for worker in pool:
             worker.stop()
     return outcomes
+
+
+def _hand_out(pool: list["_Worker"], todo: deque) -> None:
+    """Items to the ready workers in turn, until each holds _IN_FLIGHT or none is left."""
+    taking = [worker for worker in pool if worker.ready and not worker.spent]
+    while todo and taking:
+        for worker in list(taking):
+            if todo and len(worker.held) < _IN_FLIGHT and worker.give(*todo[0]):
+                todo.popleft()
+            else:
+                taking.remove(worker)  # full, or dead: poll says how, and with which item
 
 
 def _wait(pool: list["_Worker"]) -> None:
@@ -67,55 +77,66 @@ def _wait(pool: list["_Worker"]) -> None:
 
 
 class _Worker:
-    def __init__(self, context, function: Callable):
+    def __init__(self, context, function: Callable, seconds: float):
         self.connection, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(function, child), daemon=True)
         self.process.start()
         child.close()
+        self.seconds = seconds
         self.ready = self.spent = False
-        self.index: int | None = None
-        self.deadline = 0.0
+        self.held: deque[tuple[int, object]] = deque()  # (index, item) sent, not yet returned
+        self.deadline = 0.0  # of the first item held: the one being read
 
     @property
     def busy(self) -> bool:
-        return self.index is not None
+        return bool(self.held)
 
-    def give(self, index: int, item: object, seconds: float) -> bool:
-        """Whether the worker took the item: one that died idle did not."""
+    def give(self, index: int, item: object) -> bool:
+        """Whether the worker took the item: one that died did not."""
         try:
             self.connection.send(item)
         except OSError:
-            self.spent = True
             return False
-        self.index, self.deadline = index, time.monotonic() + seconds
+        if not self.held:
+            self.deadline = time.monotonic() + self.seconds
+        self.held.append((index, item))
         return True
 
-    def poll(self) -> tuple[int, Outcome] | None:
-        """(index, outcome) of the item this worker returned, failed or overran, if any."""
-        try:
-            while self.connection.poll():
-                message = self.connection.recv()
-                if message == _READY:
-                    self.ready = True
-                elif self.busy:
-                    return self._finish(Outcome(*message))
-        except (EOFError, OSError):
-            pass  # the worker died; its exit code says how
+    def poll(self) -> list[tuple[int, Outcome]]:
+        """(index, outcome) of each item returned, failed or overrun since the last poll. A
+        failure spends the worker; the items it still holds were never started."""
+        finished = self._returned()
         if not self.process.is_alive():
             self.process.join()
             if not self.ready:
                 raise RuntimeError("a reader process could not start (exit code "
                                    f"{self.process.exitcode})")
+            finished += self._returned()  # sent just before it died
             self.spent = True
-            return self._finish(Outcome(failure=_death(self.process.exitcode)))
-        if self.busy and time.monotonic() >= self.deadline:
+            if self.held:
+                finished.append(self._finish(Outcome(failure=_death(self.process.exitcode))))
+        elif self.held and time.monotonic() >= self.deadline:
             self.spent = True
-            return self._finish(Outcome(failure=TIMEOUT))
-        return None
+            finished.append(self._finish(Outcome(failure=TIMEOUT)))
+        return finished
 
-    def _finish(self, outcome: Outcome) -> tuple[int, Outcome] | None:
-        index, self.index = self.index, None
-        return None if index is None else (index, outcome)
+    def _returned(self) -> list[tuple[int, Outcome]]:
+        finished = []
+        try:
+            while self.connection.poll():
+                message = self.connection.recv()
+                if message == _READY:
+                    self.ready = True
+                elif self.held:
+                    finished.append(self._finish(Outcome(*message)))
+                    self.deadline = time.monotonic() + self.seconds  # the next one has begun
+        except (EOFError, OSError):
+            pass  # the worker died; its exit code says how
+        return finished
+
+    def _finish(self, outcome: Outcome) -> tuple[int, Outcome]:
+        index, _ = self.held.popleft()
+        return index, outcome
 
     def stop(self) -> None:
         if self.process.is_alive():

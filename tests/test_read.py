@@ -8,6 +8,7 @@ H actual, I numerator, J denominator, K status, L confidence, M note.
 """
 
 import operator
+import re
 import signal
 import struct
 import time
@@ -246,6 +247,43 @@ def test_a_formula_without_a_cached_value_is_refused_at_its_cell(clerk, workspac
         "again before sending.")
 
 
+def _sheets_rewritten(source: Path, dest: Path, change) -> Path:
+    """The workbook with the XML of each of its worksheets passed through `change`."""
+    with zipfile.ZipFile(source) as book, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
+        for entry in book.infolist():
+            data = book.read(entry)
+            if entry.filename.startswith("xl/worksheets/sheet"):
+                data = change(data.decode()).encode()
+            out.writestr(entry, data)
+    return dest
+
+
+def _prefixed(xml: str) -> str:
+    """The sheet as tools on the OpenXML SDK write it: every element named with an x: prefix."""
+    xml = re.sub(r"<(/?)(\w+)(?=[\s/>])", r"<\1x:\2", xml)
+    return xml.replace(' xmlns="', ' xmlns:x="', 1)
+
+
+def test_a_formula_without_a_value_is_found_in_a_sheet_of_prefixed_tags(clerk, tmp_path):
+    clerk.type("KR-1-03", "actual", "=100+95")
+    plain = clerk.save(tmp_path / "plain.xlsx")
+    raw = read(_sheets_rewritten(plain, tmp_path / "prefixed.xlsx", _prefixed))
+    assert [(p.code, p.sheet, p.cell) for p in raw.problems] == [
+        ("formula-no-value", DATA, "H8")]
+
+
+@needs_libreoffice
+def test_a_formula_whose_value_was_dropped_after_libreoffice_saved_it_is_found(
+        clerk, tmp_path):
+    clerk.type("KR-1-03", "actual", "=100+95")
+    saved = convert(clerk.save(tmp_path / "report.xlsx"), "xlsx", tmp_path / "libreoffice")
+    assert read(saved).problems == ()  # LibreOffice computed and cached 195
+    # a script editing LibreOffice's file keeps its <f aca="false"> and loses the value
+    dropped = _sheets_rewritten(saved, tmp_path / "dropped.xlsx", lambda xml: re.sub(
+        r"(<f aca=\"false\">100\+95</f>)<v>195</v>", r"\1", xml))
+    assert [(p.code, p.cell) for p in read(dropped).problems] == [("formula-no-value", "H8")]
+
+
 # Saved by LibreOffice, as .xls, .ods and .xlsx.
 
 @needs_libreoffice
@@ -383,6 +421,14 @@ def test_workers_replace_one_killed_or_dead_and_go_on():
         ("A", ""), (None, workers.TIMEOUT), ("B", ""), (None, "SIGKILL"), ("C", ""),
         (None, "ValueError"), ("D", "")]
 
+
+
+def test_items_queued_behind_a_timeout_or_a_crash_are_read_by_the_next_worker():
+    tasks = [partial(time.sleep, 30), partial(str.upper, "a"), partial(str.upper, "b"),
+             partial(signal.raise_signal, signal.SIGKILL), partial(str.upper, "c")]
+    outcomes = workers.call_all(operator.call, tasks, seconds=0.5, workers=1)
+    assert [(o.value, o.failure) for o in outcomes] == [
+        (None, workers.TIMEOUT), ("A", ""), ("B", ""), (None, "SIGKILL"), ("C", "")]
 
 def _with_macros(source: Path, vba_from: Path, dest: Path) -> Path:
     """The clerk's workbook made macro-enabled, as Excel saves it with a VBA project inside."""
