@@ -59,7 +59,7 @@ def annotate(batch: pd.DataFrame, history: History, plan: pd.DataFrame,
 
 
 def _levelled(frame: pd.DataFrame) -> pd.DataFrame:
-    share = frame["period"].map(_share).astype(float)
+    share = _per_period(frame["period"], "elapsed_share").astype(float)
     progress = score.progress(frame["value"], frame["baseline"], frame["target"],
                               frame["direction"])
     scale = frame["target"].where(frame["target"] != 0) * np.where(
@@ -68,12 +68,11 @@ def _levelled(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(share=share, progress=progress, scale=scale, level=level)
 
 
-def _share(code: str) -> float:
-    return parse_period(code).elapsed_share
-
-
-def _end(code: str):
-    return parse_period(code).end
+def _per_period(codes: pd.Series, attribute: str) -> pd.Series:
+    """An attribute of each row's period, parsed once for each distinct code: a batch holds a
+    few periods over hundreds of thousands of rows."""
+    parsed = {code: getattr(parse_period(code), attribute) for code in codes.unique()}
+    return pd.Series([parsed[code] for code in codes.tolist()], index=codes.index, dtype=object)
 
 
 def _with_previous(batch: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
@@ -82,9 +81,10 @@ def _with_previous(batch: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     earlier = facts[[*KEY, "period", "actual"]].rename(columns={"period": "previous_period",
                                                                "actual": "previous_actual"})
     pairs = rows.merge(earlier, on=KEY)
-    pairs = pairs[(pairs["previous_period"].map(_end) < pairs["period"].map(_end))
+    previous_end = _per_period(pairs["previous_period"], "end")
+    pairs = pairs[(previous_end < _per_period(pairs["period"], "end"))
                   & (pairs["previous_period"].str[:4] == pairs["period"].str[:4])]
-    latest = pairs.assign(end=pairs["previous_period"].map(_end)).sort_values("end")
+    latest = pairs.assign(end=previous_end[pairs.index]).sort_values("end")
     latest = latest.drop_duplicates("index", keep="last").set_index("index")
     return batch.assign(previous_actual=latest["previous_actual"].reindex(batch.index)
                         .astype(float),
@@ -96,9 +96,10 @@ def _far_from_peers(batch: pd.DataFrame, stored: pd.DataFrame) -> tuple[pd.Serie
     """Whether each level is an outlier among the KR's levels that period, and their median."""
     peers = pd.concat([stored[[*KEY, "period", "level"]], batch[[*KEY, "period", "level"]]])
     peers = peers.drop_duplicates([*KEY, "period"], keep="last").dropna(subset=["level"])
-    stats = peers.groupby(["period", "kr_code"])["level"].agg(
-        median="median", count="count",
-        mad=lambda s: (s - s.median()).abs().median())
+    level = peers["level"].astype(float).groupby([peers["period"], peers["kr_code"]])
+    deviation = (peers["level"].astype(float) - level.transform("median")).abs()
+    stats = pd.DataFrame({"median": level.median(), "count": level.count(),
+                          "mad": deviation.groupby([peers["period"], peers["kr_code"]]).median()})
     joined = batch[["period", "kr_code", "level"]].join(stats, on=["period", "kr_code"])
     spread = pd.concat([joined["mad"], MAD_FLOOR * joined["median"].abs()], axis=1).max(axis=1)
     z = 0.6745 * (joined["level"] - joined["median"]) / spread.where(spread > 0)

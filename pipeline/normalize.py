@@ -1,13 +1,17 @@
 """RawWorkbook rows → typed rows + notices: what clerks type, made comparable before the checks.
 
 Each change that alters a value (Thai digits, a typed status word …) becomes a notice, so the
-clerk sees how their cell was read.
+clerk sees how their cell was read. The rows of every file of a run are read as one batch,
+column by column, and each distinct cell value is read once: most cells of a column repeat
+(status words, KR codes, round numbers), and per-cell Python is what a batch costs.
 """
 
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 
 import pandas as pd
 
@@ -62,24 +66,29 @@ def parse_choice(value: object, labels: dict) -> object | None:
     return None
 
 
-def normalize(raw: RawWorkbook) -> tuple[pd.DataFrame, list[Problem]]:
-    rows = raw.rows
-    out = pd.DataFrame(index=rows.index)
-    notices: list[Problem] = []
-    out["kr_code"] = rows["kr_code"].map(clean_text)
-    out["note"] = rows["note"].map(clean_text)
+def normalize(raws: dict[int, RawWorkbook]) -> tuple[pd.DataFrame, dict[int, list[Problem]]]:
+    """The data rows of the given files (file id → workbook) as one typed frame, in file and
+    row order, with `file_id` and the Excel `row`; and each file's notices."""
+    cells, file_ids, excel_rows = _columns(raws)
+    out = {"row": excel_rows, "kr_code": _each_distinct(cells["kr_code"], clean_text),
+           "note": _each_distinct(cells["note"], clean_text)}
+    found: list[tuple[int, str, str, str, object]] = []  # row position, key, code, value, expected
     for key in NUMBER_KEYS:
-        texts = rows[key].map(_typed)
-        out[f"{key}_raw"] = texts.where(~texts.isin(_PLACEHOLDERS), "")
-        out[key] = [_number_cell(raw, key, row, value, text, notices)
-                    for row, value, text in zip(rows.index, rows[key], out[f"{key}_raw"],
-                                                strict=True)]
+        read = _each_distinct(cells[key], _read_number)
+        out[f"{key}_raw"] = [text for text, _, _ in read]
+        out[key] = [number for _, number, _ in read]
+        found += [(at, key, "normalized-number", typed, number)
+                  for at, (_, number, typed) in enumerate(read) if typed is not None]
     for key, labels in CHOICES.items():
-        out[f"{key}_raw"] = rows[key].map(_typed)
-        out[key] = [_choice_cell(raw, key, row, text, labels, notices)
-                    for row, text in zip(rows.index, out[f"{key}_raw"], strict=True)]
-    out["milestone"] = [parse_choice(text, layout.MILESTONE_LABELS) for text in out["actual_raw"]]
-    return out, notices
+        read = _each_distinct(cells[key], partial(_read_choice, labels=labels))
+        out[f"{key}_raw"] = [text for text, _, _ in read]
+        out[key] = [code for _, code, _ in read]
+        found += [(at, key, "normalized-choice", text, label)
+                  for at, (text, _, label) in enumerate(read) if label is not None]
+    out["milestone"] = _each_distinct(out["actual_raw"],
+                                      partial(parse_choice, labels=layout.MILESTONE_LABELS))
+    return (pd.DataFrame(out).assign(file_id=file_ids),
+            _notices(found, raws, file_ids, excel_rows))
 
 
 def normalize_as_of(raw: RawWorkbook) -> tuple[date | None, str, list[Problem]]:
@@ -97,6 +106,30 @@ def normalize_as_of(raw: RawWorkbook) -> tuple[date | None, str, list[Problem]]:
                                   expected=shown)]
 
 
+def _columns(raws: dict[int, RawWorkbook]) -> tuple[dict[str, list], list[int], list[int]]:
+    """The cells each input column holds, over all files, as Python lists (read once, not
+    element by element out of pandas), with each cell's file id and Excel row."""
+    cells: dict[str, list] = {key: [] for key in ("kr_code", "note", *NUMBER_KEYS, *CHOICES)}
+    file_ids, excel_rows = [], []
+    for file_id, raw in raws.items():
+        file_ids += [file_id] * len(raw.rows)
+        excel_rows += raw.rows.index.tolist()
+        for values, column in zip(cells.values(), raw.rows[list(cells)].to_numpy().T.tolist(),
+                                  strict=True):
+            values += column
+    return cells, file_ids, excel_rows
+
+
+def _each_distinct(values: list, read: Callable[[object], object]) -> list:
+    """`read` of every value, called once for each distinct one (of its type: 1.0 is not
+    True)."""
+    keys = list(zip(map(type, values), values, strict=True))
+    seen = dict.fromkeys(keys)
+    for key in seen:
+        seen[key] = read(key[1])
+    return list(map(seen.__getitem__, keys))
+
+
 def _typed(value: object) -> str:
     """The cell as the clerk sees it, for messages: 12.0 shows as 12."""
     if isinstance(value, float) and value.is_integer():
@@ -104,24 +137,33 @@ def _typed(value: object) -> str:
     return clean_text(value)
 
 
-def _number_cell(raw, key, row, value, text, notices) -> float:
-    if text == "":
-        return math.nan
+def _read_number(value: object) -> tuple[str, float, str | None]:
+    """A number cell: its text ("" for a placeholder), its number, and the text to notice
+    when the number was read out of something else than a number."""
+    text = _typed(value)
+    if text in _PLACEHOLDERS:
+        return "", math.nan, None
     number = parse_number(value)
     if number is None:
-        return math.nan
-    if isinstance(value, str) and clean_text(value) != _typed(number):
-        notices.append(problem("normalized-number", raw.sheet, f"{raw.cells[key]}{row}",
-                               value=clean_text(value), expected=number))
-    return number
+        return text, math.nan, None
+    cleaned = clean_text(value) if isinstance(value, str) else None
+    return text, number, cleaned if cleaned is not None and cleaned != _typed(number) else None
 
 
-def _choice_cell(raw, key, row, text, labels, notices) -> object:
+def _read_choice(value: object, labels: dict) -> tuple[str, object | None, str | None]:
+    """A dropdown cell: its text, its code, and the label to notice when typed otherwise."""
+    text = _typed(value)
     code = parse_choice(text, labels)
-    if code is None:
-        return None
-    label = labels[code][0]
-    if text != label:
-        notices.append(problem("normalized-choice", raw.sheet, f"{raw.cells[key]}{row}",
-                               value=text, expected=label))
-    return code
+    label = None if code is None else labels[code][0]
+    return text, code, label if label is not None and text != label else None
+
+
+def _notices(found: list, raws: dict[int, RawWorkbook], file_ids: list[int],
+             excel_rows: list[int]) -> dict[int, list[Problem]]:
+    """Each file's notices, in the order the cells were read: column by column, row by row."""
+    notices: dict[int, list[Problem]] = {file_id: [] for file_id in raws}
+    for at, key, code, value, expected in found:
+        raw = raws[file_ids[at]]
+        notices[file_ids[at]].append(problem(code, raw.sheet, f"{raw.cells[key]}{excel_rows[at]}",
+                                             value=value, expected=expected))
+    return notices

@@ -5,6 +5,7 @@ A bad registry is refused as a whole, with every problem named by sheet, row and
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -41,6 +42,18 @@ class Registry:
         """The district's KRs in registry order, with their baseline and target."""
         mine = self.assignments[self.assignments["district_code"] == district_code]
         return self.key_results.merge(mine, on="kr_code", how="inner")
+
+    def assigned_codes(self, district_code: str) -> tuple[str, ...]:
+        """The KR codes of `assigned(district_code)`, in its order, from a lookup built once:
+        validation asks for them for every file of a run."""
+        return self._codes_by_district.get(district_code, ())
+
+    @cached_property
+    def _codes_by_district(self) -> dict[str, tuple[str, ...]]:
+        pairs = self.key_results[["kr_code"]].merge(
+            self.assignments[["district_code", "kr_code"]], on="kr_code", how="inner")
+        return {district: tuple(codes.tolist()) for district, codes in
+                pairs.groupby("district_code", sort=False)["kr_code"]}
 
 
 def _sheet_frame(book: CalamineWorkbook, sheet: str, columns: tuple[str, ...]) -> pd.DataFrame:

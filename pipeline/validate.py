@@ -5,6 +5,7 @@ typed rows with the value each KR type reports (a ratio as numerator / denominat
 a milestone as 1 done / 0 not done).
 """
 
+import math
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,40 +32,79 @@ _KR_COLUMNS = ["kr_code", "kr_type", "decimals", "direction", "cumulative"]
 AS_OF_GRACE = timedelta(days=90)  # figures may be dated up to a quarter after the period
 _STATUS_TH = {code: thai for code, (thai, _) in layout.STATUS_LABELS.items()}
 BANGKOK = ZoneInfo("Asia/Bangkok")
+# What a row problem reads of its row: where it is, and the columns its rule shows.
+_SHOWN_COLUMNS = list(dict.fromkeys([
+    "file_id", "row", "value_key", *(rule.value for rule in submission.ROW_RULES),
+    *(rule.expected for rule in submission.ROW_RULES if rule.expected_is_column)]))
 
 
 def judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Settings,
           history: past.History | None = None) -> list[Verdict]:
     """Each file is checked against the registry version in force for its period."""
     history = history or past.History()
-    registry = registries.current
-    found: dict[int, list[Problem]] = {}
+    found, ready = _file_checks(raws, registries, settings.signing_key, history)
+    rows, notices = normalize(ready)
+    present = _kr_codes(rows)
     dates: dict[int, date | None] = {}
-    frames = []
-    for file_id, raw in enumerate(raws):
-        found[file_id] = _folder_problems(raw, registry) or (
-            list(raw.problems) + _file_problems(raw, registries, settings.signing_key, history))
-        if _has_error(found[file_id]) or raw.rows is None:
-            continue
-        rows, notices = normalize(raw)
+    plan_versions: dict[int, str] = {}
+    for file_id, raw in ready.items():
         dates[file_id], as_of_problems = _as_of(raw)
         in_force = registries.in_force(raw.metadata["period"])
         template = registries.get(raw.metadata["registry_version"])
-        found[file_id] += notices + as_of_problems + _missing_krs(raw, rows, in_force, template)
-        frames.append(rows.reset_index().assign(
-            file_id=file_id, district_code=raw.metadata["district_code"],
-            period=raw.metadata["period"], plan_version=in_force.version,
-            template_version=template.version))
-    batch = _with_plan(frames, registries)
+        plan_versions[file_id] = in_force.version
+        found[file_id] += notices[file_id] + as_of_problems + _missing_krs(
+            raw, present.get(file_id, set()), in_force, template)
+    batch = (_with_plan(_with_files(rows, ready, plan_versions), registries) if len(rows)
+             else pd.DataFrame())
     if not batch.empty:
         batch, rounded = _with_values(batch, raws)
         for file_id, notice in rounded:
             found[file_id].append(notice)
-        batch = _shown(past.annotate(batch, history, _plan(registry), settings.thresholds))
+        batch = past.annotate(batch, history, _plan(registries.current), settings.thresholds)
         for file_id, problems in _row_problems(batch, raws).items():
             found[file_id] += problems
-    return [_verdict(raw, found[file_id], batch, file_id, dates.get(file_id), registries)
-            for file_id, raw in enumerate(raws)]
+    facts = _facts(batch, found, raws)
+    due_dates = {(registry.version, period): due for registry in registries.versions
+                 for period, due in zip(registry.periods["period"].tolist(),
+                                        registry.periods["due_date"].tolist(), strict=True)}
+    return [_verdict(raw, found[file_id], facts.get(file_id), dates.get(file_id), registries,
+                     due_dates) for file_id, raw in enumerate(raws)]
+
+
+def _file_checks(raws: list[RawWorkbook], registries: RegistryVersions, signing_key: str,
+                 history: past.History) -> tuple[dict[int, list[Problem]],
+                                                 dict[int, RawWorkbook]]:
+    """Each file's problems as a whole, and the files whose rows are read on (by file id)."""
+    districts = set(registries.current.assignments["district_code"].tolist())
+    found: dict[int, list[Problem]] = {}
+    ready: dict[int, RawWorkbook] = {}
+    for file_id, raw in enumerate(raws):
+        found[file_id] = _folder_problems(raw, districts) or (
+            list(raw.problems) + _file_problems(raw, registries, signing_key, history))
+        if not _has_error(found[file_id]) and raw.rows is not None:
+            ready[file_id] = raw
+    return found, ready
+
+
+def _kr_codes(rows: pd.DataFrame) -> dict[int, set[str]]:
+    """The KR codes each file's rows name."""
+    present: dict[int, set[str]] = {}
+    for file_id, code in zip(rows["file_id"].tolist(), rows["kr_code"].tolist(), strict=True):
+        present.setdefault(file_id, set()).add(code)
+    return present
+
+
+def _with_files(rows: pd.DataFrame, ready: dict[int, RawWorkbook],
+                plan_versions: dict[int, str]) -> pd.DataFrame:
+    """Each row with its file's district and period, and the registry versions it is checked
+    against: the one in force for its period (plan), the one its template was made from."""
+    about = pd.DataFrame.from_dict({file_id: {
+        "district_code": raw.metadata["district_code"],
+        "period": raw.metadata["period"],
+        "plan_version": plan_versions[file_id],
+        "template_version": raw.metadata["registry_version"],
+    } for file_id, raw in ready.items()}, orient="index")
+    return rows.join(about, on="file_id")
 
 
 def _plan(registry: Registry) -> pd.DataFrame:
@@ -77,10 +117,9 @@ def _has_error(problems: list[Problem]) -> bool:
     return any(p.severity == ERROR for p in problems)
 
 
-def _folder_problems(raw: RawWorkbook, registry: Registry) -> list[Problem]:
+def _folder_problems(raw: RawWorkbook, districts: set[str]) -> list[Problem]:
     """Files checked outside the inbox (`check`) have no folder to agree with."""
-    if raw.arrival.folder is None or raw.arrival.folder in set(
-            registry.assignments["district_code"]):
+    if raw.arrival.folder is None or raw.arrival.folder in districts:
         return []
     return [problem("folder-unknown", value=raw.arrival.folder)]
 
@@ -132,23 +171,19 @@ def _as_of(raw: RawWorkbook) -> tuple[date | None, list[Problem]]:
     return as_of, found
 
 
-def _missing_krs(raw: RawWorkbook, rows: pd.DataFrame, in_force: Registry,
+def _missing_krs(raw: RawWorkbook, present: set[str], in_force: Registry,
                  template: Registry) -> list[Problem]:
     """A KR the clerk's older (or newer) template did not have is no data, not a deleted row."""
     district = raw.metadata["district_code"]
-    present = set(rows["kr_code"])
-    own = set(template.assigned(district)["kr_code"])
+    own = set(template.assigned_codes(district))
     return [problem("kr-missing", sheet=raw.sheet, value=code) if code in own else
             problem("kr-added", sheet=raw.sheet, value=code, expected=in_force.version)
-            for code in in_force.assigned(district)["kr_code"] if code not in present]
+            for code in in_force.assigned_codes(district) if code not in present]
 
 
-def _with_plan(frames: list[pd.DataFrame], registries: RegistryVersions) -> pd.DataFrame:
+def _with_plan(batch: pd.DataFrame, registries: RegistryVersions) -> pd.DataFrame:
     """Rows joined with their period's plan; `retired` when only the template's has the KR."""
-    if not frames:
-        return pd.DataFrame()
-    batch = pd.concat(frames, ignore_index=True)
-    used = sorted(set(batch["plan_version"]) | set(batch["template_version"]))
+    used = sorted({*batch["plan_version"].unique(), *batch["template_version"].unique()})
     plans = pd.concat([_plan(registries.get(v)) for v in used], ignore_index=True)
     keys = ["district_code", "kr_code"]
     batch = batch.merge(plans, on=["plan_version", *keys], how="left", indicator=True)
@@ -163,8 +198,8 @@ def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]) -> tuple[pd.DataF
     """The value each KR type reports, its number rounded to the KR's precision (noticed)."""
     notices = []
     decimals = batch["decimals"].fillna(6).astype(int)
-    rounded = pd.Series([round(v, d) if pd.notna(v) else v
-                         for v, d in zip(batch["actual"], decimals, strict=True)],
+    rounded = pd.Series([v if math.isnan(v) else round(v, d) for v, d in
+                         zip(batch["actual"].tolist(), decimals.tolist(), strict=True)],
                         index=batch.index, dtype=float)
     changed = batch["actual"].notna() & ~np.isclose(rounded, batch["actual"], rtol=0, atol=0)
     for index in batch.index[changed & batch["kr_type"].isin(["count", "percent"])]:
@@ -202,7 +237,7 @@ def _places(value: float) -> int:
 
 def _row_problems(batch: pd.DataFrame, raws: list[RawWorkbook]) -> dict[int, list[Problem]]:
     try:
-        submission.batch_schema().validate(batch, lazy=True)
+        submission.batch_schema().validate(batch[list(submission.CHECKED_COLUMNS)], lazy=True)
     except pa.errors.SchemaErrors as err:
         cases = err.failure_cases
         cases = cases[cases["check"].isin(submission.RULES_BY_ID)]
@@ -211,40 +246,40 @@ def _row_problems(batch: pd.DataFrame, raws: list[RawWorkbook]) -> dict[int, lis
         wrong_rows = set(cases.loc[severity == ERROR, "index"])
         # a warning on a row whose figure is already wrong would only distract the clerk
         cases = cases[(severity == ERROR) | ~cases["index"].isin(wrong_rows)]
+        rows = _shown(batch.loc[cases["index"].unique()])[_SHOWN_COLUMNS].to_dict("index")
         found: dict[int, list[Problem]] = {}
         for check, index in zip(cases["check"], cases["index"], strict=True):
-            file_id = int(batch.at[index, "file_id"])
+            file_id = int(rows[index]["file_id"])
             found.setdefault(file_id, []).append(
-                _row_problem(submission.RULES_BY_ID[check], batch.loc[index], raws[file_id]))
+                _row_problem(submission.RULES_BY_ID[check], rows[index], raws[file_id]))
         return found
     return {}
 
 
-def _row_problem(rule: submission.RowRule, row: pd.Series, raw: RawWorkbook) -> Problem:
+def _row_problem(rule: submission.RowRule, row: dict, raw: RawWorkbook) -> Problem:
     expected = row[rule.expected] if rule.expected_is_column else rule.expected
     key = row["value_key"] if rule.column == submission.VALUE_CELL else rule.column
     return problem(rule.code, raw.sheet, f"{raw.cells[key]}{row['row']}",
                    value=row[rule.value], expected=expected)
 
 
-def _verdict(raw: RawWorkbook, problems: list[Problem], batch: pd.DataFrame,
-             file_id: int, as_of: date | None, registries: RegistryVersions) -> Verdict:
+def _verdict(raw: RawWorkbook, problems: list[Problem], facts: pd.DataFrame | None,
+             as_of: date | None, registries: RegistryVersions,
+             due_dates: dict[tuple[str, str], date]) -> Verdict:
+    """`facts` is None for a rejected file; `due_dates` by registry version and period."""
     meta = raw.metadata
-    problems = sorted(problems, key=lambda p: p.sort_key)
-    facts = None
     checked_against = on_time = None
-    if not _has_error(problems):
-        facts = _facts(batch[batch["file_id"] == file_id], raw)
+    if facts is not None:
         in_force = registries.in_force(meta["period"])
         checked_against = in_force.version
-        due = in_force.periods.set_index("period")["due_date"].get(meta["period"])
+        due = due_dates.get((in_force.version, meta["period"]))
         on_time = due is None or raw.arrival.received_at.astimezone(BANGKOK).date() <= due
     return Verdict(
         arrival=raw.arrival,
         district_code=meta.get("district_code", ""),
         period=meta.get("period", ""),
         registry_version=meta.get("registry_version", ""),
-        problems=tuple(problems),
+        problems=tuple(sorted(problems, key=lambda p: p.sort_key)),
         facts=facts,
         as_of=as_of,
         checked_against=checked_against,
@@ -252,10 +287,17 @@ def _verdict(raw: RawWorkbook, problems: list[Problem], batch: pd.DataFrame,
     )
 
 
-def _facts(rows: pd.DataFrame, raw: RawWorkbook) -> pd.DataFrame:
+def _facts(batch: pd.DataFrame, found: dict[int, list[Problem]],
+           raws: list[RawWorkbook]) -> dict[int, pd.DataFrame]:
+    """The facts of each accepted file (by file id), built for all of them at once: the rows
+    with the value each KR type reports, and the cell it was typed in."""
+    accepted = [file_id for file_id, problems in found.items() if not _has_error(problems)]
+    if batch.empty:
+        return {file_id: pd.DataFrame(columns=FACT_COLUMNS) for file_id in accepted}
+    rows = batch[batch["file_id"].isin(accepted)]
+    files = rows["file_id"].tolist()
     ratio = rows["kr_type"].eq("ratio")
-    cells = rows["value_key"].map(raw.cells) + rows["row"].astype(str)
-    return pd.DataFrame({
+    facts = pd.DataFrame({
         "district_code": rows["district_code"],
         "period": rows["period"],
         "kr_code": rows["kr_code"],
@@ -265,6 +307,10 @@ def _facts(rows: pd.DataFrame, raw: RawWorkbook) -> pd.DataFrame:
         "status": rows["status"],
         "confidence": rows["confidence"],
         "note": rows["note"],
-        "sheet": raw.sheet,
-        "cell": cells,
-    }, columns=FACT_COLUMNS).reset_index(drop=True)
+        "sheet": [raws[file_id].sheet for file_id in files],
+        "cell": [f"{raws[file_id].cells[key]}{row}" for file_id, key, row in
+                 zip(files, rows["value_key"].tolist(), rows["row"].tolist(), strict=True)],
+    }, columns=FACT_COLUMNS, index=rows.index)
+    by_file = dict(list(facts.groupby(rows["file_id"], sort=False)))
+    return {file_id: by_file.get(file_id, facts.iloc[:0]).reset_index(drop=True)
+            for file_id in accepted}

@@ -121,6 +121,16 @@ ROW_RULES: tuple[RowRule, ...] = (
 )
 
 
+# Every frame column the schema and its rules read. pandera is given only these: for each
+# check that fails, it scans every column of the frame it validates.
+CHECKED_COLUMNS = (
+    "file_id", "row", "kr_code", "kr_type", "assigned", "retired", "note", "milestone",
+    "actual", "numerator", "denominator", "value", "previous_actual", "cumulative", "direction",
+    "outlier", "status", "confidence", "computed_status",
+    *(f"{key}_raw" for key in ("actual", "numerator", "denominator", "status", "confidence")),
+)
+
+
 def rule_id(rule: RowRule) -> str:
     """The pandera check name: the rule's code and the column it marks."""
     return f"{rule.code}@{rule.column}"

@@ -8,10 +8,12 @@ L confidence, M note.
 from datetime import date, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
 from pipeline.settings import Limits
+from schemas import submission
 from tests.builders.libreoffice import convert, needs_libreoffice
 from tests.judging import found, judge_inbox, only_verdict
 
@@ -362,3 +364,14 @@ def test_a_figures_date_outside_the_period_is_a_warning(workspace):
     assert verdict.problems[0].message_th == (
         "วันที่ของข้อมูล 31 ธ.ค. 2568 ไม่อยู่ในรอบการรายงาน (1 ม.ค. 2569 – 31 มี.ค. 2569) "
         "กรุณาตรวจสอบ")
+
+
+def test_every_row_rule_reads_only_the_columns_given_to_pandera():
+    """pandera reports a rule that fails to run as a failure, not as a crash."""
+    numbers = {"file_id", "row", "actual", "numerator", "denominator", "value",
+               "previous_actual", "milestone"}
+    flags = {"assigned", "retired", "outlier", "cumulative"}
+    frame = pd.DataFrame({column: [1.0] if column in numbers else [True] if column in flags
+                          else [""] for column in submission.CHECKED_COLUMNS})
+    for rule in submission.ROW_RULES:
+        assert len(rule.passes(frame)) == 1, rule.code
