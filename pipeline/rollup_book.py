@@ -13,7 +13,7 @@ from pipeline.atomic import atomic_path
 from pipeline.periods import thai_date
 from pipeline.rollup import PeriodRollup, reporting_rates
 from pipeline.xlsx_style import Col, Styles, measure_format, print_setup, workbook_options
-from pipeline.xlsx_table import write_heading, write_table
+from pipeline.xlsx_table import write_heading, write_note, write_table
 
 AUTHOR = "สำนักยุทธศาสตร์และประเมินผล กรุงเทพมหานคร"
 STATE_TH = {"accepted": "ส่งแล้ว (ผ่าน)", "rejected": "ส่งแล้วแต่ไม่ผ่าน", "missing": "ยังไม่ส่ง"}
@@ -94,9 +94,11 @@ def district_rows(rollup: PeriodRollup) -> pd.DataFrame:
 
 
 def table_sheet(book, styles: Styles, rollup: PeriodRollup, name: str, title: str,
-                frame: pd.DataFrame, cols: list[Col], freeze: int = 1) -> None:
+                frame: pd.DataFrame, cols: list[Col], freeze: int = 1, note: str = "") -> None:
     sheet = book.add_worksheet(name)
     write_heading(sheet, styles, title, subtitle(rollup))
+    if note:
+        write_note(sheet, styles, 2, note, cols)
     if frame.empty:
         sheet.write_string(3, 0, "ไม่มีรายการ / nothing to list", styles.text)
     else:

@@ -76,7 +76,7 @@ def score_columns(book, sheet, categories: tuple[int, int, int, int],
     cell ranges (first row, first col, last row, last col); a series' name is a text or a
     (row, col) cell."""
     name = sheet.get_name()
-    height = 120 + 34 * (categories[2] - categories[0] + 1) if bars else 300
+    height = 120 + 34 * (categories[2] - categories[0] + 1) if bars else 240
     chart = _chart(book, {"type": "bar" if bars else "column"}, title, (900, height),
                    "x" if bars else "y")
     for (label, values), colour in zip(series, (BLUE, GREY, ORANGE), strict=False):

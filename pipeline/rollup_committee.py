@@ -20,7 +20,7 @@ from pipeline.rollup_book import (
 from pipeline.rollup_glance import KR_COLS, write_glance
 from pipeline.rollup_matrix import legend, wide
 from pipeline.xlsx_style import Col, Styles, print_setup
-from pipeline.xlsx_table import progress_lights, write_heading, write_table
+from pipeline.xlsx_table import progress_lights, write_heading, write_note, write_table
 
 FURTHEST = 15
 KR_SHORT = [Col("dimension_id", "ด้าน", "Dim.", "int", 6), *KR_COLS[:2]]
@@ -82,7 +82,7 @@ def _overview(book, styles: Styles, rollup: PeriodRollup,
     sheet = book.add_worksheet("ภาพรวม")
     write_heading(sheet, styles, f"ภาพรวมความก้าวหน้า OKR กรุงเทพมหานคร — "
                   f"{rollup.period.label_th}", subtitle(rollup))
-    sheet.write_string(2, 0, legend(rollup), styles.subtitle)
+    write_note(sheet, styles, 2, legend(rollup), cols)
     last = write_table(sheet, styles, 3, table, cols, freeze=2)
     progress_lights(sheet, styles, (5, 2, last, 2), rollup.expected, rollup.thresholds.at_risk)
     progress_lights(sheet, styles, (5, 4, last, 3 + len(ref.groups)), rollup.expected,

@@ -12,6 +12,7 @@ from pipeline.rollup_book import footer, subtitle, with_kr
 from pipeline.xlsx_style import STATUS_EN, STATUS_TH, Col, Styles, print_setup
 from pipeline.xlsx_table import (
     progress_lights,
+    row_height,
     write_cell,
     write_heading,
     write_section,
@@ -69,7 +70,7 @@ def write_glance(book, styles: Styles, rollup: PeriodRollup, dim, name: str) -> 
         sheet.set_row(row, 30)
     tree_top = SUMMARY_ROW + len(figures) + 1
     write_section(sheet, styles, tree_top, "คะแนนรายประเด็นการพัฒนาและเป้าประสงค์ / scores by "
-                       "development issue and objective (ค่าเฉลี่ยความก้าวหน้า ไม่เกิน 100%)")
+                  "development issue and objective")
     tree = _tree(rollup, dim.dimension_id)
     tree_last = write_table(sheet, styles, tree_top + 1, tree, TREE_COLS, freeze=None,
                             autofilter=False)
@@ -77,6 +78,8 @@ def write_glance(book, styles: Styles, rollup: PeriodRollup, dim, name: str) -> 
         if issue.level == "issue":  # issues stand out from the objectives beneath them
             for c, key in enumerate(("code", "label")):
                 write_cell(sheet, styles, tree_top + 3 + r, c, "bold", getattr(issue, key))
+            bold = [(issue.label, TREE_COLS[1].width * 0.85)]
+            sheet.set_row(tree_top + 3 + r, row_height(bold))
     progress_lights(sheet, styles, (tree_top + 3, 2, tree_last, 2), rollup.expected,
                     rollup.thresholds.at_risk)
     chart_height = 110 + 34 * len(krs)
@@ -90,6 +93,7 @@ def write_glance(book, styles: Styles, rollup: PeriodRollup, dim, name: str) -> 
             {"category": 0, "progress": keys.index("progress_shown"),
              "expected": keys.index("expected")}, (SUMMARY_ROW, 5), chart_height)
     print_setup(sheet, (kr_top + 1, kr_top + 2), footer(rollup))
+    sheet.set_h_pagebreaks([kr_top])  # the KRs start a page of their own
 
 
 def _tree(rollup: PeriodRollup, dimension_id: int) -> pd.DataFrame:

@@ -41,8 +41,7 @@ def write_group(book, styles: Styles, rollup: PeriodRollup, group) -> None:
     _summary(book, styles, rollup, group, members)
     _by_kr(book, styles, rollup, group, members)
     table_sheet(book, styles, rollup, "อันดับ", f"อันดับเขตในกลุ่ม{group.group_th} / ranking — "
-                "ตามคะแนนรวม (by overall score)", ranking, RANK_COLS, freeze=2)
-    book.get_worksheet_by_name("อันดับ").write_string(2, 0, RANKED_BY, styles.subtitle)
+                "ตามคะแนนรวม (by overall score)", ranking, RANK_COLS, freeze=2, note=RANKED_BY)
     completeness = rollup.completeness[rollup.completeness["group_code"] == group.group_code]
     completeness_sheet(book, styles, rollup, completeness)
     _timeliness(book, styles, rollup, completeness)

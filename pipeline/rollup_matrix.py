@@ -7,7 +7,7 @@ import pandas as pd
 from pipeline.rollup import PeriodRollup
 from pipeline.rollup_book import footer, subtitle
 from pipeline.xlsx_style import STATUS_EN, STATUS_TH, Col, Styles, print_setup
-from pipeline.xlsx_table import ABSENT, progress_lights, write_heading, write_table
+from pipeline.xlsx_table import ABSENT, progress_lights, write_heading, write_note, write_table
 
 
 def wide(long: pd.DataFrame, index: list[str], columns: str, order: list,
@@ -43,7 +43,7 @@ def matrix_sheet(book, styles: Styles, rollup: PeriodRollup, name: str, title: s
                  frame: pd.DataFrame, index_cols: list[Col], value_cols: list[Col]) -> None:
     sheet = book.add_worksheet(name)
     write_heading(sheet, styles, title, subtitle(rollup))
-    sheet.write_string(2, 0, legend(rollup), styles.subtitle)
+    write_note(sheet, styles, 2, legend(rollup), [*index_cols, *value_cols])
     top = 3
     last = write_table(sheet, styles, top, frame, [*index_cols, *value_cols],
                        freeze=len(index_cols))

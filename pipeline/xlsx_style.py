@@ -77,6 +77,7 @@ class Styles:
         self.figure_percent = self.make(border=1, bold=True, font_size=18, align="center",
                                         num_format=PERCENT)
         self.text = self.make(text_wrap=True)
+        self.note = self.make(text_wrap=True, font_color="#595959", valign="top")
         self._numbers: dict[str, object] = {}
 
     def make(self, **extra):

@@ -31,16 +31,24 @@ def write_section(sheet, styles: Styles, row: int, text: str) -> None:
     sheet.set_row(row, 26)
 
 
+def write_note(sheet, styles: Styles, row: int, text: str, cols: list[Col]) -> None:
+    """A line of explanation above a table, wrapped within the table's width: a long line
+    would widen what prints and shrink the whole page."""
+    sheet.merge_range(row, 0, row, len(cols) - 1, "", styles.note)
+    sheet.write_string(row, 0, text, styles.note)
+    sheet.set_row(row, row_height([(text, 0.85 * sum(c.width for c in cols))]))
+
+
 def text_lines(text: str, width: float) -> int:
-    """Lines a text wraps to in a column `width` characters wide (about 1.05 Thai letters to a
+    """Lines a text wraps to in a column `width` characters wide (about 0.95 Thai letters to a
     width unit, measured on LibreOffice's rendering; vowel and tone marks above and below a
     letter take no width of their own)."""
-    per_line = max(width * 1.05, 1.0)
+    per_line = max(width * 0.95, 1.0)
     return sum(max(1, math.ceil(sum(not unicodedata.combining(ch) for ch in part) / per_line))
                for part in str(text).split("\n"))
 
 
-def _height(texts: list[tuple[str, float]], line: float = LINE_PT) -> float:
+def row_height(texts: list[tuple[str, float]], line: float = LINE_PT) -> float:
     return max([text_lines(t, w) for t, w in texts] or [1]) * line + 2
 
 
@@ -53,8 +61,8 @@ def write_table(sheet, styles: Styles, top: int, frame: pd.DataFrame, cols: list
         sheet.write_string(top, left + i, col.th, styles.header_th)
         sheet.write_string(top + 1, left + i, col.en, styles.header_en)
         sheet.set_column(left + i, left + i, col.width)
-    sheet.set_row(top, _height([(c.th, c.width * 0.85) for c in cols]) + 4)  # bold
-    sheet.set_row(top + 1, _height([(c.en, c.width) for c in cols], LINE_PT - 2))
+    sheet.set_row(top, row_height([(c.th, c.width * 0.85) for c in cols]) + 4)  # bold
+    sheet.set_row(top + 1, row_height([(c.en, c.width) for c in cols], LINE_PT - 2))
     first = top + 2
     keys = [c.key for c in cols]
     formats = frame["num_format"] if "num_format" in frame.columns else pd.Series(
@@ -65,7 +73,7 @@ def write_table(sheet, styles: Styles, top: int, frame: pd.DataFrame, cols: list
             write_cell(sheet, styles, first + r, left + i, col.kind, value, num_format)
         texts = [(v, c.width) for c, v in zip(cols, record, strict=True)
                  if c.kind in ("text", "bold") and isinstance(v, str)]
-        height = _height(texts)
+        height = row_height(texts)
         if height > ROW_PT:
             sheet.set_row(first + r, height)
     last = max(first + len(frame) - 1, first)
