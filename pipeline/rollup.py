@@ -122,7 +122,8 @@ def completeness(con: duckdb.DuckDBPyConnection, registry: Registry, reference: 
         SELECT inbox_folder AS district_code,
                count(*) AS files,
                count(*) FILTER (WHERE accepted) AS accepted_files,
-               min(received_at) FILTER (WHERE accepted) AS first_accepted_at
+               min(received_at) FILTER (WHERE accepted) AS first_accepted_at,
+               coalesce(bool_or(on_time) FILTER (WHERE accepted), false) AS on_time
         FROM submissions
         WHERE period = ?
         GROUP BY 1""", [period.code]).df()
@@ -130,14 +131,11 @@ def completeness(con: duckdb.DuckDBPyConnection, registry: Registry, reference: 
         received, on="district_code", how="left")
     out["files"] = out["files"].fillna(0).astype(int)
     out["accepted_files"] = out["accepted_files"].fillna(0).astype(int)
-    due = registry.periods.set_index("period")["due_date"].get(period.code)
     out["state"] = "missing"
     out.loc[out["files"] > 0, "state"] = "rejected"
     out.loc[out["accepted_files"] > 0, "state"] = "accepted"
-    # received_at is UTC; a due date is a day in Bangkok
-    first = (pd.to_datetime(out["first_accepted_at"]).dt.tz_localize("UTC")
-             .dt.tz_convert(BANGKOK).dt.date)
-    out["on_time"] = out["state"].eq("accepted") & (first <= due if due else True)
+    # judged once, when the file was checked (validate): by the due date, a day in Bangkok
+    out["on_time"] = out["on_time"].eq(True)
     return out.reset_index(drop=True)
 
 
