@@ -19,7 +19,7 @@ def _chart(book, kind: str, title: str, size: tuple[int, int], percent_axis: str
     other = {"num_font": {"name": FONT, "size": 11}}
     if percent_axis == "x":
         chart.set_x_axis(axis)
-        chart.set_y_axis({**other, "reverse": True})
+        chart.set_y_axis({**other, "reverse": True, "interval_unit": 1})  # every KR named
     elif percent_axis == "y":
         chart.set_y_axis(axis)
         chart.set_x_axis(other)
@@ -27,14 +27,14 @@ def _chart(book, kind: str, title: str, size: tuple[int, int], percent_axis: str
 
 
 def progress_bars(book, sheet, rows: tuple[int, int], columns: dict[str, int],
-                  anchor: tuple[int, int], height: int) -> None:
+                  anchor: tuple[int, int], size: tuple[int, int]) -> None:
     """Horizontal bars: each KR's capped progress beside the period's expected progress.
     `columns` names the cells: category (KR code), progress, expected."""
     first, last = rows
     name = sheet.get_name()
     chart = _chart(book, {"type": "bar"},
                    "ความก้าวหน้าเทียบกับที่คาดหวัง / progress against expected",
-                   (560, height), "x")
+                   size, "x")
     for key, label, colour in (("progress", "ความก้าวหน้า / progress", BLUE),
                                ("expected", "ที่คาดหวัง / expected", GREY)):
         chart.add_series({

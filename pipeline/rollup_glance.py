@@ -21,7 +21,7 @@ from pipeline.xlsx_table import (
 
 KR_COLS = [
     Col("kr_code", "รหัส", "KR", width=10),
-    Col("name_th", "ตัวชี้วัดผลหลัก", "Key result", width=52),
+    Col("name_th", "ตัวชี้วัดผลหลัก", "Key result", width=64),
     Col("unit_th", "หน่วยนับ", "Unit", width=12),
     Col("actual", "ผลการดำเนินงาน", "Actual", "measure", 12),
     Col("baseline", "ค่าฐาน", "Baseline", "measure", 11),
@@ -34,13 +34,17 @@ KR_COLS = [
 ]
 TREE_COLS = [
     Col("code", "รหัส", "Code", width=10),
-    Col("label", "ประเด็นการพัฒนา / เป้าประสงค์", "Development issue / objective", width=52),
+    Col("label", "ประเด็นการพัฒนา / เป้าประสงค์", "Development issue / objective",
+        width=64),
     Col("score", "คะแนน", "Score", "percent", 12),
     Col("krs_with_data", "KR ที่มีข้อมูล", "KRs with data", "int", 12),
     Col("krs", "KR ทั้งหมด", "KRs", "int", 11),
 ]
-SUMMARY_ROW = 3  # the key figures start here; the chart sits beside them
-ROW_PX = 26  # the default row height: the chart's height in rows, to keep tables clear of it
+TOP = 3  # the issue scores start here on the left, the key figures on the right
+RIGHT = 6  # the first column of the right-hand side, a column clear of the issue scores
+CHART_WIDTH = 420  # the right-hand columns' width in pixels
+ONE_PAGE_KRS = 15
+ROW_PX = 28  # the default row height: the chart's height in rows, to keep tables clear of it
 
 
 def dimension_krs(rollup: PeriodRollup, dimension_id: int) -> pd.DataFrame:
@@ -49,41 +53,20 @@ def dimension_krs(rollup: PeriodRollup, dimension_id: int) -> pd.DataFrame:
 
 
 def write_glance(book, styles: Styles, rollup: PeriodRollup, dim, name: str) -> None:
+    """One printed page: the issue and objective scores on the left, the key figures and the
+    chart of each KR's progress on the right, the KRs beneath both."""
     sheet = book.add_worksheet(name)
     sheet.hide_gridlines(2)
     write_heading(sheet, styles, f"ด้านที่ {dim.dimension_id} {dim.name_th} ({dim.name_en}) — "
                   f"{rollup.period.label_th}", subtitle(rollup))
     krs = dimension_krs(rollup, dim.dimension_id)
-    score = rollup.dims_city.set_index("dimension_id")["score"].get(dim.dimension_id)
-    figures = [("คะแนนด้าน / dimension score", score, "percent", styles.labels["no_data"]),
-               ("ความก้าวหน้าที่คาดหวัง / expected", rollup.expected, "percent",
-                styles.labels["no_data"])]
-    counts = krs["status"].value_counts()
-    figures += [(f"{STATUS_TH[code]} / {STATUS_EN[code]}", counts.get(code, 0), "int",
-                 styles.labels[code]) for code in STATUS_TH]
-    figures.append(("ตัวชี้วัดทั้งหมด / key results", len(krs), "int", styles.labels["no_data"]))
-    for i, (label, value, kind, label_style) in enumerate(figures):
-        row = SUMMARY_ROW + i
-        sheet.merge_range(row, 0, row, 1, "", label_style)
-        sheet.write_string(row, 0, label, label_style)
-        write_cell(sheet, styles, row, 2, kind, value)
-        sheet.set_row(row, 30)
-    tree_top = SUMMARY_ROW + len(figures) + 1
-    write_section(sheet, styles, tree_top, "คะแนนรายประเด็นการพัฒนาและเป้าประสงค์ / scores by "
+    figures_last = _figures(sheet, styles, rollup, dim.dimension_id, krs)
+    write_section(sheet, styles, TOP, "คะแนนรายประเด็นการพัฒนาและเป้าประสงค์ / scores by "
                   "development issue and objective")
-    tree = _tree(rollup, dim.dimension_id)
-    tree_last = write_table(sheet, styles, tree_top + 1, tree, TREE_COLS, freeze=None,
-                            autofilter=False)
-    for r, issue in enumerate(tree.itertuples()):
-        if issue.level == "issue":  # issues stand out from the objectives beneath them
-            for c, key in enumerate(("code", "label")):
-                write_cell(sheet, styles, tree_top + 3 + r, c, "bold", getattr(issue, key))
-            bold = [(issue.label, TREE_COLS[1].width * 0.85)]
-            sheet.set_row(tree_top + 3 + r, row_height(bold))
-    progress_lights(sheet, styles, (tree_top + 3, 2, tree_last, 2), rollup.expected,
-                    rollup.thresholds.at_risk)
-    chart_height = 110 + 34 * len(krs)
-    kr_top = max(tree_last + 2, SUMMARY_ROW + math.ceil(chart_height / ROW_PX) + 1)
+    tree_last = _write_tree(sheet, styles, rollup, dim.dimension_id)
+    chart_height = 130 + 44 * len(krs)
+    chart_top = figures_last + 1
+    kr_top = max(tree_last + 2, chart_top + math.ceil(chart_height / ROW_PX) + 1)
     write_section(sheet, styles, kr_top, "ตัวชี้วัดผลหลักทั้งเมือง / key results, city-wide")
     kr_last = write_table(sheet, styles, kr_top + 1, krs, KR_COLS, freeze=None)
     keys = [c.key for c in KR_COLS]
@@ -91,9 +74,51 @@ def write_glance(book, styles: Styles, rollup: PeriodRollup, dim, name: str) -> 
         rollup_charts.progress_bars(
             book, sheet, (kr_top + 3, kr_last),
             {"category": 0, "progress": keys.index("progress_shown"),
-             "expected": keys.index("expected")}, (SUMMARY_ROW, 5), chart_height)
-    print_setup(sheet, (kr_top + 1, kr_top + 2), footer(rollup))
-    sheet.set_h_pagebreaks([kr_top])  # the KRs start a page of their own
+             "expected": keys.index("expected")}, (chart_top, RIGHT),
+            (CHART_WIDTH, chart_height))
+    # One page while it stays legible; a dimension with very many KRs flows onto more.
+    print_setup(sheet, (kr_top + 1, kr_top + 2), footer(rollup),
+                pages_tall=1 if len(krs) <= ONE_PAGE_KRS else 0)
+
+
+def _figures(sheet, styles: Styles, rollup: PeriodRollup, dimension_id: int,
+             krs: pd.DataFrame) -> int:
+    """The dimension's score, the expected progress and the KRs by status, top right; returns
+    the last row."""
+    score = rollup.dims_city.set_index("dimension_id")["score"].get(dimension_id)
+    figures = [("คะแนนด้าน / dimension score", score, "percent", styles.labels["no_data"]),
+               ("ความก้าวหน้าที่คาดหวัง / expected", rollup.expected, "percent",
+                styles.labels["no_data"])]
+    counts = krs["status"].value_counts()
+    figures += [(f"{STATUS_TH[code]} / {STATUS_EN[code]}", counts.get(code, 0), "int",
+                 styles.labels[code]) for code in STATUS_TH]
+    figures.append(("ตัวชี้วัดทั้งหมด / key results", len(krs), "int", styles.labels["no_data"]))
+    value_col = len(KR_COLS) - 1
+    for i, (label, value, kind, label_style) in enumerate(figures):
+        row = TOP + 1 + i
+        sheet.merge_range(row, RIGHT, row, value_col - 1, "", label_style)
+        sheet.write_string(row, RIGHT, label, label_style)
+        write_cell(sheet, styles, row, value_col, kind, value)
+    return TOP + len(figures)
+
+
+def _write_tree(sheet, styles: Styles, rollup: PeriodRollup, dimension_id: int) -> int:
+    tree = _tree(rollup, dimension_id)
+    tree_last = write_table(sheet, styles, TOP + 1, tree, TREE_COLS, freeze=None,
+                            autofilter=False)
+    label_width = TREE_COLS[1].width
+    for r, issue in enumerate(tree.itertuples()):
+        row = TOP + 3 + r
+        if issue.level == "issue":  # issues stand out from the objectives beneath them
+            for c, key in enumerate(("code", "label")):
+                write_cell(sheet, styles, row, c, "bold", getattr(issue, key))
+            sheet.set_row(row, row_height([(issue.label, label_width * 0.85)]))
+        else:  # and objectives sit indented beneath them, wrapped lines too
+            write_cell(sheet, styles, row, 1, "indented", issue.label)
+            sheet.set_row(row, row_height([(issue.label, label_width - 4)]))
+    progress_lights(sheet, styles, (TOP + 3, 2, tree_last, 2), rollup.expected,
+                    rollup.thresholds.at_risk)
+    return tree_last
 
 
 def _tree(rollup: PeriodRollup, dimension_id: int) -> pd.DataFrame:
@@ -104,4 +129,4 @@ def _tree(rollup: PeriodRollup, dimension_id: int) -> pd.DataFrame:
     return scores.assign(
         code=scores["issue_code"].where(is_issue, scores["objective_code"]),
         label=scores["issue_code"].map(issues).where(
-            is_issue, "    " + scores["objective_code"].map(objectives)))
+            is_issue, scores["objective_code"].map(objectives)))

@@ -145,7 +145,7 @@ def _timeliness(book, styles: Styles, rollup: PeriodRollup, completeness) -> Non
         BANGKOK)
     frame = completeness.assign(
         state_th=completeness["state"].map(STATE_TH),
-        accepted_on=[thai_date(d.date()) if pd.notna(d) else None for d in first],
+        accepted_on=[d.date() if pd.notna(d) else None for d in first],
         on_time_th=completeness["on_time"].map({True: "ตรงเวลา", False: "ล่าช้า"}).where(
             completeness["state"].eq("accepted"), "—")).sort_values("district_code")
     due = f"กำหนดส่ง {thai_date(rollup.due)} / due " if rollup.due else ""
@@ -156,5 +156,5 @@ def _timeliness(book, styles: Styles, rollup: PeriodRollup, completeness) -> Non
         Col("name_en", "ชื่ออังกฤษ", "English name", width=20),
         Col("files", "ไฟล์ที่ได้รับ", "Files received", "int", 10),
         Col("state_th", "สถานะการส่ง", "Submission", width=18),
-        Col("accepted_on", "วันที่ผ่านการตรวจ", "Accepted on", width=16),
+        Col("accepted_on", "วันที่ผ่านการตรวจ", "Accepted on", "date", 16),
         Col("on_time_th", "ตรงเวลา", "On time", width=12)])

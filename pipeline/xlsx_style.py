@@ -13,6 +13,10 @@ STATUS_EN = {code: en for code, (_, en) in STATUS_LABELS.items()} | {"no_data": 
 STATUS_FILL = {"on_track": "#C6EFCE", "at_risk": "#FFEB9C", "off_track": "#FFC7CE",
                "no_data": "#EDEDED"}
 PERCENT = "0%"
+# A date cell shown as a Thai reader writes it, 17 เม.ย. 2569: Thai locale (041E), Buddhist
+# calendar (07), Western digits (1). Excel and LibreOffice both honour it, and the cell stays a
+# date that sorts and filters as one.
+THAI_DATE = "[$-107041E]d mmm yyyy"
 
 
 def workbook_options() -> dict:
@@ -39,7 +43,7 @@ class Col:
     key: str
     th: str
     en: str
-    kind: str = "text"  # text, int, number, percent, measure, status
+    kind: str = "text"  # text, int, number, percent, change, date, measure, status
     width: float = 12
 
 
@@ -64,6 +68,8 @@ class Styles:
             "percent": self.make(border=1, num_format=PERCENT),
             "change": self.make(border=1, num_format="+0%;-0%;0%"),
             "status": self.make(border=1, align="center"),
+            "date": self.make(border=1, align="left", num_format=THAI_DATE),
+            "indented": self.make(border=1, text_wrap=True, indent=2),
         }
         self.missing = self.make(border=1, italic=True, font_color="#808080", align="center",
                                  bg_color=STATUS_FILL["no_data"])

@@ -36,7 +36,7 @@ def write_note(sheet, styles: Styles, row: int, text: str, cols: list[Col]) -> N
     would widen what prints and shrink the whole page."""
     sheet.merge_range(row, 0, row, len(cols) - 1, "", styles.note)
     sheet.write_string(row, 0, text, styles.note)
-    sheet.set_row(row, row_height([(text, 0.85 * sum(c.width for c in cols))]))
+    sheet.set_row(row, row_height([(text, 0.75 * sum(c.width for c in cols))]))
 
 
 def text_lines(text: str, width: float) -> int:
@@ -90,14 +90,16 @@ def write_table(sheet, styles: Styles, top: int, frame: pd.DataFrame, cols: list
 def write_cell(sheet, styles: Styles, row: int, col: int, kind: str, value,
                num_format: str = "") -> None:
     if is_missing(value):
-        if kind == "text":
-            sheet.write_blank(row, col, None, styles.cell["text"])
+        if kind in ("text", "date"):  # no note, not accepted: nothing to say, not "no data"
+            sheet.write_blank(row, col, None, styles.cell[kind])
         else:
             sheet.write_string(row, col, MISSING, styles.missing)
     elif kind == "status":
         sheet.write_string(row, col, STATUS_TH.get(value, str(value)), styles.cell["status"])
-    elif kind in ("text", "bold"):
+    elif kind in ("text", "bold", "indented"):
         sheet.write_string(row, col, str(value), styles.cell[kind])
+    elif kind == "date":
+        sheet.write_datetime(row, col, value, styles.cell[kind])
     elif isinstance(value, str) and kind not in ("text", "bold"):
         sheet.write_string(row, col, value, styles.absent)
     elif kind == "measure":

@@ -5,7 +5,9 @@ changes over the fiscal year, and the presentation a committee member opens and 
 import re
 import zipfile
 from dataclasses import replace
+from datetime import datetime
 
+import duckdb
 import pytest
 from openpyxl import load_workbook
 
@@ -217,8 +219,12 @@ def test_text_from_submissions_stays_text(built, tmp_path):
 
 
 def test_workbooks_print_on_a4_landscape_with_titles_footer_and_properties(books, built):
+    """Fit to the page width, as many pages tall as it takes; a dimension at a glance (the
+    first sheet of its workbook, and its page in the committee overview) on one page."""
     as_of = built["2569-Q2"].as_of
-    for name in ("dimension-1.xlsx", "group-01.xlsx", "committee.xlsx"):
+    glance = {"dimension-1.xlsx": {1}, "group-01.xlsx": set(),
+              "committee.xlsx": set(range(7, 16))}
+    for name, one_page in glance.items():
         with zipfile.ZipFile(books / name) as book:
             sheets = [n for n in book.namelist() if re.match(r"xl/worksheets/sheet\d+\.xml", n)]
             titles = book.read("xl/workbook.xml").decode().count("_xlnm.Print_Titles")
@@ -226,8 +232,12 @@ def test_workbooks_print_on_a4_landscape_with_titles_footer_and_properties(books
             for sheet in sheets:
                 xml = book.read(sheet).decode()
                 setup = re.search(r"<pageSetup [^>]*>", xml).group(0)
-                assert {'paperSize="9"', 'orientation="landscape"', 'fitToHeight="0"'} <= set(
-                    setup[11:-2].split()), (name, sheet)
+                attributes = set(setup[11:-2].split())
+                assert {'paperSize="9"', 'orientation="landscape"'} <= attributes, (name, sheet)
+                # fitToHeight left out is its default: one page tall
+                number = int(re.search(r"sheet(\d+)", sheet).group(1))
+                tall = {a for a in attributes if a.startswith("fitToHeight")}
+                assert tall == (set() if number in one_page else {'fitToHeight="0"'}), sheet
                 assert '<pageSetUpPr fitToPage="1"/>' in xml, (name, sheet)
                 footer = re.search(r"<oddFooter>(.*)</oddFooter>", xml).group(1)
                 assert "2569-Q2" in footer and "ข้อมูล ณ 17 เม.ย. 2569" in footer
@@ -283,3 +293,37 @@ def test_libreoffice_prints_each_kind_of_rollup(books, tmp_path, name, pages, ti
     for number, page in enumerate(found, start=1):
         assert squeeze(f"หน้า {number} / {len(found)}") in page
         assert squeeze("ไตรมาส 2 ปีงบประมาณ 2569 (2569-Q2)") in page
+
+
+@needs_libreoffice
+def test_the_committee_gives_each_dimension_one_page_with_all_its_krs(books, registry, tmp_path):
+    found = pdf_pages(convert(books / "committee.xlsx", "pdf", tmp_path))
+    krs = registry.key_results
+    for dimension in range(1, 10):
+        pages = [p for p in found if p.startswith(squeeze(f"ด้านที่ {dimension} "))]
+        assert len(pages) == 1, dimension
+        codes = krs.loc[krs["dimension_id"] == dimension, "kr_code"]
+        assert len(codes) >= 6
+        assert all(code in pages[0] for code in codes), dimension
+        following = found[found.index(pages[0]) + 1:][:1]
+        assert not any(code in page for page in following for code in codes), dimension
+
+
+@needs_libreoffice
+def test_acceptance_dates_are_date_cells_shown_in_buddhist_era(demo_settings, books, tmp_path):
+    """Khet Huai Khwang's Q2 workbook arrived at 23:08 UTC on 4 April 2026: 06:08 on 5 April
+    in Bangkok, which a Thai reader writes 5 เม.ย. 2569; the cell is still a date, so the
+    column sorts and filters by time."""
+    con = duckdb.connect(str(demo_settings.warehouse_path), read_only=True)
+    received = con.execute("SELECT received_at FROM submissions WHERE district_code = '1017' "
+                           "AND period = '2569-Q2' AND accepted").fetchall()
+    con.close()
+    assert received == [(datetime(2026, 4, 4, 23, 8),)]
+    sheet = load_workbook(books / "group-01.xlsx")["ส่งรายเขต"]
+    rows = {r[0].value: r for r in sheet.iter_rows() if isinstance(r[0].value, str)}
+    cell = rows["1017"][5]
+    assert cell.value == datetime(2026, 4, 5)
+    assert cell.number_format == "[$-107041E]d mmm yyyy"
+    found = pdf_pages(convert(books / "group-01.xlsx", "pdf", tmp_path))
+    (page,) = [p for p in found if p.startswith(squeeze("การส่งรายงานรายเขต"))]
+    assert squeeze("1017 ห้วยขวาง Huai Khwang 1 ส่งแล้ว (ผ่าน) 5 เม.ย. 2569 ตรงเวลา") in page
