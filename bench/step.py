@@ -15,29 +15,26 @@ from bench import naive
 from bench.measure import measured, tree_cpu
 
 
-def _with_stage_cpu(runner, cpu: dict[str, float], maxrss: dict[str, float]) -> None:
-    """Makes the runner's stage clock also add each stage's CPU time (whole process tree)
+def _with_stage_cpu(runlog, cpu: dict[str, float], maxrss: dict[str, float]) -> None:
+    """Makes the run log's stage clock also add each stage's CPU time (whole process tree)
     and note this process's peak RSS when the stage ends: the stage where it jumps is the
     one that set the peak."""
-    clock = getattr(runner, "_Clock", None)
-    if clock is None:
-        return
-    original = clock.__call__
+    original = runlog.RunLog.stage
 
     @contextmanager
-    def timed(self, stage: str):
+    def timed(self, name: str, total: int = 0):
         start = tree_cpu()
-        with original(self, stage):
-            yield
-        cpu[stage] = cpu.get(stage, 0.0) + tree_cpu() - start
-        maxrss[stage] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        with original(self, name, total) as advance:
+            yield advance
+        cpu[name] = cpu.get(name, 0.0) + tree_cpu() - start
+        maxrss[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    clock.__call__ = timed
+    runlog.RunLog.stage = timed
 
 
 def run(args: dict) -> dict:
     """cold, noop, resubmit: the nightly run on a workspace, as the strategy office runs it."""
-    from pipeline import runner, store  # only here: the baselines do not need the pipeline
+    from pipeline import runlog, runner, store  # only here: the baselines do not need it
     from pipeline.settings import Settings
 
     workspace = Path(args["workspace"])
@@ -49,7 +46,7 @@ def run(args: dict) -> dict:
     stage_cpu: dict[str, float] = {}
     stage_maxrss: dict[str, float] = {}
     if args.get("stage_cpu"):
-        _with_stage_cpu(runner, stage_cpu, stage_maxrss)
+        _with_stage_cpu(runlog, stage_cpu, stage_maxrss)
     settings = Settings(workspace=workspace)
     with measured() as sample:
         report = runner.run(settings)

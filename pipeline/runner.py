@@ -9,7 +9,7 @@ scores, open data and dashboard are rewritten only when what they are built from
 import json
 import os
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from pipeline.registry import load_registry
 from pipeline.registry_store import RegistryVersions
 from pipeline.report import RunReport
 from pipeline.respond import Response, respond
-from pipeline.rollup_xlsx import write_rollups
+from pipeline.rollup_xlsx import book_pool, write_rollups
 from pipeline.runlog import RunLog
 from pipeline.settings import Settings
 from pipeline.trace import trace
@@ -149,28 +149,32 @@ def _publish(con, settings: Settings, registries: RegistryVersions, reference,
                                        parse_period(code), settings.thresholds)
         return built[code]
 
-    for code in sorted(periods, key=lambda c: (parse_period(c).end, c)):
-        registry = registries.in_force(code)
-        stamp = freshness.fingerprint(con, code, registry.content_sha256,
-                                      repr(settings.thresholds))
-        folder = settings.rollups_dir(code)
-        manifest = settings.outputs / ".state" / f"{code}.json"
-        recorded = freshness.load(manifest, stamp)
-        if recorded is None:
-            data = build(code)
-            earlier = [build(other) for other in periods
-                       if other[:4] == code[:4] and parse_period(other).end < data.period.end]
-            store.replace_scores(con, code, export.tables(data))
-            books = write_rollups(data, folder, earlier)
-            public = export.export(data, settings.public_dir(code))
-            public.append(write_dashboard(data, settings.public_dir(code), earlier))
-            report.rollups[code] = [str(p.relative_to(settings.outputs)) for p in books]
-            report.public[code] = [str(p.relative_to(settings.outputs)) for p in public]
-            recorded = json.loads(json.dumps(_completeness(data.completeness), default=str))
-            freshness.save(manifest, stamp, recorded)
-        report.missing[code] = recorded["missing"]
-        report.completeness[code] = recorded["completeness"]
-        advance()
+    with ExitStack() as stack:
+        pool = None  # started at the first period to rewrite: a run with none starts nothing
+        for code in sorted(periods, key=lambda c: (parse_period(c).end, c)):
+            registry = registries.in_force(code)
+            stamp = freshness.fingerprint(con, code, registry.content_sha256,
+                                          repr(settings.thresholds))
+            folder = settings.rollups_dir(code)
+            manifest = settings.outputs / ".state" / f"{code}.json"
+            recorded = freshness.load(manifest, stamp)
+            if recorded is None:
+                pool = pool or stack.enter_context(book_pool())
+                data = build(code)
+                earlier = [build(other) for other in periods if other[:4] == code[:4]
+                           and parse_period(other).end < data.period.end]
+                store.replace_scores(con, code, export.tables(data))
+                books = write_rollups(data, folder, earlier, pool)
+                public = export.export(data, settings.public_dir(code))
+                public.append(write_dashboard(data, settings.public_dir(code), earlier))
+                report.rollups[code] = [str(p.relative_to(settings.outputs)) for p in books]
+                report.public[code] = [str(p.relative_to(settings.outputs)) for p in public]
+                recorded = json.loads(json.dumps(_completeness(data.completeness),
+                                                 default=str))
+                freshness.save(manifest, stamp, recorded)
+            report.missing[code] = recorded["missing"]
+            report.completeness[code] = recorded["completeness"]
+            advance()
 
 
 def _completeness(completeness: pd.DataFrame) -> dict:

@@ -4,6 +4,7 @@ missing values shown as missing (never as zero), traffic lights on status and pr
 Every text cell is written with write_string: text from a submission (a note starting with
 "=" or "http") stays text, whatever the workbook options say."""
 
+import functools
 import math
 import unicodedata
 
@@ -39,6 +40,7 @@ def write_note(sheet, styles: Styles, row: int, text: str, cols: list[Col]) -> N
     sheet.set_row(row, row_height([(text, 0.75 * sum(c.width for c in cols))]))
 
 
+@functools.lru_cache(maxsize=65536)  # a KR's name is sized once, not once per district sheet
 def text_lines(text: str, width: float) -> int:
     """Lines a text wraps to in a column `width` characters wide (about 0.95 Thai letters to a
     width unit, measured on LibreOffice's rendering; vowel and tone marks above and below a
@@ -67,8 +69,8 @@ def write_table(sheet, styles: Styles, top: int, frame: pd.DataFrame, cols: list
     keys = [c.key for c in cols]
     formats = frame["num_format"] if "num_format" in frame.columns else pd.Series(
         "", index=frame.index)
-    for r, (record, num_format) in enumerate(
-            zip(frame[keys].itertuples(index=False), formats, strict=True)):
+    rows = frame[keys].astype(object).to_numpy().tolist()  # plain Python values, once
+    for r, (record, num_format) in enumerate(zip(rows, formats.tolist(), strict=True)):
         for i, (col, value) in enumerate(zip(cols, record, strict=True)):
             write_cell(sheet, styles, first + r, left + i, col.kind, value, num_format)
         texts = [(v, c.width) for c, v in zip(cols, record, strict=True)

@@ -37,8 +37,9 @@ POINTS = [
     "pipeline.store/record:after:1",  # committed, inbox not yet released
     "pipeline.keep/release:after:2",  # part of the inbox released
     "pipeline.store/replace_scores:after:1",  # scores stored, roll-ups not written
-    "xlsxwriter/Workbook.close:after:3",  # a roll-up complete under its temporary name
-    "xlsxwriter/Workbook.close:after:20",  # the second period's roll-ups
+    "concurrent.futures/Future.result:after:1",  # a writer's books done, the other's not
+    "pipeline.runner/write_rollups:after:1",  # a period's books written, its open data not
+    "concurrent.futures/Future.result:after:3",  # in the second period's books
     "pipeline.runner/write_dashboard:after:1",
     "pipeline.freshness/save:after:1",  # one period finished, the other not
     "pipeline.report/RunReport.write:before:1",  # everything done but the run report
