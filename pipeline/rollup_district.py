@@ -1,5 +1,6 @@
 """A district's own sheet in its group's workbook: its score, rank and submission, its
-dimensions and KRs against the group and the city, and its clerk's notes."""
+dimensions against the group and the city, and the KRs to follow up (off track or without
+data) with their figures and its clerk's notes."""
 
 import pandas as pd
 
@@ -11,10 +12,13 @@ from pipeline.xlsx_table import (
     is_missing,
     progress_lights,
     write_heading,
+    write_note,
     write_section,
     write_table,
 )
 
+# A committee member follows up what is behind; every KR's progress is in the group's KR sheet.
+FOLLOW_UP = ("off_track", "no_data")
 # The two tables share their first six columns, so their widths agree.
 DIMENSION_COLS = [
     Col("dimension_id", "ด้าน", "Dim.", "int", 6),
@@ -54,10 +58,17 @@ def write_district(book, styles: Styles, rollup: PeriodRollup, district, group,
     last = write_table(sheet, styles, 3, _dimensions(rollup, district.district_code, group),
                        DIMENSION_COLS, freeze=None, autofilter=False)
     progress_lights(sheet, styles, (5, 3, last, 5), rollup.expected, rollup.thresholds.at_risk)
-    top = last + 2
     krs = rollup.kr_district[rollup.kr_district["district_code"] == district.district_code]
-    krs = krs.merge(areas, on="kr_code", how="left").sort_values(["dimension_id", "kr_code"])
-    kr_last = write_table(sheet, styles, top, krs, KR_COLS, freeze=None)
+    follow = krs[krs["status"].isin(FOLLOW_UP)].merge(areas, on="kr_code", how="left")
+    write_section(sheet, styles, last + 2,
+                  f"ตัวชี้วัดที่ต้องติดตาม (ล่าช้ากว่าแผนหรือไม่มีข้อมูล) {len(follow)} จาก {len(krs)} / "
+                  f"KRs to follow up (off track or no data): {len(follow)} of {len(krs)}")
+    write_note(sheet, styles, last + 3, "ตัวชี้วัดทุกตัวของเขตเทียบกับกลุ่มและทั้งกรุงเทพฯ อยู่ในแผ่นงาน "
+               "“รายตัวชี้วัด” / every KR of the district against the group and the city: "
+               "sheet “รายตัวชี้วัด”", KR_COLS)
+    top = last + 4
+    kr_last = write_table(sheet, styles, top, follow.sort_values(["dimension_id", "kr_code"]),
+                          KR_COLS, freeze=None)
     progress_lights(sheet, styles, (top + 2, 3, kr_last, 5), rollup.expected,
                     rollup.thresholds.at_risk)
     print_setup(sheet, (top, top + 1), footer(rollup))

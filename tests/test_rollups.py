@@ -327,3 +327,24 @@ def test_acceptance_dates_are_date_cells_shown_in_buddhist_era(demo_settings, bo
     found = pdf_pages(convert(books / "group-01.xlsx", "pdf", tmp_path))
     (page,) = [p for p in found if p.startswith(squeeze("การส่งรายงานรายเขต"))]
     assert squeeze("1017 ห้วยขวาง Huai Khwang 1 ส่งแล้ว (ผ่าน) 5 เม.ย. 2569 ตรงเวลา") in page
+
+
+def test_a_district_sheet_lists_the_krs_to_follow_up_and_points_to_every_kr(books):
+    """Phra Nakhon's sheet lists its KRs off track (in Q2, below 35% of target: at risk
+    starts at 70% of the expected 50%, as the legend says) or without data, read here from
+    the group's KR sheet, which shows every KR of every member district."""
+    book = load_workbook(books / "group-01.xlsx")
+    matrix = list(book["รายตัวชี้วัด"].iter_rows(values_only=True))
+    column = matrix[3].index("พระนคร")
+    behind = {row[0] for row in matrix[5:] if isinstance(row[0], str) and row[0].startswith("KR-")
+              and (row[column] == "ไม่มีข้อมูล"
+                   or (isinstance(row[column], int | float) and row[column] < 0.35))}
+    assigned = sum(1 for row in matrix[5:] if row[column] not in (None, "—"))
+    rows = list(book["พระนคร"].iter_rows(values_only=True))
+    listed = [row[1] for row in rows if isinstance(row[1], str) and row[1].startswith("KR-")]
+    assert 5 < len(behind) < assigned
+    assert sorted(listed) == sorted(behind)
+    texts = [row[0] for row in rows if isinstance(row[0], str)]
+    assert (f"ตัวชี้วัดที่ต้องติดตาม (ล่าช้ากว่าแผนหรือไม่มีข้อมูล) {len(behind)} จาก {assigned} / "
+            f"KRs to follow up (off track or no data): {len(behind)} of {assigned}") in texts
+    assert any("อยู่ในแผ่นงาน “รายตัวชี้วัด”" in text for text in texts)
