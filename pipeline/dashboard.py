@@ -17,7 +17,7 @@ from pipeline.dashboard_krs import kr_cards
 from pipeline.export import DICTIONARY
 from pipeline.html_text import STATUS, bi, num, pct
 from pipeline.periods import thai_date
-from pipeline.rollup import CITY, PeriodRollup, reporting_rates
+from pipeline.rollup import CITY, CityFigures, PeriodRollup, reporting_rates
 from pipeline.svg_charts import STATUS_COLOUR, progress_bar, status_stack
 
 DOWNLOADS = {  # open-data file → what it holds (Thai, English)
@@ -31,15 +31,15 @@ CITY_NAME = ("ทั้งเมือง", "whole city")
 
 
 def write_dashboard(rollup: PeriodRollup, out_dir: Path,
-                    earlier: Sequence[PeriodRollup] = ()) -> Path:
-    """`earlier`: rollups of the earlier periods of the same fiscal year, oldest first."""
+                    earlier: Sequence[CityFigures] = ()) -> Path:
+    """`earlier`: the city figures of earlier periods of the same fiscal year."""
     path = out_dir / "index.html"
     with atomic_path(path) as tmp:
         tmp.write_bytes(render(rollup, earlier).encode("utf-8"))
     return path
 
 
-def render(rollup: PeriodRollup, earlier: Sequence[PeriodRollup] = ()) -> str:
+def render(rollup: PeriodRollup, earlier: Sequence[CityFigures] = ()) -> str:
     for other in earlier:
         if (other.period.fiscal_year != rollup.period.fiscal_year
                 or other.period.end >= rollup.period.end):
@@ -178,7 +178,7 @@ def _completeness(rollup: PeriodRollup) -> str:
         f"{listed}</p>")
 
 
-def _key_results(rollup: PeriodRollup, earlier: Sequence[PeriodRollup]) -> str:
+def _key_results(rollup: PeriodRollup, earlier: Sequence[CityFigures]) -> str:
     parts = ['<p class="muted">' + bi("เส้นประ = แผน (ความก้าวหน้าที่คาดหวังตามเวลา)",
                                       "dashed line = plan (expected progress over the year)")
              + "</p>"]

@@ -8,11 +8,11 @@ from html import escape
 import pandas as pd
 
 from pipeline.html_text import badge, bi, num, pct
-from pipeline.rollup import PeriodRollup
+from pipeline.rollup import CityFigures, PeriodRollup
 from pipeline.svg_charts import progress_bar, sparkline
 
 
-def kr_cards(rollup: PeriodRollup, earlier: Sequence[PeriodRollup], dimension_id: int) -> str:
+def kr_cards(rollup: PeriodRollup, earlier: Sequence[CityFigures], dimension_id: int) -> str:
     krs = rollup.krs[rollup.krs["dimension_id"] == dimension_id].sort_values("kr_code")
     city = rollup.kr_city.set_index("kr_code")
     history = [(r.period, r.kr_city.set_index("kr_code")["progress"]) for r in

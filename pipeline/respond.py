@@ -15,6 +15,7 @@ from pipeline.feedback import write_feedback
 from pipeline.receipt import changes, receipt_text
 from pipeline.reference import Reference
 from pipeline.values import Verdict
+from pipeline.writers import writer_pool
 from schemas.rules import WARNING
 
 
@@ -38,7 +39,7 @@ def respond(verdicts: list[Verdict], kept: list[Path], current: pd.DataFrame,
     kr_code, actual); verdicts come in the order they were received."""
     names = reference.districts.set_index("code")["name_th"]
     latest = {key: frame for key, frame in current.groupby(["district_code", "period"])}
-    responses = []
+    responses, annotate = [], []
     for verdict, source in zip(verdicts, kept, strict=True):
         key = (verdict.district_code, verdict.period)
         changed = changes(latest.get(key), verdict.facts) if verdict.accepted else []
@@ -50,7 +51,19 @@ def respond(verdicts: list[Verdict], kept: list[Path], current: pd.DataFrame,
         write_bytes(receipt_path, text.encode("utf-8"))
         feedback_path = None
         if not verdict.accepted or verdict.count(WARNING):
-            feedback_path = write_feedback(source, verdict.problems,
-                                           folder / f"{verdict.arrival.name}.feedback.xlsx")
+            feedback_path = folder / f"{verdict.arrival.name}.feedback.xlsx"
+            annotate.append((source, verdict.problems, feedback_path))
         responses.append(Response(text, receipt_path, feedback_path, changed))
+    _annotate(annotate)
     return responses
+
+
+def _annotate(jobs: list[tuple[Path, list, Path]]) -> None:
+    """The clerks' workbooks annotated, by two writers when there are several: opening and
+    saving a clerk's workbook with openpyxl takes about a second."""
+    if len(jobs) < 2:
+        for job in jobs:
+            write_feedback(*job)
+        return
+    with writer_pool() as pool:
+        list(pool.map(write_feedback, *zip(*jobs, strict=True)))  # raises a writer's failure

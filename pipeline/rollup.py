@@ -19,6 +19,22 @@ BANGKOK = "Asia/Bangkok"
 
 
 @dataclass(frozen=True)
+class CityFigures:
+    """An earlier period as the trends and "changes since" show it: each KR and dimension
+    city-wide. Read back from the scores stored with that period's roll-ups, it costs a query
+    rather than a rebuild of the period."""
+
+    period: Period
+    thresholds: Thresholds
+    kr_city: pd.DataFrame  # kr_code, progress, status, reporting
+    dims_city: pd.DataFrame  # dimension_id, score
+
+    @property
+    def expected(self) -> float:
+        return self.period.elapsed_share
+
+
+@dataclass(frozen=True)
 class PeriodRollup:
     period: Period
     as_of: datetime  # the latest receipt among the figures: the data's own time
@@ -39,6 +55,11 @@ class PeriodRollup:
     @property
     def expected(self) -> float:
         return self.period.elapsed_share
+
+    def city_figures(self) -> CityFigures:
+        return CityFigures(self.period, self.thresholds,
+                           self.kr_city[["kr_code", "progress", "status", "reporting"]],
+                           self.dims_city[["dimension_id", "score"]])
 
     @property
     def as_of_bangkok(self) -> datetime:
@@ -173,7 +194,20 @@ def overall_scores(dims: pd.DataFrame, by: str) -> pd.DataFrame:
     return out.reset_index()
 
 
-def trend(rollups: Sequence[PeriodRollup]) -> pd.DataFrame:
+def stored_city_figures(con: duckdb.DuckDBPyConnection, period: Period,
+                        thresholds: Thresholds) -> CityFigures:
+    """A period's city figures as its roll-ups last showed them (kr_scores, dimension_scores
+    are written before a period's books, and periods in the order they end)."""
+    query = ("SELECT {} FROM {} WHERE period = ? AND area = ? ORDER BY {}")
+    krs = con.execute(query.format("kr_code, progress, status, reporting", "kr_scores",
+                                   "kr_code"), [period.code, CITY]).df()
+    dims = con.execute(query.format("dimension_id, score", "dimension_scores", "dimension_id"),
+                       [period.code, CITY]).df()
+    return CityFigures(period, thresholds, krs.astype({"reporting": "int64"}),
+                       dims.astype({"dimension_id": "int64"}))
+
+
+def trend(rollups: Sequence[CityFigures]) -> pd.DataFrame:
     """City progress of each KR in each period given (oldest first), with that period's
     expected progress: the rows of a trend chart."""
     return pd.concat([
@@ -182,7 +216,7 @@ def trend(rollups: Sequence[PeriodRollup]) -> pd.DataFrame:
         for r in rollups], ignore_index=True)
 
 
-def changes(current: PeriodRollup, previous: PeriodRollup | None) -> pd.DataFrame:
+def changes(current: PeriodRollup, previous: CityFigures | None) -> pd.DataFrame:
     """Each KR's city progress and status now and in the previous period, and the change in
     capped progress (percentage points as a fraction); NaN where either side has no data."""
     now = current.kr_city[["kr_code", "progress", "status"]]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from pipeline import rollup_charts
-from pipeline.rollup import PeriodRollup, changes
+from pipeline.rollup import CityFigures, PeriodRollup, changes
 from pipeline.rollup_book import (
     completeness_sheet,
     district_rows,
@@ -36,7 +36,7 @@ DISTRICT_COLS = [
 
 
 def write_committee(book, styles: Styles, rollup: PeriodRollup,
-                    earlier: Sequence[PeriodRollup]) -> None:
+                    earlier: Sequence[CityFigures]) -> None:
     previous = earlier[-1] if earlier else None
     _overview(book, styles, rollup, previous)
     behind = with_kr(rollup.kr_city, rollup)
@@ -61,7 +61,7 @@ def write_committee(book, styles: Styles, rollup: PeriodRollup,
 
 
 def _overview(book, styles: Styles, rollup: PeriodRollup,
-              previous: PeriodRollup | None) -> None:
+              previous: CityFigures | None) -> None:
     ref = rollup.reference
     groups = wide(rollup.dims_group, ["dimension_id"], "group_code",
                   list(ref.groups["group_code"]), "score")
@@ -93,7 +93,8 @@ def _overview(book, styles: Styles, rollup: PeriodRollup,
     print_setup(sheet, (3, 4), footer(rollup))
 
 
-def _changes(book, styles: Styles, rollup: PeriodRollup, previous: PeriodRollup | None) -> None:
+def _changes(book, styles: Styles, rollup: PeriodRollup,
+             previous: CityFigures | None) -> None:
     frame = with_kr(changes(rollup, previous), rollup).assign(
         before_shown=lambda f: f["progress_before"].clip(0, 1))
     frame = frame.sort_values(["change", "kr_code"], na_position="last")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from pipeline import rollup_charts
-from pipeline.rollup import PeriodRollup, trend
+from pipeline.rollup import CityFigures, PeriodRollup, trend
 from pipeline.rollup_book import district_rows, footer, subtitle, table_sheet, with_kr
 from pipeline.rollup_glance import dimension_krs, write_glance
 from pipeline.rollup_matrix import matrix_sheet, wide
@@ -20,12 +20,12 @@ BEHIND = ("at_risk", "off_track")
 
 
 def write_dimension(book, styles: Styles, rollup: PeriodRollup, dim,
-                    earlier: Sequence[PeriodRollup]) -> None:
+                    earlier: Sequence[CityFigures]) -> None:
     write_glance(book, styles, rollup, dim, "สรุป")
     krs = dimension_krs(rollup, dim.dimension_id)
     _by_group(book, styles, rollup, dim, krs)
     _by_district(book, styles, rollup, dim, krs)
-    _trend(book, styles, [*earlier, rollup], dim, krs)
+    _trend(book, styles, rollup, [*earlier, rollup.city_figures()], dim, krs)
     _notes(book, styles, rollup, dim)
     _coverage(book, styles, rollup, dim, krs)
 
@@ -60,8 +60,8 @@ def _by_district(book, styles: Styles, rollup: PeriodRollup, dim, krs: pd.DataFr
                  frame, index, cols)
 
 
-def _trend(book, styles: Styles, rollups: list[PeriodRollup], dim, krs: pd.DataFrame) -> None:
-    current = rollups[-1]
+def _trend(book, styles: Styles, current: PeriodRollup, rollups: list[CityFigures], dim,
+           krs: pd.DataFrame) -> None:
     rows = trend(rollups).merge(krs[["kr_code"]])
     rows = rows.assign(progress_shown=rows["progress"].clip(0, 1))
     codes = [r.period.code for r in rollups]

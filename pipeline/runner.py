@@ -28,12 +28,13 @@ from pipeline.registry import load_registry
 from pipeline.registry_store import RegistryVersions
 from pipeline.report import RunReport
 from pipeline.respond import Response, respond
-from pipeline.rollup_xlsx import book_pool, write_rollups
+from pipeline.rollup_xlsx import write_rollups
 from pipeline.runlog import RunLog
 from pipeline.settings import Settings
 from pipeline.trace import trace
 from pipeline.validate import judge
 from pipeline.values import Arrival, Verdict
+from pipeline.writers import writer_pool
 
 
 class LockHeld(Exception):
@@ -141,14 +142,6 @@ def _publish(con, settings: Settings, registries: RegistryVersions, reference,
              periods: list[str], report: RunReport, advance: Callable[[], None]) -> None:
     """Rewrites the outputs of each period whose inputs changed: roll-ups, scores in the
     warehouse, open data and dashboard, then its manifest."""
-    built: dict[str, rollup.PeriodRollup] = {}
-
-    def build(code: str) -> rollup.PeriodRollup:
-        if code not in built:
-            built[code] = rollup.build(con, registries.in_force(code), reference,
-                                       parse_period(code), settings.thresholds)
-        return built[code]
-
     with ExitStack() as stack:
         pool = None  # started at the first period to rewrite: a run with none starts nothing
         for code in sorted(periods, key=lambda c: (parse_period(c).end, c)):
@@ -159,9 +152,12 @@ def _publish(con, settings: Settings, registries: RegistryVersions, reference,
             manifest = settings.outputs / ".state" / f"{code}.json"
             recorded = freshness.load(manifest, stamp)
             if recorded is None:
-                pool = pool or stack.enter_context(book_pool())
-                data = build(code)
-                earlier = [build(other) for other in periods if other[:4] == code[:4]
+                pool = pool or stack.enter_context(writer_pool())
+                data = rollup.build(con, registry, reference, parse_period(code),
+                                    settings.thresholds)
+                earlier = [rollup.stored_city_figures(con, parse_period(other),
+                                                      settings.thresholds)
+                           for other in periods if other[:4] == code[:4]
                            and parse_period(other).end < data.period.end]
                 store.replace_scores(con, code, export.tables(data))
                 books = write_rollups(data, folder, earlier, pool)

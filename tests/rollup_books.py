@@ -24,7 +24,7 @@ def build_rollups(settings, registry, reference) -> dict[str, rollup.PeriodRollu
 def write_with_history(built: dict[str, rollup.PeriodRollup], period: str,
                        out_dir: Path) -> list[Path]:
     codes = list(built)
-    earlier = [built[c] for c in codes[:codes.index(period)]]
+    earlier = [built[c].city_figures() for c in codes[:codes.index(period)]]
     return write_rollups(built[period], out_dir, earlier)
 
 

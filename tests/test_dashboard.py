@@ -101,17 +101,18 @@ def test_it_shows_every_dimension_group_and_key_result_and_the_reporting_rates(p
 
 def test_each_key_result_has_a_trend_point_per_period_of_the_year(rollups):
     q1, q2 = rollups["2569-Q1"], rollups["2569-Q2"]
-    with_history = render(q2, [q1])
+    with_history = render(q2, [q1.city_figures()])
     alone = render(q2)
     for text, points in ((with_history, 2), (alone, 1)):
         spark = re.search(r'<svg class="spark"[^>]*aria-label="trend KR-1-01:.*?</svg>', text)
         assert spark and spark.group(0).count("<circle") == points
     assert "2569-Q1 " in with_history and "2569-Q1 " not in alone
-    months = [dataclasses.replace(q1, period=parse_period(c)) for c in ("2569-M02", "2569-M01")]
+    months = [dataclasses.replace(q1.city_figures(), period=parse_period(c))
+              for c in ("2569-M02", "2569-M01")]
     spark = re.search(r'aria-label="trend KR-1-01: 2569-M01 [^"]* · 2569-M02 ', render(q2, months))
     assert spark, "earlier periods are drawn oldest first, whatever order they come in"
     with pytest.raises(ValueError, match="not an earlier period"):
-        render(q1, [q2])
+        render(q1, [q2.city_figures()])
 
 
 def test_text_from_the_registry_and_the_clerks_is_escaped_and_notes_are_not_published(rollups):
