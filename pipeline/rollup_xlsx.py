@@ -3,7 +3,7 @@ and the committee overview. Earlier periods of the same fiscal year give the tre
 changed since the previous period. Given a pool of writers (pipeline.writers), the books are
 shared out between its processes."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 
@@ -18,20 +18,33 @@ from pipeline.writers import PROCESSES
 WEIGHT = {"group": 3, "dimension": 2, "committee": 2}
 
 
-def write_rollups(rollup: PeriodRollup, out_dir: Path, earlier: Sequence[CityFigures] = (),
-                  pool: Executor | None = None) -> list[Path]:
-    """`earlier`: the roll-ups of earlier periods of the same fiscal year with data, oldest
-    first (others are ignored). Without a pool the books are written in this process."""
+def write_rollups(rollup: PeriodRollup, out_dir: Path,
+                  earlier: Sequence[CityFigures] = ()) -> list[Path]:
+    """`earlier`: the city figures of earlier periods of the same fiscal year with data
+    (others are ignored). The books are written in this process."""
+    return start_rollups(rollup, out_dir, earlier)()
+
+
+def start_rollups(rollup: PeriodRollup, out_dir: Path, earlier: Sequence[CityFigures] = (),
+                  pool: Executor | None = None) -> Callable[[], list[Path]]:
+    """Hands the books to the pool's writers and returns at once, so that this process can
+    do other work meanwhile; calling what it returns waits for them and gives their paths.
+    Without a pool the books are written before it returns."""
     before = sorted((r for r in earlier if r.period.fiscal_year == rollup.period.fiscal_year
                      and r.period.end < rollup.period.start), key=lambda r: r.period.end)
     rollup = dressed(rollup)
     names = book_names(rollup)
     if pool is None:
-        return write_books(rollup, before, out_dir, names)
+        paths = write_books(rollup, before, out_dir, names)
+        return lambda: paths
     futures = [pool.submit(write_books, rollup, before, out_dir, share)
                for share in _shares(names, PROCESSES)]
-    written = {path.stem: path for future in futures for path in future.result()}
-    return [written[name] for name in names]
+
+    def finished() -> list[Path]:
+        written = {path.stem: path for future in futures for path in future.result()}
+        return [written[name] for name in names]
+
+    return finished
 
 
 def book_names(rollup: PeriodRollup) -> list[str]:

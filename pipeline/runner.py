@@ -28,7 +28,7 @@ from pipeline.registry import load_registry
 from pipeline.registry_store import RegistryVersions
 from pipeline.report import RunReport
 from pipeline.respond import Response, respond
-from pipeline.rollup_xlsx import write_rollups
+from pipeline.rollup_xlsx import start_rollups
 from pipeline.runlog import RunLog
 from pipeline.settings import Settings
 from pipeline.trace import trace
@@ -160,10 +160,10 @@ def _publish(con, settings: Settings, registries: RegistryVersions, reference,
                            for other in periods if other[:4] == code[:4]
                            and parse_period(other).end < data.period.end]
                 store.replace_scores(con, code, export.tables(data))
-                books = write_rollups(data, folder, earlier, pool)
+                books = start_rollups(data, folder, earlier, pool)
                 public = export.export(data, settings.public_dir(code))
                 public.append(write_dashboard(data, settings.public_dir(code), earlier))
-                report.rollups[code] = [str(p.relative_to(settings.outputs)) for p in books]
+                report.rollups[code] = [str(p.relative_to(settings.outputs)) for p in books()]
                 report.public[code] = [str(p.relative_to(settings.outputs)) for p in public]
                 recorded = json.loads(json.dumps(_completeness(data.completeness),
                                                  default=str))

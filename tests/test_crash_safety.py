@@ -38,7 +38,7 @@ POINTS = [
     "pipeline.keep/release:after:2",  # part of the inbox released
     "pipeline.store/replace_scores:after:1",  # scores stored, roll-ups not written
     "concurrent.futures/Future.result:after:1",  # a writer's books done, the other's not
-    "pipeline.runner/write_rollups:after:1",  # a period's books written, its open data not
+    "pipeline.runner/start_rollups:after:1",  # a period's books being written
     "concurrent.futures/Future.result:after:3",  # in the second period's books
     "pipeline.runner/write_dashboard:after:1",
     "pipeline.freshness/save:after:1",  # one period finished, the other not
