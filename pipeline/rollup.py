@@ -198,7 +198,7 @@ def stored_city_figures(con: duckdb.DuckDBPyConnection, period: Period,
                         thresholds: Thresholds) -> CityFigures:
     """A period's city figures as its roll-ups last showed them (kr_scores, dimension_scores
     are written before a period's books, and periods in the order they end)."""
-    query = ("SELECT {} FROM {} WHERE period = ? AND area = ? ORDER BY {}")
+    query = "SELECT {} FROM {} WHERE period = ? AND area = ? ORDER BY {}"
     krs = con.execute(query.format("kr_code, progress, status, reporting", "kr_scores",
                                    "kr_code"), [period.code, CITY]).df()
     dims = con.execute(query.format("dimension_id, score", "dimension_scores", "dimension_id"),

@@ -33,7 +33,7 @@ def start_rollups(rollup: PeriodRollup, out_dir: Path, earlier: Sequence[CityFig
     before = sorted((r for r in earlier if r.period.fiscal_year == rollup.period.fiscal_year
                      and r.period.end < rollup.period.start), key=lambda r: r.period.end)
     rollup = dressed(rollup)
-    names = book_names(rollup)
+    names = _book_names(rollup)
     if pool is None:
         paths = write_books(rollup, before, out_dir, names)
         return lambda: paths
@@ -47,7 +47,7 @@ def start_rollups(rollup: PeriodRollup, out_dir: Path, earlier: Sequence[CityFig
     return finished
 
 
-def book_names(rollup: PeriodRollup) -> list[str]:
+def _book_names(rollup: PeriodRollup) -> list[str]:
     ref = rollup.reference
     return ([f"dimension-{d}" for d in ref.dimensions["dimension_id"]]
             + [f"group-{g}" for g in ref.groups["group_code"]] + ["committee"])
@@ -84,4 +84,3 @@ def _shares(names: list[str], count: int) -> list[list[str]]:
         shares[lightest].append(name)
         loads[lightest] += WEIGHT[name.split("-")[0]]
     return [share for share in shares if share]
-
