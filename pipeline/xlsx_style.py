@@ -14,8 +14,8 @@ STATUS_FILL = {"on_track": "#C6EFCE", "at_risk": "#FFEB9C", "off_track": "#FFC7C
                "no_data": "#EDEDED"}
 PERCENT = "0%"
 # A date cell shown as a Thai reader writes it, 17 เม.ย. 2569: Thai locale (041E), Buddhist
-# calendar (07), Western digits (1). Excel and LibreOffice both honour it, and the cell stays a
-# date that sorts and filters as one.
+# calendar (07), Western digits (1), the code Thai Excel users give it; LibreOffice renders it
+# so (tests/test_rollups.py). The cell stays a date that sorts and filters as one.
 THAI_DATE = "[$-107041E]d mmm yyyy"
 
 
@@ -43,7 +43,7 @@ class Col:
     key: str
     th: str
     en: str
-    kind: str = "text"  # text, int, number, percent, change, date, measure, status
+    kind: str = "text"  # text, bold, indented, int, number, percent, change, date, measure, status
     width: float = 12
 
 
