@@ -114,16 +114,13 @@ def build(con: duckdb.DuckDBPyConnection, registry: Registry, reference: Referen
 def reporting_rates(completeness: pd.DataFrame) -> pd.DataFrame:
     """Reporting rates as DHIS2 counts them, by district group and for the city: expected,
     received, accepted, on time, late, rejected (only), missing, and the rates."""
-    areas = pd.concat([completeness, completeness.assign(group_code=CITY)], ignore_index=True)
-    state = areas["state"]
-    counts = areas.assign(
-        received=areas["files"].gt(0), accepted=state.eq("accepted"),
-        rejected=state.eq("rejected"), missing=state.eq("missing"),
-        on_time=areas["on_time"].astype(bool),
-    ).groupby("group_code").agg(
-        expected=("district_code", "count"), received=("received", "sum"),
-        accepted=("accepted", "sum"), on_time=("on_time", "sum"),
-        rejected=("rejected", "sum"), missing=("missing", "sum"))
+    state = completeness["state"]
+    flags = pd.DataFrame({
+        "group_code": completeness["group_code"], "expected": 1,
+        "received": completeness["files"].gt(0), "accepted": state.eq("accepted"),
+        "on_time": completeness["on_time"].astype(bool), "rejected": state.eq("rejected"),
+        "missing": state.eq("missing")})
+    counts = pd.concat([flags, flags.assign(group_code=CITY)]).groupby("group_code").sum()
     counts["late"] = counts["accepted"] - counts["on_time"]
     counts["rate"] = counts["accepted"] / counts["expected"]
     counts["on_time_rate"] = counts["on_time"] / counts["expected"]

@@ -63,7 +63,7 @@ def write_committee(book, styles: Styles, rollup: PeriodRollup,
 def _overview(book, styles: Styles, rollup: PeriodRollup,
               previous: CityFigures | None) -> None:
     ref = rollup.reference
-    groups = wide(rollup.dims_group, ["dimension_id"], "group_code",
+    groups = wide(rollup.dims_group, "dimension_id", "group_code",
                   list(ref.groups["group_code"]), "score")
     table = ref.dimensions.rename(columns={"name_th": "label", "name_en": "label_en"}).merge(
         rollup.dims_city[["dimension_id", "score", "krs", "krs_with_data"]],

@@ -23,11 +23,13 @@ def write_dimension(book, styles: Styles, rollup: PeriodRollup, dim,
                     earlier: Sequence[CityFigures]) -> None:
     write_glance(book, styles, rollup, dim, "สรุป")
     krs = dimension_krs(rollup, dim.dimension_id)
+    rows = district_rows(rollup)
+    rows = rows[rows["dimension_id"] == dim.dimension_id]  # once: a copy of every column
     _by_group(book, styles, rollup, dim, krs)
-    _by_district(book, styles, rollup, dim, krs)
+    _by_district(book, styles, rollup, dim, krs, rows)
     _trend(book, styles, rollup, [*earlier, rollup.city_figures()], dim, krs)
-    _notes(book, styles, rollup, dim)
-    _coverage(book, styles, rollup, dim, krs)
+    _notes(book, styles, rollup, dim, rows)
+    _coverage(book, styles, rollup, dim, krs, rows)
 
 
 def _by_group(book, styles: Styles, rollup: PeriodRollup, dim, krs: pd.DataFrame) -> None:
@@ -35,7 +37,7 @@ def _by_group(book, styles: Styles, rollup: PeriodRollup, dim, krs: pd.DataFrame
     rows = with_kr(rollup.kr_group, rollup)
     rows = rows[rows["dimension_id"] == dim.dimension_id]
     city = krs.assign(group_code="city")
-    frame = wide(pd.concat([rows, city]), ["kr_code"], "group_code",
+    frame = wide(pd.concat([rows, city]), "kr_code", "group_code",
                  [*groups["group_code"], "city"]).merge(krs[["kr_code", "name_th"]])
     cols = [Col(g.group_code, g.group_th, g.group_en, "percent", 13)
             for g in groups.itertuples()] + [Col("city", "ทั้งกรุงเทพฯ", "City", "percent", 13)]
@@ -44,10 +46,9 @@ def _by_group(book, styles: Styles, rollup: PeriodRollup, dim, krs: pd.DataFrame
                  f"ด้าน{dim.name_th}", frame, KR_NAME, cols)
 
 
-def _by_district(book, styles: Styles, rollup: PeriodRollup, dim, krs: pd.DataFrame) -> None:
-    rows = district_rows(rollup)
-    rows = rows[rows["dimension_id"] == dim.dimension_id]
-    frame = wide(rows, ["district_code"], "kr_code", list(krs["kr_code"]))
+def _by_district(book, styles: Styles, rollup: PeriodRollup, dim, krs: pd.DataFrame,
+                 rows: pd.DataFrame) -> None:
+    frame = wide(rows, "district_code", "kr_code", list(krs["kr_code"]))
     districts = rollup.reference.districts.rename(columns={"code": "district_code"}).merge(
         rollup.reference.groups[["group_code", "group_th"]], on="group_code")
     frame = districts.merge(frame, on="district_code").sort_values(
@@ -65,7 +66,7 @@ def _trend(book, styles: Styles, current: PeriodRollup, rollups: list[CityFigure
     rows = trend(rollups).merge(krs[["kr_code"]])
     rows = rows.assign(progress_shown=rows["progress"].clip(0, 1))
     codes = [r.period.code for r in rollups]
-    frame = wide(rows, ["kr_code"], "period", codes).merge(krs[["kr_code", "name_th"]])
+    frame = wide(rows, "kr_code", "period", codes).merge(krs[["kr_code", "name_th"]])
     expected = {"kr_code": "คาดหวัง", "name_th": "ความก้าวหน้าที่คาดหวัง ณ สิ้นงวด / expected",
                 **{r.period.code: r.expected for r in rollups}}
     frame = pd.concat([frame, pd.DataFrame([expected])], ignore_index=True)
@@ -83,10 +84,8 @@ def _trend(book, styles: Styles, current: PeriodRollup, rollups: list[CityFigure
     print_setup(sheet, (3, 4), footer(current))
 
 
-def _notes(book, styles: Styles, rollup: PeriodRollup, dim) -> None:
-    rows = district_rows(rollup)
-    behind = rows[(rows["dimension_id"] == dim.dimension_id)
-                  & (rows["status"].isin(BEHIND) | rows["clerk_status"].isin(BEHIND))]
+def _notes(book, styles: Styles, rollup: PeriodRollup, dim, rows: pd.DataFrame) -> None:
+    behind = rows[rows["status"].isin(BEHIND) | rows["clerk_status"].isin(BEHIND)]
     noted = behind[behind["note"].fillna("").str.strip().ne("")].sort_values(
         ["kr_code", "district_code"])
     table_sheet(book, styles, rollup, "หมายเหตุ",
@@ -102,9 +101,8 @@ def _notes(book, styles: Styles, rollup: PeriodRollup, dim) -> None:
     ])
 
 
-def _coverage(book, styles: Styles, rollup: PeriodRollup, dim, krs: pd.DataFrame) -> None:
-    rows = district_rows(rollup)
-    rows = rows[rows["dimension_id"] == dim.dimension_id]
+def _coverage(book, styles: Styles, rollup: PeriodRollup, dim, krs: pd.DataFrame,
+              rows: pd.DataFrame) -> None:
     absent = rows[rows["actual"].isna()].sort_values("district_code").groupby("kr_code")[
         "district_th"].agg(", ".join)
     frame = krs.assign(missing=krs["assigned"] - krs["reporting"],

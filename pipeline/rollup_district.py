@@ -45,9 +45,10 @@ KR_COLS = [
 
 
 def write_district(book, styles: Styles, rollup: PeriodRollup, district, group,
-                   areas: pd.DataFrame) -> None:
+                   dimensions: pd.DataFrame, krs: pd.DataFrame) -> None:
     """`district` is a row of the group's ranking: code, names, score, ranks, submission;
-    `areas` the progress of each KR in the group and the city (see area_progress)."""
+    `dimensions` its rows of district_dimensions; `krs` its KR rows with the progress of each
+    KR in the group and the city (see area_progress)."""
     sheet = book.add_worksheet(district.name_th)
     write_heading(sheet, styles, f"สำนักงานเขต{district.name_th} ({district.name_en}) — "
                   f"{rollup.period.label_th}", subtitle(rollup))
@@ -55,11 +56,10 @@ def write_district(book, styles: Styles, rollup: PeriodRollup, district, group,
     write_section(sheet, styles, 2, f"คะแนนรวม / overall score {score} · อันดับในกลุ่ม{group.group_th} "
                        f"{district.rank_text} · อันดับในกรุงเทพฯ {district.city_rank_text} · "
                        f"การส่งรายงาน / submission: {district.state_th}")
-    last = write_table(sheet, styles, 3, _dimensions(rollup, district.district_code, group),
-                       DIMENSION_COLS, freeze=None, autofilter=False)
+    last = write_table(sheet, styles, 3, dimensions, DIMENSION_COLS, freeze=None,
+                       autofilter=False)
     progress_lights(sheet, styles, (5, 3, last, 5), rollup.expected, rollup.thresholds.at_risk)
-    krs = rollup.kr_district[rollup.kr_district["district_code"] == district.district_code]
-    follow = krs[krs["status"].isin(FOLLOW_UP)].merge(areas, on="kr_code", how="left")
+    follow = krs[krs["status"].isin(FOLLOW_UP)]
     write_section(sheet, styles, last + 2,
                   f"ตัวชี้วัดที่ต้องติดตาม (ล่าช้ากว่าแผนหรือไม่มีข้อมูล) {len(follow)} จาก {len(krs)} / "
                   f"KRs to follow up (off track or no data): {len(follow)} of {len(krs)}")
@@ -74,23 +74,29 @@ def write_district(book, styles: Styles, rollup: PeriodRollup, district, group,
     print_setup(sheet, (top, top + 1), footer(rollup))
 
 
-def _dimensions(rollup: PeriodRollup, code: str, group) -> pd.DataFrame:
-    dims = rollup.reference.dimensions
-    dims = dims.assign(label=dims["name_th"] + " (" + dims["name_en"] + ")")
-    mine = rollup.dims_district[rollup.dims_district["district_code"] == code]
+def district_dimensions(rollup: PeriodRollup, group) -> dict[str, pd.DataFrame]:
+    """Each member district's score by dimension beside the group's and the city's, every
+    dimension listed (no score: no data); one table for the group, split by district."""
+    ref = rollup.reference
+    dims = ref.dimensions.assign(label=ref.dimensions["name_th"] + " ("
+                                 + ref.dimensions["name_en"] + ")")
+    members = ref.districts.loc[ref.districts["group_code"] == group.group_code, ["code"]]
     theirs = rollup.dims_group[rollup.dims_group["group_code"] == group.group_code]
-    city = rollup.dims_city.set_index("dimension_id")["score"]
-    return dims.merge(mine[["dimension_id", "score", "krs", "krs_with_data"]],
-                      on="dimension_id", how="left").assign(
-        district=lambda f: f["score"],
-        krs_text=lambda f: [f"{w:.0f} / {k:.0f}" if k == k else "—"
-                            for w, k in zip(f["krs_with_data"], f["krs"], strict=True)],
-        group=lambda f: f["dimension_id"].map(theirs.set_index("dimension_id")["score"]),
-        **{CITY: lambda f: f["dimension_id"].map(city)})
+    table = members.rename(columns={"code": "district_code"}).merge(dims, how="cross").merge(
+        rollup.dims_district[["district_code", "dimension_id", "score", "krs",
+                              "krs_with_data"]], on=["district_code", "dimension_id"],
+        how="left")
+    table = table.assign(
+        district=table["score"],
+        krs_text=[f"{w:.0f} / {k:.0f}" if k == k else "—"
+                  for w, k in zip(table["krs_with_data"], table["krs"], strict=True)],
+        group=table["dimension_id"].map(theirs.set_index("dimension_id")["score"]),
+        **{CITY: table["dimension_id"].map(rollup.dims_city.set_index("dimension_id")["score"])})
+    return {code: part.reset_index(drop=True) for code, part in table.groupby("district_code")}
 
 
 def area_progress(rollup: PeriodRollup, group) -> pd.DataFrame:
     """Each KR's capped progress in the group (`group`) and the city (`city`)."""
     return wide(pd.concat([
         rollup.kr_group[rollup.kr_group["group_code"] == group.group_code].assign(area="group"),
-        rollup.kr_city.assign(area=CITY)]), ["kr_code"], "area", ["group", CITY])
+        rollup.kr_city.assign(area=CITY)]), "kr_code", "area", ["group", CITY])

@@ -16,7 +16,7 @@ from pipeline.rollup_book import (
     table_sheet,
     with_kr,
 )
-from pipeline.rollup_district import area_progress, write_district
+from pipeline.rollup_district import area_progress, district_dimensions, write_district
 from pipeline.rollup_matrix import dimension_cols, matrix_sheet, wide
 from pipeline.xlsx_style import Col, Styles, print_setup
 from pipeline.xlsx_table import (
@@ -37,17 +37,23 @@ def write_group(book, styles: Styles, rollup: PeriodRollup, group) -> None:
     ref = rollup.reference
     members = ref.districts[ref.districts["group_code"] == group.group_code].rename(
         columns={"code": "district_code"})
-    ranking = _ranking(rollup, members)
+    rows = district_rows(rollup)
+    rows = rows[rows["group_code"] == group.group_code]  # once: a copy of every column
+    ranking = _ranking(rollup, members, rows)
     _summary(book, styles, rollup, group, members)
-    _by_kr(book, styles, rollup, group, members)
+    _by_kr(book, styles, rollup, group, members, rows)
     table_sheet(book, styles, rollup, "อันดับ", f"อันดับเขตในกลุ่ม{group.group_th} / ranking — "
                 "ตามคะแนนรวม (by overall score)", ranking, RANK_COLS, freeze=2, note=RANKED_BY)
     completeness = rollup.completeness[rollup.completeness["group_code"] == group.group_code]
     completeness_sheet(book, styles, rollup, completeness)
     _timeliness(book, styles, rollup, completeness)
     areas = area_progress(rollup, group)
+    dimensions = district_dimensions(rollup, group)
+    krs = dict(list(rows.groupby("district_code")))
     for district in ranking.sort_values("district_code").itertuples():
-        write_district(book, styles, rollup, district, group, areas)
+        code = district.district_code
+        write_district(book, styles, rollup, district, group, dimensions[code],
+                       krs.get(code, rows.head(0)).merge(areas, on="kr_code", how="left"))
 
 
 RANK_COLS = [
@@ -63,13 +69,12 @@ RANK_COLS = [
 ]
 
 
-def _ranking(rollup: PeriodRollup, members: pd.DataFrame) -> pd.DataFrame:
+def _ranking(rollup: PeriodRollup, members: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     city = overall_scores(rollup.dims_district, "district_code")
     mine = city[city["district_code"].isin(members["district_code"])]
     ranked = overall_scores(rollup.dims_district[rollup.dims_district["district_code"].isin(
         members["district_code"])], "district_code")[["district_code", "rank"]]
-    on_track = rollup.kr_district[rollup.kr_district["status"].eq("on_track")].groupby(
-        "district_code").size()
+    on_track = rows["status"].eq("on_track").groupby(rows["district_code"]).sum()
     out = members.merge(mine.rename(columns={"rank": "city_rank"}), on="district_code").merge(
         ranked, on="district_code").merge(
         rollup.completeness[["district_code", "state"]], on="district_code", how="left")
@@ -86,12 +91,12 @@ def _ranking(rollup: PeriodRollup, members: pd.DataFrame) -> pd.DataFrame:
 def _summary(book, styles: Styles, rollup: PeriodRollup, group, members) -> None:
     dims = list(rollup.reference.dimensions["dimension_id"])
     districts = wide(rollup.dims_district[rollup.dims_district["district_code"].isin(
-        members["district_code"])], ["district_code"], "dimension_id", dims, "score")
+        members["district_code"])], "district_code", "dimension_id", dims, "score")
     districts = members[["district_code", "name_th"]].merge(districts, on="district_code",
                                                             how="left")
     group_row = wide(rollup.dims_group[rollup.dims_group["group_code"] == group.group_code],
-                     ["group_code"], "dimension_id", dims, "score")
-    city_row = wide(rollup.dims_city, ["area"], "dimension_id", dims, "score")
+                     "group_code", "dimension_id", dims, "score")
+    city_row = wide(rollup.dims_city, "area", "dimension_id", dims, "score")
     table = pd.concat([
         districts.rename(columns={"name_th": "label"}),
         group_row.assign(label=f"ทั้งกลุ่ม{group.group_th} (group)"),
@@ -115,16 +120,15 @@ def _summary(book, styles: Styles, rollup: PeriodRollup, group, members) -> None
     print_setup(sheet, (3, 4), footer(rollup))
 
 
-def _by_kr(book, styles: Styles, rollup: PeriodRollup, group, members) -> None:
-    rows = district_rows(rollup)
-    rows = rows[rows["group_code"] == group.group_code]
+def _by_kr(book, styles: Styles, rollup: PeriodRollup, group, members,
+           rows: pd.DataFrame) -> None:
     areas = [*members["district_code"], "group", CITY]
     long = pd.concat([
         rows,
         with_kr(rollup.kr_group[rollup.kr_group["group_code"] == group.group_code],
                 rollup).assign(district_code="group"),
         with_kr(rollup.kr_city, rollup).assign(district_code=CITY)])
-    frame = wide(long, ["kr_code"], "district_code", areas).merge(
+    frame = wide(long, "kr_code", "district_code", areas).merge(
         rollup.krs[["kr_code", "name_th", "dimension_id"]], on="kr_code")
     index = [Col("kr_code", "รหัส", "KR", width=9),
              Col("name_th", "ตัวชี้วัดผลหลัก", "Key result", width=40)]

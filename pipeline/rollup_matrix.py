@@ -2,6 +2,7 @@
 a group's districts against the group and the city. A cell is the capped progress of one KR in
 one area, coloured against the period's expected progress."""
 
+import numpy as np
 import pandas as pd
 
 from pipeline.rollup import PeriodRollup
@@ -10,17 +11,20 @@ from pipeline.xlsx_style import STATUS_EN, STATUS_TH, Col, Styles, print_setup
 from pipeline.xlsx_table import ABSENT, progress_lights, write_heading, write_note, write_table
 
 
-def wide(long: pd.DataFrame, index: list[str], columns: str, order: list,
+def wide(long: pd.DataFrame, index: str, columns: str, order: list,
          values: str = "progress_shown") -> pd.DataFrame:
-    """Long rows (index…, columns, values) → one row per index, one column per area, KR or
-    dimension in `order`; a row of `long` nobody reported stays empty (shown as no data), a
-    cell with no row at all (a KR not assigned there) is ABSENT."""
-    out = long.pivot(index=index, columns=columns, values=values).reindex(columns=order)
-    present = long.assign(_row=1).pivot(index=index, columns=columns, values="_row").reindex(
-        index=out.index, columns=order)
-    out = out.astype(object).where(present.notna(), ABSENT)
-    out.columns = [str(c) for c in out.columns]
-    return out.reset_index()
+    """Long rows (index, columns, values) → one row per index value (sorted), one column per
+    area, KR or dimension in `order`; a row of `long` nobody reported stays empty (shown as no
+    data), a cell with no row at all (a KR not assigned there) is ABSENT. Filled by position:
+    a pivot costs three times as much, and the books make some sixty a period."""
+    at, keys = pd.factorize(long[index], sort=True)
+    where = pd.Index(order).get_indexer(long[columns])
+    grid = np.full((len(keys), len(order)), ABSENT, dtype=object)
+    taken = where >= 0
+    grid[at[taken], where[taken]] = long[values].astype(object).to_numpy()[taken]
+    out = pd.DataFrame(grid, columns=[str(c) for c in order], dtype=object)
+    out.insert(0, index, keys)
+    return out
 
 
 def dimension_cols(rollup: PeriodRollup, width: float = 12) -> list[Col]:

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -141,36 +142,63 @@ def _new_arrivals(con, arrivals: list[Arrival], report: RunReport) -> list[Arriv
 def _publish(con, settings: Settings, registries: RegistryVersions, reference,
              periods: list[str], report: RunReport, advance: Callable[[], None]) -> None:
     """Rewrites the outputs of each period whose inputs changed: roll-ups, scores in the
-    warehouse, open data and dashboard, then its manifest."""
+    warehouse, open data and dashboard, then its manifest. The next period is built while the
+    writers write this one's books, so that they never wait for this process; a period's
+    manifest is saved only once its books are written."""
     with ExitStack() as stack:
         pool = None  # started at the first period to rewrite: a run with none starts nothing
+        pending: Callable[[], None] | None = None  # the period whose books are being written
         for code in sorted(periods, key=lambda c: (parse_period(c).end, c)):
             registry = registries.in_force(code)
             stamp = freshness.fingerprint(con, code, registry.content_sha256,
                                           repr(settings.thresholds))
-            folder = settings.rollups_dir(code)
-            manifest = settings.outputs / ".state" / f"{code}.json"
-            recorded = freshness.load(manifest, stamp)
+            recorded = freshness.load(_manifest(settings, code), stamp)
             if recorded is None:
                 pool = pool or stack.enter_context(writer_pool())
-                data = rollup.build(con, registry, reference, parse_period(code),
-                                    settings.thresholds)
-                earlier = [rollup.stored_city_figures(con, parse_period(other),
-                                                      settings.thresholds)
-                           for other in periods if other[:4] == code[:4]
-                           and parse_period(other).end < data.period.end]
-                store.replace_scores(con, code, export.tables(data))
-                books = start_rollups(data, folder, earlier, pool)
-                public = export.export(data, settings.public_dir(code))
-                public.append(write_dashboard(data, settings.public_dir(code), earlier))
-                report.rollups[code] = [str(p.relative_to(settings.outputs)) for p in books()]
-                report.public[code] = [str(p.relative_to(settings.outputs)) for p in public]
-                recorded = json.loads(json.dumps(_completeness(data.completeness),
-                                                 default=str))
-                freshness.save(manifest, stamp, recorded)
-            report.missing[code] = recorded["missing"]
-            report.completeness[code] = recorded["completeness"]
-            advance()
+                written = _rewrite(con, settings, registry, reference, code, periods, report,
+                                   pool)
+                if pending:
+                    pending()
+                pending = partial(_finish, settings, report, code, stamp, written, advance)
+            else:
+                _record(report, code, recorded, advance)
+        if pending:
+            pending()
+
+
+def _rewrite(con, settings: Settings, registry, reference, code: str, periods: list[str],
+             report: RunReport, pool) -> tuple[Callable[[], list[Path]], dict]:
+    """Builds the period, stores its scores, hands its books to the writers and writes its
+    open data and dashboard; returns what waits for the books, and the manifest's record."""
+    data = rollup.build(con, registry, reference, parse_period(code), settings.thresholds)
+    earlier = [rollup.stored_city_figures(con, parse_period(other), settings.thresholds)
+               for other in periods if other[:4] == code[:4]
+               and parse_period(other).end < data.period.end]
+    store.replace_scores(con, code, export.tables(data))
+    books = start_rollups(data, settings.rollups_dir(code), earlier, pool)
+    public = export.export(data, settings.public_dir(code))
+    public.append(write_dashboard(data, settings.public_dir(code), earlier))
+    report.public[code] = [str(p.relative_to(settings.outputs)) for p in public]
+    return books, json.loads(json.dumps(_completeness(data.completeness), default=str))
+
+
+def _finish(settings: Settings, report: RunReport, code: str, stamp: str,
+            written: tuple[Callable[[], list[Path]], dict], advance: Callable[[], None]
+            ) -> None:
+    books, recorded = written
+    report.rollups[code] = [str(p.relative_to(settings.outputs)) for p in books()]
+    freshness.save(_manifest(settings, code), stamp, recorded)
+    _record(report, code, recorded, advance)
+
+
+def _manifest(settings: Settings, code: str) -> Path:
+    return settings.outputs / ".state" / f"{code}.json"
+
+
+def _record(report: RunReport, code: str, recorded: dict, advance: Callable[[], None]) -> None:
+    report.missing[code] = recorded["missing"]
+    report.completeness[code] = recorded["completeness"]
+    advance()
 
 
 def _completeness(completeness: pd.DataFrame) -> dict:

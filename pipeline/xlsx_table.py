@@ -40,13 +40,16 @@ def write_note(sheet, styles: Styles, row: int, text: str, cols: list[Col]) -> N
     sheet.set_row(row, row_height([(text, 0.75 * sum(c.width for c in cols))]))
 
 
+# Marks that sit above or below a letter (Thai vowels and tones among them) take no width.
+_MARKS = dict.fromkeys(c for c in range(0x3000) if unicodedata.combining(chr(c)))
+
+
 @functools.lru_cache(maxsize=65536)  # a KR's name is sized once, not once per district sheet
 def text_lines(text: str, width: float) -> int:
     """Lines a text wraps to in a column `width` characters wide (about 0.95 Thai letters to a
-    width unit, measured on LibreOffice's rendering; vowel and tone marks above and below a
-    letter take no width of their own)."""
+    width unit, measured on LibreOffice's rendering)."""
     per_line = max(width * 0.95, 1.0)
-    return sum(max(1, math.ceil(sum(not unicodedata.combining(ch) for ch in part) / per_line))
+    return sum(max(1, math.ceil(len(part.translate(_MARKS)) / per_line))
                for part in str(text).split("\n"))
 
 
@@ -66,18 +69,12 @@ def write_table(sheet, styles: Styles, top: int, frame: pd.DataFrame, cols: list
     sheet.set_row(top, row_height([(c.th, c.width * 0.85) for c in cols]) + 4)  # bold
     sheet.set_row(top + 1, row_height([(c.en, c.width) for c in cols], LINE_PT - 2))
     first = top + 2
-    keys = [c.key for c in cols]
-    formats = frame["num_format"] if "num_format" in frame.columns else pd.Series(
-        "", index=frame.index)
-    rows = frame[keys].astype(object).to_numpy().tolist()  # plain Python values, once
-    for r, (record, num_format) in enumerate(zip(rows, formats.tolist(), strict=True)):
-        for i, (col, value) in enumerate(zip(cols, record, strict=True)):
-            write_cell(sheet, styles, first + r, left + i, col.kind, value, num_format)
-        texts = [(v, c.width) for c, v in zip(cols, record, strict=True)
-                 if c.kind in ("text", "bold") and isinstance(v, str)]
-        height = row_height(texts)
-        if height > ROW_PT:
-            sheet.set_row(first + r, height)
+    formats = (frame["num_format"].tolist() if "num_format" in frame.columns
+               else [""] * len(frame))
+    for i, col in enumerate(cols):
+        _write_column(sheet, first, left + i, _cells(styles, col.kind, frame[col.key], formats))
+    for r, height in _tall_rows(frame, cols):
+        sheet.set_row(first + r, height)
     last = max(first + len(frame) - 1, first)
     for i, col in enumerate(cols):
         if col.kind == "status":
@@ -91,23 +88,64 @@ def write_table(sheet, styles: Styles, top: int, frame: pd.DataFrame, cols: list
 
 def write_cell(sheet, styles: Styles, row: int, col: int, kind: str, value,
                num_format: str = "") -> None:
-    if is_missing(value):
-        if kind in ("text", "date"):  # no note, not accepted: nothing to say, not "no data"
-            sheet.write_blank(row, col, None, styles.cell[kind])
+    _write_column(sheet, row, col, _cells(styles, kind, pd.Series([value], dtype=object),
+                                          [num_format]))
+
+
+def _cells(styles: Styles, kind: str, column: pd.Series, formats: list[str]
+           ) -> tuple[list, list]:
+    """A column's values as written (text, a float, a date, or None for a blank) and their
+    formats. Missing is shown as such, except in text and date columns (no note, not accepted:
+    nothing to say); text in a number column is ABSENT or the like, shown plainly."""
+    gaps = column.isna().tolist()
+    values = column.astype(object).tolist()
+    if kind in ("text", "bold", "indented", "status", "date"):
+        shown = [None if gap else STATUS_TH.get(v, str(v)) if kind == "status"
+                 else v if kind == "date" else str(v) for v, gap in zip(values, gaps, strict=True)]
+        style = styles.cell[kind]
+        if kind in ("text", "date"):
+            return shown, [style] * len(shown)
+        return ([MISSING if v is None else v for v in shown],
+                [styles.missing if v is None else style for v in shown])
+    numbers = ([styles.number(f) for f in formats] if kind == "measure"
+               else [styles.cell[kind]] * len(values))
+    shown, styled = [], []
+    for value, gap, style in zip(values, gaps, numbers, strict=True):
+        if gap:
+            shown.append(MISSING)
+            styled.append(styles.missing)
+        elif isinstance(value, str):
+            shown.append(value)
+            styled.append(styles.absent)
         else:
-            sheet.write_string(row, col, MISSING, styles.missing)
-    elif kind == "status":
-        sheet.write_string(row, col, STATUS_TH.get(value, str(value)), styles.cell["status"])
-    elif kind in ("text", "bold", "indented"):
-        sheet.write_string(row, col, str(value), styles.cell[kind])
-    elif kind == "date":
-        sheet.write_datetime(row, col, value, styles.cell[kind])
-    elif isinstance(value, str) and kind not in ("text", "bold"):
-        sheet.write_string(row, col, value, styles.absent)
-    elif kind == "measure":
-        sheet.write_number(row, col, float(value), styles.number(num_format))
-    else:
-        sheet.write_number(row, col, float(value), styles.cell[kind])
+            shown.append(float(value))
+            styled.append(style)
+    return shown, styled
+
+
+def _write_column(sheet, first: int, col: int, cells: tuple[list, list]) -> None:
+    """Text always through write_string: text from a submission stays text."""
+    string, number = sheet.write_string, sheet.write_number
+    for row, value, style in zip(range(first, first + len(cells[0])), *cells,
+                                 strict=True):
+        kind = type(value)
+        if kind is str:
+            string(row, col, value, style)
+        elif kind is float:
+            number(row, col, value, style)
+        elif value is None:
+            sheet.write_blank(row, col, None, style)
+        else:
+            sheet.write_datetime(row, col, value, style)
+
+
+def _tall_rows(frame: pd.DataFrame, cols: list[Col]) -> list[tuple[int, float]]:
+    """The rows whose text wraps to more than one line, and the height that shows it all."""
+    lines = [[text_lines(v, c.width) if isinstance(v, str) else 1
+              for v in frame[c.key].tolist()]
+             for c in cols if c.kind in ("text", "bold")]
+    return [(r, most * LINE_PT + 2) for r, most in enumerate(map(max, zip(*lines, strict=True)))
+            if most * LINE_PT + 2 > ROW_PT] if lines else []
 
 
 def is_missing(value) -> bool:
