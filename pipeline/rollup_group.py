@@ -49,11 +49,12 @@ def write_group(book, styles: Styles, rollup: PeriodRollup, group) -> None:
     _timeliness(book, styles, rollup, completeness)
     areas = area_progress(rollup, group)
     dimensions = district_dimensions(rollup, group)
-    krs = dict(list(rows.groupby("district_code")))
+    krs = rows.merge(areas, on="kr_code", how="left")
+    by_district = dict(list(krs.groupby("district_code")))
     for district in ranking.sort_values("district_code").itertuples():
         code = district.district_code
         write_district(book, styles, rollup, district, group, dimensions[code],
-                       krs.get(code, rows.head(0)).merge(areas, on="kr_code", how="left"))
+                       by_district.get(code, krs.head(0)))
 
 
 RANK_COLS = [

@@ -20,8 +20,10 @@ THAI_DATE = "[$-107041E]d mmm yyyy"
 
 
 def workbook_options() -> dict:
-    """Text is always written as text: never turned into a formula, a number or a link."""
-    return {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    """Text is always written as text: never turned into a formula, a number or a link. The
+    workbook's parts are assembled in memory rather than in a temporary file each."""
+    return {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            "in_memory": True}
 
 
 def measure_format(kr_type: str, unit_en: str, decimals: int) -> str:

@@ -97,8 +97,8 @@ def _cells(styles: Styles, kind: str, column: pd.Series, formats: list[str]
     """A column's values as written (text, a float, a date, or None for a blank) and their
     formats. Missing is shown as such, except in text and date columns (no note, not accepted:
     nothing to say); text in a number column is ABSENT or the like, shown plainly."""
-    gaps = column.isna().tolist()
-    values = column.astype(object).tolist()
+    values = column.tolist()
+    gaps = [is_missing(v) for v in values]
     if kind in ("text", "bold", "indented", "status", "date"):
         shown = [None if gap else STATUS_TH.get(v, str(v)) if kind == "status"
                  else v if kind == "date" else str(v) for v, gap in zip(values, gaps, strict=True)]
