@@ -5,8 +5,6 @@ the fiscal year so far."""
 from collections.abc import Sequence
 from html import escape
 
-import pandas as pd
-
 from pipeline.html_text import badge, bi, num, pct
 from pipeline.rollup import CityFigures, PeriodRollup
 from pipeline.svg_charts import progress_bar, sparkline
@@ -14,14 +12,14 @@ from pipeline.svg_charts import progress_bar, sparkline
 
 def kr_cards(rollup: PeriodRollup, earlier: Sequence[CityFigures], dimension_id: int) -> str:
     krs = rollup.krs[rollup.krs["dimension_id"] == dimension_id].sort_values("kr_code")
-    city = rollup.kr_city.set_index("kr_code")
-    history = [(r.period, r.kr_city.set_index("kr_code")["progress"]) for r in
-               [*earlier, rollup]]
-    return "".join(_card(kr, city.loc[kr.kr_code] if kr.kr_code in city.index else None,
-                         rollup.expected, history) for kr in krs.itertuples())
+    city = rollup.kr_city.set_index("kr_code").to_dict("index")  # a dict: looked up per KR
+    history = [(r.period, dict(zip(r.kr_city["kr_code"], r.kr_city["progress"], strict=True)))
+               for r in [*earlier, rollup]]
+    return "".join(_card(kr, city.get(kr.kr_code), rollup.expected, history)
+                   for kr in krs.itertuples())
 
 
-def _card(kr, row: pd.Series | None, expected: float, history) -> str:
+def _card(kr, row: dict | None, expected: float, history) -> str:
     status = "no_data" if row is None else str(row["status"])
     progress = None if row is None else num(row["progress"])
     actual = None if row is None else num(row["actual"])
@@ -55,7 +53,7 @@ def _figure(value: float | None, kr) -> str:
 def _trend(kr_code: str, history) -> str:
     points, words = [], []
     for period, progress in history:
-        value = num(progress.get(kr_code)) if kr_code in progress.index else None
+        value = num(progress.get(kr_code))
         points.append((period.elapsed_share, value))
         words.append(f"{period.code} {pct(value)}")
     text = " · ".join(words)

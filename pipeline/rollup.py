@@ -185,8 +185,9 @@ def _natural(column: pd.Series) -> pd.Series:
 def overall_scores(dims: pd.DataFrame, by: str) -> pd.DataFrame:
     """One score per area: the mean of its dimension scores, each dimension weighing the same;
     `rank` 1 is the best, areas without any data are not ranked."""
-    out = dims.groupby(by).agg(score=("score", "mean"), dimensions=("score", "count"),
-                               krs=("krs", "sum"), krs_with_data=("krs_with_data", "sum"))
+    areas = dims.groupby(by)  # one reduction a column: named aggregation costs five times more
+    out = pd.DataFrame({"score": areas["score"].mean(), "dimensions": areas["score"].count(),
+                        "krs": areas["krs"].sum(), "krs_with_data": areas["krs_with_data"].sum()})
     out["rank"] = out["score"].rank(ascending=False, method="min")
     return out.reset_index()
 

@@ -23,7 +23,10 @@ def test_export_writes_parquet_csv_with_bom_and_a_dictionary(demo_settings, tmp_
     for name, columns in DICTIONARY.items():
         raw = (folder / f"{name}.csv").read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads Thai only with the mark
-        assert list(pd.read_parquet(folder / f"{name}.parquet").columns) == list(columns)
+        table = pd.read_parquet(folder / f"{name}.parquet")
+        assert list(table.columns) == list(columns)
+        # the CSV holds what the Parquet holds, as pandas would write it
+        assert raw[3:].decode("utf-8") == table.to_csv(index=False, lineterminator="\n")
     facts = pd.read_parquet(folder / "facts.parquet")
     reported = query(root / "outputs" / "warehouse.duckdb",
                      "SELECT count(*) FROM current_facts WHERE period = '2569-Q2'")[0][0]
