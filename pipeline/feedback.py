@@ -17,7 +17,7 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.writer.excel import ExcelWriter
@@ -56,6 +56,7 @@ _UNSAFE = frozenset({"not-a-spreadsheet", "file-too-large", "file-encrypted",
                      "archive-too-large", "read-timeout"})
 _COMMENT_WIDTH = 380  # px: about 48 Thai characters a line
 _LINE_PX = 20
+_ROW = "okr-problem"  # the named styles of the list's rows
 
 
 def write_feedback(source: Path, problems: Sequence[Problem], dest: Path) -> Path:
@@ -157,6 +158,7 @@ def _list_problems(book: Workbook, ordered: list[Problem], marked: bool) -> None
         sheet.cell(HEADER_ROW, col).fill = _solid("FF1F4E78")
         sheet.column_dimensions[get_column_letter(col)].width = width
     sheet.row_dimensions[HEADER_ROW].height = 46
+    _row_styles(book)
     for row, p in enumerate(ordered, start=HEADER_ROW + 1):
         _problem_row(sheet, row, p, linked=marked and p.sheet in book.sheetnames)
     last = HEADER_ROW + max(len(ordered), 1)
@@ -188,26 +190,47 @@ def _problem_row(sheet, row: int, p: Problem, linked: bool) -> None:
     texts = (f"{th} ({en})", p.code, where, p.message_th, p.message_en, p.value,
              p.expected)
     for col, text in enumerate(texts, start=1):
-        _write(sheet, row, col, text, Font(name=FONT, size=14))
-    sheet.cell(row, 1).fill = _solid(FILLS[p.severity])
+        cell = sheet.cell(row, col)
+        _text(cell, text)
+        cell.style = _ROW if col > 1 else f"{_ROW}-{p.severity}"
     if p.cell and linked:
         link = sheet.cell(row, 3)
         quoted = p.sheet.replace("'", "''")
         link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{p.cell}")
-        link.font = Font(name=FONT, size=14, color="0563C1", underline="single")
+        link.style = f"{_ROW}-link"
     lines = max(_lines(text, width * 1.1) for text, (_, _, width) in zip(texts, HEADERS,
                                                                             strict=True))
     sheet.row_dimensions[row].height = lines * 21 + 4
 
 
+def _row_styles(book: Workbook) -> None:
+    """The list's cells share named styles: a font, alignment and fill set cell by cell cost
+    openpyxl a look-up each, a quarter of the time of a long list. A feedback file sent back
+    has them already."""
+    body = {"font": Font(name=FONT, size=14), "alignment": Alignment(wrap_text=True,
+                                                                     vertical="top")}
+    styles = [NamedStyle(_ROW, **body),
+              NamedStyle(f"{_ROW}-link", **body | {"font": Font(
+                  name=FONT, size=14, color="0563C1", underline="single")})]
+    styles += [NamedStyle(f"{_ROW}-{severity}", fill=_solid(argb), **body)
+               for severity, argb in FILLS.items()]
+    for style in styles:
+        if style.name not in book.named_styles:
+            book.add_named_style(style)
+
+
 def _write(sheet, row: int, col: int, text: str, font: Font, wrap: bool = True) -> None:
-    """Writes text as text: a clerk's "=SUM(A1)" is shown, never made a formula."""
     cell = sheet.cell(row, col)
+    _text(cell, text)
+    cell.font = font
+    cell.alignment = Alignment(wrap_text=wrap, vertical="top")
+
+
+def _text(cell, text: str) -> None:
+    """Writes text as text: a clerk's "=SUM(A1)" is shown, never made a formula."""
     if text:
         cell.value = _clean(text)
         cell.data_type = "s"
-    cell.font = font
-    cell.alignment = Alignment(wrap_text=wrap, vertical="top")
 
 
 def _solid(argb: str) -> PatternFill:
