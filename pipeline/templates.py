@@ -1,10 +1,12 @@
 """Registry → one template workbook per district for a period, ready for a clerk to fill."""
 
+import json
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.utility import xl_range
 
 from pipeline.atomic import atomic_path
 from pipeline.cells import cell_position
@@ -149,6 +151,7 @@ def _data_sheet(book, formats, rows: pd.DataFrame, district, period: Period) -> 
         sheet.write_string(layout.HEADER_EN_ROW - 1, i, column.header_en, formats["header_en"])
     sheet.set_row(layout.KEY_ROW - 1, None, None, {"hidden": True})
     sheet.set_row(layout.HEADER_TH_ROW - 1, 40)
+    checks = _Validations()
     for offset, kr in enumerate(rows.itertuples()):
         row = layout.FIRST_DATA_ROW - 1 + offset
         number = formats[f"number{kr.decimals}"]
@@ -162,7 +165,8 @@ def _data_sheet(book, formats, rows: pd.DataFrame, district, period: Period) -> 
                            formats["locked"])
         sheet.write_number(row, col["baseline"], kr.baseline, number)
         sheet.write_number(row, col["target"], kr.target, number)
-        _input_cells(sheet, formats, row, col, kr)
+        _input_cells(sheet, formats, row, col, kr, checks)
+    checks.write(sheet)
     last_row = layout.FIRST_DATA_ROW - 2 + len(rows)
     sheet.freeze_panes(layout.FIRST_DATA_ROW - 1, col["kr_name_th"] + 1)
     sheet.set_landscape()
@@ -188,28 +192,60 @@ def _as_of_cell(sheet, formats, period: Period) -> None:
         "error_message": f"รอบนี้คือ {period.label_th}: ตรวจวันที่อีกครั้ง"})
 
 
-def _input_cells(sheet, formats, row: int, col: dict, kr) -> None:
+def _input_cells(sheet, formats, row: int, col: dict, kr, checks: "_Validations") -> None:
     blank = formats["not_applicable"]
     if kr.kr_type == "ratio":
         sheet.write_string(row, col["actual"], "—", blank)
         for key in ("numerator", "denominator"):
             sheet.write_blank(row, col[key], None, formats["input"])
-            sheet.data_validation(row, col[key], row, col[key], _number_rule(key, kr))
+            checks.add(row, col[key], _number_rule(key, kr))
     else:
         sheet.write_blank(row, col["actual"], None, formats["input"])
-        sheet.data_validation(row, col["actual"], row, col["actual"], _actual_rule(kr))
+        checks.add(row, col["actual"], _actual_rule(kr))
         sheet.write_string(row, col["numerator"], "—", blank)
         sheet.write_string(row, col["denominator"], "—", blank)
     for key, labels, title in (("status", layout.STATUS_LABELS, "สถานะ"),
                                ("confidence", layout.CONFIDENCE_LABELS, "ความเชื่อมั่น")):
         sheet.write_blank(row, col[key], None, formats["input"])
-        sheet.data_validation(row, col[key], row, col[key], _list_rule(labels, title))
+        checks.add(row, col[key], _list_rule(labels, title))
     sheet.write_blank(row, col["note"], None, formats["input"])
-    sheet.data_validation(row, col["note"], row, col["note"], {
+    checks.add(row, col["note"], {
         "validate": "length", "criteria": "<=", "value": layout.NOTE_MAX_LENGTH,
         "error_title": "หมายเหตุยาวเกินไป",
         "error_message": f"หมายเหตุต้องยาวไม่เกิน {layout.NOTE_MAX_LENGTH:,} ตัวอักษร",
     })
+
+
+class _Validations:
+    """The input cells' rules, one validation for all the cells sharing a rule (xlsxwriter's
+    multi_range): a validation a cell made two thirds of the data sheet's XML, which every
+    program that opens the file reads and the clerk's feedback copy writes back."""
+
+    def __init__(self):
+        self._cells: dict[str, tuple[dict, list[tuple[int, int]]]] = {}
+
+    def add(self, row: int, col: int, rule: dict) -> None:
+        key = json.dumps(rule, sort_keys=True, ensure_ascii=False)
+        self._cells.setdefault(key, (rule, []))[1].append((col, row))
+
+    def write(self, sheet) -> None:
+        for rule, cells in self._cells.values():
+            ranges = _runs(sorted(cells))
+            first = ranges[0]
+            sheet.data_validation(*first, {**rule, "multi_range": " ".join(
+                xl_range(*cells) for cells in ranges)})
+
+
+def _runs(cells: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """(col, row) cells, sorted → ranges of consecutive rows in a column (first row, first
+    column, last row, last column)."""
+    runs: list[list[int]] = []
+    for col, row in cells:
+        if runs and runs[-1][1] == col and runs[-1][2] == row - 1:
+            runs[-1][2] = row
+        else:
+            runs.append([row, col, row, col])
+    return [tuple(run) for run in runs]
 
 
 def _list_rule(labels: dict, title: str) -> dict:

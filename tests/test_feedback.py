@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from pipeline.feedback import (
     ACCEPTED,
@@ -70,6 +71,10 @@ def _validations(sheet) -> list[tuple]:
                    dv.promptTitle, dv.prompt, dv.errorTitle, dv.error, dv.allow_blank,
                    dv.showErrorMessage, dv.showInputMessage)
                   for dv in sheet.data_validations.dataValidation)
+
+
+def _addresses(cell_range) -> list[str]:
+    return [f"{get_column_letter(col)}{row}" for row, col in cell_range.cells]
 
 
 def test_each_problem_cell_is_filled_in_the_colour_of_its_most_severe_problem(
@@ -172,9 +177,9 @@ def test_the_templates_validations_and_protection_still_work(
     assert _validations(after) == _validations(before)
     kinds = workspace.registry.assigned("1001")["kr_type"]
     figures_date = 1  # the "data as of" cell
-    assert len(after.data_validations.dataValidation) == (
-        4 * len(kinds) + sum(kinds == "ratio") + figures_date)
-    by_cell = {str(dv.sqref): dv for dv in after.data_validations.dataValidation}
+    by_cell = {cell: dv for dv in after.data_validations.dataValidation
+               for cell_range in dv.sqref.ranges for cell in _addresses(cell_range)}
+    assert len(by_cell) == 4 * len(kinds) + sum(kinds == "ratio") + figures_date
     status, actual = by_cell["K6"], by_cell["H6"]
     assert (status.type, status.formula1, status.error, status.showErrorMessage) == (
         "list", '"เป็นไปตามแผน,มีความเสี่ยง,ล่าช้ากว่าแผน"',
