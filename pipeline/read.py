@@ -101,14 +101,15 @@ def _read(arrival: Arrival, book: CalamineWorkbook) -> RawWorkbook:
         return RawWorkbook(arrival, metadata, sheet, problems=tuple(
             problem("column-missing", sheet=sheet, expected=f"{c.header_th} ({c.header_en})")
             for c in missing))
-    rows = _rows(grid, columns, first_row)
-    inputs = {columns[key] for key in REQUIRED_KEYS}
+    # what the clerk types and the KR it is for; the template's own text is not read back
+    inputs = {key: col for key, col in columns.items() if key in REQUIRED_KEYS}
+    rows = _rows(grid, inputs, first_row)
     uncached = tuple(
         problem("formula-no-value", sheet=sheet, cell=address(row0, col0))
         for row0, col0 in uncached_formulas(arrival.path, sheet)
-        if row0 >= first_row and col0 in inputs)
+        if row0 >= first_row and col0 in inputs.values())
     return RawWorkbook(arrival, metadata, sheet, rows,
-                       {key: column_letter(col) for key, col in columns.items()}, uncached,
+                       {key: column_letter(col) for key, col in inputs.items()}, uncached,
                        _as_of(grid, metadata))
 
 

@@ -28,8 +28,8 @@ class RawWorkbook:
     arrival: Arrival
     metadata: dict[str, str] = field(default_factory=dict)
     sheet: str = ""
-    rows: pd.DataFrame | None = None  # index: Excel row; columns: template keys
-    cells: dict[str, str] = field(default_factory=dict)  # template key → column letter
+    rows: pd.DataFrame | None = None  # index: Excel row; columns: kr_code and the inputs
+    cells: dict[str, str] = field(default_factory=dict)  # those keys → column letter
     problems: tuple[Problem, ...] = ()
     as_of: object = None  # the "data as of" cell, as typed
 

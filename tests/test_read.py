@@ -35,9 +35,10 @@ from tests.judging import found, judge_inbox, only_verdict
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "realworld"
 DATA = layout.DATA_SHEET
-KEYS = list(layout.COLUMN_KEYS)
-LETTERS = {key: "ABCDEFGHIJKLM"[i] for i, key in enumerate(KEYS)}
+COLUMNS = list(layout.COLUMN_KEYS)  # the template's columns, in order
 REQUIRED = ["kr_code", *layout.INPUT_KEYS]
+KEYS = REQUIRED  # what is read back: the template's own text (names, unit, target) is not
+LETTERS = {key: "ABCDEFGHIJKLM"[COLUMNS.index(key)] for key in KEYS}
 
 
 def arrival(path: Path, folder: str = "1001") -> Arrival:
@@ -192,12 +193,12 @@ def test_columns_in_another_order_are_found_by_their_machine_key(original, tmp_p
     raw = read(write_layout(tmp_path / "reversed.xlsx", original.metadata, grid))
     assert raw.problems == ()
     assert table(raw) == table(original)
-    assert raw.cells == {key: "MLKJIHGFEDCBA"[i] for i, key in enumerate(KEYS)}
+    assert raw.cells == {key: "MLKJIHGFEDCBA"[COLUMNS.index(key)] for key in KEYS}
 
 
 def test_english_headers_alone_are_enough_in_any_order(original, tmp_path):
     grid = template_grid(original.arrival.path)
-    actual, note = KEYS.index("actual"), KEYS.index("note")
+    actual, note = COLUMNS.index("actual"), COLUMNS.index("note")
     for row in grid:
         row[actual], row[note] = row[note], row[actual]
     del grid[layout.KEY_ROW - 1:layout.HEADER_TH_ROW]  # the key row and the Thai headers
@@ -216,7 +217,7 @@ def test_headers_that_clerks_and_other_tools_write_are_known(original, tmp_path,
     grid = template_grid(original.arrival.path)
     header = grid[layout.HEADER_TH_ROW - 1]
     for key, alias in aliases.items():
-        header[KEYS.index(key)] = alias
+        header[COLUMNS.index(key)] = alias
     del grid[layout.HEADER_EN_ROW - 1]
     del grid[layout.KEY_ROW - 1]
     raw = read(write_layout(tmp_path / "aliases.xlsx", original.metadata, grid))
