@@ -5,6 +5,8 @@ Responses are written before the run stores anything, to paths that depend only 
 submission, so a run killed half-way writes the same ones again on the next run.
 """
 
+from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,9 +36,11 @@ def folder_for(outputs: Path, verdict: Verdict) -> Path:
 
 
 def respond(verdicts: list[Verdict], kept: list[Path], current: pd.DataFrame,
-            reference: Reference, outputs: Path) -> list[Response]:
+            reference: Reference, outputs: Path,
+            writers: Callable[[], Executor] | None = None) -> list[Response]:
     """`current` holds the current facts before these verdicts (district_code, period,
-    kr_code, actual); verdicts come in the order they were received."""
+    kr_code, actual); verdicts come in the order they were received. `writers` gives the
+    run's writer pool (pipeline.writers), else one is started here when needed."""
     names = reference.districts.set_index("code")["name_th"]
     latest = {key: frame for key, frame in current.groupby(["district_code", "period"])}
     responses, annotate = [], []
@@ -54,16 +58,19 @@ def respond(verdicts: list[Verdict], kept: list[Path], current: pd.DataFrame,
             feedback_path = folder / f"{verdict.arrival.name}.feedback.xlsx"
             annotate.append((source, verdict.problems, feedback_path))
         responses.append(Response(text, receipt_path, feedback_path, changed))
-    _annotate(annotate)
+    _annotate(annotate, writers)
     return responses
 
 
-def _annotate(jobs: list[tuple[Path, list, Path]]) -> None:
+def _annotate(jobs: list[tuple[Path, list, Path]],
+              writers: Callable[[], Executor] | None) -> None:
     """The clerks' workbooks annotated, by two writers when there are several: opening and
     saving a clerk's workbook with openpyxl takes about a second."""
     if len(jobs) < 2:
         for job in jobs:
             write_feedback(*job)
-        return
-    with writer_pool() as pool:
-        list(pool.map(write_feedback, *zip(*jobs, strict=True)))  # raises a writer's failure
+    elif writers:
+        list(writers().map(write_feedback, *zip(*jobs, strict=True)))  # raises a failure
+    else:
+        with writer_pool() as pool:
+            list(pool.map(write_feedback, *zip(*jobs, strict=True)))

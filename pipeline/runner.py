@@ -9,9 +9,10 @@ scores, open data and dashboard are rewritten only when what they are built from
 import json
 import os
 from collections.abc import Callable
+from concurrent.futures import Executor
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 import pandas as pd
@@ -81,6 +82,8 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
     atomic.sweep(settings.outputs)  # temporary files of a run that was killed
     reference = load_reference()
     con = store.connect(settings.warehouse_path)
+    stack = ExitStack()  # the writer processes, started when a first workbook is to be written
+    writers = cache(lambda: stack.enter_context(writer_pool()))
     try:
         registry, file_sha256 = registry_store.load_current(con, settings, reference)
         report.registry_version = registry.version
@@ -102,7 +105,8 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
                                       else settings.quarantine))
                 advance()
         with log.stage("respond"):
-            responses = respond(verdicts, kept, history.facts, reference, settings.outputs)
+            responses = respond(verdicts, kept, history.facts, reference, settings.outputs,
+                                writers)
         with log.stage("store"):
             relative = [str(path.relative_to(settings.outputs)) for path in kept]
             if verdicts:
@@ -116,11 +120,12 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
                 keep.release(arrival)
         periods = rollup.periods_with_data(con)
         with log.stage("rollups", len(periods)) as advance:
-            _publish(con, settings, registries, reference, periods, report, advance)
+            _publish(con, settings, registries, reference, periods, report, advance, writers)
         report.finished_at = now()
         report.write(settings.runs)
         store.finish_run(con, report)  # last: a run on record as finished left nothing undone
     finally:
+        stack.close()
         con.close()
     log.event("run.end", accepted=report.count("accepted"), rejected=report.count("rejected"),
               duplicates=report.count("duplicate"))
@@ -140,30 +145,28 @@ def _new_arrivals(con, arrivals: list[Arrival], report: RunReport) -> list[Arriv
 
 
 def _publish(con, settings: Settings, registries: RegistryVersions, reference,
-             periods: list[str], report: RunReport, advance: Callable[[], None]) -> None:
+             periods: list[str], report: RunReport, advance: Callable[[], None],
+             writers: Callable[[], Executor]) -> None:
     """Rewrites the outputs of each period whose inputs changed: roll-ups, scores in the
     warehouse, open data and dashboard, then its manifest. The next period is built while the
     writers write this one's books, so that they never wait for this process; a period's
     manifest is saved only once its books are written."""
-    with ExitStack() as stack:
-        pool = None  # started at the first period to rewrite: a run with none starts nothing
-        pending: Callable[[], None] | None = None  # the period whose books are being written
-        for code in sorted(periods, key=lambda c: (parse_period(c).end, c)):
-            registry = registries.in_force(code)
-            stamp = freshness.fingerprint(con, code, registry.content_sha256,
-                                          repr(settings.thresholds))
-            recorded = freshness.load(_manifest(settings, code), stamp)
-            if recorded is None:
-                pool = pool or stack.enter_context(writer_pool())
-                written = _rewrite(con, settings, registry, reference, code, periods, report,
-                                   pool)
-                if pending:
-                    pending()
-                pending = partial(_finish, settings, report, code, stamp, written, advance)
-            else:
-                _record(report, code, recorded, advance)
-        if pending:
-            pending()
+    pending: Callable[[], None] | None = None  # the period whose books are being written
+    for code in sorted(periods, key=lambda c: (parse_period(c).end, c)):
+        registry = registries.in_force(code)
+        stamp = freshness.fingerprint(con, code, registry.content_sha256,
+                                      repr(settings.thresholds))
+        recorded = freshness.load(_manifest(settings, code), stamp)
+        if recorded is None:
+            written = _rewrite(con, settings, registry, reference, code, periods, report,
+                               writers())
+            if pending:
+                pending()
+            pending = partial(_finish, settings, report, code, stamp, written, advance)
+        else:
+            _record(report, code, recorded, advance)
+    if pending:
+        pending()
 
 
 def _rewrite(con, settings: Settings, registry, reference, code: str, periods: list[str],
