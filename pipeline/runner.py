@@ -90,34 +90,7 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
         registries = registry_store.sync(con, reference, registry, file_sha256, settings)
         store.start_run(con, report)
         log.event("run.start", registry_version=registry.version)
-        with log.stage("discover"):
-            arrivals = discover(settings.inbox)
-            new = _new_arrivals(con, arrivals, report)
-        with log.stage("read", len(new)) as advance:
-            raws = read_all(new, settings.limits, done=advance)
-        with log.stage("validate"):
-            history = load_history(con) if new else History()  # nothing to check it against
-            verdicts = judge(raws, registries, settings, history)
-        with log.stage("store", len(verdicts)) as advance:
-            kept = []
-            for verdict in verdicts:
-                kept.append(keep.keep(verdict.arrival, settings.archive if verdict.accepted
-                                      else settings.quarantine))
-                advance()
-        with log.stage("respond"):
-            responses = respond(verdicts, kept, history.facts, reference, settings.outputs,
-                                writers)
-        with log.stage("store"):
-            relative = [str(path.relative_to(settings.outputs)) for path in kept]
-            if verdicts:
-                store.record(con, verdicts, relative, report.run_id)
-            for verdict, path, response in zip(verdicts, relative, responses, strict=True):
-                report.add_verdict(verdict, path, response, settings.outputs)
-                log.event("file", file=verdict.arrival.name, folder=verdict.arrival.folder,
-                          outcome="accepted" if verdict.accepted else "rejected",
-                          problems=len(verdict.problems))
-            for arrival in arrivals:
-                keep.release(arrival)
+        _ingest(con, settings, registries, reference, report, log, writers)
         periods = rollup.periods_with_data(con)
         with log.stage("rollups", len(periods)) as advance:
             _publish(con, settings, registries, reference, periods, report, advance, writers)
@@ -129,6 +102,40 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
         con.close()
     log.event("run.end", accepted=report.count("accepted"), rejected=report.count("rejected"),
               duplicates=report.count("duplicate"))
+
+
+def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
+            report: RunReport, log: RunLog, writers: Callable[[], Executor]) -> None:
+    """New files → read, judged, kept, answered, stored, released. What they were read into
+    is let go on return: the roll-ups need only the warehouse."""
+    with log.stage("discover"):
+        arrivals = discover(settings.inbox)
+        new = _new_arrivals(con, arrivals, report)
+    with log.stage("read", len(new)) as advance:
+        raws = read_all(new, settings.limits, done=advance)
+    with log.stage("validate"):
+        history = load_history(con) if new else History()  # nothing to check it against
+        verdicts = judge(raws, registries, settings, history)
+    with log.stage("store", len(verdicts)) as advance:
+        kept = []
+        for verdict in verdicts:
+            kept.append(keep.keep(verdict.arrival, settings.archive if verdict.accepted
+                                  else settings.quarantine))
+            advance()
+    with log.stage("respond"):
+        responses = respond(verdicts, kept, history.facts, reference, settings.outputs,
+                            writers)
+    with log.stage("store"):
+        relative = [str(path.relative_to(settings.outputs)) for path in kept]
+        if verdicts:
+            store.record(con, verdicts, relative, report.run_id)
+        for verdict, path, response in zip(verdicts, relative, responses, strict=True):
+            report.add_verdict(verdict, path, response, settings.outputs)
+            log.event("file", file=verdict.arrival.name, folder=verdict.arrival.folder,
+                      outcome="accepted" if verdict.accepted else "rejected",
+                      problems=len(verdict.problems))
+        for arrival in arrivals:
+            keep.release(arrival)
 
 
 def _new_arrivals(con, arrivals: list[Arrival], report: RunReport) -> list[Arrival]:
