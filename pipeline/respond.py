@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.atomic import write_bytes
+from pipeline.atomic import each_in_threads, write_bytes
 from pipeline.feedback import write_feedback
 from pipeline.receipt import changes, receipt_text
 from pipeline.reference import Reference
@@ -43,7 +43,7 @@ def respond(verdicts: list[Verdict], kept: list[Path], current: pd.DataFrame,
     run's writer pool (pipeline.writers), else one is started here when needed."""
     names = reference.districts.set_index("code")["name_th"]
     latest = {key: frame for key, frame in current.groupby(["district_code", "period"])}
-    responses, annotate = [], []
+    responses, annotate, receipts = [], [], {}
     for verdict, source in zip(verdicts, kept, strict=True):
         key = (verdict.district_code, verdict.period)
         changed = changes(latest.get(key), verdict.facts) if verdict.accepted else []
@@ -52,12 +52,13 @@ def respond(verdicts: list[Verdict], kept: list[Path], current: pd.DataFrame,
         folder = folder_for(outputs, verdict)
         text = receipt_text(verdict, names.get(verdict.district_code, ""), changed)
         receipt_path = folder / f"{verdict.arrival.name}.receipt.md"
-        write_bytes(receipt_path, text.encode("utf-8"))
+        receipts[receipt_path] = text.encode("utf-8")  # a file sent twice: the last one's
         feedback_path = None
         if not verdict.accepted or verdict.count(WARNING):
             feedback_path = folder / f"{verdict.arrival.name}.feedback.xlsx"
             annotate.append((source, verdict.problems, feedback_path))
         responses.append(Response(text, receipt_path, feedback_path, changed))
+    list(each_in_threads(lambda receipt: write_bytes(*receipt), list(receipts.items())))
     _annotate(annotate, writers)
     return responses
 
@@ -66,6 +67,7 @@ def _annotate(jobs: list[tuple[Path, list, Path]],
               writers: Callable[[], Executor] | None) -> None:
     """The clerks' workbooks annotated, by two writers when there are several: opening and
     saving a clerk's workbook with openpyxl takes about a second."""
+    jobs = sorted(jobs, key=lambda job: -len(job[1]))  # the longest first: no writer idles last
     if len(jobs) < 2:
         for job in jobs:
             write_feedback(*job)

@@ -20,6 +20,7 @@ from filelock import FileLock, Timeout
 from rich.console import Console
 
 from pipeline import atomic, export, freshness, keep, period_locks, registry_store, rollup, store
+from pipeline.atomic import each_in_threads
 from pipeline.dashboard import write_dashboard
 from pipeline.discover import arrival_for, discover
 from pipeline.history import History, load_history
@@ -118,9 +119,10 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
         verdicts = judge(raws, registries, settings, history)
     with log.stage("store", len(verdicts)) as advance:
         kept = []
-        for verdict in verdicts:
-            kept.append(keep.keep(verdict.arrival, settings.archive if verdict.accepted
-                                  else settings.quarantine))
+        for path in each_in_threads(lambda verdict: keep.keep(
+                verdict.arrival, settings.archive if verdict.accepted else settings.quarantine),
+                verdicts):
+            kept.append(path)
             advance()
     with log.stage("respond"):
         responses = respond(verdicts, kept, history.facts, reference, settings.outputs,
