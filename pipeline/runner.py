@@ -160,7 +160,7 @@ def _publish(con, settings: Settings, registries: RegistryVersions, reference,
     warehouse, open data and dashboard, then its manifest. The next period is built while the
     writers write this one's books, so that they never wait for this process; a period's
     manifest is saved only once its books are written."""
-    pending: Callable[[], None] | None = None  # the period whose books are being written
+    pending: Callable[[], None] | None = None  # the previous period, its books under way
     for code in sorted(periods, key=lambda c: (parse_period(c).end, c)):
         registry = registries.in_force(code)
         stamp = freshness.fingerprint(con, code, registry.content_sha256,
@@ -169,17 +169,18 @@ def _publish(con, settings: Settings, registries: RegistryVersions, reference,
         if recorded is None:
             written = _rewrite(con, settings, registry, reference, code, periods, report,
                                writers())
-            if pending:
-                pending()
-            pending = partial(_finish, settings, report, code, stamp, written, advance)
+            finish = partial(_finish, settings, report, code, stamp, written, advance)
         else:
-            _record(report, code, recorded, advance)
+            finish = partial(_record, report, code, recorded, advance)
+        if pending:
+            pending()  # once this period's books are handed out: the periods in their order
+        pending = finish
     if pending:
         pending()
 
 
 def _rewrite(con, settings: Settings, registry, reference, code: str, periods: list[str],
-             report: RunReport, pool) -> tuple[Callable[[], list[Path]], dict]:
+             report: RunReport, pool: Executor) -> tuple[Callable[[], list[Path]], dict]:
     """Builds the period, stores its scores, hands its books to the writers and writes its
     open data and dashboard; returns what waits for the books, and the manifest's record."""
     data = rollup.build(con, registry, reference, parse_period(code), settings.thresholds)

@@ -128,10 +128,10 @@ def _write_column(sheet, first: int, col: int, cells: tuple[list, list]) -> None
     string, number = sheet.write_string, sheet.write_number
     for row, value, style in zip(range(first, first + len(cells[0])), *cells,
                                  strict=True):
-        kind = type(value)
-        if kind is str:
+        typed = type(value)
+        if typed is str:
             string(row, col, value, style)
-        elif kind is float:
+        elif typed is float:
             number(row, col, value, style)
         elif value is None:
             sheet.write_blank(row, col, None, style)
