@@ -204,9 +204,9 @@ def _problem_row(sheet, row: int, p: Problem, linked: bool) -> None:
 
 
 def _row_styles(book: Workbook) -> None:
-    """The list's cells share named styles: a font, alignment and fill set cell by cell cost
-    openpyxl a look-up each, a quarter of the time of a long list. A feedback file sent back
-    has them already."""
+    """The list's cells share named styles: a font, an alignment and a fill set cell by cell
+    cost openpyxl a look-up each, a third of the time of a 300-problem file. A feedback file
+    sent back has them already."""
     body = {"font": Font(name=FONT, size=14), "alignment": Alignment(wrap_text=True,
                                                                      vertical="top")}
     styles = [NamedStyle(_ROW, **body),

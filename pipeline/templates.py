@@ -230,10 +230,9 @@ class _Validations:
 
     def write(self, sheet) -> None:
         for rule, cells in self._cells.values():
-            ranges = _runs(sorted(cells))
-            first = ranges[0]
-            sheet.data_validation(*first, {**rule, "multi_range": " ".join(
-                xl_range(*cells) for cells in ranges)})
+            runs = _runs(sorted(cells))
+            sheet.data_validation(*runs[0], {**rule, "multi_range": " ".join(
+                xl_range(*run) for run in runs)})
 
 
 def _runs(cells: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:

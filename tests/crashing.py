@@ -11,6 +11,7 @@ import importlib
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 
 NOT_REACHED = 99
@@ -25,15 +26,19 @@ def kill_at(point: str) -> None:
         owner = getattr(owner, parent)
     original = getattr(owner, name)
     calls = 0
+    counting = threading.Lock()  # the run calls some functions from several threads at once
 
     def wrapper(*args, **kwargs):
         nonlocal calls
-        counted = not arg or any(isinstance(a, str) and a == arg[0] for a in args)
-        calls += counted
-        if counted and calls == int(nth) and when == "before":
+        mine = 0  # this call's number among the counted ones: the n-th to start is the n-th
+        if not arg or any(isinstance(a, str) and a == arg[0] for a in args):
+            with counting:
+                calls += 1
+                mine = calls
+        if mine == int(nth) and when == "before":
             os.kill(os.getpid(), signal.SIGKILL)
         result = original(*args, **kwargs)
-        if counted and calls == int(nth) and when == "after":
+        if mine == int(nth) and when == "after":
             os.kill(os.getpid(), signal.SIGKILL)
         return result
 

@@ -209,8 +209,8 @@ def test_text_from_submissions_stays_text(built, tmp_path):
     rows = rows.copy()
     rows.loc[behind, "note"] = notes
     written = write_rollups(replace(data, kr_district=rows), tmp_path)
-    assert workbook_options() == {"strings_to_formulas": False, "strings_to_urls": False,
-                                  "strings_to_numbers": False}
+    guards = ("strings_to_formulas", "strings_to_urls", "strings_to_numbers")
+    assert {key: workbook_options()[key] for key in guards} == dict.fromkeys(guards, False)
     sheet = load_workbook(tmp_path / "dimension-1.xlsx")["หมายเหตุ"]
     cells = {c.value: c.data_type for row in sheet.iter_rows() for c in row if c.value in notes}
     assert cells == dict.fromkeys(notes, "s")
