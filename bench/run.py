@@ -26,8 +26,8 @@ from bench.workload import FULL, SMALL, Workload, load_or_build
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
-MEASURES = ("cold", "ingest", "rollups", "noop", "resubmit", "naive_read", "naive_write",
-            "floor")
+MEASURES = ("cold", "ingest", "feedback", "rollups", "noop", "resubmit", "naive_read",
+            "naive_write", "floor")
 READ_BUSY = 1.5  # CPU seconds per wall second while reading that count as "both cores busy"
 
 
@@ -108,10 +108,11 @@ def _figures(run: dict) -> dict[str, dict]:
     """One repetition → per measure: wall, cpu, peak memory."""
     cold = run["cold"]
     cpu = cold["stage_cpu"]
-    ingest_cpu = cold["cpu"] - cpu.get("rollups", 0.0)
+    ingest_cpu = cold["cpu"] - cpu.get("feedback", 0.0) - cpu.get("rollups", 0.0)
     out = {
         "cold": (cold["wall"], cold["cpu"], cold),
         "ingest": (cold["ingest"], ingest_cpu, None),
+        "feedback": (cold["feedback"], cpu.get("feedback", 0.0), None),
         "rollups": (cold["rollups"], cpu.get("rollups", 0.0), None),
     }
     for name in ("noop", "resubmit", "naive_read", "naive_write", "floor"):
@@ -137,6 +138,7 @@ def summarise(workload: Workload, runs: list[dict], load_before) -> dict:
     peak = {m: statistics.median(f[m]["peak_mb"] for f in figures)
             for m in MEASURES if figures[0][m]["peak_mb"] is not None}
     units = {"cold": (workload.files, facts), "ingest": (workload.files, facts),
+             "feedback": (cold.get("feedback_files", 0), 0),
              "rollups": (cold["rollup_files"], facts), "noop": (0, 0),
              "resubmit": (1, workload.params.krs), "naive_read": (workload.files, facts),
              "naive_write": (cold["rollup_files"], facts), "floor": (workload.files, facts)}

@@ -57,13 +57,15 @@ def run(args: dict) -> dict:
         con.close()
     seconds = dict(report.seconds)
     seconds["outside stages"] = round(sample.wall - sum(seconds.values()), 4)
-    rollups = seconds.get("rollups", 0.0)
+    rollups, feedback = seconds.get("rollups", 0.0), seconds.get("feedback", 0.0)
     return {
         "wall": sample.wall, "cpu": sample.cpu, "peak_tree_mb": sample.peak_mb,
-        "ingest": sample.wall - rollups, "rollups": rollups,
+        # everything up to and including storing: the stages after it are the outputs
+        "ingest": sample.wall - feedback - rollups, "feedback": feedback, "rollups": rollups,
         "stages": seconds, "stage_cpu": stage_cpu, "stage_maxrss_mb": stage_maxrss,
         "totals": {o: report.count(o) for o in ("accepted", "rejected", "duplicate")},
         "rollup_files": sum(len(v) for v in report.rollups.values()),
+        "feedback_files": sum(1 for entry in report.files if entry.get("feedback_path")),
         "facts": facts,
     }
 

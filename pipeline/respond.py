@@ -1,11 +1,14 @@
 """Verdicts → what each clerk gets back beside their file: a receipt for every submission, and
 their own workbook annotated when it was rejected or accepted with warnings.
 
-Responses are written before the run stores anything, to paths that depend only on the
-submission, so a run killed half-way writes the same ones again on the next run.
+Receipts are written before the run stores anything, to paths that depend only on the
+submission, so a run killed half-way writes the same ones again on the next run. The annotated
+workbooks (about a second each: openpyxl opens and saves the clerk's file) are written after
+the store, from the kept copy and the problems stored with it; the warehouse keeps them owed
+until they are (pipeline.store.owed_feedback).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +17,7 @@ import pandas as pd
 
 from pipeline.atomic import each_in_threads, write_bytes
 from pipeline.feedback import write_feedback
+from pipeline.problems import Problem
 from pipeline.receipt import changes, receipt_text
 from pipeline.reference import Reference
 from pipeline.values import Verdict
@@ -35,16 +39,16 @@ def folder_for(outputs: Path, verdict: Verdict) -> Path:
     return outputs / "feedback" / period / district
 
 
-def respond(verdicts: list[Verdict], kept: list[Path], current: pd.DataFrame,
-            reference: Reference, outputs: Path,
-            writers: Callable[[], Executor] | None = None) -> list[Response]:
-    """`current` holds the current facts before these verdicts (district_code, period,
-    kr_code, actual); verdicts come in the order they were received. `writers` gives the
-    run's writer pool (pipeline.writers), else one is started here when needed."""
+def respond(verdicts: list[Verdict], current: pd.DataFrame, reference: Reference,
+            outputs: Path) -> list[Response]:
+    """Writes the receipts; a response's `feedback_path` names the annotated workbook its
+    submission is owed (see annotate). `current` holds the current facts before these
+    verdicts (district_code, period, kr_code, actual); verdicts come in the order they were
+    received."""
     names = reference.districts.set_index("code")["name_th"]
     latest = {key: frame for key, frame in current.groupby(["district_code", "period"])}
-    responses, annotate, receipts = [], [], {}
-    for verdict, source in zip(verdicts, kept, strict=True):
+    responses, receipts = [], {}
+    for verdict in verdicts:
         key = (verdict.district_code, verdict.period)
         changed = changes(latest.get(key), verdict.facts) if verdict.accepted else []
         if verdict.accepted:
@@ -56,17 +60,16 @@ def respond(verdicts: list[Verdict], kept: list[Path], current: pd.DataFrame,
         feedback_path = None
         if not verdict.accepted or verdict.count(WARNING):
             feedback_path = folder / f"{verdict.arrival.name}.feedback.xlsx"
-            annotate.append((source, verdict.problems, feedback_path))
         responses.append(Response(text, receipt_path, feedback_path, changed))
     list(each_in_threads(lambda receipt: write_bytes(*receipt), list(receipts.items())))
-    _annotate(annotate, writers)
     return responses
 
 
-def _annotate(jobs: list[tuple[Path, list, Path]],
-              writers: Callable[[], Executor] | None) -> None:
-    """The clerks' workbooks annotated, by two writers when there are several: opening and
-    saving a clerk's workbook with openpyxl takes about a second."""
+def annotate(jobs: list[tuple[Path, Sequence[Problem], Path]],
+             writers: Callable[[], Executor] | None = None) -> None:
+    """Each (clerk's file, its problems, feedback path): the annotated workbook written, by
+    two writers when there are several. `writers` gives the run's writer pool
+    (pipeline.writers), else one is started here when needed."""
     jobs = sorted(jobs, key=lambda job: -len(job[1]))  # the longest first: no writer idles last
     if len(jobs) < 2:
         for job in jobs:

@@ -1,4 +1,5 @@
-"""The nightly flow: lock → discover → read → validate → keep → store → release → roll up → report.
+"""The nightly flow: lock → discover → read → validate → keep → receipts → store → release →
+feedback workbooks → roll up → report.
 
 Stages never call each other; this module wires them. A run is safe to repeat, and to kill:
 files already seen (same sha256) are only released from the inbox, and a period's roll-ups,
@@ -30,7 +31,7 @@ from pipeline.reference import load_reference
 from pipeline.registry import load_registry
 from pipeline.registry_store import RegistryVersions
 from pipeline.report import RunReport
-from pipeline.respond import Response, respond
+from pipeline.respond import Response, annotate, respond
 from pipeline.rollup_xlsx import start_rollups
 from pipeline.runlog import RunLog
 from pipeline.settings import Settings
@@ -91,7 +92,9 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
         registries = registry_store.sync(con, reference, registry, file_sha256, settings)
         store.start_run(con, report)
         log.event("run.start", registry_version=registry.version)
-        _ingest(con, settings, registries, reference, report, log, writers)
+        _ingest(con, settings, registries, reference, report, log)
+        with log.stage("feedback"):
+            _feedback(con, settings, writers)
         periods = rollup.periods_with_data(con)
         with log.stage("rollups", len(periods)) as advance:
             _publish(con, settings, registries, reference, periods, report, advance, writers)
@@ -106,9 +109,9 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
 
 
 def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
-            report: RunReport, log: RunLog, writers: Callable[[], Executor]) -> None:
-    """New files → read, judged, kept, answered, stored, released. What they were read into
-    is let go on return: the roll-ups need only the warehouse."""
+            report: RunReport, log: RunLog) -> None:
+    """New files → read, judged, kept, given their receipts, stored, released. What they were
+    read into is let go on return: what follows needs only the warehouse."""
     with log.stage("discover"):
         arrivals = discover(settings.inbox)
         new = _new_arrivals(con, arrivals, report)
@@ -124,13 +127,14 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
                 verdicts):
             kept.append(path)
             advance()
-    with log.stage("respond"):
-        responses = respond(verdicts, kept, history.facts, reference, settings.outputs,
-                            writers)
+    with log.stage("receipts"):
+        responses = respond(verdicts, history.facts, reference, settings.outputs)
     with log.stage("store"):
         relative = [str(path.relative_to(settings.outputs)) for path in kept]
         if verdicts:
-            store.record(con, verdicts, relative, report.run_id)
+            store.record(con, verdicts, relative, report.run_id, [
+                str(r.feedback_path.relative_to(settings.outputs)) if r.feedback_path else None
+                for r in responses])
         for verdict, path, response in zip(verdicts, relative, responses, strict=True):
             report.add_verdict(verdict, path, response, settings.outputs)
             log.event("file", file=verdict.arrival.name, folder=verdict.arrival.folder,
@@ -138,6 +142,15 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
                       problems=len(verdict.problems))
         for arrival in arrivals:
             keep.release(arrival)
+
+
+def _feedback(con, settings: Settings, writers: Callable[[], Executor]) -> None:
+    """The annotated workbooks the warehouse says are owed, then no longer owed."""
+    owed = store.owed_feedback(con)
+    if owed:
+        annotate([(settings.outputs / kept, problems, settings.outputs / path)
+                  for _, kept, path, problems in owed], writers)
+        store.feedback_written(con)
 
 
 def _new_arrivals(con, arrivals: list[Arrival], report: RunReport) -> list[Arrival]:
@@ -238,7 +251,9 @@ def check(settings: Settings, paths: list[Path]) -> list[tuple[Verdict, Response
         arrivals = [arrival_for(p, p.parent.name if p.parent.name in districts else None)
                     for p in paths]
         verdicts = judge(read_all(arrivals, settings.limits), registries, settings, history)
-        responses = respond(verdicts, paths, history.facts, reference, settings.outputs)
+        responses = respond(verdicts, history.facts, reference, settings.outputs)
+        annotate([(path, verdict.problems, response.feedback_path) for path, verdict, response
+                  in zip(paths, verdicts, responses, strict=True) if response.feedback_path])
         return list(zip(verdicts, responses, strict=True))
 
 

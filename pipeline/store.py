@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipeline.problems import Problem
 from pipeline.values import Verdict
 from schemas.rules import ERROR, NOTICE, WARNING
 
@@ -43,8 +44,10 @@ def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], kept: list[str],
-           run_id: str) -> list[int]:
-    """Stores the verdicts (with the kept copies' paths) in one transaction; returns their ids."""
+           run_id: str, feedback: list[str | None] | None = None) -> list[int]:
+    """Stores the verdicts (with the kept copies' paths) in one transaction; returns their ids.
+    `feedback`: each one's annotated workbook still to be written (a path relative to outputs/),
+    or None; kept owed until feedback_written."""
     first = con.execute("SELECT coalesce(max(submission_id), 0) + 1 FROM submissions").fetchone()[0]
     ids = list(range(first, first + len(verdicts)))
     submissions = pd.DataFrame([_submission_row(i, v, k, run_id)
@@ -54,6 +57,9 @@ def record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], kept: list[s
     problems = [pd.DataFrame([{"submission_id": i, "seq": seq, **p.__dict__}
                               for seq, p in enumerate(v.problems)])
                 for i, v in zip(ids, verdicts, strict=True) if v.problems]
+    owed = pd.DataFrame([{"submission_id": i, "feedback_path": path}
+                         for i, path in zip(ids, feedback or [None] * len(ids), strict=True)
+                         if path], columns=["submission_id", "feedback_path"])
     con.execute("BEGIN")
     try:
         if verdicts:
@@ -62,11 +68,39 @@ def record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], kept: list[s
             insert(con, "facts", pd.concat(facts, ignore_index=True))
         if problems:
             insert(con, "problems", pd.concat(problems, ignore_index=True))
+        if len(owed):
+            insert(con, "feedback_owed", owed)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     return ids
+
+
+def owed_feedback(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str, list[Problem]]]:
+    """The annotated workbooks owed, this run's and any a killed run left: (submission id,
+    kept copy, feedback path, problems in their order), one per path, the latest submission's
+    (a file sent twice)."""
+    owed = con.execute(
+        "SELECT submission_id, kept_path, feedback_path FROM feedback_owed "
+        "JOIN submissions USING (submission_id) "
+        "QUALIFY row_number() OVER (PARTITION BY feedback_path ORDER BY submission_id DESC) = 1 "
+        "ORDER BY submission_id").fetchall()
+    fields = list(Problem.__dataclass_fields__)
+    problems: dict[int, list[Problem]] = {}
+    for submission_id, *values in con.execute(
+            f"SELECT submission_id, {', '.join(fields)} FROM problems "
+            "WHERE submission_id IN (SELECT submission_id FROM feedback_owed) "
+            "ORDER BY submission_id, seq").fetchall():
+        problems.setdefault(submission_id, []).append(Problem(*values))
+    return [(submission_id, kept, path, problems.get(submission_id, []))
+            for submission_id, kept, path in owed]
+
+
+def feedback_written(con: duckdb.DuckDBPyConnection) -> None:
+    """Every owed workbook is written (those of an earlier submission at the same path are
+    replaced, not owed)."""
+    con.execute("DELETE FROM feedback_owed")
 
 
 def start_run(con: duckdb.DuckDBPyConnection, report) -> None:

@@ -16,6 +16,12 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, cwd=cwd or ROOT, timeout=600)
 
 
+def crash(workspace: Path, point: str) -> subprocess.CompletedProcess:
+    """The nightly run killed with SIGKILL at a point (tests/crashing.py)."""
+    return subprocess.run([sys.executable, "-m", "tests.crashing", str(workspace), point],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+
 def warehouse_content(path: Path) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(path), read_only=True)
     try:

@@ -22,7 +22,7 @@ from pipeline.runner import run
 from pipeline.settings import Settings
 from tests.builders import Workspace
 from tests.crashing import NOT_REACHED
-from tests.running import ROOT, file_hashes, run_cli
+from tests.running import ROOT, crash, file_hashes, run_cli
 
 SIGKILLED = -9
 POINTS = [
@@ -31,11 +31,13 @@ POINTS = [
     "pipeline.runner/judge:after:1",
     "pipeline.keep/keep:after:2",  # some files kept, not all
     "pipeline.atomic/_fsync:after:2",  # a kept copy synced, not yet renamed into place
-    "pipeline.runner/respond:after:1",  # feedback written, nothing stored
+    "pipeline.runner/respond:after:1",  # receipts written, nothing stored
     "pipeline.store/insert:after:1:submissions",  # inside the warehouse transaction
     "pipeline.store/insert:after:1:facts",  # inside the transaction, just before COMMIT
     "pipeline.store/record:after:1",  # committed, inbox not yet released
     "pipeline.keep/release:after:2",  # part of the inbox released
+    "pipeline.runner/annotate:before:1",  # stored and released, the feedback workbooks owed
+    "pipeline.store/feedback_written:before:1",  # feedback written, still owed
     "pipeline.store/replace_scores:after:1",  # scores stored, roll-ups not written
     "concurrent.futures/Future.result:after:1",  # a writer's books done, the other's not
     "pipeline.runner/start_rollups:after:1",  # a period's books being written
@@ -97,11 +99,6 @@ def _differences(state: dict, clean: dict) -> list[str]:
     return found + (["inbox"] if state["inbox"] != clean["inbox"] else [])
 
 
-def _crash(root: Path, point: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tests.crashing", str(root), point],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
-
-
 def _unfinished(root: Path) -> list[tuple]:
     con = duckdb.connect(str(Settings(workspace=root).warehouse_path), read_only=True)
     try:
@@ -114,7 +111,7 @@ def _case(prepared: Path, root: Path, point: str | float) -> dict:
     """Kills a run at a point (or after a delay in seconds), reruns it, and says what is left."""
     shutil.copytree(prepared, root)
     if isinstance(point, str):
-        killed = _crash(root, point).returncode
+        killed = crash(root, point).returncode
     else:
         process = subprocess.Popen([sys.executable, str(ROOT / "run_pipeline.py"), "run",
                                     "--workspace", str(root)],
@@ -161,4 +158,4 @@ def test_the_point_list_reaches_every_point(prepared, tmp_path):
     """A point the run never reaches would test nothing: the harness says so (exit 99)."""
     root = tmp_path / "ws"
     shutil.copytree(prepared, root)
-    assert _crash(root, "pipeline.keep/keep:after:999").returncode == NOT_REACHED
+    assert crash(root, "pipeline.keep/keep:after:999").returncode == NOT_REACHED

@@ -6,7 +6,7 @@ import hashlib
 from openpyxl import load_workbook
 
 from pipeline.runner import run
-from tests.running import run_cli
+from tests.running import crash, query, run_cli
 
 FEEDBACK = ("outputs", "feedback", "2569-Q2", "1001")
 
@@ -60,6 +60,24 @@ def test_a_resubmission_receipt_says_what_changed(workspace):
                                            "new": before + 5}]
     receipt = (_folder(workspace) / "second.xlsx.receipt.md").read_text(encoding="utf-8")
     assert f"| KR-1-03 | {before:,.0f} | {before + 5:,.0f} |" in receipt
+
+
+def test_feedback_owed_by_a_killed_run_is_written_by_the_next_for_the_latest_file(workspace):
+    """The warehouse commits before the annotated workbooks are made; a run killed in between
+    leaves them owed, and a file sent again under the same name meanwhile is the one marked."""
+    workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", "สิบ"), "1001", "OKR.xlsx")
+    assert crash(workspace.root, "pipeline.runner/annotate:before:1").returncode == -9
+    feedback = _folder(workspace) / "OKR.xlsx.feedback.xlsx"
+    owed = "SELECT feedback_path FROM feedback_owed"
+    assert not feedback.exists()
+    assert (_folder(workspace) / "OKR.xlsx.receipt.md").exists()
+    assert query(workspace.settings.warehouse_path, owed) == [
+        ("feedback/2569-Q2/1001/OKR.xlsx.feedback.xlsx",)]
+    workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", "ยี่สิบ"), "1001", "OKR.xlsx")
+    run(workspace.settings)
+    assert load_workbook(feedback)["รายงานผล"]["H6"].comment.text.startswith(
+        'ข้อผิดพลาด: "ยี่สิบ" ไม่ใช่ตัวเลข')
+    assert query(workspace.settings.warehouse_path, owed) == []
 
 
 def _sha(path) -> str:

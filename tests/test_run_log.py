@@ -30,7 +30,7 @@ def test_each_run_writes_a_json_lines_log_beside_its_report(workspace):
     assert {line["run_id"] for line in lines} == {report["run_id"]}
     events = [line["event"] for line in lines]
     assert events[0] == "run.start" and events[-1] == "run.end"
-    for stage in ("discover", "read", "validate", "store", "respond", "rollups"):
+    for stage in ("discover", "read", "validate", "receipts", "store", "feedback", "rollups"):
         assert f"{stage}.start" in events and f"{stage}.end" in events
     files = {line["file"]: line["outcome"] for line in lines if line["event"] == "file"}
     assert files == {"ผลไตรมาส2.xlsx": "accepted", "report_2.xlsx": "rejected"}
