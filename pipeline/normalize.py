@@ -29,6 +29,7 @@ _NUMBER_NOISE = re.compile(r"(ร้อยละ|%|,|\s)")
 _UNIT_AFTER = re.compile(r"^([-+]?[\d.,]+)\s*[^\W\d_][^\d]{0,14}$")
 NUMBER_KEYS = ("actual", "numerator", "denominator")
 CHOICES = {"status": layout.STATUS_LABELS, "confidence": layout.CONFIDENCE_LABELS}
+_SELF_KEYED = {str, float, type(None)}  # no two of these types hold equal values
 
 
 def clean_text(value: object) -> str:
@@ -114,19 +115,21 @@ def _columns(raws: dict[int, RawWorkbook]) -> tuple[dict[str, list], list[int], 
     for file_id, raw in raws.items():
         file_ids += [file_id] * len(raw.rows)
         excel_rows += raw.rows.index.tolist()
-        for values, column in zip(cells.values(), raw.rows[list(cells)].to_numpy().T.tolist(),
-                                  strict=True):
-            values += column
+        columns = dict(zip(raw.rows.columns, raw.rows.to_numpy().T.tolist(), strict=True))
+        for key, values in cells.items():
+            values += columns[key]
     return cells, file_ids, excel_rows
 
 
 def _each_distinct(values: list, read: Callable[[object], object]) -> list:
     """`read` of every value, called once for each distinct one (of its type: 1.0 is not
-    True)."""
-    keys = list(zip(map(type, values), values, strict=True))
+    True, nor 1). Text, floats and None never compare equal across types, so a column holding
+    only those is keyed by value: no tuple made a cell."""
+    keys = values if set(map(type, values)) <= _SELF_KEYED else list(
+        zip(map(type, values), values, strict=True))
     seen = dict.fromkeys(keys)
     for key in seen:
-        seen[key] = read(key[1])
+        seen[key] = read(key if keys is values else key[1])
     return list(map(seen.__getitem__, keys))
 
 

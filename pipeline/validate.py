@@ -88,10 +88,22 @@ def _file_checks(raws: list[RawWorkbook], registries: RegistryVersions, signing_
 
 def _kr_codes(rows: pd.DataFrame) -> dict[int, set[str]]:
     """The KR codes each file's rows name."""
-    present: dict[int, set[str]] = {}
-    for file_id, code in zip(rows["file_id"].tolist(), rows["kr_code"].tolist(), strict=True):
-        present.setdefault(file_id, set()).add(code)
-    return present
+    codes = rows["kr_code"].tolist()
+    return {file_id: set(codes[start:stop]) for file_id, start, stop in _runs(rows["file_id"])}
+
+
+def _runs(file_ids: pd.Series) -> list[tuple[int, int, int]]:
+    """(file id, first position, position after the last) of each file's rows: rows come file
+    by file, and slicing them costs nothing where grouping them takes every column."""
+    ids = file_ids.to_numpy()
+    if not len(ids):
+        return []
+    if (ids[1:] < ids[:-1]).any():
+        raise ValueError("rows are not in file order")
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+    stops = np.r_[starts[1:], len(ids)]
+    return [(int(ids[start]), int(start), int(stop))
+            for start, stop in zip(starts, stops, strict=True)]
 
 
 def _with_files(rows: pd.DataFrame, ready: dict[int, RawWorkbook],
@@ -289,28 +301,27 @@ def _verdict(raw: RawWorkbook, problems: list[Problem], facts: pd.DataFrame | No
 
 def _facts(batch: pd.DataFrame, found: dict[int, list[Problem]],
            raws: list[RawWorkbook]) -> dict[int, pd.DataFrame]:
-    """The facts of each accepted file (by file id), built for all of them at once: the rows
-    with the value each KR type reports, and the cell it was typed in."""
+    """The facts of each accepted file (by file id), built for every row at once and sliced:
+    the rows with the value each KR type reports, and the cell it was typed in."""
     accepted = [file_id for file_id, problems in found.items() if not _has_error(problems)]
     if batch.empty:
         return {file_id: pd.DataFrame(columns=FACT_COLUMNS) for file_id in accepted}
-    rows = batch[batch["file_id"].isin(accepted)]
-    files = rows["file_id"].tolist()
-    ratio = rows["kr_type"].eq("ratio")
+    files = batch["file_id"].tolist()
+    ratio = batch["kr_type"].eq("ratio")
     facts = pd.DataFrame({
-        "district_code": rows["district_code"],
-        "period": rows["period"],
-        "kr_code": rows["kr_code"],
-        "actual": rows["value"].astype(float),
-        "numerator": rows["numerator"].where(ratio),
-        "denominator": rows["denominator"].where(ratio),
-        "status": rows["status"],
-        "confidence": rows["confidence"],
-        "note": rows["note"],
+        "district_code": batch["district_code"],
+        "period": batch["period"],
+        "kr_code": batch["kr_code"],
+        "actual": batch["value"].astype(float),
+        "numerator": batch["numerator"].where(ratio),
+        "denominator": batch["denominator"].where(ratio),
+        "status": batch["status"],
+        "confidence": batch["confidence"],
+        "note": batch["note"],
         "sheet": [raws[file_id].sheet for file_id in files],
         "cell": [f"{raws[file_id].cells[key]}{row}" for file_id, key, row in
-                 zip(files, rows["value_key"].tolist(), rows["row"].tolist(), strict=True)],
-    }, columns=FACT_COLUMNS, index=rows.index)
-    by_file = dict(list(facts.groupby(rows["file_id"], sort=False)))
+                 zip(files, batch["value_key"].tolist(), batch["row"].tolist(), strict=True)],
+    }, columns=FACT_COLUMNS, index=batch.index)
+    by_file = {file_id: facts.iloc[start:stop] for file_id, start, stop in _runs(batch["file_id"])}
     return {file_id: by_file.get(file_id, facts.iloc[:0]).reset_index(drop=True)
             for file_id in accepted}
