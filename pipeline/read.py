@@ -9,8 +9,10 @@ sees it: wherever its header row is, in any column order, merged cells filled.
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache, partial
+from itertools import compress, repeat
 from operator import itemgetter
 
+import numpy as np
 import pandas as pd
 from python_calamine import CalamineSheet, CalamineWorkbook, PasswordError, SheetTypeEnum
 
@@ -193,38 +195,45 @@ def _header_key(text: str) -> str | None:
 
 
 def _rows(grid: list[list], columns: dict[str, int], first_row: int) -> pd.DataFrame:
-    """The data rows below the header: blank rows and repeated headers left out."""
-    pick = _picker(list(columns.values()))
-    records, index = [], []
-    for row0 in range(first_row, len(grid)):
-        values = pick(grid[row0])
-        if all(map(_blank, values)) or _repeats_header(values):
-            continue
-        records.append(values)
-        index.append(row0 + 1)
-    return pd.DataFrame(records, columns=list(columns), index=pd.Index(index, name="row"),
-                        dtype=object)
+    """The data rows below the header: blank rows and repeated headers left out. Worked out a
+    column at a time, each distinct text of a column judged once: this runs on every cell of
+    every file."""
+    body = grid[first_row:]
+    shortest = min(map(len, body), default=0)
+    cells = [_column(body, col0, shortest) for col0 in columns.values()]
+    blank = np.ones(len(body), dtype=bool)
+    headers = np.zeros(len(body), dtype=int)
+    for values in cells:
+        texts = [value for value in dict.fromkeys(values) if value is None or type(value) is str]
+        blank &= _each(values, {text: _blank(text) for text in texts})
+        headers += _each(values, {text: _header_key(text) is not None for text in texts
+                                  if text is not None})
+    keep = ~blank & (headers < 2)  # a row naming two columns repeats the header (page break)
+    if not keep.all():
+        cells = [list(compress(values, keep)) for values in cells]
+    return pd.DataFrame(np.array(cells, dtype=object).T, columns=list(columns), dtype=object,
+                        index=pd.Index(np.flatnonzero(keep) + first_row + 1, name="row"))
 
 
-def _picker(positions: list[int]) -> Callable[[list], list]:
-    """A row → its cells at these positions, as calamine typed them, a whole number read from
-    .xls as the float .xlsx gives; a short row is padded with empty text. itemgetter picks in
-    C: this runs on every row of every file."""
-    get = itemgetter(*positions, positions[0])  # one position more: a tuple even for one
-    width = max(positions) + 1
+def _column(body: list[list], col0: int, shortest: int) -> list:
+    """A column's cells as calamine typed them, a whole number read from .xls as the float
+    .xlsx gives; a short row's missing cell as empty text."""
+    if col0 < shortest:
+        values = list(map(itemgetter(col0), body))
+    else:
+        values = [row[col0] if col0 < len(row) else "" for row in body]
+    if int in set(map(type, values)):
+        values = [float(value) if type(value) is int else value for value in values]
+    return values
 
-    def pick(row: list) -> list:
-        cells = get(row)[:-1] if len(row) >= width else [
-            row[col0] if col0 < len(row) else "" for col0 in positions]
-        return [float(value) if type(value) is int else value for value in cells]
-    return pick
+
+def _each(values: list, texts: dict) -> np.ndarray:
+    """What `texts` says of each value; False for the others (numbers, dates, booleans are
+    neither blank nor a header)."""
+    return np.fromiter(map(texts.get, values, repeat(False)), dtype=bool, count=len(values))
 
 
 def _blank(value: object) -> bool:
     """Whether the cell reads as empty text (cell_text(value).strip() == "")."""
     return value is None or (isinstance(value, str) and not value.strip())
 
-
-def _repeats_header(values: list) -> bool:
-    """A row naming two or more template columns is a header repeated (after a page break)."""
-    return sum(1 for value in values if isinstance(value, str) and _header_key(value)) >= 2
