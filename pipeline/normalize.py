@@ -108,16 +108,15 @@ def normalize_as_of(raw: RawWorkbook) -> tuple[date | None, str, list[Problem]]:
 
 
 def _columns(raws: dict[int, RawWorkbook]) -> tuple[dict[str, list], list[int], list[int]]:
-    """The cells each input column holds, over all files, as Python lists (read once, not
-    element by element out of pandas), with each cell's file id and Excel row."""
+    """The cells each input column holds, over all files, with each cell's file id and Excel
+    row."""
     cells: dict[str, list] = {key: [] for key in ("kr_code", "note", *NUMBER_KEYS, *CHOICES)}
     file_ids, excel_rows = [], []
     for file_id, raw in raws.items():
-        file_ids += [file_id] * len(raw.rows)
-        excel_rows += raw.rows.index.tolist()
-        columns = dict(zip(raw.rows.columns, raw.rows.to_numpy().T.tolist(), strict=True))
+        file_ids += [file_id] * len(raw.row_numbers)
+        excel_rows += raw.row_numbers
         for key, values in cells.items():
-            values += columns[key]
+            values += raw.data[key]
     return cells, file_ids, excel_rows
 
 

@@ -13,7 +13,6 @@ from itertools import compress, repeat
 from operator import itemgetter
 
 import numpy as np
-import pandas as pd
 from python_calamine import CalamineSheet, CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from pipeline.cells import address, cell_position, cell_text, column_letter
@@ -105,12 +104,12 @@ def _read(arrival: Arrival, book: CalamineWorkbook) -> RawWorkbook:
             for c in missing))
     # what the clerk types and the KR it is for; the template's own text is not read back
     inputs = {key: col for key, col in columns.items() if key in REQUIRED_KEYS}
-    rows = _rows(grid, inputs, first_row)
+    data, row_numbers = _rows(grid, inputs, first_row)
     uncached = tuple(
         problem("formula-no-value", sheet=sheet, cell=address(row0, col0))
         for row0, col0 in uncached_formulas(arrival.path, sheet)
         if row0 >= first_row and col0 in inputs.values())
-    return RawWorkbook(arrival, metadata, sheet, rows,
+    return RawWorkbook(arrival, metadata, sheet, data, row_numbers,
                        {key: column_letter(col) for key, col in inputs.items()}, uncached,
                        _as_of(grid, metadata))
 
@@ -194,10 +193,11 @@ def _header_key(text: str) -> str | None:
     return _HEADER_NAMES.get(_fold(text))
 
 
-def _rows(grid: list[list], columns: dict[str, int], first_row: int) -> pd.DataFrame:
-    """The data rows below the header: blank rows and repeated headers left out. Worked out a
-    column at a time, each distinct text of a column judged once: this runs on every cell of
-    every file."""
+def _rows(grid: list[list], columns: dict[str, int], first_row: int
+          ) -> tuple[dict[str, list], list[int]]:
+    """The cells of the data rows below the header, by key, and their Excel row numbers: blank
+    rows and repeated headers left out. Worked out a column at a time, each distinct text of a
+    column judged once: this runs on every cell of every file."""
     body = grid[first_row:]
     shortest = min(map(len, body), default=0)
     cells = [_column(body, col0, shortest) for col0 in columns.values()]
@@ -211,8 +211,7 @@ def _rows(grid: list[list], columns: dict[str, int], first_row: int) -> pd.DataF
     keep = ~blank & (headers < 2)  # a row naming two columns repeats the header (page break)
     if not keep.all():
         cells = [list(compress(values, keep)) for values in cells]
-    return pd.DataFrame(np.array(cells, dtype=object).T, columns=list(columns), dtype=object,
-                        index=pd.Index(np.flatnonzero(keep) + first_row + 1, name="row"))
+    return dict(zip(columns, cells, strict=True)), (np.flatnonzero(keep) + first_row + 1).tolist()
 
 
 def _column(body: list[list], col0: int, shortest: int) -> list:

@@ -81,7 +81,7 @@ def _file_checks(raws: list[RawWorkbook], registries: RegistryVersions, signing_
     for file_id, raw in enumerate(raws):
         found[file_id] = _folder_problems(raw, districts) or (
             list(raw.problems) + _file_problems(raw, registries, signing_key, history))
-        if not _has_error(found[file_id]) and raw.rows is not None:
+        if not _has_error(found[file_id]) and raw.data is not None:
             ready[file_id] = raw
     return found, ready
 

@@ -28,8 +28,11 @@ class RawWorkbook:
     arrival: Arrival
     metadata: dict[str, str] = field(default_factory=dict)
     sheet: str = ""
-    rows: pd.DataFrame | None = None  # index: Excel row; columns: kr_code and the inputs
-    cells: dict[str, str] = field(default_factory=dict)  # those keys → column letter
+    # kr_code and each input → its cells, row by row (plain lists: they cross from the reader
+    # processes, and a frame costs more to pickle than to build); None when not read
+    data: dict[str, list] | None = None
+    row_numbers: list[int] = field(default_factory=list)  # each row's Excel row number
+    cells: dict[str, str] = field(default_factory=dict)  # the keys of data → column letter
     problems: tuple[Problem, ...] = ()
     as_of: object = None  # the "data as of" cell, as typed
 

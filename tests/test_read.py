@@ -52,7 +52,8 @@ def read(path: Path, limits: Limits | None = None):
 
 def table(raw) -> list[dict]:
     """The data rows as typed, wherever in the sheet they sit."""
-    return raw.rows[KEYS].to_dict("records")
+    columns = [raw.data[key] for key in KEYS]
+    return [dict(zip(KEYS, cells, strict=True)) for cells in zip(*columns, strict=True)]
 
 
 def corpus_file(relative: str) -> Path:
@@ -88,8 +89,8 @@ def test_the_template_as_filled_reads_each_kr_on_its_row(original, registry):
     assert original.metadata["district_code"] == "1001"
     assert original.cells == LETTERS
     assigned = registry.assigned("1001")["kr_code"].tolist()
-    assert original.rows["kr_code"].tolist() == assigned
-    assert original.rows.index.tolist() == list(range(6, 6 + len(assigned)))
+    assert original.data["kr_code"] == assigned
+    assert original.row_numbers == list(range(6, 6 + len(assigned)))
 
 
 # Layouts edited by the clerk in a spreadsheet program (openpyxl stands in for it).
@@ -99,7 +100,7 @@ def test_rows_inserted_above_the_header_only_move_the_row_numbers(clerk, origina
     raw = read(clerk.save(tmp_path / "moved.xlsx"))
     assert raw.problems == ()
     assert table(raw) == table(original)
-    assert raw.rows.index.tolist() == [row + 3 for row in original.rows.index]
+    assert raw.row_numbers == [row + 3 for row in original.row_numbers]
     assert raw.cells == LETTERS
 
 
@@ -117,7 +118,7 @@ def test_without_the_machine_key_row_columns_are_found_by_their_headers(
     raw = read(clerk.save(tmp_path / "no-keys.xlsx"))
     assert raw.problems == ()
     assert table(raw) == table(original)
-    assert raw.rows.index.tolist() == [row - 1 for row in original.rows.index]
+    assert raw.row_numbers == [row - 1 for row in original.row_numbers]
 
 
 def test_extra_columns_blank_rows_and_trailing_formatting_are_ignored(clerk, original, tmp_path):
@@ -134,14 +135,14 @@ def test_extra_columns_blank_rows_and_trailing_formatting_are_ignored(clerk, ori
     assert raw.problems == ()
     assert table(raw) == table(original)
     assert raw.cells["actual"] == "I" and raw.cells["note"] == "N"
-    assert raw.rows.index.tolist()[:3] == [6, 7, 10]
+    assert raw.row_numbers[:3] == [6, 7, 10]
 
 
 def test_a_merged_cell_reads_as_its_top_left_value_in_every_cell(clerk, tmp_path):
     clerk.type("KR-1-01", "status", "เป็นไปตามแผน")
     clerk.sheet.merge_cells("K6:K7")
     raw = read(clerk.save(tmp_path / "merged.xlsx"))
-    statuses = raw.rows.set_index("kr_code")["status"]
+    statuses = dict(zip(raw.data["kr_code"], raw.data["status"], strict=True))
     assert statuses["KR-1-01"] == statuses["KR-1-02"] == "เป็นไปตามแผน"
 
 
@@ -230,7 +231,7 @@ def test_a_formula_is_read_by_its_cached_value(original, tmp_path):
     raw = read(write_layout(tmp_path / "formula.xlsx", original.metadata, grid,
                             formulas={"H8": ("=100+95", 195)}))
     assert raw.problems == ()
-    assert raw.rows.at[8, "actual"] == 195.0
+    assert raw.data["actual"][raw.row_numbers.index(8)] == 195.0
 
 
 def test_a_formula_without_a_cached_value_is_refused_at_its_cell(clerk, workspace):
@@ -303,7 +304,7 @@ def test_a_workbook_saved_by_libreoffice_as_xls_ods_or_xlsx_reads_the_same(
         assert raw.metadata == original.metadata, path.name
         assert raw.cells == original.cells, path.name
         assert table(raw) == table(original), path.name
-        assert raw.rows.index.tolist() == original.rows.index.tolist(), path.name
+        assert raw.row_numbers == original.row_numbers, path.name
         workspace.drop(path, "1001", f"saved-by-libreoffice-{path.parent.name}{path.suffix}")
     assert [v.accepted for v in judge_inbox(workspace)] == [True] * 3
 
