@@ -8,6 +8,7 @@ import json
 import resource
 import shutil
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,10 +16,11 @@ from bench import naive
 from bench.measure import measured, tree_cpu
 
 
-def _with_stage_cpu(runlog, cpu: dict[str, float], maxrss: dict[str, float]) -> None:
-    """Makes the run log's stage clock also add each stage's CPU time (whole process tree)
-    and note this process's peak RSS when the stage ends: the stage where it jumps is the
-    one that set the peak."""
+def _with_stage_cpu(runlog, cpu: dict[str, float], maxrss: dict[str, float],
+                    ended: dict[str, float]) -> None:
+    """Makes the run log's stage clock also add each stage's CPU time (whole process tree),
+    note this process's peak RSS when the stage ends (the stage where it jumps is the one that
+    set the peak) and when, by time.perf_counter, the stage last ended."""
     original = runlog.RunLog.stage
 
     @contextmanager
@@ -28,6 +30,7 @@ def _with_stage_cpu(runlog, cpu: dict[str, float], maxrss: dict[str, float]) -> 
             yield advance
         cpu[name] = cpu.get(name, 0.0) + tree_cpu() - start
         maxrss[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        ended[name] = time.perf_counter()
 
     runlog.RunLog.stage = timed
 
@@ -45,9 +48,11 @@ def run(args: dict) -> dict:
         shutil.copy2(source, target)
     stage_cpu: dict[str, float] = {}
     stage_maxrss: dict[str, float] = {}
+    ended: dict[str, float] = {}
     if args.get("stage_cpu"):
-        _with_stage_cpu(runlog, stage_cpu, stage_maxrss)
+        _with_stage_cpu(runlog, stage_cpu, stage_maxrss, ended)
     settings = Settings(workspace=workspace)
+    started = time.perf_counter()
     with measured() as sample:
         report = runner.run(settings)
     con = store.connect(settings.warehouse_path, read_only=True)
@@ -60,8 +65,10 @@ def run(args: dict) -> dict:
     rollups, feedback = seconds.get("rollups", 0.0), seconds.get("feedback", 0.0)
     return {
         "wall": sample.wall, "cpu": sample.cpu, "peak_tree_mb": sample.peak_mb,
-        # everything up to and including storing: the stages after it are the outputs
-        "ingest": sample.wall - feedback - rollups, "feedback": feedback, "rollups": rollups,
+        # everything up to and including storing (the inbox released with it): what follows
+        # writes the outputs and the run report
+        "ingest": ended["store"] - started if "store" in ended else None,
+        "feedback": feedback, "rollups": rollups,
         "stages": seconds, "stage_cpu": stage_cpu, "stage_maxrss_mb": stage_maxrss,
         "totals": {o: report.count(o) for o in ("accepted", "rejected", "duplicate")},
         "rollup_files": sum(len(v) for v in report.rollups.values()),

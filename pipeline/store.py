@@ -54,9 +54,9 @@ def record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], kept: list[s
                                 for i, v, k in zip(ids, verdicts, kept, strict=True)])
     facts = [v.facts.assign(submission_id=i) for i, v in zip(ids, verdicts, strict=True)
              if v.accepted]
-    problems = [pd.DataFrame([{"submission_id": i, "seq": seq, **p.__dict__}
-                              for seq, p in enumerate(v.problems)])
-                for i, v in zip(ids, verdicts, strict=True) if v.problems]
+    problems = pd.DataFrame([{"submission_id": i, "seq": seq, **p.__dict__}
+                             for i, v in zip(ids, verdicts, strict=True)
+                             for seq, p in enumerate(v.problems)])
     owed = pd.DataFrame([{"submission_id": i, "feedback_path": path}
                          for i, path in zip(ids, feedback or [None] * len(ids), strict=True)
                          if path], columns=["submission_id", "feedback_path"])
@@ -66,8 +66,8 @@ def record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], kept: list[s
             insert(con, "submissions", submissions)
         if facts:
             insert(con, "facts", pd.concat(facts, ignore_index=True))
-        if problems:
-            insert(con, "problems", pd.concat(problems, ignore_index=True))
+        if len(problems):
+            insert(con, "problems", problems)
         if len(owed):
             insert(con, "feedback_owed", owed)
         con.execute("COMMIT")
