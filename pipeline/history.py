@@ -9,6 +9,7 @@ deviation, as DHIS2's outlier rules use — and also far from the district's own
 when it has any. Milestones (done or not) have no outliers.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import duckdb
@@ -34,8 +35,15 @@ class History:
     facts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FACT_COLUMNS))
 
 
-def load_history(con: duckdb.DuckDBPyConnection) -> History:
-    facts = con.execute(f"SELECT {', '.join(FACT_COLUMNS)} FROM current_facts").df()
+def load_history(con: duckdb.DuckDBPyConnection, districts: Collection[str],
+                 periods: Collection[str]) -> History:
+    """What files of these districts and periods are checked against: every current figure
+    of those districts (their own earlier periods) and of those periods (their peers). One
+    district's resubmission reads a fraction of the warehouse."""
+    facts = con.execute(f"SELECT {', '.join(FACT_COLUMNS)} FROM current_facts "
+                        "WHERE list_contains($districts, district_code) "
+                        "OR list_contains($periods, period)",
+                        {"districts": sorted(districts), "periods": sorted(periods)}).df()
     return History(frozenset(period_locks.closed_periods(con)), facts)
 
 

@@ -37,7 +37,7 @@ from pipeline.runlog import RunLog
 from pipeline.settings import Settings
 from pipeline.trace import trace
 from pipeline.validate import judge
-from pipeline.values import Arrival, Verdict
+from pipeline.values import Arrival, RawWorkbook, Verdict
 from pipeline.writers import writer_pool
 
 
@@ -118,7 +118,7 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
     with log.stage("read", len(new)) as advance:
         raws = read_all(new, settings.limits, done=advance)
     with log.stage("validate"):
-        history = load_history(con) if new else History()  # nothing to check it against
+        history = _history(con, raws) if raws else History()  # nothing to check it against
         verdicts = judge(raws, registries, settings, history)
     with log.stage("store", len(verdicts)) as advance:
         kept = []
@@ -151,6 +151,13 @@ def _feedback(con, settings: Settings, writers: Callable[[], Executor]) -> None:
         annotate([(settings.outputs / kept, problems, settings.outputs / path)
                   for _, kept, path, problems in owed], writers)
         store.feedback_written(con)
+
+
+def _history(con, raws: list[RawWorkbook]) -> History:
+    """The warehouse's figures these files are checked against."""
+    about = [raw.metadata for raw in raws]
+    return load_history(con, {m["district_code"] for m in about if m.get("district_code")},
+                        {m["period"] for m in about if m.get("period")})
 
 
 def _new_arrivals(con, arrivals: list[Arrival], report: RunReport) -> list[Arrival]:
@@ -238,19 +245,19 @@ def check(settings: Settings, paths: list[Path]) -> list[tuple[Verdict, Response
     stores nothing and moves nothing."""
     with workspace_lock(settings):
         reference, registry = _registry(settings)
+        districts = set(reference.districts["code"])
+        raws = read_all([arrival_for(p, p.parent.name if p.parent.name in districts else None)
+                         for p in paths], settings.limits)
         history = History()
         registries = registry_store.versions(None, registry, settings)
         if settings.warehouse_path.exists():
             con = store.connect(settings.warehouse_path, read_only=True)
             try:
-                history = load_history(con)
+                history = _history(con, raws)
                 registries = registry_store.versions(con, registry, settings)
             finally:
                 con.close()
-        districts = set(reference.districts["code"])
-        arrivals = [arrival_for(p, p.parent.name if p.parent.name in districts else None)
-                    for p in paths]
-        verdicts = judge(read_all(arrivals, settings.limits), registries, settings, history)
+        verdicts = judge(raws, registries, settings, history)
         responses = respond(verdicts, history.facts, reference, settings.outputs)
         annotate([(path, verdict.problems, response.feedback_path) for path, verdict, response
                   in zip(paths, verdicts, responses, strict=True) if response.feedback_path])

@@ -45,12 +45,12 @@ def only_verdict_with_history(workspace, clerk):
 
     workspace.send(clerk, "1001")
     settings = workspace.settings
+    raws = [read_submission(a, settings.limits) for a in discover(settings.inbox)]
     con = connect(settings.warehouse_path)
     try:
-        history = load_history(con)
+        history = load_history(con, {"1001"}, {raws[0].metadata["period"]})
     finally:
         con.close()
-    raws = [read_submission(a, settings.limits) for a in discover(settings.inbox)]
     (verdict,) = judge(raws, RegistryVersions((workspace.registry,)), settings, history)
     return verdict
 
@@ -63,6 +63,25 @@ def test_the_period_command_records_who_closed_it(workspace):
     again = run_cli("period", "close", "2569-Q1", "--workspace", str(workspace.root))
     assert again.returncode == 2
     assert "period 2569-Q1 is already closed" in again.stdout
+
+
+def test_a_file_is_checked_against_its_districts_figures_and_its_periods_only(workspace):
+    """The history a night's files read: the district's own periods (earlier figures, its own
+    level) and the period's other districts (peers); nothing else is loaded."""
+    from pipeline.history import load_history
+    from pipeline.store import connect
+
+    for district, period in (("1001", "2569-Q1"), ("1002", "2569-Q1"), ("1002", "2569-Q2"),
+                             ("1003", "2569-Q3")):
+        workspace.send(workspace.clerk(district, period), district)
+    run(workspace.settings)
+    con = connect(workspace.settings.warehouse_path)
+    try:
+        facts = load_history(con, {"1001"}, {"2569-Q2"}).facts
+    finally:
+        con.close()
+    assert sorted(set(zip(facts["district_code"], facts["period"], strict=True))) == [
+        ("1001", "2569-Q1"), ("1002", "2569-Q2")]
 
 
 def test_a_cumulative_kr_lower_than_last_period_is_refused(workspace):
