@@ -182,10 +182,11 @@ def _key_results(rollup: PeriodRollup, earlier: Sequence[CityFigures]) -> str:
     parts = ['<p class="muted">' + bi("เส้นประ = แผน (ความก้าวหน้าที่คาดหวังตามเวลา)",
                                       "dashed line = plan (expected progress over the year)")
              + "</p>"]
+    cards = kr_cards(rollup, earlier)
     for dim in rollup.reference.dimensions.sort_values("dimension_id").itertuples():
         d = dim.dimension_id
         parts.append(f'<h3 id="dim-{d}">{bi(f"ด้านที่ {d} {dim.name_th}", dim.name_en)}</h3>'
-                     f'<div class="grid">{kr_cards(rollup, earlier, d)}</div>')
+                     f'<div class="grid">{cards.get(d, "")}</div>')
     return _section("key-results", "ตัวชี้วัดและแนวโน้ม", "Key results and trends", "".join(parts))
 
 

@@ -10,13 +10,17 @@ from pipeline.rollup import CityFigures, PeriodRollup
 from pipeline.svg_charts import progress_bar, sparkline
 
 
-def kr_cards(rollup: PeriodRollup, earlier: Sequence[CityFigures], dimension_id: int) -> str:
-    krs = rollup.krs[rollup.krs["dimension_id"] == dimension_id].sort_values("kr_code")
+def kr_cards(rollup: PeriodRollup, earlier: Sequence[CityFigures]) -> dict[int, str]:
+    """Each dimension's cards, by dimension id, KRs in code order."""
     city = rollup.kr_city.set_index("kr_code").to_dict("index")  # a dict: looked up per KR
-    history = [(r.period, dict(zip(r.kr_city["kr_code"], r.kr_city["progress"], strict=True)))
+    history = [(r.period, dict(zip(r.kr_city["kr_code"].tolist(),
+                                   r.kr_city["progress"].tolist(), strict=True)))
                for r in [*earlier, rollup]]
-    return "".join(_card(kr, city.get(kr.kr_code), rollup.expected, history)
-                   for kr in krs.itertuples())
+    cards: dict[int, list[str]] = {}
+    for kr in rollup.krs.sort_values("kr_code").itertuples():
+        cards.setdefault(kr.dimension_id, []).append(
+            _card(kr, city.get(kr.kr_code), rollup.expected, history))
+    return {dimension_id: "".join(parts) for dimension_id, parts in cards.items()}
 
 
 def _card(kr, row: dict | None, expected: float, history) -> str:

@@ -207,9 +207,10 @@ def _rewrite(con, settings: Settings, registry, reference, code: str, periods: l
     earlier = [rollup.stored_city_figures(con, parse_period(other), settings.thresholds)
                for other in periods if other[:4] == code[:4]
                and parse_period(other).end < data.period.end]
-    store.replace_scores(con, code, export.tables(data))
+    frames = export.tables(data)
+    store.replace_scores(con, code, frames)
     books = start_rollups(data, settings.rollups_dir(code), earlier, pool)
-    public = export.export(data, settings.public_dir(code))
+    public = export.export(data, settings.public_dir(code), frames)
     public.append(write_dashboard(data, settings.public_dir(code), earlier))
     report.public[code] = [str(p.relative_to(settings.outputs)) for p in public]
     return books, json.loads(json.dumps(_completeness(data.completeness), default=str))
