@@ -7,6 +7,7 @@ applied once, in order, on the existing file.
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from pipeline.problems import Problem
@@ -52,8 +53,12 @@ def record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], kept: list[s
     ids = list(range(first, first + len(verdicts)))
     submissions = pd.DataFrame([_submission_row(i, v, k, run_id)
                                 for i, v, k in zip(ids, verdicts, kept, strict=True)])
-    facts = [v.facts.assign(submission_id=i) for i, v in zip(ids, verdicts, strict=True)
-             if v.accepted]
+    accepted = [(i, v.facts) for i, v in zip(ids, verdicts, strict=True) if v.accepted]
+    facts = None
+    if accepted:  # the ids as one column of the whole: assigned file by file, each is copied
+        facts = pd.concat([frame for _, frame in accepted], ignore_index=True)
+        facts["submission_id"] = np.repeat([i for i, _ in accepted],
+                                           [len(frame) for _, frame in accepted])
     problems = pd.DataFrame([{"submission_id": i, "seq": seq, **p.__dict__}
                              for i, v in zip(ids, verdicts, strict=True)
                              for seq, p in enumerate(v.problems)])
@@ -64,8 +69,8 @@ def record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], kept: list[s
     try:
         if verdicts:
             insert(con, "submissions", submissions)
-        if facts:
-            insert(con, "facts", pd.concat(facts, ignore_index=True))
+        if facts is not None:
+            insert(con, "facts", facts)
         if len(problems):
             insert(con, "problems", problems)
         if len(owed):
