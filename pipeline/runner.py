@@ -26,7 +26,7 @@ from pipeline.dashboard import write_dashboard
 from pipeline.discover import arrival_for, discover
 from pipeline.history import History, load_history
 from pipeline.periods import parse_period
-from pipeline.read import read_all
+from pipeline.read import read_all, start_readers
 from pipeline.reference import load_reference
 from pipeline.registry import load_registry
 from pipeline.registry_store import RegistryVersions
@@ -81,6 +81,7 @@ def run(settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(U
 
 def _run(settings: Settings, report: RunReport, log: RunLog,
          now: Callable[[], datetime]) -> None:
+    start_readers()  # while the registry loads
     atomic.sweep(settings.outputs)  # temporary files of a run that was killed
     reference = load_reference()
     con = store.connect(settings.warehouse_path)
