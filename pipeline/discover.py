@@ -5,6 +5,7 @@ folder is rejected by validation, never left behind.
 """
 
 import hashlib
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,15 +15,24 @@ _IGNORED_PREFIXES = (".", "~$")  # hidden files, Excel and LibreOffice lock file
 
 
 def discover(inbox: Path) -> list[Arrival]:
-    if not inbox.is_dir():
-        return []
     arrivals = []
-    for path in sorted(inbox.rglob("*")):
-        if not path.is_file() or path.name.startswith(_IGNORED_PREFIXES):
-            continue
+    for path in _files(inbox):
         parts = path.relative_to(inbox).parts
         arrivals.append(arrival_for(path, parts[0] if len(parts) > 1 else ""))
     return sorted(arrivals, key=lambda a: (a.received_at, a.folder, a.name))
+
+
+def waiting(inbox: Path) -> bool:
+    """Whether any file waits in the inbox (known or not), without reading one."""
+    return next(_files(inbox), None) is not None
+
+
+def _files(inbox: Path) -> Iterator[Path]:
+    if not inbox.is_dir():
+        return
+    for path in sorted(inbox.rglob("*")):
+        if path.is_file() and not path.name.startswith(_IGNORED_PREFIXES):
+            yield path
 
 
 def arrival_for(path: Path, folder: str | None) -> Arrival:

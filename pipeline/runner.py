@@ -23,7 +23,7 @@ from rich.console import Console
 from pipeline import atomic, export, freshness, keep, period_locks, registry_store, rollup, store
 from pipeline.atomic import each_in_threads
 from pipeline.dashboard import write_dashboard
-from pipeline.discover import arrival_for, discover
+from pipeline.discover import arrival_for, discover, waiting
 from pipeline.history import History, load_history
 from pipeline.periods import parse_period
 from pipeline.read import read_all, start_readers
@@ -81,7 +81,8 @@ def run(settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(U
 
 def _run(settings: Settings, report: RunReport, log: RunLog,
          now: Callable[[], datetime]) -> None:
-    start_readers()  # while the registry loads
+    if waiting(settings.inbox):  # a night with nothing new starts no process
+        start_readers()  # while the registry loads
     atomic.sweep(settings.outputs)  # temporary files of a run that was killed
     reference = load_reference()
     con = store.connect(settings.warehouse_path)
