@@ -3,7 +3,7 @@ their own workbook annotated when it was rejected or accepted with warnings.
 
 Receipts are written before the run stores anything, to paths that depend only on the
 submission, so a run killed half-way writes the same ones again on the next run. The annotated
-workbooks (about a second each: openpyxl opens and saves the clerk's file) are written after
+workbooks (up to a second each: openpyxl opens and saves the clerk's file) are written after
 the store, from the kept copy and the problems stored with it; the warehouse keeps them owed
 until they are (pipeline.store.owed_feedback).
 """
