@@ -7,6 +7,7 @@ scores, open data and dashboard are rewritten only when what they are built from
 (pipeline/freshness.py).
 """
 
+import gc
 import json
 import os
 from collections.abc import Callable
@@ -119,31 +120,45 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
         new = _new_arrivals(con, arrivals, report)
     with log.stage("read", len(new)) as advance:
         raws = read_all(new, settings.limits, done=advance)
-    with log.stage("validate"):
-        history = _history(con, raws) if raws else History()  # nothing to check it against
-        verdicts = judge(raws, registries, settings, history)
-    with log.stage("store", len(verdicts)) as advance:
-        kept = []
-        for path in each_in_threads(lambda verdict: keep.keep(
-                verdict.arrival, settings.archive if verdict.accepted else settings.quarantine),
-                verdicts):
-            kept.append(path)
-            advance()
-    with log.stage("receipts"):
-        responses = respond(verdicts, history.facts, reference, settings.outputs)
-    with log.stage("store"):
-        relative = [str(path.relative_to(settings.outputs)) for path in kept]
-        if verdicts:
-            store.record(con, verdicts, relative, report.run_id, [
-                str(r.feedback_path.relative_to(settings.outputs)) if r.feedback_path else None
-                for r in responses])
-        for verdict, path, response in zip(verdicts, relative, responses, strict=True):
-            report.add_verdict(verdict, path, response, settings.outputs)
-            log.event("file", file=verdict.arrival.name, folder=verdict.arrival.folder,
-                      outcome="accepted" if verdict.accepted else "rejected",
-                      problems=len(verdict.problems))
-        for arrival in arrivals:
-            keep.release(arrival)
+    with _out_of_the_collectors_sight():
+        with log.stage("validate"):
+            history = _history(con, raws) if raws else History()  # nothing to check it against
+            verdicts = judge(raws, registries, settings, history)
+        with log.stage("store", len(verdicts)) as advance:
+            kept = []
+            for path in each_in_threads(lambda verdict: keep.keep(
+                    verdict.arrival, settings.archive if verdict.accepted else settings.quarantine),
+                    verdicts):
+                kept.append(path)
+                advance()
+        with log.stage("receipts"):
+            responses = respond(verdicts, history.facts, reference, settings.outputs)
+        with log.stage("store"):
+            relative = [str(path.relative_to(settings.outputs)) for path in kept]
+            if verdicts:
+                store.record(con, verdicts, relative, report.run_id, [
+                    str(r.feedback_path.relative_to(settings.outputs)) if r.feedback_path else None
+                    for r in responses])
+            for verdict, path, response in zip(verdicts, relative, responses, strict=True):
+                report.add_verdict(verdict, path, response, settings.outputs)
+                log.event("file", file=verdict.arrival.name, folder=verdict.arrival.folder,
+                          outcome="accepted" if verdict.accepted else "rejected",
+                          problems=len(verdict.problems))
+            for arrival in arrivals:
+                keep.release(arrival)
+
+
+@contextmanager
+def _out_of_the_collectors_sight():
+    """The objects alive now (the files read: a million and a half small ones) are left out of
+    the cycle collector's walks while they are judged and stored, as they would be walked
+    again at every collection of the oldest generation; what is made meanwhile is collected
+    as usual."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _feedback(con, settings: Settings, writers: Callable[[], Executor]) -> None:
