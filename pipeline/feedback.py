@@ -23,6 +23,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.writer.excel import ExcelWriter
 
 from pipeline.atomic import atomic_path
+from pipeline.collector import paused
 from pipeline.problems import Problem
 from pipeline.xlsx_style import FONT
 from schemas.rules import ERROR, NOTICE, WARNING
@@ -65,7 +66,7 @@ def write_feedback(source: Path, problems: Sequence[Problem], dest: Path) -> Pat
     A bad source is not an error: the feedback then holds the list of problems only.
     """
     ordered = sorted(problems, key=lambda p: p.sort_key)
-    with atomic_path(dest) as tmp:
+    with atomic_path(dest) as tmp, paused():
         if not (_may_open(source, ordered) and _save_annotated(source, ordered, tmp)):
             book = Workbook()
             book.remove(book.active)  # the empty sheet a new workbook starts with

@@ -2,9 +2,7 @@
 that say which period and as of when, the KR frames dressed for showing, and the sheets every
 kind carries (a plain table, completeness and timeliness, districts without a report)."""
 
-import gc
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import pandas as pd
 import xlsxwriter
 
 from pipeline.atomic import atomic_path
+from pipeline.collector import paused
 from pipeline.periods import thai_date
 from pipeline.rollup import PeriodRollup, reporting_rates
 from pipeline.xlsx_style import Col, Styles, measure_format, print_setup, workbook_options
@@ -31,7 +30,7 @@ MISSING_COLS = [
 def write_book(path: Path, rollup: PeriodRollup, title: str,
                fill: Callable[[xlsxwriter.Workbook, Styles], None]) -> Path:
     """Written under a temporary name and renamed: no half-written workbook is ever seen."""
-    with atomic_path(path) as tmp, _collector_paused():
+    with atomic_path(path) as tmp, paused():
         book = xlsxwriter.Workbook(str(tmp), workbook_options())
         book.set_properties({
             "title": f"{title} — {rollup.period.label_th}",
@@ -46,20 +45,6 @@ def write_book(path: Path, rollup: PeriodRollup, title: str,
         fill(book, Styles(book))
         book.close()
     return path
-
-
-@contextmanager
-def _collector_paused():
-    """xlsxwriter holds every cell of a book as a small object until it closes the book: the
-    cycle collector would walk them all again and again (about 7 % of a book's time). It
-    resumes once the book is written."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 def as_of_text(rollup: PeriodRollup) -> str:

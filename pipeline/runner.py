@@ -7,7 +7,6 @@ scores, open data and dashboard are rewritten only when what they are built from
 (pipeline/freshness.py).
 """
 
-import gc
 import json
 import os
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from rich.console import Console
 
 from pipeline import atomic, export, freshness, keep, period_locks, registry_store, rollup, store
 from pipeline.atomic import each_in_threads
+from pipeline.collector import out_of_sight
 from pipeline.dashboard import write_dashboard
 from pipeline.discover import arrival_for, discover, waiting
 from pipeline.history import History, load_history
@@ -120,7 +120,7 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
         new = _new_arrivals(con, arrivals, report)
     with log.stage("read", len(new)) as advance:
         raws = read_all(new, settings.limits, done=advance)
-    with _out_of_the_collectors_sight():
+    with out_of_sight():  # the files read: a million and a half small objects
         with log.stage("validate"):
             history = _history(con, raws) if raws else History()  # nothing to check it against
             verdicts = judge(raws, registries, settings, history)
@@ -146,19 +146,6 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
                           problems=len(verdict.problems))
             for arrival in arrivals:
                 keep.release(arrival)
-
-
-@contextmanager
-def _out_of_the_collectors_sight():
-    """The objects alive now (the files read: a million and a half small ones) are left out of
-    the cycle collector's walks while they are judged and stored, as they would be walked
-    again at every collection of the oldest generation; what is made meanwhile is collected
-    as usual."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _feedback(con, settings: Settings, writers: Callable[[], Executor]) -> None:
