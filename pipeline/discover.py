@@ -30,7 +30,7 @@ def waiting(inbox: Path) -> bool:
 def _files(inbox: Path) -> Iterator[Path]:
     if not inbox.is_dir():
         return
-    for path in sorted(inbox.rglob("*")):
+    for path in inbox.rglob("*"):  # in any order: discover sorts by time of receipt
         if path.is_file() and not path.name.startswith(_IGNORED_PREFIXES):
             yield path
 

@@ -68,11 +68,10 @@ def tables(rollup: PeriodRollup) -> dict[str, pd.DataFrame]:
             .reset_index(drop=True) for name, frame in frames.items()}
 
 
-def export(rollup: PeriodRollup, out_dir: Path,
-           frames: dict[str, pd.DataFrame] | None = None) -> list[Path]:
-    """`frames`: tables(rollup), when the caller has made them already."""
+def export(frames: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
+    """The period's tables (see tables) as Parquet and CSV, and the data dictionary."""
     paths = []
-    for name, frame in (frames or tables(rollup)).items():
+    for name, frame in frames.items():
         paths += _write(frame, out_dir / name)
     dictionary = pd.DataFrame(
         [(name, column, *spec) for name, columns in DICTIONARY.items()

@@ -214,7 +214,7 @@ def _rewrite(con, settings: Settings, registry, reference, code: str, periods: l
     frames = export.tables(data)
     store.replace_scores(con, code, frames)
     books = start_rollups(data, settings.rollups_dir(code), earlier, pool)
-    public = export.export(data, settings.public_dir(code), frames)
+    public = export.export(frames, settings.public_dir(code))
     public.append(write_dashboard(data, settings.public_dir(code), earlier))
     report.public[code] = [str(p.relative_to(settings.outputs)) for p in public]
     return books, json.loads(json.dumps(_completeness(data.completeness), default=str))
@@ -280,7 +280,7 @@ def export_period(settings: Settings, period: str) -> list[Path]:
                                 parse_period(period), settings.thresholds)
         finally:
             con.close()
-        return export.export(data, settings.public_dir(period))
+        return export.export(export.tables(data), settings.public_dir(period))
 
 
 def trace_figure(settings: Settings, district: str, period: str, kr: str) -> pd.DataFrame:

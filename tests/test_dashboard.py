@@ -13,7 +13,7 @@ import pytest
 
 from pipeline import rollup
 from pipeline.dashboard import download_names, render, write_dashboard
-from pipeline.export import export
+from pipeline.export import export, tables
 from pipeline.periods import parse_period
 from pipeline.reference import load_reference
 from pipeline.registry import load_registry
@@ -42,7 +42,7 @@ def rollups(demo_workspace) -> dict:
 def page(rollups, tmp_path_factory):
     """index.html beside the same period's open-data files, as outputs/public/<period>/ holds."""
     folder = tmp_path_factory.mktemp("public") / "2569-Q2"
-    export(rollups["2569-Q2"], folder)
+    export(tables(rollups["2569-Q2"]), folder)
     return write_dashboard(rollups["2569-Q2"], folder, [rollups["2569-Q1"]])
 
 
