@@ -108,10 +108,9 @@ def _figures(run: dict) -> dict[str, dict]:
     """One repetition → per measure: wall, cpu, peak memory."""
     cold = run["cold"]
     cpu = cold["stage_cpu"]
-    ingest_cpu = cold["cpu"] - cpu.get("feedback", 0.0) - cpu.get("rollups", 0.0)
     out = {
         "cold": (cold["wall"], cold["cpu"], cold),
-        "ingest": (cold["ingest"], ingest_cpu, None),
+        "ingest": (cold["ingest"], cold["ingest_cpu"], None),
         "feedback": (cold["feedback"], cpu.get("feedback", 0.0), None),
         "rollups": (cold["rollups"], cpu.get("rollups", 0.0), None),
     }
