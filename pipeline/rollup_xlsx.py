@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 
+from pipeline.memory import give_back
 from pipeline.rollup import CityFigures, PeriodRollup
 from pipeline.rollup_book import dressed, write_book
 from pipeline.rollup_committee import write_committee
@@ -72,6 +73,7 @@ def write_books(rollup: PeriodRollup, before: list[CityFigures], out_dir: Path,
         else:
             paths.append(write_book(path, rollup, "ภาพรวมสำหรับคณะกรรมการ",
                                     lambda b, s: write_committee(b, s, rollup, before)))
+    give_back()  # a writer lives through the run: each period's frames and books let go
     return paths
 
 

@@ -26,6 +26,7 @@ from pipeline.collector import out_of_sight
 from pipeline.dashboard import write_dashboard
 from pipeline.discover import arrival_for, discover, waiting
 from pipeline.history import History, load_history
+from pipeline.memory import give_back
 from pipeline.periods import parse_period
 from pipeline.read import read_all, start_readers
 from pipeline.reference import load_reference
@@ -96,6 +97,7 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
         store.start_run(con, report)
         log.event("run.start", registry_version=registry.version)
         _ingest(con, settings, registries, reference, report, log)
+        give_back()  # what the files were read and judged into
         with log.stage("feedback"):
             _feedback(con, settings, writers)
         periods = rollup.periods_with_data(con)

@@ -10,6 +10,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from pipeline.memory import DUCKDB
 from pipeline.problems import Problem
 from pipeline.values import Verdict
 from schemas.rules import ERROR, NOTICE, WARNING
@@ -19,9 +20,9 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "schemas" / "migrations"
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     if read_only:
-        return duckdb.connect(str(path), read_only=True)
+        return duckdb.connect(str(path), read_only=True, config=DUCKDB)
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path), config=DUCKDB)
     _migrate(con)
     return con
 

@@ -1,0 +1,33 @@
+"""Giving freed memory back to the system between the run's phases.
+
+The allocators under pandas keep what a phase freed for the next allocation: pyarrow's pool
+(the text columns), DuckDB's (query results) and the C library's (everything else). A run
+that reads a year and then writes its roll-ups would otherwise hold the peak of the first
+through the whole of the second.
+"""
+
+import ctypes
+import ctypes.util
+import gc
+
+import pyarrow
+
+DUCKDB = {"allocator_flush_threshold": "16MB", "allocator_background_threads": True}
+
+
+def _trim():
+    name = ctypes.util.find_library("c")
+    library = ctypes.CDLL(name) if name else None
+    return getattr(library, "malloc_trim", None)  # glibc only
+
+
+_MALLOC_TRIM = _trim()
+
+
+def give_back() -> None:
+    """What is no longer used returned: objects in reference cycles collected, then each
+    allocator's free pages released."""
+    gc.collect()
+    pyarrow.default_memory_pool().release_unused()
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
