@@ -203,7 +203,8 @@ def _demo(settings: Settings, no_run: bool, console: Console) -> int:
 
 def render_report(report: RunReport, settings: Settings, console: Console) -> None:
     """Files that need someone's attention, then accepted / rejected / missing by period."""
-    attention = [f for f in report.files if f["outcome"] != "accepted"]
+    every = report.files
+    attention = [f for f in every if f["outcome"] != "accepted"]
     if attention:
         table = Table(title="ไฟล์ที่ไม่ผ่านหรือซ้ำ / files rejected or already seen")
         for header in ("เขต / folder", "ไฟล์ / file", "รอบ / period", "ผล / outcome",
@@ -218,9 +219,9 @@ def render_report(report: RunReport, settings: Settings, console: Console) -> No
                    "อัตราการส่ง (ตรงเวลา) / reporting rate (on time)",
                    "ยังไม่มีรายงานที่ผ่าน / without an accepted report"):
         table.add_column(header, overflow="fold")
-    for period in sorted({f.get("period") for f in report.files if f.get("period")}
+    for period in sorted({f.get("period") for f in every if f.get("period")}
                          | set(report.missing)):
-        files = [f for f in report.files if f.get("period") == period]
+        files = [f for f in every if f.get("period") == period]
         missing = ", ".join(f"{r['district_code']} {r['name_th']} ({STATE_TH[r['state']]})"
                             for r in report.missing.get(period, []))
         city = next((r for r in report.completeness.get(period, []) if r["area"] == "city"), None)

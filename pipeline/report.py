@@ -1,6 +1,7 @@
 """The run report: what happened to every file, who is missing, what was written; as JSON."""
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +17,11 @@ class RunReport:
     started_at: datetime
     registry_version: str = ""
     finished_at: datetime | None = None
-    files: list[dict] = field(default_factory=list)
+    # Each file's entry as the JSON it is written as: kept as dicts, a year's entries are a
+    # hundred thousand small objects made while the files were judged, and they would keep
+    # about 100 MB of what the judging used from being given back (pipeline.memory).
+    entries: list[str] = field(default_factory=list, repr=False)
+    outcomes: Counter = field(default_factory=Counter)  # accepted, rejected, duplicate → files
     missing: dict[str, list[dict]] = field(default_factory=dict)  # period → districts
     completeness: dict[str, list[dict]] = field(default_factory=dict)  # period → rates by area
     rollups: dict[str, list[str]] = field(default_factory=dict)  # period → workbooks written
@@ -26,7 +31,7 @@ class RunReport:
     def add_verdict(self, verdict: Verdict, kept: str, response: Response,
                     outputs: Path) -> None:
         feedback = response.feedback_path
-        self.files.append({
+        self._add({
             **_arrival(verdict.arrival),
             "outcome": "accepted" if verdict.accepted else "rejected",
             "district_code": verdict.district_code,
@@ -41,10 +46,19 @@ class RunReport:
         })
 
     def add_duplicate(self, arrival: Arrival) -> None:
-        self.files.append({**_arrival(arrival), "outcome": "duplicate", "problems": []})
+        self._add({**_arrival(arrival), "outcome": "duplicate", "problems": []})
+
+    def _add(self, entry: dict) -> None:
+        self.entries.append(json.dumps(entry, ensure_ascii=False, default=str))
+        self.outcomes[entry["outcome"]] += 1
+
+    @property
+    def files(self) -> list[dict]:
+        """What happened to each file, in the order the run took them."""
+        return [json.loads(entry) for entry in self.entries]
 
     def count(self, outcome: str) -> int:
-        return sum(1 for f in self.files if f["outcome"] == outcome)
+        return self.outcomes[outcome]
 
     def as_dict(self) -> dict:
         return {

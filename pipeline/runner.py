@@ -96,8 +96,8 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
         registries = registry_store.sync(con, reference, registry, file_sha256, settings)
         store.start_run(con, report)
         log.event("run.start", registry_version=registry.version)
-        _ingest(con, settings, registries, reference, report, log)
-        give_back()  # what the files were read and judged into
+        if _ingest(con, settings, registries, reference, report, log):
+            give_back()  # what the files were read and judged into
         with log.stage("feedback"):
             _feedback(con, settings, writers)
         periods = rollup.periods_with_data(con)
@@ -114,9 +114,10 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
 
 
 def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
-            report: RunReport, log: RunLog) -> None:
-    """New files → read, judged, kept, given their receipts, stored, released. What they were
-    read into is let go on return: what follows needs only the warehouse."""
+            report: RunReport, log: RunLog) -> int:
+    """New files → read, judged, kept, given their receipts, stored, released; returns how
+    many were stored. What they were read into is let go on return: what follows needs only
+    the warehouse."""
     with log.stage("discover"):
         arrivals = discover(settings.inbox)
         new = _new_arrivals(con, arrivals, report)
@@ -148,6 +149,7 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
                           problems=len(verdict.problems))
             for arrival in arrivals:
                 keep.release(arrival)
+    return len(verdicts)
 
 
 def _feedback(con, settings: Settings, writers: Callable[[], Executor]) -> None:
