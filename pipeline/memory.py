@@ -7,21 +7,12 @@ through the whole of the second.
 """
 
 import ctypes
-import ctypes.util
 import gc
 
 import pyarrow
 
 DUCKDB = {"allocator_flush_threshold": "16MB", "allocator_background_threads": True}
-
-
-def _trim():
-    name = ctypes.util.find_library("c")
-    library = ctypes.CDLL(name) if name else None
-    return getattr(library, "malloc_trim", None)  # glibc only
-
-
-_MALLOC_TRIM = _trim()
+_MALLOC_TRIM = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc's; others have none
 
 
 def give_back() -> None:
