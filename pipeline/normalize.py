@@ -1,10 +1,9 @@
 """RawWorkbook rows → typed rows + notices: what clerks type, made comparable before the checks.
 
 Each change that alters a value (Thai digits, a typed status word …) becomes a notice, so the
-clerk sees how their cell was read. A run's files are read one at a time, as the readers hand
-them over (the cores are theirs, this process mostly waits), column by column, and each
-distinct cell value of a column is read once over all of them: most cells repeat (status
-words, KR codes, round numbers), and per-cell Python is what a batch costs.
+clerk sees how their cell was read. The rows of every file of a run are read as one batch,
+column by column, and each distinct cell value is read once: most cells of a column repeat
+(status words, KR codes, round numbers), and per-cell Python is what a batch costs.
 """
 
 import math
@@ -31,9 +30,6 @@ _UNIT_AFTER = re.compile(r"^([-+]?[\d.,]+)\s*[^\W\d_][^\d]{0,14}$")
 NUMBER_KEYS = ("actual", "numerator", "denominator")
 CHOICES = {"status": layout.STATUS_LABELS, "confidence": layout.CONFIDENCE_LABELS}
 _SELF_KEYED = {str, float, type(None)}  # no two of these types hold equal values
-OUTPUT = ("row", "kr_code", "note", *(f"{key}{suffix}" for key in NUMBER_KEYS
-                                      for suffix in ("_raw", "")),
-          *(f"{key}{suffix}" for key in CHOICES for suffix in ("_raw", "")), "milestone")
 
 
 def clean_text(value: object) -> str:
@@ -71,68 +67,29 @@ def parse_choice(value: object, labels: dict) -> object | None:
     return None
 
 
-class Normalizer:
-    """Files' data rows made comparable one file at a time; their frame once all are in."""
-
-    def __init__(self) -> None:
-        self._read: dict[str, dict] = {}  # what a column holds → each distinct cell, as read
-        self._files: dict[int, tuple[dict[str, list], list[Problem]]] = {}
-
-    def add(self, file_id: int, raw: RawWorkbook) -> None:
-        """Reads the file's rows, if it has any and they were not read yet."""
-        if raw.data is not None and file_id not in self._files:
-            self._files[file_id] = self._normalized(raw)
-
-    def rows(self, raws: dict[int, RawWorkbook]) -> tuple[pd.DataFrame, dict[int, list[Problem]]]:
-        """The data rows of the given files (file id → workbook) as one typed frame, in file
-        and row order, with `file_id` and the Excel `row`; and each file's notices."""
-        columns: dict[str, list] = {key: [] for key in OUTPUT}
-        file_ids: list[int] = []
-        for file_id, raw in raws.items():
-            self.add(file_id, raw)
-            out, _ = self._files[file_id]
-            for key, values in columns.items():
-                values += out[key]
-            file_ids += [file_id] * len(out["row"])
-        return (pd.DataFrame(columns).assign(file_id=file_ids),
-                {file_id: self._files[file_id][1] for file_id in raws})
-
-    def _normalized(self, raw: RawWorkbook) -> tuple[dict[str, list], list[Problem]]:
-        cells = raw.data
-        out = {"row": raw.row_numbers, "kr_code": self._each("text", cells["kr_code"], clean_text),
-               "note": self._each("text", cells["note"], clean_text)}
-        found: list[tuple[int, str, str, str, object]] = []  # row, key, code, value, expected
-        for key in NUMBER_KEYS:
-            read = self._each("number", cells[key], _read_number)
-            out[f"{key}_raw"] = [text for text, _, _ in read]
-            out[key] = [number for _, number, _ in read]
-            found += [(at, key, "normalized-number", typed, number)
-                      for at, (_, number, typed) in enumerate(read) if typed is not None]
-        for key, labels in CHOICES.items():
-            read = self._each(key, cells[key], partial(_read_choice, labels=labels))
-            out[f"{key}_raw"] = [text for text, _, _ in read]
-            out[key] = [code for _, code, _ in read]
-            found += [(at, key, "normalized-choice", text, label)
-                      for at, (text, _, label) in enumerate(read) if label is not None]
-        out["milestone"] = self._each("milestone", out["actual_raw"],
+def normalize(raws: dict[int, RawWorkbook]) -> tuple[pd.DataFrame, dict[int, list[Problem]]]:
+    """The data rows of the given files (file id → workbook) as one typed frame, in file and
+    row order, with `file_id` and the Excel `row`; and each file's notices."""
+    cells, file_ids, excel_rows = _columns(raws)
+    out = {"row": excel_rows, "kr_code": _each_distinct(cells["kr_code"], clean_text),
+           "note": _each_distinct(cells["note"], clean_text)}
+    found: list[tuple[int, str, str, str, object]] = []  # row position, key, code, value, expected
+    for key in NUMBER_KEYS:
+        read = _each_distinct(cells[key], _read_number)
+        out[f"{key}_raw"] = [text for text, _, _ in read]
+        out[key] = [number for _, number, _ in read]
+        found += [(at, key, "normalized-number", typed, number)
+                  for at, (_, number, typed) in enumerate(read) if typed is not None]
+    for key, labels in CHOICES.items():
+        read = _each_distinct(cells[key], partial(_read_choice, labels=labels))
+        out[f"{key}_raw"] = [text for text, _, _ in read]
+        out[key] = [code for _, code, _ in read]
+        found += [(at, key, "normalized-choice", text, label)
+                  for at, (text, _, label) in enumerate(read) if label is not None]
+    out["milestone"] = _each_distinct(out["actual_raw"],
                                       partial(parse_choice, labels=layout.MILESTONE_LABELS))
-        # in the order the cells were read: column by column, row by row
-        return out, [problem(code, raw.sheet, f"{raw.cells[key]}{raw.row_numbers[at]}",
-                             value=value, expected=expected)
-                     for at, key, code, value, expected in found]
-
-    def _each(self, kind: str, values: list, read: Callable[[object], object]) -> list:
-        """`read` of every value, called once for each distinct one (of its type: 1.0 is not
-        True, nor 1) over every file read so far. Text, floats and None never compare equal
-        across types, so a column holding only those is keyed by value: no tuple made a cell
-        (and no tuple key is ever equal to a value key)."""
-        seen = self._read.setdefault(kind, {})
-        keys = values if set(map(type, values)) <= _SELF_KEYED else list(
-            zip(map(type, values), values, strict=True))
-        for key in dict.fromkeys(keys):
-            if key not in seen:
-                seen[key] = read(key if keys is values else key[1])
-        return list(map(seen.__getitem__, keys))
+    return (pd.DataFrame(out).assign(file_id=file_ids),
+            _notices(found, raws, file_ids, excel_rows))
 
 
 def normalize_as_of(raw: RawWorkbook) -> tuple[date | None, str, list[Problem]]:
@@ -148,6 +105,31 @@ def normalize_as_of(raw: RawWorkbook) -> tuple[date | None, str, list[Problem]]:
     shown = f"{thai_date(found)} ({found.isoformat()})"
     return found, typed, [problem("normalized-date", raw.sheet, cell, value=typed,
                                   expected=shown)]
+
+
+def _columns(raws: dict[int, RawWorkbook]) -> tuple[dict[str, list], list[int], list[int]]:
+    """The cells each input column holds, over all files, with each cell's file id and Excel
+    row."""
+    cells: dict[str, list] = {key: [] for key in ("kr_code", "note", *NUMBER_KEYS, *CHOICES)}
+    file_ids, excel_rows = [], []
+    for file_id, raw in raws.items():
+        file_ids += [file_id] * len(raw.row_numbers)
+        excel_rows += raw.row_numbers
+        for key, values in cells.items():
+            values += raw.data[key]
+    return cells, file_ids, excel_rows
+
+
+def _each_distinct(values: list, read: Callable[[object], object]) -> list:
+    """`read` of every value, called once for each distinct one (of its type: 1.0 is not
+    True, nor 1). Text, floats and None never compare equal across types, so a column holding
+    only those is keyed by value: no tuple made a cell."""
+    keys = values if set(map(type, values)) <= _SELF_KEYED else list(
+        zip(map(type, values), values, strict=True))
+    seen = dict.fromkeys(keys)
+    for key in seen:
+        seen[key] = read(key if keys is values else key[1])
+    return list(map(seen.__getitem__, keys))
 
 
 def _typed(value: object) -> str:
@@ -176,3 +158,14 @@ def _read_choice(value: object, labels: dict) -> tuple[str, object | None, str |
     code = parse_choice(text, labels)
     label = None if code is None else labels[code][0]
     return text, code, label if label is not None and text != label else None
+
+
+def _notices(found: list, raws: dict[int, RawWorkbook], file_ids: list[int],
+             excel_rows: list[int]) -> dict[int, list[Problem]]:
+    """Each file's notices, in the order the cells were read: column by column, row by row."""
+    notices: dict[int, list[Problem]] = {file_id: [] for file_id in raws}
+    for at, key, code, value, expected in found:
+        raw = raws[file_ids[at]]
+        notices[file_ids[at]].append(problem(code, raw.sheet, f"{raw.cells[key]}{excel_rows[at]}",
+                                             value=value, expected=expected))
+    return notices

@@ -21,7 +21,7 @@ from pipeline.problems import Problem, problem
 from pipeline.safety import refusal
 from pipeline.settings import Limits
 from pipeline.values import Arrival, RawWorkbook
-from pipeline.workers import TIMEOUT, Outcome, call_all, warm_up
+from pipeline.workers import TIMEOUT, call_all, warm_up
 from pipeline.xlsx_formulas import uncached_formulas
 from schemas import template_layout as layout
 
@@ -58,23 +58,16 @@ def start_readers() -> None:
 
 
 def read_all(arrivals: list[Arrival], limits: Limits,
-             done: Callable[[int, RawWorkbook], None] = lambda index, raw: None
-             ) -> list[RawWorkbook]:
+             done: Callable[[], None] = lambda: None) -> list[RawWorkbook]:
     """Every arrival read in worker processes, in arrival order; a file that overruns
-    limits.read_seconds gets read-timeout, one that kills its reader not-a-spreadsheet.
-    `done` is given each file's index and what was read of it as soon as it is read."""
+    limits.read_seconds gets read-timeout, one that kills its reader not-a-spreadsheet."""
     outcomes = call_all(partial(read_submission, limits=limits), arrivals, limits.read_seconds,
-                        workers=READERS, preload=PRELOAD, done=lambda index, outcome: done(
-                            index, _raw(arrivals[index], outcome, limits)))
-    return [_raw(arrival, outcome, limits)
+                        workers=READERS, preload=PRELOAD, done=done)
+    return [outcome.value if not outcome.failure else _failed(arrival, _failure(outcome, limits))
             for arrival, outcome in zip(arrivals, outcomes, strict=True)]
 
 
-def _raw(arrival: Arrival, outcome: Outcome, limits: Limits) -> RawWorkbook:
-    return outcome.value if not outcome.failure else _failed(arrival, _failure(outcome, limits))
-
-
-def _failure(outcome: Outcome, limits: Limits) -> Problem:
+def _failure(outcome, limits: Limits) -> Problem:
     if outcome.failure == TIMEOUT:
         return problem("read-timeout", expected=limits.read_seconds)
     return problem("not-a-spreadsheet", value=outcome.failure)

@@ -27,7 +27,6 @@ from pipeline.dashboard import write_dashboard
 from pipeline.discover import arrival_for, discover, waiting
 from pipeline.history import History, load_history
 from pipeline.memory import give_back
-from pipeline.normalize import Normalizer
 from pipeline.periods import parse_period
 from pipeline.read import read_all, start_readers
 from pipeline.reference import load_reference
@@ -124,21 +123,14 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
         new = _new_arrivals(con, arrivals, report)
     # the copies are kept while the files are read: the readers use the cores, the copies
     # mostly wait for the disk; a file found rejected moves to the quarantine once judged
-    # and each file's rows are made comparable as it comes in (pipeline.normalize)
-    normalizer = Normalizer()
-
-    def read(index: int, raw: RawWorkbook) -> None:
-        normalizer.add(index, raw)
-        advance()
-
     with log.stage("read", len(new)) as advance, ThreadPoolExecutor(THREADS) as copying:
         copies = copying.map(lambda arrival: keep.keep(arrival, settings.archive), new)
-        raws = read_all(new, settings.limits, done=read)
+        raws = read_all(new, settings.limits, done=advance)
         archived = list(copies)
     with out_of_sight():  # the files read: a million and a half small objects
         with log.stage("validate"):
             history = _history(con, raws) if raws else History()  # nothing to check it against
-            verdicts = judge(raws, registries, settings, history, normalizer)
+            verdicts = judge(raws, registries, settings, history)
         with log.stage("store"):
             kept = [path if verdict.accepted else keep.move(verdict.arrival, path,
                                                             settings.quarantine)

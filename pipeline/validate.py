@@ -14,7 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline import history as past
-from pipeline.normalize import Normalizer, normalize_as_of
+from pipeline.normalize import normalize, normalize_as_of
 from pipeline.periods import parse_period, thai_date
 from pipeline.problems import Problem, problem
 from pipeline.registry import Registry
@@ -39,13 +39,11 @@ _SHOWN_COLUMNS = list(dict.fromkeys([
 
 
 def judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Settings,
-          history: past.History | None = None,
-          normalizer: Normalizer | None = None) -> list[Verdict]:
-    """Each file is checked against the registry version in force for its period.
-    `normalizer`: one that was given the files (by their index in `raws`) as they were read."""
+          history: past.History | None = None) -> list[Verdict]:
+    """Each file is checked against the registry version in force for its period."""
     history = history or past.History()
     found, ready = _file_checks(raws, registries, settings.signing_key, history)
-    rows, notices = (normalizer or Normalizer()).rows(ready)
+    rows, notices = normalize(ready)
     present = _kr_codes(rows)
     dates: dict[int, date | None] = {}
     plan_versions: dict[int, str] = {}

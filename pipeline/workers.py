@@ -42,12 +42,11 @@ def _context(preload: Sequence[str]):
 
 
 def call_all(function: Callable, items: Sequence, seconds: float, workers: int = 2,
-             preload: Sequence[str] = (),
-             done: Callable[[int, "Outcome"], None] = lambda index, outcome: None
+             preload: Sequence[str] = (), done: Callable[[], None] = lambda: None
              ) -> list[Outcome]:
     """`function(item)` for each item, in item order. `function` must be picklable (a module
     function or a functools.partial of one); `preload` names modules workers import once;
-    `done` is given each item's index and outcome as it finishes, in any order."""
+    `done` is called as each item finishes."""
     if not items:
         return []
     context = _context(preload)
@@ -61,7 +60,7 @@ def call_all(function: Callable, items: Sequence, seconds: float, workers: int =
             for worker in list(pool):
                 for index, outcome in worker.poll():
                     outcomes[index] = outcome
-                    done(index, outcome)
+                    done()
                 if worker.spent:
                     worker.stop()
                     pool.remove(worker)

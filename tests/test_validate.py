@@ -12,12 +12,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.discover import discover
-from pipeline.normalize import Normalizer
-from pipeline.read import read_submission
-from pipeline.registry_store import RegistryVersions
 from pipeline.settings import Limits
-from pipeline.validate import judge
 from schemas import submission
 from tests.builders.libreoffice import convert, needs_libreoffice
 from tests.judging import found, judge_inbox, only_verdict
@@ -380,23 +375,3 @@ def test_every_row_rule_reads_only_the_columns_given_to_pandera():
                           else [""] for column in submission.CHECKED_COLUMNS})
     for rule in submission.ROW_RULES:
         assert len(rule.passes(frame)) == 1, rule.code
-
-
-def test_files_normalised_as_they_are_read_in_any_order_are_judged_as_all_at_once(workspace):
-    """A run hands each file to the normaliser as its reader finishes it, in no set order."""
-    workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", "๑๒"), "1001")
-    workspace.send(workspace.clerk("1002").type("KR-1-01", "confidence", "high"), "1002")
-    settings = workspace.settings
-    raws = [read_submission(a, settings.limits) for a in discover(settings.inbox)]
-    registries = RegistryVersions((workspace.registry,))
-    normalizer = Normalizer()
-    for index in reversed(range(len(raws))):
-        normalizer.add(index, raws[index])
-    as_read = judge(raws, registries, settings, normalizer=normalizer)
-    at_once = judge(raws, registries, settings)
-    assert [found(v) for v in as_read] == [  # 12 is behind the plan the clerk's status reports
-        [("warning", "status-disagrees", "K6"), ("notice", "normalized-number", "H6")],
-        [("notice", "normalized-choice", "L6")]]
-    assert [v.problems for v in as_read] == [v.problems for v in at_once]
-    for read, whole in zip(as_read, at_once, strict=True):
-        pd.testing.assert_frame_equal(read.facts, whole.facts)
