@@ -23,14 +23,6 @@ def atomic_path(path: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-def move(source: Path, dest: Path) -> None:
-    """Renamed (one filesystem: the bytes do not move), durable once both folders are synced."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(source, dest)
-    _fsync_dir(dest.parent)
-    _fsync_dir(source.parent)
-
-
 def sweep(root: Path) -> None:
     """Removes the temporary files a killed writer left; only under the workspace lock."""
     for leftover in root.rglob(".*.tmp-*"):

@@ -2,16 +2,13 @@
 
 A copy is made under a temporary name, fsynced, checked against the file's sha256 and only
 then renamed into place; the inbox file is released (removed) only after the warehouse
-transaction that records it has committed. Copies are made into the archive while the files
-are read, and a rejected file's copy is then renamed into the quarantine: a run killed in
-between leaves it in the archive without a submission row, and the next run, which reads
-the inbox file again, moves it.
+transaction that records it has committed.
 """
 
 import shutil
 from pathlib import Path
 
-from pipeline import atomic
+from pipeline.atomic import atomic_path
 from pipeline.discover import sha256_of
 from pipeline.values import Arrival
 
@@ -28,18 +25,10 @@ def keep(arrival: Arrival, root: Path) -> Path:
     dest = kept_path(arrival, root)
     if dest.exists() and sha256_of(dest) == arrival.sha256:
         return dest
-    with atomic.atomic_path(dest) as tmp:
+    with atomic_path(dest) as tmp:
         shutil.copy2(arrival.path, tmp)  # the time of receipt goes with it
         if sha256_of(tmp) != arrival.sha256:
             raise CopyMismatch(f"copy of {arrival.path} to {dest} does not match its sha256")
-    return dest
-
-
-def move(arrival: Arrival, kept: Path, root: Path) -> Path:
-    """A kept copy moved under another root (a file kept in the archive while it was read,
-    then rejected, goes to the quarantine)."""
-    dest = kept_path(arrival, root)
-    atomic.move(kept, dest)
     return dest
 
 

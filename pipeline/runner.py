@@ -10,7 +10,7 @@ scores, open data and dashboard are rewritten only when what they are built from
 import json
 import os
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from functools import cache, partial
@@ -21,7 +21,7 @@ from filelock import FileLock, Timeout
 from rich.console import Console
 
 from pipeline import atomic, export, freshness, keep, period_locks, registry_store, rollup, store
-from pipeline.atomic import THREADS
+from pipeline.atomic import each_in_threads
 from pipeline.collector import out_of_sight
 from pipeline.dashboard import write_dashboard
 from pipeline.discover import arrival_for, discover, waiting
@@ -121,20 +121,19 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
     with log.stage("discover"):
         arrivals = discover(settings.inbox)
         new = _new_arrivals(con, arrivals, report)
-    # the copies are kept while the files are read: the readers use the cores, the copies
-    # mostly wait for the disk; a file found rejected moves to the quarantine once judged
-    with log.stage("read", len(new)) as advance, ThreadPoolExecutor(THREADS) as copying:
-        copies = copying.map(lambda arrival: keep.keep(arrival, settings.archive), new)
+    with log.stage("read", len(new)) as advance:
         raws = read_all(new, settings.limits, done=advance)
-        archived = list(copies)
     with out_of_sight():  # the files read: a million and a half small objects
         with log.stage("validate"):
             history = _history(con, raws) if raws else History()  # nothing to check it against
             verdicts = judge(raws, registries, settings, history)
-        with log.stage("store"):
-            kept = [path if verdict.accepted else keep.move(verdict.arrival, path,
-                                                            settings.quarantine)
-                    for verdict, path in zip(verdicts, archived, strict=True)]
+        with log.stage("store", len(verdicts)) as advance:
+            kept = []
+            for path in each_in_threads(lambda verdict: keep.keep(
+                    verdict.arrival, settings.archive if verdict.accepted else settings.quarantine),
+                    verdicts):
+                kept.append(path)
+                advance()
         with log.stage("receipts"):
             responses = respond(verdicts, history.facts, reference, settings.outputs)
         with log.stage("store"):

@@ -29,7 +29,6 @@ POINTS = [
     "pipeline.runner/discover:before:1",  # before the first stage
     "pipeline.runner/read_all:after:1",
     "pipeline.runner/judge:after:1",
-    "pipeline.keep/move:before:1",  # a rejected file's copy still in the archive
     "pipeline.keep/keep:after:2",  # some files kept, not all
     "pipeline.atomic/_fsync:after:2",  # a kept copy synced, not yet renamed into place
     "pipeline.runner/respond:after:1",  # receipts written, nothing stored
