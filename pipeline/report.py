@@ -20,8 +20,9 @@ class RunReport:
     # Each file's entry as the JSON it is written as: kept as dicts, a year's entries are a
     # hundred thousand small objects made while the files were judged, and they would keep
     # about 100 MB of what the judging used from being given back (pipeline.memory).
-    entries: list[str] = field(default_factory=list, repr=False)
-    outcomes: Counter = field(default_factory=Counter)  # accepted, rejected, duplicate → files
+    _entries: list[str] = field(default_factory=list, init=False, repr=False)
+    # accepted, rejected, duplicate → files: tallied as entries come, not decoded to count them
+    _outcomes: Counter[str] = field(default_factory=Counter, init=False, repr=False)
     missing: dict[str, list[dict]] = field(default_factory=dict)  # period → districts
     completeness: dict[str, list[dict]] = field(default_factory=dict)  # period → rates by area
     rollups: dict[str, list[str]] = field(default_factory=dict)  # period → workbooks written
@@ -49,16 +50,16 @@ class RunReport:
         self._add({**_arrival(arrival), "outcome": "duplicate", "problems": []})
 
     def _add(self, entry: dict) -> None:
-        self.entries.append(json.dumps(entry, ensure_ascii=False, default=str))
-        self.outcomes[entry["outcome"]] += 1
+        self._entries.append(json.dumps(entry, ensure_ascii=False, default=str))
+        self._outcomes[entry["outcome"]] += 1
 
     @property
     def files(self) -> list[dict]:
         """What happened to each file, in the order the run took them."""
-        return [json.loads(entry) for entry in self.entries]
+        return [json.loads(entry) for entry in self._entries]
 
     def count(self, outcome: str) -> int:
-        return self.outcomes[outcome]
+        return self._outcomes[outcome]
 
     def as_dict(self) -> dict:
         return {
