@@ -8,20 +8,19 @@ the store, from the kept copy and the problems stored with it; the warehouse kee
 until they are (pipeline.store.owed_feedback).
 """
 
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from pipeline import writers
 from pipeline.atomic import each_in_threads, write_bytes
 from pipeline.feedback import write_feedback
 from pipeline.problems import Problem
 from pipeline.receipt import changes, receipt_text
 from pipeline.reference import Reference
 from pipeline.values import Verdict
-from pipeline.writers import writer_pool
 from schemas.rules import WARNING
 
 
@@ -65,17 +64,22 @@ def respond(verdicts: list[Verdict], current: pd.DataFrame, reference: Reference
     return responses
 
 
-def annotate(jobs: list[tuple[Path, Sequence[Problem], Path]],
-             writers: Callable[[], Executor] | None = None) -> None:
+def annotate(jobs: list[tuple[Path, Sequence[Problem], Path]]) -> None:
     """Each (clerk's file, its problems, feedback path): the annotated workbook written, by
-    two writers when there are several. `writers` gives the run's writer pool
-    (pipeline.writers), else one is started here when needed."""
-    jobs = sorted(jobs, key=lambda job: -len(job[1]))  # the longest first: no writer idles last
+    two writer processes when there are several."""
     if len(jobs) < 2:
         for job in jobs:
             write_feedback(*job)
-    elif writers:
-        list(writers().map(write_feedback, *zip(*jobs, strict=True)))  # raises a failure
     else:
-        with writer_pool() as pool:
-            list(pool.map(write_feedback, *zip(*jobs, strict=True)))
+        writers.start(_annotate_all, writers.deal(jobs, _cost))()
+
+
+def _cost(job: tuple[Path, Sequence[Problem], Path]) -> float:
+    """Opening and saving the clerk's file takes about as long as marking 500 problems in it
+    (0.135 s, and 0.26 ms a problem, on the benchmark's workbooks)."""
+    return 1 + len(job[1]) / 500
+
+
+def _annotate_all(jobs: list[tuple[Path, Sequence[Problem], Path]]) -> None:
+    for job in jobs:
+        write_feedback(*job)

@@ -10,17 +10,26 @@ scores, open data and dashboard are rewritten only when what they are built from
 import json
 import os
 from collections.abc import Callable
-from concurrent.futures import Executor
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 from filelock import FileLock, Timeout
 from rich.console import Console
 
-from pipeline import atomic, export, freshness, keep, period_locks, registry_store, rollup, store
+from pipeline import (
+    atomic,
+    export,
+    freshness,
+    keep,
+    period_locks,
+    registry_store,
+    rollup,
+    store,
+    writers,
+)
 from pipeline.atomic import each_in_threads
 from pipeline.collector import out_of_sight
 from pipeline.dashboard import write_dashboard
@@ -40,7 +49,6 @@ from pipeline.settings import Settings
 from pipeline.trace import trace
 from pipeline.validate import judge
 from pipeline.values import Arrival, RawWorkbook, Verdict
-from pipeline.writers import writer_pool
 
 
 class LockHeld(Exception):
@@ -88,8 +96,6 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
     atomic.sweep(settings.outputs)  # temporary files of a run that was killed
     reference = load_reference()
     con = store.connect(settings.warehouse_path)
-    stack = ExitStack()  # the writer processes, started when a first workbook is to be written
-    writers = cache(lambda: stack.enter_context(writer_pool()))
     try:
         registry, file_sha256 = registry_store.load_current(con, settings, reference)
         report.registry_version = registry.version
@@ -99,15 +105,15 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
         if _ingest(con, settings, registries, reference, report, log):
             give_back()  # what the files were read and judged into
         with log.stage("feedback"):
-            _feedback(con, settings, writers)
+            _feedback(con, settings)
         periods = rollup.periods_with_data(con)
         with log.stage("rollups", len(periods)) as advance:
-            _publish(con, settings, registries, reference, periods, report, advance, writers)
+            _publish(con, settings, registries, reference, periods, report, advance)
         report.finished_at = now()
         report.write(settings.runs)
         store.finish_run(con, report)  # last: a run on record as finished left nothing undone
     finally:
-        stack.close()
+        writers.stop_all()  # none, unless the run failed while books were being written
         con.close()
     log.event("run.end", accepted=report.count("accepted"), rejected=report.count("rejected"),
               duplicates=report.count("duplicate"))
@@ -152,12 +158,12 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
     return len(verdicts)
 
 
-def _feedback(con, settings: Settings, writers: Callable[[], Executor]) -> None:
+def _feedback(con, settings: Settings) -> None:
     """The annotated workbooks the warehouse says are owed, then no longer owed."""
     owed = store.owed_feedback(con)
     if owed:
         annotate([(settings.outputs / kept, problems, settings.outputs / path)
-                  for _, kept, path, problems in owed], writers)
+                  for _, kept, path, problems in owed])
         store.feedback_written(con)
 
 
@@ -182,13 +188,18 @@ def _new_arrivals(con, arrivals: list[Arrival], report: RunReport) -> list[Arriv
 
 
 def _publish(con, settings: Settings, registries: RegistryVersions, reference,
-             periods: list[str], report: RunReport, advance: Callable[[], None],
-             writers: Callable[[], Executor]) -> None:
+             periods: list[str], report: RunReport, advance: Callable[[], None]) -> None:
     """Rewrites the outputs of each period whose inputs changed: roll-ups, scores in the
     warehouse, open data and dashboard, then its manifest. The next period is built while the
-    writers write this one's books, so that they never wait for this process; a period's
-    manifest is saved only once its books are written."""
-    pending: Callable[[], None] | None = None  # the previous period, its books under way
+    writers write this one's books, so that they seldom wait for this process; its writers
+    start once this one's are done (two at a time), and a period's manifest is saved only
+    once its books are written, in the periods' order."""
+    handed_out: list[Callable[[], None]] = []  # each period's finish, its books under way
+
+    def finish_earlier() -> None:
+        while handed_out:
+            handed_out.pop(0)()
+
     for code in sorted(periods, key=lambda c: (parse_period(c).end, c)):
         registry = registries.in_force(code)
         stamp = freshness.fingerprint(con, code, registry.content_sha256,
@@ -196,28 +207,27 @@ def _publish(con, settings: Settings, registries: RegistryVersions, reference,
         recorded = freshness.load(_manifest(settings, code), stamp)
         if recorded is None:
             written = _rewrite(con, settings, registry, reference, code, periods, report,
-                               writers())
-            finish = partial(_finish, settings, report, code, stamp, written, advance)
+                               finish_earlier)
+            handed_out.append(partial(_finish, settings, report, code, stamp, written, advance))
         else:
-            finish = partial(_record, report, code, recorded, advance)
-        if pending:
-            pending()  # once this period's books are handed out: the periods in their order
-        pending = finish
-    if pending:
-        pending()
+            handed_out.append(partial(_record, report, code, recorded, advance))
+    finish_earlier()
 
 
 def _rewrite(con, settings: Settings, registry, reference, code: str, periods: list[str],
-             report: RunReport, pool: Executor) -> tuple[Callable[[], list[Path]], dict]:
-    """Builds the period, stores its scores, hands its books to the writers and writes its
-    open data and dashboard; returns what waits for the books, and the manifest's record."""
+             report: RunReport, finish_earlier: Callable[[], None]
+             ) -> tuple[Callable[[], list[Path]], dict]:
+    """Builds the period and stores its scores; once the earlier periods are finished, hands
+    its books to writers and writes its open data and dashboard; returns what waits for the
+    books, and the manifest's record."""
     data = rollup.build(con, registry, reference, parse_period(code), settings.thresholds)
     earlier = [rollup.stored_city_figures(con, parse_period(other), settings.thresholds)
                for other in periods if other[:4] == code[:4]
                and parse_period(other).end < data.period.end]
     frames = export.tables(data)
     store.replace_scores(con, code, frames)
-    books = start_rollups(data, settings.rollups_dir(code), earlier, pool)
+    finish_earlier()
+    books = start_rollups(data, settings.rollups_dir(code), earlier)
     public = export.export(frames, settings.public_dir(code))
     public.append(write_dashboard(data, settings.public_dir(code), earlier))
     report.public[code] = [str(p.relative_to(settings.outputs)) for p in public]

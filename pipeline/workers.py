@@ -128,7 +128,7 @@ class _Worker:
             finished += self._returned()  # sent just before it died
             self.spent = True
             if self.held:
-                finished.append(self._finish(Outcome(failure=_death(self.process.exitcode))))
+                finished.append(self._finish(Outcome(failure=exit_reason(self.process.exitcode))))
         elif self.held and time.monotonic() >= self.deadline:
             self.spent = True
             finished.append(self._finish(Outcome(failure=TIMEOUT)))
@@ -159,7 +159,7 @@ class _Worker:
         self.connection.close()
 
 
-def _death(exitcode: int | None) -> str:
+def exit_reason(exitcode: int | None) -> str:
     if exitcode is not None and exitcode < 0:
         return signal.Signals(-exitcode).name
     return f"exit code {exitcode}"

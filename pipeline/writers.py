@@ -1,31 +1,118 @@
 """Processes that write workbooks: openpyxl and xlsxwriter are pure Python, so threads would
-take turns; two processes write two workbooks at a time on the machine's two cores.
+take turns; two processes write two shares of the workbooks at once on the machine's two cores.
+
+A writer is forked from this process once what it writes from is in memory: it inherits the
+frames instead of receiving them pickled, has nothing to import, and the memory neither
+process changes is held once (copy-on-write). The objects alive at the fork are kept out of
+the child's cycle collections, which would otherwise touch every one of them, and so copy
+their pages. A writer holds no lock of the run: filelock lets go of its descriptors in a forked
+child.
 
 A run killed mid-way must not leave writers behind that go on renaming files into place while
 the next run works: a writer exits as soon as the run that started it is gone."""
 
 import multiprocessing
 import os
+import sys
 import threading
-from concurrent.futures import Executor, ProcessPoolExecutor
-from multiprocessing.connection import wait
+import traceback
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection, wait
+
+from pipeline.collector import out_of_sight
+from pipeline.workers import exit_reason
 
 PROCESSES = 2
+_RUNNING: set["_Writer"] = set()  # started, not yet stopped
 
 
-def writer_pool() -> Executor:
-    """Started when there is more than one workbook to write; the processes import what they
-    write with once, at their first task."""
-    context = multiprocessing.get_context("forkserver")
-    return ProcessPoolExecutor(PROCESSES, mp_context=context, initializer=_die_with_the_run)
+class WriterDied(RuntimeError):
+    """A writer process ended without a result: killed, or out of memory."""
 
 
-def _die_with_the_run() -> None:
-    """The sentinel is the other end of the pipe the writer was started through: it closes
-    when the run that started the writer exits, however it exits."""
+def deal(items: Sequence, weight: Callable[[object], float], count: int = PROCESSES
+         ) -> list[list]:
+    """The items in `count` shares of about equal weight: the heaviest first, each to the
+    lightest share so far. Empty shares are left out."""
+    shares: list[list] = [[] for _ in range(count)]
+    loads = [0.0] * count
+    for item in sorted(items, key=lambda i: -weight(i)):
+        lightest = loads.index(min(loads))
+        shares[lightest].append(item)
+        loads[lightest] += weight(item)
+    return [share for share in shares if share]
+
+
+def start(function: Callable, shares: Sequence) -> Callable[[], list]:
+    """`function(share)` for each share, each in a writer forked now, while this process goes
+    on; calling what it returns waits for them all and gives their results in share order. A
+    writer's exception is raised there, with the writer's traceback as a note; the other
+    writers are stopped first."""
+    context = multiprocessing.get_context("fork")
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # what is buffered now would be written again by each child
+    with out_of_sight():
+        writers = [_Writer(context, function, share) for share in shares]
+
+    def results() -> list:
+        try:
+            return [writer.result() for writer in writers]
+        finally:
+            for writer in writers:
+                writer.stop()
+
+    return results
+
+
+def stop_all() -> None:
+    """Stops every writer still running: a run that fails must not leave its writers renaming
+    books into place once it has let go of the workspace."""
+    for writer in list(_RUNNING):
+        writer.stop()
+
+
+class _Writer:
+    def __init__(self, context, function: Callable, share):
+        self.connection, child = context.Pipe(duplex=False)
+        self.process = context.Process(target=_write, args=(function, share, child),
+                                       daemon=True)
+        self.process.start()
+        child.close()
+        _RUNNING.add(self)
+
+    def result(self):
+        try:
+            done, value, where = self.connection.recv()
+        except EOFError:
+            self.process.join()
+            reason = exit_reason(self.process.exitcode)
+            raise WriterDied(f"a writer process ended without a result ({reason})") from None
+        if not done:
+            value.add_note(f"in a writer process:\n{where}")
+            raise value
+        return value
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+        _RUNNING.discard(self)
+
+
+def _write(function: Callable, share, connection: Connection) -> None:
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_exit_when_gone, args=(parent.sentinel,), daemon=True).start()
+    try:
+        outcome = (True, function(share), "")
+    except BaseException as err:  # sent to the run, which raises it
+        outcome = (False, err, traceback.format_exc())
+    try:
+        connection.send(outcome)
+    except Exception as err:  # what cannot be pickled is said in words instead
+        connection.send((False, WriterDied(f"a writer's outcome could not be sent back: {err!r}"),
+                         outcome[2]))
 
 
 def _exit_when_gone(sentinel: int) -> None:

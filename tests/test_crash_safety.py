@@ -39,9 +39,9 @@ POINTS = [
     "pipeline.runner/annotate:before:1",  # stored and released, the feedback workbooks owed
     "pipeline.store/feedback_written:before:1",  # feedback written, still owed
     "pipeline.store/replace_scores:after:1",  # scores stored, roll-ups not written
-    "concurrent.futures/Future.result:after:1",  # a writer's books done, the other's not
+    "pipeline.writers/_Writer.result:after:1",  # a writer's books done, the other's not
     "pipeline.runner/start_rollups:after:1",  # a period's books being written
-    "concurrent.futures/Future.result:after:3",  # in the second period's books
+    "pipeline.writers/_Writer.result:after:3",  # in the second period's books
     "pipeline.runner/write_dashboard:after:1",
     "pipeline.freshness/save:after:1",  # one period finished, the other not
     "pipeline.report/RunReport.write:before:1",  # everything done but the run report
