@@ -1,6 +1,9 @@
-"""Cell values as calamine returns them → plain text and A1 addresses."""
+"""Cell values as calamine returns them → plain text and A1 addresses, and a column's values
+keyed so that equal values of different types stay apart."""
 
 from datetime import date, datetime, time
+
+_SELF_KEYED = {str, float, type(None)}  # no two of these types hold equal values
 
 
 def column_letter(index: int) -> str:
@@ -40,3 +43,20 @@ def cell_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def distinct_keys(values: list) -> list:
+    """A key for each value, equal to another's only for the same value of the same type (1.0
+    is not True, nor 1): the values themselves when they are only text, floats and blanks, so
+    that no tuple is made a cell."""
+    if set(map(type, values)) <= _SELF_KEYED:
+        return values
+    return list(zip(map(type, values), values, strict=True))
+
+
+def one_of_each(values: list) -> list:
+    """The values with each distinct one held by a single object: a column's repeated words
+    (status, confidence, the same note) are then pickled and kept once, not once a row."""
+    keys = distinct_keys(values)
+    single = dict(zip(keys, values, strict=True))
+    return list(map(single.__getitem__, keys))

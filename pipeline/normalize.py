@@ -15,6 +15,7 @@ from functools import partial
 
 import pandas as pd
 
+from pipeline.cells import distinct_keys
 from pipeline.dates import parse_date
 from pipeline.periods import thai_date
 from pipeline.problems import Problem, problem
@@ -29,7 +30,6 @@ _NUMBER_NOISE = re.compile(r"(ร้อยละ|%|,|\s)")
 _UNIT_AFTER = re.compile(r"^([-+]?[\d.,]+)\s*[^\W\d_][^\d]{0,14}$")
 NUMBER_KEYS = ("actual", "numerator", "denominator")
 CHOICES = {"status": layout.STATUS_LABELS, "confidence": layout.CONFIDENCE_LABELS}
-_SELF_KEYED = {str, float, type(None)}  # no two of these types hold equal values
 
 
 def clean_text(value: object) -> str:
@@ -122,13 +122,11 @@ def _columns(raws: dict[int, RawWorkbook]) -> tuple[dict[str, list], list[int], 
 
 def _each_distinct(values: list, read: Callable[[object], object]) -> list:
     """`read` of every value, called once for each distinct one (of its type: 1.0 is not
-    True, nor 1). Text, floats and None never compare equal across types, so a column holding
-    only those is keyed by value: no tuple made a cell."""
-    keys = values if set(map(type, values)) <= _SELF_KEYED else list(
-        zip(map(type, values), values, strict=True))
-    seen = dict.fromkeys(keys)
-    for key in seen:
-        seen[key] = read(key if keys is values else key[1])
+    True, nor 1)."""
+    keys = distinct_keys(values)
+    seen = dict(zip(keys, values, strict=True))
+    for key, value in seen.items():
+        seen[key] = read(value)
     return list(map(seen.__getitem__, keys))
 
 

@@ -15,7 +15,7 @@ from operator import itemgetter
 import numpy as np
 from python_calamine import CalamineSheet, CalamineWorkbook, PasswordError, SheetTypeEnum
 
-from pipeline.cells import address, cell_position, cell_text, column_letter
+from pipeline.cells import address, cell_position, cell_text, column_letter, one_of_each
 from pipeline.ods_merges import ods_merged_ranges
 from pipeline.problems import Problem, problem
 from pipeline.safety import refusal
@@ -215,8 +215,8 @@ def _rows(grid: list[list], columns: dict[str, int], first_row: int
         headers += _each(values, {text: _header_key(text) is not None for text in texts
                                   if text is not None})
     keep = ~blank & (headers < 2)  # a row naming two columns repeats the header (page break)
-    if not keep.all():
-        cells = [list(compress(values, keep)) for values in cells]
+    cells = [one_of_each(list(compress(values, keep)) if not keep.all() else values)
+             for values in cells]
     return dict(zip(columns, cells, strict=True)), (np.flatnonzero(keep) + first_row + 1).tolist()
 
 

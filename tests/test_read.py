@@ -93,6 +93,21 @@ def test_the_template_as_filled_reads_each_kr_on_its_row(original, registry):
     assert original.row_numbers == list(range(6, 6 + len(assigned)))
 
 
+def test_a_column_s_repeated_words_are_held_once_and_equal_values_keep_their_types(
+        clerk, tmp_path):
+    """Six hundred files of a year arrive in the run at once: the status a clerk picks on
+    every row must not be a string a row. A TRUE typed where a 1 sits stays TRUE."""
+    first, second, third = clerk.kr_codes[:3]
+    clerk.type(first, "actual", True).type(second, "actual", 1).type(third, "actual", 1.0)
+    raw = read(clerk.save(tmp_path / "mixed.xlsx"))
+    statuses = raw.data["status"]
+    assert len(set(statuses)) < len(statuses)
+    assert len({id(status) for status in statuses}) == len(set(statuses))
+    actual = dict(zip(raw.data["kr_code"], raw.data["actual"], strict=True))
+    assert [(type(actual[kr]), actual[kr]) for kr in (first, second, third)] == [
+        (bool, True), (float, 1.0), (float, 1.0)]
+
+
 # Layouts edited by the clerk in a spreadsheet program (openpyxl stands in for it).
 
 def test_rows_inserted_above_the_header_only_move_the_row_numbers(clerk, original, tmp_path):
