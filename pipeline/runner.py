@@ -35,7 +35,7 @@ from pipeline.collector import out_of_sight
 from pipeline.dashboard import write_dashboard
 from pipeline.discover import arrival_for, discover, waiting
 from pipeline.history import History, load_history
-from pipeline.memory import give_back
+from pipeline.memory import allocate_plainly, give_back
 from pipeline.periods import parse_period
 from pipeline.read import read_all, start_readers
 from pipeline.reference import load_reference
@@ -74,6 +74,7 @@ def run(settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(U
         console: Console | None = None) -> RunReport:
     """The nightly job. `console`: a terminal to draw progress bars on; without one, progress
     goes to the `pipeline.run` logger as plain lines."""
+    allocate_plainly()
     with workspace_lock(settings):
         started = now()
         report = RunReport(run_id=f"{started:%Y%m%dT%H%M%S%f}Z-{os.getpid()}", started_at=started)

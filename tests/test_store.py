@@ -2,6 +2,9 @@
 
 from datetime import datetime
 
+import pyarrow
+
+from pipeline.runner import run
 from pipeline.store import MIGRATIONS, connect
 
 
@@ -71,6 +74,14 @@ def test_a_warehouse_from_before_registry_versions_is_upgraded_in_place(tmp_path
                            "ORDER BY 1").fetchall() == [(1, True, "2569.1"), (2, False, "2569.1")]
     finally:
         con.close()
+
+
+def test_a_run_takes_pyarrow_s_buffers_from_the_c_library(workspace):
+    """pyarrow's own pool keeps what a phase freed; the C library's is trimmed between them
+    (pipeline.memory)."""
+    pyarrow.set_memory_pool(pyarrow.mimalloc_memory_pool())
+    run(workspace.settings)
+    assert pyarrow.default_memory_pool().backend_name == "system"
 
 
 def test_both_kinds_of_connection_give_freed_memory_back_early(tmp_path):
