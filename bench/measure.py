@@ -1,7 +1,7 @@
 """Wall time, CPU time and memory of this process and every process it started, from /proc.
 
 CPU of the tree = this process (self + children it reaped) + each live descendant's own time
-and the time of the children *it* reaped (the forkserver reaps the reader workers). Memory is
+and the time of the children *it* reaped (a process that starts its own reaps them). Memory is
 sampled every 0.1 s as the sum of each process's PSS (shared pages counted once), falling back
 to RSS where smaps_rollup is missing; its peak is what the tree needed at once.
 """

@@ -97,5 +97,5 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":  # runner's forkserver workers re-import the main module
+if __name__ == "__main__":
     sys.exit(main())

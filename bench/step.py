@@ -122,5 +122,5 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-if __name__ == "__main__":  # the runner's forkserver workers re-import the main module
+if __name__ == "__main__":
     sys.exit(main(sys.argv))

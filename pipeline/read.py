@@ -21,12 +21,11 @@ from pipeline.problems import Problem, problem
 from pipeline.safety import refusal
 from pipeline.settings import Limits
 from pipeline.values import Arrival, RawWorkbook
-from pipeline.workers import TIMEOUT, call_all, warm_up
+from pipeline.workers import TIMEOUT, call_all
 from pipeline.xlsx_formulas import uncached_formulas
 from schemas import template_layout as layout
 
 READERS = 2  # worker processes: the machine has two cores
-PRELOAD = ["pipeline.read"]  # imported once by the process the readers are forked from
 HEADER_SEARCH_ROWS = 20
 REQUIRED_KEYS = ("kr_code", *layout.INPUT_KEYS)
 # Headers that clerks and other tools write for the template's columns.
@@ -52,17 +51,12 @@ _HEADER_NAMES = {
 }
 
 
-def start_readers() -> None:
-    """What the readers are forked from, started ahead of the first file (pipeline.workers)."""
-    warm_up(PRELOAD)
-
-
 def read_all(arrivals: list[Arrival], limits: Limits,
              done: Callable[[], None] = lambda: None) -> list[RawWorkbook]:
     """Every arrival read in worker processes, in arrival order; a file that overruns
     limits.read_seconds gets read-timeout, one that kills its reader not-a-spreadsheet."""
     outcomes = call_all(partial(read_submission, limits=limits), arrivals, limits.read_seconds,
-                        workers=READERS, preload=PRELOAD, done=done)
+                        workers=READERS, done=done)
     return [outcome.value if not outcome.failure else _failed(arrival, _failure(outcome, limits))
             for arrival, outcome in zip(arrivals, outcomes, strict=True)]
 

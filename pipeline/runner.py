@@ -33,11 +33,11 @@ from pipeline import (
 from pipeline.atomic import each_in_threads
 from pipeline.collector import out_of_sight
 from pipeline.dashboard import write_dashboard
-from pipeline.discover import arrival_for, discover, waiting
+from pipeline.discover import arrival_for, discover
 from pipeline.history import History, load_history
 from pipeline.memory import allocate_plainly, give_back
 from pipeline.periods import parse_period
-from pipeline.read import read_all, start_readers
+from pipeline.read import read_all
 from pipeline.reference import load_reference
 from pipeline.registry import load_registry
 from pipeline.registry_store import RegistryVersions
@@ -92,8 +92,6 @@ def run(settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(U
 
 def _run(settings: Settings, report: RunReport, log: RunLog,
          now: Callable[[], datetime]) -> None:
-    if waiting(settings.inbox):  # a night with nothing new starts no process
-        start_readers()  # while the registry loads
     atomic.sweep(settings.outputs)  # temporary files of a run that was killed
     reference = load_reference()
     con = store.connect(settings.warehouse_path)

@@ -5,16 +5,21 @@ process can be killed. A call that overruns its time, or whose worker dies, fail
 item alone: the worker is replaced and the other items still run. Each worker holds a few items
 at a time, so it starts the next as soon as it has sent a result, without waiting for this
 process to be scheduled; the items queued behind a failed one go to another worker.
+
+Workers are forked from this process as it stands (`forked`): they inherit its modules and
+data instead of importing and unpickling them, and what neither process changes is held once.
 """
 
 import multiprocessing
 import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from multiprocessing import forkserver
 from multiprocessing.connection import Connection, wait
+
+from pipeline.collector import out_of_sight
 
 TIMEOUT = "timeout"
 _READY = "ready"
@@ -27,32 +32,29 @@ class Outcome:
     failure: str = ""  # "" when the call returned, else TIMEOUT, an exception type or a signal
 
 
-def warm_up(preload: Sequence[str] = ()) -> None:
-    """Starts the process workers are forked from, importing `preload`, and returns at once:
-    the imports (pandas among them, about a third of a second) then overlap this process's
-    own work instead of delaying the first worker."""
-    _context(preload)
-    forkserver.ensure_running()
-
-
-def _context(preload: Sequence[str]):
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipeline.workers", *preload])
-    return context
+def forked(target: Callable, *args) -> multiprocessing.Process:
+    """A daemon process forked from this one, started on `target(*args)`; nothing is pickled.
+    The objects alive now are kept out of its cycle collections, which would touch every one
+    of them and so copy their pages; what this process has buffered for its output is written
+    first, or the child would write it again."""
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    with out_of_sight():
+        process = multiprocessing.get_context("fork").Process(target=target, args=args,
+                                                              daemon=True)
+        process.start()
+    return process
 
 
 def call_all(function: Callable, items: Sequence, seconds: float, workers: int = 2,
-             preload: Sequence[str] = (), done: Callable[[], None] = lambda: None
-             ) -> list[Outcome]:
-    """`function(item)` for each item, in item order. `function` must be picklable (a module
-    function or a functools.partial of one); `preload` names modules workers import once;
+             done: Callable[[], None] = lambda: None) -> list[Outcome]:
+    """`function(item)` for each item, in item order. Items and results are pickled;
     `done` is called as each item finishes."""
     if not items:
         return []
-    context = _context(preload)
     outcomes: list[Outcome] = [Outcome()] * len(items)
     todo = deque(enumerate(items))
-    pool = [_Worker(context, function, seconds) for _ in range(min(workers, len(items)))]
+    pool = [_Worker(function, seconds) for _ in range(min(workers, len(items)))]
     try:
         while todo or any(worker.busy for worker in pool):
             _hand_out(pool, todo)
@@ -66,7 +68,7 @@ def call_all(function: Callable, items: Sequence, seconds: float, workers: int =
                     pool.remove(worker)
                     todo.extendleft(reversed(worker.held))  # queued behind the failed item
                     if todo:
-                        pool.append(_Worker(context, function, seconds))
+                        pool.append(_Worker(function, seconds))
     finally:
         for worker in pool:
             worker.stop()
@@ -91,10 +93,9 @@ def _wait(pool: list["_Worker"]) -> None:
 
 
 class _Worker:
-    def __init__(self, context, function: Callable, seconds: float):
-        self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(function, child), daemon=True)
-        self.process.start()
+    def __init__(self, function: Callable, seconds: float):
+        self.connection, child = multiprocessing.Pipe()
+        self.process = forked(_serve, function, child)
         child.close()
         self.seconds = seconds
         self.ready = self.spent = False

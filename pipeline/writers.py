@@ -1,26 +1,22 @@
 """Processes that write workbooks: openpyxl and xlsxwriter are pure Python, so threads would
 take turns; two processes write two shares of the workbooks at once on the machine's two cores.
 
-A writer is forked from this process once what it writes from is in memory: it inherits the
-frames instead of receiving them pickled, has nothing to import, and the memory neither
-process changes is held once (copy-on-write). The objects alive at the fork are kept out of
-the child's cycle collections, which would otherwise touch every one of them, and so copy
-their pages. A writer holds no lock of the run: filelock lets go of its descriptors in a forked
-child.
+A writer is forked from this process once what it writes from is in memory
+(pipeline.workers.forked): it inherits the frames instead of receiving them pickled, has
+nothing to import, and the memory neither process changes is held once (copy-on-write). A
+writer holds no lock of the run: filelock lets go of its descriptors in a forked child.
 
 A run killed mid-way must not leave writers behind that go on renaming files into place while
 the next run works: a writer exits as soon as the run that started it is gone."""
 
 import multiprocessing
 import os
-import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
 
-from pipeline.collector import out_of_sight
-from pipeline.workers import exit_reason
+from pipeline.workers import exit_reason, forked
 
 PROCESSES = 2
 _RUNNING: set["_Writer"] = set()  # started, not yet stopped
@@ -48,11 +44,7 @@ def start(function: Callable, shares: Sequence) -> Callable[[], list]:
     on; calling what it returns waits for them all and gives their results in share order. A
     writer's exception is raised there, with the writer's traceback as a note; the other
     writers are stopped first."""
-    context = multiprocessing.get_context("fork")
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()  # what is buffered now would be written again by each child
-    with out_of_sight():
-        writers = [_Writer(context, function, share) for share in shares]
+    writers = [_Writer(function, share) for share in shares]
 
     def results() -> list:
         try:
@@ -72,11 +64,9 @@ def stop_all() -> None:
 
 
 class _Writer:
-    def __init__(self, context, function: Callable, share):
-        self.connection, child = context.Pipe(duplex=False)
-        self.process = context.Process(target=_write, args=(function, share, child),
-                                       daemon=True)
-        self.process.start()
+    def __init__(self, function: Callable, share):
+        self.connection, child = multiprocessing.Pipe(duplex=False)
+        self.process = forked(_write, function, share, child)
         child.close()
         _RUNNING.add(self)
 
