@@ -40,11 +40,15 @@ def deal(items: Sequence, weight: Callable[[object], float], count: int = PROCES
 
 
 def start(function: Callable, shares: Sequence) -> Callable[[], list]:
-    """`function(share)` for each share, each in a writer forked now, while this process goes
-    on; calling what it returns waits for them all and gives their results in share order. A
-    writer's exception is raised there, with the writer's traceback as a note; the other
-    writers are stopped first."""
-    writers = [_Writer(function, share) for share in shares]
+    """`function(share)` for each share, each in a writer forked as soon as fewer than
+    PROCESSES are writing (those of an earlier call among them), while this process goes on;
+    calling what it returns waits for them all and gives their results in share order. A
+    writer's exception is raised there, with the writer's traceback as a note, once the other
+    writers are stopped."""
+    writers = []
+    for share in shares:
+        _wait_for_a_free_core()
+        writers.append(_Writer(function, share))
 
     def results() -> list:
         try:
@@ -54,6 +58,14 @@ def start(function: Callable, shares: Sequence) -> Callable[[], list]:
                 writer.stop()
 
     return results
+
+
+def _wait_for_a_free_core() -> None:
+    """Until fewer than PROCESSES writers are writing; the outcome of one that is done is
+    kept for whoever waits for its results."""
+    while len(writing := [writer for writer in _RUNNING if writer.writing]) >= PROCESSES:
+        for connection in wait([writer.connection for writer in writing]):
+            next(w for w in writing if w.connection is connection).receive()
 
 
 def stop_all() -> None:
@@ -68,17 +80,29 @@ class _Writer:
         self.connection, child = multiprocessing.Pipe(duplex=False)
         self.process = forked(_write, function, share, child)
         child.close()
+        self.outcome: tuple | None = None  # (done, value, where), once received
         _RUNNING.add(self)
 
-    def result(self):
+    @property
+    def writing(self) -> bool:
+        return self.outcome is None
+
+    def receive(self) -> None:
         try:
-            done, value, where = self.connection.recv()
+            self.outcome = self.connection.recv()
         except EOFError:
             self.process.join()
             reason = exit_reason(self.process.exitcode)
-            raise WriterDied(f"a writer process ended without a result ({reason})") from None
+            self.outcome = (False, WriterDied(
+                f"a writer process ended without a result ({reason})"), "")
+
+    def result(self):
+        if self.outcome is None:
+            self.receive()
+        done, value, where = self.outcome
         if not done:
-            value.add_note(f"in a writer process:\n{where}")
+            if where:
+                value.add_note(f"in a writer process:\n{where}")
             raise value
         return value
 

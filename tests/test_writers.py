@@ -38,6 +38,19 @@ def test_each_share_is_written_by_a_process_of_its_own_from_what_the_run_holds()
     assert len(pids) == 2 and os.getpid() not in pids
 
 
+def test_two_writers_write_at_once_and_a_third_starts_as_one_is_done():
+    """The next period's books start as soon as a writer of this period's is free."""
+    def timed(share: list[float]) -> tuple[float, float]:
+        started = time.monotonic()
+        time.sleep(share[0])
+        return started, time.monotonic()
+
+    this_period = writers.start(timed, [[0.3], [1.5]])
+    next_period = writers.start(timed, [[0.0]])  # waits for a writer to be free
+    (short, long), (third,) = this_period(), next_period()
+    assert short[1] <= third[0] < long[1]
+
+
 def _fails(share: list[str]) -> None:
     if share == ["bad"]:
         raise ValueError("book bad has no sheet")
@@ -59,6 +72,14 @@ def test_a_writer_that_is_killed_is_reported_as_such():
 
     with pytest.raises(writers.WriterDied, match=r"ended without a result \(SIGKILL\)"):
         writers.start(killed, [["a"]])()
+
+
+def test_a_result_that_cannot_be_sent_back_is_said_in_words():
+    def unsendable(share: list[str]) -> object:
+        return lambda: share
+
+    with pytest.raises(writers.WriterDied, match="could not be sent back"):
+        writers.start(unsendable, [["a"]])()
 
 
 def test_a_failed_run_stops_the_writers_it_started():
