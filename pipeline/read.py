@@ -209,8 +209,9 @@ def _rows(grid: list[list], columns: dict[str, int], first_row: int
         headers += _each(values, {text: _header_key(text) is not None for text in texts
                                   if text is not None})
     keep = ~blank & (headers < 2)  # a row naming two columns repeats the header (page break)
-    cells = [one_of_each(list(compress(values, keep)) if not keep.all() else values)
-             for values in cells]
+    if not keep.all():
+        cells = [list(compress(values, keep)) for values in cells]
+    cells = [one_of_each(values) for values in cells]  # a status: one string a file, not a row
     return dict(zip(columns, cells, strict=True)), (np.flatnonzero(keep) + first_row + 1).tolist()
 
 
