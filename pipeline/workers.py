@@ -38,7 +38,8 @@ def forked(target: Callable, *args) -> multiprocessing.Process:
     of them and so copy their pages; what this process has buffered for its output is written
     first, or the child would write it again."""
     for stream in (sys.stdout, sys.stderr):
-        stream.flush()
+        if stream is not None:  # None in a process started without one
+            stream.flush()
     with out_of_sight():
         process = multiprocessing.get_context("fork").Process(target=target, args=args,
                                                               daemon=True)

@@ -51,6 +51,11 @@ def test_two_writers_write_at_once_and_a_third_starts_as_one_is_done():
     assert short[1] <= third[0] < long[1]
 
 
+def test_a_run_without_standard_output_forks_its_writers_all_the_same(monkeypatch):
+    monkeypatch.setattr(sys, "stdout", None)  # a nightly job started with its output closed
+    assert writers.start(sorted, [["b", "a"]])() == [["a", "b"]]
+
+
 def _fails(share: list[str]) -> None:
     if share == ["bad"]:
         raise ValueError("book bad has no sheet")
