@@ -190,35 +190,31 @@ def _publish(con, settings: Settings, registries: RegistryVersions, reference,
              periods: list[str], report: RunReport, advance: Callable[[], None]) -> None:
     """Rewrites the outputs of each period whose inputs changed: roll-ups, scores in the
     warehouse, open data and dashboard, then its manifest. The next period is built while the
-    writers write this one's books, so that they seldom wait for this process; each of its
-    writers starts as one of this one's is done (two at a time), and a period's manifest is
-    saved only once its books are written, in the periods' order."""
-    handed_out: list[Callable[[], None]] = []  # each period's finish, its books under way
-
-    def finish_earlier() -> None:
-        while handed_out:
-            handed_out.pop(0)()
-
+    writers write this one's books, and each of its writers starts as one of this one's is
+    done (two at a time, pipeline.writers); a period's manifest is saved only once its books
+    are written, in the periods' order."""
+    pending: Callable[[], None] | None = None  # the previous period, its books under way
     for code in sorted(periods, key=lambda c: (parse_period(c).end, c)):
         registry = registries.in_force(code)
         stamp = freshness.fingerprint(con, code, registry.content_sha256,
                                       repr(settings.thresholds))
         recorded = freshness.load(_manifest(settings, code), stamp)
         if recorded is None:
-            written = _rewrite(con, settings, registry, reference, code, periods, report,
-                               finish_earlier)
-            handed_out.append(partial(_finish, settings, report, code, stamp, written, advance))
+            written = _rewrite(con, settings, registry, reference, code, periods, report)
+            finish = partial(_finish, settings, report, code, stamp, written, advance)
         else:
-            handed_out.append(partial(_record, report, code, recorded, advance))
-    finish_earlier()
+            finish = partial(_record, report, code, recorded, advance)
+        if pending:
+            pending()  # once this period's books are handed out: the periods in their order
+        pending = finish
+    if pending:
+        pending()
 
 
 def _rewrite(con, settings: Settings, registry, reference, code: str, periods: list[str],
-             report: RunReport, finish_earlier: Callable[[], None]
-             ) -> tuple[Callable[[], list[Path]], dict]:
-    """Builds the period and stores its scores, hands its books to writers as the earlier
-    periods' finish, finishes those, and writes its open data and dashboard; returns what
-    waits for the books, and the manifest's record."""
+             report: RunReport) -> tuple[Callable[[], list[Path]], dict]:
+    """Builds the period, stores its scores, hands its books to writers and writes its open
+    data and dashboard; returns what waits for the books, and the manifest's record."""
     data = rollup.build(con, registry, reference, parse_period(code), settings.thresholds)
     earlier = [rollup.stored_city_figures(con, parse_period(other), settings.thresholds)
                for other in periods if other[:4] == code[:4]
@@ -226,7 +222,6 @@ def _rewrite(con, settings: Settings, registry, reference, code: str, periods: l
     frames = export.tables(data)
     store.replace_scores(con, code, frames)
     books = start_rollups(data, settings.rollups_dir(code), earlier)
-    finish_earlier()  # their writers are done, or this period's would not have started
     public = export.export(frames, settings.public_dir(code))
     public.append(write_dashboard(data, settings.public_dir(code), earlier))
     report.public[code] = [str(p.relative_to(settings.outputs)) for p in public]

@@ -26,12 +26,11 @@ class WriterDied(RuntimeError):
     """A writer process ended without a result: killed, or out of memory."""
 
 
-def deal(items: Sequence, weight: Callable[[object], float], count: int = PROCESSES
-         ) -> list[list]:
-    """The items in `count` shares of about equal weight: the heaviest first, each to the
-    lightest share so far. Empty shares are left out."""
-    shares: list[list] = [[] for _ in range(count)]
-    loads = [0.0] * count
+def deal(items: Sequence, weight: Callable[[object], float]) -> list[list]:
+    """The items in a share for each writer, of about equal weight: the heaviest first, each
+    to the lightest share so far. Empty shares are left out."""
+    shares: list[list] = [[] for _ in range(PROCESSES)]
+    loads = [0.0] * PROCESSES
     for item in sorted(items, key=lambda i: -weight(i)):
         lightest = loads.index(min(loads))
         shares[lightest].append(item)
