@@ -1,4 +1,5 @@
-"""Raw workbooks → Verdicts: file checks, then every row of every file checked in one pandera call.
+"""Raw workbooks → Verdicts: file checks, then the rows of a few periods' files checked in one
+pandera call.
 
 A submission is accepted when no problem of severity error was found; its facts are the
 typed rows with the value each KR type reports (a ratio as numerator / denominator × 100,
@@ -29,6 +30,7 @@ from schemas.rules import ERROR, RULES
 FACT_COLUMNS = ["district_code", "period", "kr_code", "actual", "numerator", "denominator",
                 "status", "confidence", "note", "sheet", "cell"]
 _KR_COLUMNS = ["kr_code", "kr_type", "decimals", "direction", "cumulative"]
+ROWS_AT_ONCE = 90_000  # about four monthly periods of the whole city
 AS_OF_GRACE = timedelta(days=90)  # figures may be dated up to a quarter after the period
 _STATUS_TH = {code: thai for code, (thai, _) in layout.STATUS_LABELS.items()}
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -40,8 +42,40 @@ _SHOWN_COLUMNS = list(dict.fromkeys([
 
 def judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Settings,
           history: past.History | None = None) -> list[Verdict]:
-    """Each file is checked against the registry version in force for its period."""
+    """Each file is checked against the registry version in force for its period, a few
+    periods at a time (by_periods); the verdicts in the files' order."""
     history = history or past.History()
+    verdicts: dict[int, Verdict] = {}
+    for file_ids in by_periods(raws):
+        verdicts.update(zip(file_ids, _judge([raws[i] for i in file_ids], registries, settings,
+                                             history), strict=True))
+    return [verdicts[file_id] for file_id in range(len(raws))]
+
+
+def by_periods(raws: list[RawWorkbook], rows_at_once: int | None = None) -> list[list[int]]:
+    """The files' ids in groups of whole periods, each of about `rows_at_once` rows at most
+    unless one period has more. A row is only ever compared with rows of its own period and
+    with the warehouse, so the groups are judged apart: a year's rows judged at once would
+    hold every row three times over (the cells, the typed rows, the batch), 500 MB."""
+    rows_at_once = rows_at_once or ROWS_AT_ONCE
+    by_period: dict[str, list[int]] = {}
+    for file_id, raw in enumerate(raws):
+        by_period.setdefault(raw.metadata.get("period", ""), []).append(file_id)
+    groups: list[list[int]] = [[]]
+    rows = 0
+    for period in sorted(by_period):
+        file_ids = by_period[period]
+        size = sum(len(raws[file_id].row_numbers) for file_id in file_ids)
+        if groups[-1] and rows + size > rows_at_once:
+            groups.append([])
+            rows = 0
+        groups[-1] += file_ids
+        rows += size
+    return groups
+
+
+def _judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Settings,
+           history: past.History) -> list[Verdict]:
     found, ready = _file_checks(raws, registries, settings.signing_key, history)
     rows, notices = normalize(ready)
     present = _kr_codes(rows)

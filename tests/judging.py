@@ -6,10 +6,14 @@ from pipeline.registry_store import RegistryVersions
 from pipeline.validate import judge
 
 
-def judge_inbox(workspace, limits=None):
+def read_inbox(workspace, limits=None):
     settings = workspace.settings
-    raws = [read_submission(a, limits or settings.limits) for a in discover(settings.inbox)]
-    return judge(raws, RegistryVersions((workspace.registry,)), settings)
+    return [read_submission(a, limits or settings.limits) for a in discover(settings.inbox)]
+
+
+def judge_inbox(workspace, limits=None):
+    return judge(read_inbox(workspace, limits), RegistryVersions((workspace.registry,)),
+                 workspace.settings)
 
 
 def only_verdict(workspace, limits=None):

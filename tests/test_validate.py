@@ -12,10 +12,13 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from pipeline import validate
+from pipeline.registry_store import RegistryVersions
 from pipeline.settings import Limits
+from pipeline.validate import by_periods, judge
 from schemas import submission
 from tests.builders.libreoffice import convert, needs_libreoffice
-from tests.judging import found, judge_inbox, only_verdict
+from tests.judging import found, judge_inbox, only_verdict, read_inbox
 
 MILESTONE = "KR-2-07"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "realworld"
@@ -375,3 +378,38 @@ def test_every_row_rule_reads_only_the_columns_given_to_pandera():
                           else [""] for column in submission.CHECKED_COLUMNS})
     for rule in submission.ROW_RULES:
         assert len(rule.passes(frame)) == 1, rule.code
+
+
+def _send_two_periods(workspace):
+    for district, period in [("1001", "2569-Q2"), ("1002", "2569-Q1"), ("1001", "2569-Q1"),
+                             ("1002", "2569-Q2")]:
+        workspace.send(workspace.clerk(district, period), district)
+
+
+def test_files_are_judged_in_groups_of_whole_periods(workspace):
+    _send_two_periods(workspace)
+    raws = read_inbox(workspace)
+    q1, q2 = ([i for i, raw in enumerate(raws) if raw.metadata["period"] == period]
+              for period in ("2569-Q1", "2569-Q2"))
+    rows = {i: len(raw.row_numbers) for i, raw in enumerate(raws)}
+    both = sum(rows.values())
+    assert by_periods(raws, rows_at_once=both) == [q1 + q2]
+    assert by_periods(raws, rows_at_once=both - 1) == [q1, q2]
+    assert by_periods(raws, rows_at_once=1) == [q1, q2]  # a period is never split
+
+
+def test_verdicts_come_back_in_the_files_order_when_periods_are_judged_apart(workspace,
+                                                                            monkeypatch):
+    _send_two_periods(workspace)
+    workspace.send(workspace.clerk("1004", "2569-Q1").type("KR-1-01", "actual", -1), "1004")
+    monkeypatch.setattr(validate, "ROWS_AT_ONCE", 1)
+    raws = read_inbox(workspace)
+    assert len(by_periods(raws)) == 2
+    verdicts = judge(raws, RegistryVersions((workspace.registry,)), workspace.settings)
+    assert [v.arrival for v in verdicts] == [raw.arrival for raw in raws]
+    assert [(v.district_code, v.period, v.accepted) for v in verdicts] == [
+        (raw.metadata["district_code"], raw.metadata["period"],
+         raw.metadata["district_code"] != "1004") for raw in raws]
+    (rejected,) = [v for v in verdicts if not v.accepted]
+    assert found(rejected) == [("error", "count-negative", "H6")]
+    assert all(set(v.facts["period"]) == {v.period} for v in verdicts if v.accepted)
