@@ -8,6 +8,7 @@ import json
 import resource
 import shutil
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,24 +17,38 @@ from bench import naive
 from bench.measure import measured, tree_cpu
 
 
-def _with_stage_cpu(runlog, cpu: dict[str, float], maxrss: dict[str, float],
-                    ended: dict[str, tuple[float, float]]) -> None:
-    """Makes the run log's stage clock also add each stage's CPU time (whole process tree),
-    note this process's peak RSS when the stage ends (the stage where it jumps is the one that
-    set the peak) and when the stage last ended: (time.perf_counter, tree CPU seconds)."""
+def _with_stage_cpu(runlog, records: Path) -> None:
+    """Makes the run log's stage clock also note, in whichever process the stage runs (the
+    ingest's stages run in a child of the run), the stage's CPU time (that process's tree), that
+    process's peak RSS when the stage ends (the stage where it jumps is the one that set the
+    peak), and when the stage began and ended: (time.perf_counter, tree CPU seconds). A line of
+    `records` each, read back by _stage_records."""
     original = runlog.RunLog.stage
 
     @contextmanager
     def timed(self, name: str, total: int = 0):
-        start = tree_cpu()
+        began = (time.perf_counter(), tree_cpu())
         with original(self, name, total) as advance:
             yield advance
-        end = tree_cpu()
-        cpu[name] = cpu.get(name, 0.0) + end - start
-        maxrss[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        ended[name] = (time.perf_counter(), end)
+        ended = (time.perf_counter(), tree_cpu())
+        maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        with records.open("a", encoding="utf-8") as out:
+            out.write(json.dumps([name, began, ended, maxrss]) + "\n")
 
     runlog.RunLog.stage = timed
+
+
+def _stage_records(records: Path) -> tuple[dict, dict, dict]:
+    """Each stage's CPU seconds (summed over its runs), peak RSS, and when it first began."""
+    cpu: dict[str, float] = {}
+    maxrss: dict[str, float] = {}
+    began: dict[str, tuple[float, float]] = {}
+    lines = records.read_text(encoding="utf-8").splitlines() if records.exists() else []
+    for name, start, end, peak in map(json.loads, lines):
+        cpu[name] = cpu.get(name, 0.0) + end[1] - start[1]
+        maxrss[name] = max(maxrss.get(name, 0.0), peak)
+        began.setdefault(name, tuple(start))
+    return cpu, maxrss, began
 
 
 def run(args: dict) -> dict:
@@ -47,15 +62,15 @@ def run(args: dict) -> dict:
         target = workspace / "inbox" / source.parent.name / source.name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, target)
-    stage_cpu: dict[str, float] = {}
-    stage_maxrss: dict[str, float] = {}
-    ended: dict[str, tuple[float, float]] = {}
+    records = Path(tempfile.mkdtemp()) / "stages.jsonl"
     if args.get("stage_cpu"):
-        _with_stage_cpu(runlog, stage_cpu, stage_maxrss, ended)
+        _with_stage_cpu(runlog, records)
     settings = Settings(workspace=workspace)
     started = (time.perf_counter(), tree_cpu())
     with measured() as sample:
         report = runner.run(settings)
+    stage_cpu, stage_maxrss, began = _stage_records(records)
+    shutil.rmtree(records.parent)
     con = store.connect(settings.warehouse_path, read_only=True)
     try:
         facts = con.execute("SELECT count(*) FROM current_facts").fetchone()[0]
@@ -66,10 +81,10 @@ def run(args: dict) -> dict:
     rollups, feedback = seconds.get("rollups", 0.0), seconds.get("feedback", 0.0)
     return {
         "wall": sample.wall, "cpu": sample.cpu, "peak_tree_mb": sample.peak_mb,
-        # everything up to and including storing (the inbox released with it): what follows
-        # writes the outputs and the run report
-        "ingest": ended["store"][0] - started[0] if "store" in ended else None,
-        "ingest_cpu": ended["store"][1] - started[1] if "store" in ended else None,
+        # everything up to and including storing (the inbox released with it), until the run
+        # starts on the feedback workbooks: what follows writes the outputs and the run report
+        "ingest": began["feedback"][0] - started[0] if "feedback" in began else None,
+        "ingest_cpu": began["feedback"][1] - started[1] if "feedback" in began else None,
         "feedback": feedback, "rollups": rollups,
         "stages": seconds, "stage_cpu": stage_cpu, "stage_maxrss_mb": stage_maxrss,
         "totals": {o: report.count(o) for o in ("accepted", "rejected", "duplicate")},

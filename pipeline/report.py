@@ -46,6 +46,13 @@ class RunReport:
             "changed": response.changed,
         })
 
+    def adopt(self, copy: "RunReport") -> None:
+        """What a copy of this report gathered in another process (the ingest's): its files,
+        and its stages' times added to this one's, in place (the run log holds that dict)."""
+        self._entries = copy._entries
+        self._outcomes = copy._outcomes
+        self.seconds.update(copy.seconds)
+
     def add_duplicate(self, arrival: Arrival) -> None:
         self._add({**_arrival(arrival), "outcome": "duplicate", "problems": []})
 

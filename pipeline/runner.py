@@ -10,7 +10,7 @@ scores, open data and dashboard are rewritten only when what they are built from
 import json
 import os
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -31,11 +31,12 @@ from pipeline import (
     writers,
 )
 from pipeline.atomic import each_in_threads
+from pipeline.child import apart
 from pipeline.collector import out_of_sight
 from pipeline.dashboard import write_dashboard
 from pipeline.discover import arrival_for, discover
 from pipeline.history import History, load_history
-from pipeline.memory import allocate_plainly, give_back
+from pipeline.memory import allocate_plainly
 from pipeline.periods import parse_period
 from pipeline.read import read_all
 from pipeline.reference import load_reference
@@ -94,15 +95,16 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
          now: Callable[[], datetime]) -> None:
     atomic.sweep(settings.outputs)  # temporary files of a run that was killed
     reference = load_reference()
-    con = store.connect(settings.warehouse_path)
-    try:
+    with closing(store.connect(settings.warehouse_path)) as con:
         registry, file_sha256 = registry_store.load_current(con, settings, reference)
         report.registry_version = registry.version
         registries = registry_store.sync(con, reference, registry, file_sha256, settings)
         store.start_run(con, report)
-        log.event("run.start", registry_version=registry.version)
-        if _ingest(con, settings, registries, reference, report, log):
-            give_back()  # what the files were read and judged into
+    log.event("run.start", registry_version=registry.version)
+    # closed meanwhile: the ingest's process opens the warehouse itself
+    report.adopt(apart(_ingest, settings, registries, reference, report, log))
+    con = store.connect(settings.warehouse_path)
+    try:
         with log.stage("feedback"):
             _feedback(con, settings)
         periods = rollup.periods_with_data(con)
@@ -118,43 +120,46 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
               duplicates=report.count("duplicate"))
 
 
-def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
-            report: RunReport, log: RunLog) -> int:
-    """New files → read, judged, kept, given their receipts, stored, released; returns how
-    many were stored. What they were read into is let go on return: what follows needs only
-    the warehouse."""
-    with log.stage("discover"):
-        arrivals = discover(settings.inbox)
-        new = _new_arrivals(con, arrivals, report)
-    with log.stage("read", len(new)) as advance:
-        raws = read_all(new, settings.limits, done=advance)
-    with out_of_sight():  # the files read: a million and a half small objects
-        with log.stage("validate"):
-            history = _history(con, raws) if raws else History()  # nothing to check it against
-            verdicts = judge(raws, registries, settings, history)
-        with log.stage("store", len(verdicts)) as advance:
-            kept = []
-            for path in each_in_threads(lambda verdict: keep.keep(
-                    verdict.arrival, settings.archive if verdict.accepted else settings.quarantine),
-                    verdicts):
-                kept.append(path)
-                advance()
-        with log.stage("receipts"):
-            responses = respond(verdicts, history.facts, reference, settings.outputs)
-        with log.stage("store"):
-            relative = [str(path.relative_to(settings.outputs)) for path in kept]
-            if verdicts:
-                store.record(con, verdicts, relative, report.run_id, [
-                    str(r.feedback_path.relative_to(settings.outputs)) if r.feedback_path else None
-                    for r in responses])
-            for verdict, path, response in zip(verdicts, relative, responses, strict=True):
-                report.add_verdict(verdict, path, response, settings.outputs)
-                log.event("file", file=verdict.arrival.name, folder=verdict.arrival.folder,
-                          outcome="accepted" if verdict.accepted else "rejected",
-                          problems=len(verdict.problems))
-            for arrival in arrivals:
-                keep.release(arrival)
-    return len(verdicts)
+def _ingest(settings: Settings, registries: RegistryVersions, reference, report: RunReport,
+            log: RunLog) -> RunReport:
+    """New files → read, judged, kept, given their receipts, stored, released; returns the
+    report with their entries. Run in a process of its own (pipeline.child.apart): the year's
+    cells it reads and judges go back to the system with it, and the roll-ups that follow
+    need only the warehouse."""
+    with closing(store.connect(settings.warehouse_path)) as con:
+        with log.stage("discover"):
+            arrivals = discover(settings.inbox)
+            new = _new_arrivals(con, arrivals, report)
+        with log.stage("read", len(new)) as advance:
+            raws = read_all(new, settings.limits, done=advance)
+        with out_of_sight():  # the files read: a million and a half small objects
+            with log.stage("validate"):
+                history = _history(con, raws) if raws else History()  # nothing to check against
+                verdicts = judge(raws, registries, settings, history)
+            del raws  # what follows, storing above all, needs the room
+            with log.stage("store", len(verdicts)) as advance:
+                kept = []
+                for path in each_in_threads(lambda verdict: keep.keep(
+                        verdict.arrival,
+                        settings.archive if verdict.accepted else settings.quarantine), verdicts):
+                    kept.append(path)
+                    advance()
+            with log.stage("receipts"):
+                responses = respond(verdicts, history.facts, reference, settings.outputs)
+            with log.stage("store"):
+                relative = [str(path.relative_to(settings.outputs)) for path in kept]
+                if verdicts:
+                    store.record(con, verdicts, relative, report.run_id, [
+                        str(r.feedback_path.relative_to(settings.outputs)) if r.feedback_path
+                        else None for r in responses])
+                for verdict, path, response in zip(verdicts, relative, responses, strict=True):
+                    report.add_verdict(verdict, path, response, settings.outputs)
+                    log.event("file", file=verdict.arrival.name, folder=verdict.arrival.folder,
+                              outcome="accepted" if verdict.accepted else "rejected",
+                              problems=len(verdict.problems))
+                for arrival in arrivals:
+                    keep.release(arrival)
+    return report
 
 
 def _feedback(con, settings: Settings) -> None:

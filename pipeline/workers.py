@@ -32,8 +32,9 @@ class Outcome:
     failure: str = ""  # "" when the call returned, else TIMEOUT, an exception type or a signal
 
 
-def forked(target: Callable, *args) -> multiprocessing.Process:
-    """A daemon process forked from this one, started on `target(*args)`; nothing is pickled.
+def forked(target: Callable, *args, daemon: bool = True) -> multiprocessing.Process:
+    """A process forked from this one, started on `target(*args)`; nothing is pickled. Only one
+    that is not a daemon may start processes of its own.
     The objects alive now are kept out of its cycle collections, which would touch every one
     of them and so copy their pages; what this process has buffered for its output is written
     first, or the child would write it again."""
@@ -42,7 +43,7 @@ def forked(target: Callable, *args) -> multiprocessing.Process:
             stream.flush()
     with out_of_sight():
         process = multiprocessing.get_context("fork").Process(target=target, args=args,
-                                                              daemon=True)
+                                                              daemon=daemon)
         process.start()
     return process
 

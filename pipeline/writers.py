@@ -1,29 +1,18 @@
 """Processes that write workbooks: openpyxl and xlsxwriter are pure Python, so threads would
 take turns; two processes write two shares of the workbooks at once on the machine's two cores.
 
-A writer is forked from this process once what it writes from is in memory
-(pipeline.workers.forked): it inherits the frames instead of receiving them pickled, has
-nothing to import, and the memory neither process changes is held once (copy-on-write). A
-writer holds no lock of the run: filelock lets go of its descriptors in a forked child.
+A writer is a child forked from this process once what it writes from is in memory
+(pipeline.child): it inherits the frames instead of receiving them pickled, has nothing to
+import, and exits as soon as the run is gone. A writer holds no lock of the run: filelock lets
+go of its descriptors in a forked child."""
 
-A run killed mid-way must not leave writers behind that go on renaming files into place while
-the next run works: a writer exits as soon as the run that started it is gone."""
-
-import multiprocessing
-import os
-import threading
-import traceback
 from collections.abc import Callable, Sequence
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import wait
 
-from pipeline.workers import exit_reason, forked
+from pipeline.child import Child
 
 PROCESSES = 2
 _RUNNING: set["_Writer"] = set()  # started, not yet stopped
-
-
-class WriterDied(RuntimeError):
-    """A writer process ended without a result: killed, or out of memory."""
 
 
 def deal(items: Sequence, weight: Callable[[object], float]) -> list[list]:
@@ -74,60 +63,15 @@ def stop_all() -> None:
         writer.stop()
 
 
-class _Writer:
+class _Writer(Child):
     def __init__(self, function: Callable, share):
-        self.connection, child = multiprocessing.Pipe(duplex=False)
-        self.process = forked(_write, function, share, child)
-        child.close()
-        self.outcome: tuple | None = None  # (done, value, where), once received
+        super().__init__(function, share)
         _RUNNING.add(self)
 
     @property
     def writing(self) -> bool:
         return self.outcome is None
 
-    def receive(self) -> None:
-        try:
-            self.outcome = self.connection.recv()
-        except EOFError:
-            self.process.join()
-            reason = exit_reason(self.process.exitcode)
-            self.outcome = (False, WriterDied(
-                f"a writer process ended without a result ({reason})"), "")
-
-    def result(self):
-        if self.outcome is None:
-            self.receive()
-        done, value, where = self.outcome
-        if not done:
-            if where:
-                value.add_note(f"in a writer process:\n{where}")
-            raise value
-        return value
-
     def stop(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join()
-        self.connection.close()
+        super().stop()
         _RUNNING.discard(self)
-
-
-def _write(function: Callable, share, connection: Connection) -> None:
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        threading.Thread(target=_exit_when_gone, args=(parent.sentinel,), daemon=True).start()
-    try:
-        outcome = (True, function(share), "")
-    except BaseException as err:  # sent to the run, which raises it
-        outcome = (False, err, traceback.format_exc())
-    try:
-        connection.send(outcome)
-    except Exception as err:  # what cannot be pickled is said in words instead
-        connection.send((False, WriterDied(f"a writer's outcome could not be sent back: {err!r}"),
-                         outcome[2]))
-
-
-def _exit_when_gone(sentinel: int) -> None:
-    wait([sentinel])
-    os._exit(1)

@@ -1,5 +1,6 @@
-"""The nightly run in a process that kills itself with SIGKILL at a chosen point, as a power cut
-or the OOM killer would: `python -m tests.crashing WORKSPACE POINT`.
+"""The nightly run killed with SIGKILL at a chosen point, with every process it forked (the
+ingest's, the readers, the writers), as a power cut would: `python -m tests.crashing WORKSPACE
+POINT`, started as the leader of its own process group (tests.running.crash).
 
 POINT is `module/attribute:when:n[:arg]`: the n-th call of the function (`before` or `after`
 it runs), counting only calls that have `arg` among their positional arguments when given,
@@ -36,10 +37,10 @@ def kill_at(point: str) -> None:
                 calls += 1
                 mine = calls
         if mine == int(nth) and when == "before":
-            os.kill(os.getpid(), signal.SIGKILL)
+            os.killpg(0, signal.SIGKILL)
         result = original(*args, **kwargs)
         if mine == int(nth) and when == "after":
-            os.kill(os.getpid(), signal.SIGKILL)
+            os.killpg(0, signal.SIGKILL)
         return result
 
     setattr(owner, name, wrapper)

@@ -77,21 +77,22 @@ def test_a_warehouse_from_before_registry_versions_is_upgraded_in_place(tmp_path
 
 
 def test_a_run_takes_pyarrow_s_buffers_from_the_c_library(workspace):
-    """pyarrow's own pool keeps what a phase freed; the C library's is trimmed between them
-    (pipeline.memory)."""
+    """pyarrow's own pool keeps what a phase freed (pipeline.memory)."""
     pyarrow.set_memory_pool(pyarrow.mimalloc_memory_pool())
     run(workspace.settings)
     assert pyarrow.default_memory_pool().backend_name == "system"
 
 
 def test_both_kinds_of_connection_give_freed_memory_back_early(tmp_path):
-    """DuckDB keeps up to 128 MB of freed blocks by default: a run that has stored a year
-    would hold them through its roll-ups."""
+    """DuckDB keeps up to 128 MB of freed blocks, and a buffer pool of up to 80 % of the
+    machine's memory, by default: a run that has stored a year would hold them through its
+    roll-ups."""
     path = tmp_path / "warehouse.duckdb"
     for read_only in (False, True):
         con = connect(path, read_only=read_only)
         try:
             assert con.execute(
-                "SELECT current_setting('allocator_flush_threshold')").fetchone() == ("16MB",)
+                "SELECT current_setting('allocator_flush_threshold'), "
+                "current_setting('memory_limit')").fetchone() == ("16MB", "122.0 MiB")
         finally:
             con.close()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import writers
+from pipeline.child import ChildDied
 from pipeline.runner import workspace_lock
 from pipeline.settings import Settings
 from tests.running import ROOT
@@ -66,7 +67,7 @@ def test_a_writer_s_exception_is_raised_in_the_run_with_the_writer_s_traceback()
     started = time.monotonic()
     with pytest.raises(ValueError, match="book bad has no sheet") as raised:
         writers.start(_fails, [["bad"], ["good"]])()
-    assert "in a writer process" in raised.value.__notes__[0]
+    assert "in a process forked from the run" in raised.value.__notes__[0]
     assert "_fails" in raised.value.__notes__[0]
     assert time.monotonic() - started < 20
 
@@ -75,7 +76,7 @@ def test_a_writer_that_is_killed_is_reported_as_such():
     def killed(share: list[str]) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
-    with pytest.raises(writers.WriterDied, match=r"ended without a result \(SIGKILL\)"):
+    with pytest.raises(ChildDied, match=r"ended without a result \(SIGKILL\)"):
         writers.start(killed, [["a"]])()
 
 
@@ -83,7 +84,7 @@ def test_a_result_that_cannot_be_sent_back_is_said_in_words():
     def unsendable(share: list[str]) -> object:
         return lambda: share
 
-    with pytest.raises(writers.WriterDied, match="could not be sent back"):
+    with pytest.raises(ChildDied, match="could not be sent back"):
         writers.start(unsendable, [["a"]])()
 
 
@@ -113,6 +114,7 @@ def test_a_writer_holds_no_lock_of_the_run(tmp_path):
 _RUN_THEN_DIE = """
 import multiprocessing, os, signal, time
 from pipeline import writers
+from pipeline.child import ChildDied
 
 def write(share):
     time.sleep(60)
