@@ -1,0 +1,36 @@
+"""A function run apart (pipeline/child.py): in a process forked for it, its result or its
+exception handed back to the run."""
+
+import os
+
+import pytest
+
+from pipeline.child import apart
+from pipeline.workers import forked
+
+
+def test_a_function_run_apart_gives_back_what_another_process_returned():
+    pid, parent = apart(lambda: (os.getpid(), os.getppid()))
+    assert pid != os.getpid()
+    assert parent == os.getpid()
+
+
+def test_a_function_run_apart_may_start_processes_of_its_own():
+    """The ingest runs apart and forks its readers."""
+    def starts_one() -> int:
+        process = forked(os._exit, 7)
+        process.join()
+        return process.exitcode
+
+    assert apart(starts_one) == 7
+
+
+def _fails(district: str) -> None:
+    raise ValueError(f"district {district} has no folder")
+
+
+def test_an_exception_raised_apart_is_raised_in_the_run_with_its_traceback():
+    with pytest.raises(ValueError, match="district 1001 has no folder") as raised:
+        apart(_fails, "1001")
+    assert "in a process forked from the run" in raised.value.__notes__[0]
+    assert "_fails" in raised.value.__notes__[0]
