@@ -10,7 +10,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipeline.memory import DUCKDB
+from pipeline.memory import DUCKDB, duckdb_limit_to_store
 from pipeline.problems import Problem
 from pipeline.values import Verdict
 from schemas.rules import ERROR, NOTICE, WARNING
@@ -66,6 +66,8 @@ def record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], kept: list[s
     owed = pd.DataFrame([{"submission_id": i, "feedback_path": path}
                          for i, path in zip(ids, feedback or [None] * len(ids), strict=True)
                          if path], columns=["submission_id", "feedback_path"])
+    rows = len(submissions) + (len(facts) if facts is not None else 0) + len(problems)
+    con.execute(f"SET memory_limit = '{duckdb_limit_to_store(rows)}'")
     con.execute("BEGIN")
     try:
         if verdicts:

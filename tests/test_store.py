@@ -2,8 +2,11 @@
 
 from datetime import datetime
 
+import duckdb
 import pyarrow
+import pytest
 
+from pipeline.memory import duckdb_limit_to_store
 from pipeline.runner import run
 from pipeline.store import MIGRATIONS, connect
 
@@ -93,6 +96,34 @@ def test_both_kinds_of_connection_give_freed_memory_back_early(tmp_path):
         try:
             assert con.execute(
                 "SELECT current_setting('allocator_flush_threshold'), "
-                "current_setting('memory_limit')").fetchone() == ("16MB", "122.0 MiB")
+                "current_setting('memory_limit')").fetchone() == ("16MB", "45.7 MiB")
         finally:
             con.close()
+
+
+def test_a_backlog_stored_in_one_transaction_is_given_the_memory_it_needs(tmp_path):
+    """Storing holds the new rows' primary-key index at once: a million facts (a backlog of
+    four years) do not fit the usual limit, and fit the one record sets for them."""
+    rows = 1_000_000
+    con = connect(tmp_path / "warehouse.duckdb")
+    fill = ("INSERT INTO facts SELECT i // 440, '1001', '2569-M01', 'KR-' || (i % 440), i, "
+            f"NULL, NULL, 'on_track', 'high', 'ตามแผน', 'ข้อมูล', 'H6' FROM range({rows}) t(i)")
+    try:
+        con.execute("BEGIN")
+        with pytest.raises((duckdb.OutOfMemoryException, duckdb.TransactionException)):
+            con.execute(fill)
+            con.execute("COMMIT")
+        con.execute("ROLLBACK")
+        con.execute(f"SET memory_limit = '{duckdb_limit_to_store(rows)}'")
+        con.execute("BEGIN")
+        con.execute(fill)
+        con.execute("COMMIT")
+        assert con.execute("SELECT count(*) FROM facts").fetchone() == (rows,)
+    finally:
+        con.close()
+
+
+def test_the_limit_to_store_grows_with_the_rows_past_the_usual_one():
+    assert duckdb_limit_to_store(0) == "48MB"
+    assert duckdb_limit_to_store(100_000) == "48MB"  # a night's files: 44 MB is enough
+    assert duckdb_limit_to_store(3_000_000) == "398MB"  # 32 MB and 128 bytes a row
