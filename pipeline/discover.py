@@ -22,6 +22,11 @@ def discover(inbox: Path) -> list[Arrival]:
     return sorted(arrivals, key=lambda a: (a.received_at, a.folder, a.name))
 
 
+def waiting(inbox: Path) -> bool:
+    """Whether any file waits in the inbox (known or not), without reading one."""
+    return next(_files(inbox), None) is not None
+
+
 def _files(inbox: Path) -> Iterator[Path]:
     if not inbox.is_dir():
         return

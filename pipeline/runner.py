@@ -34,7 +34,7 @@ from pipeline.atomic import each_in_threads
 from pipeline.child import apart
 from pipeline.collector import out_of_sight
 from pipeline.dashboard import write_dashboard
-from pipeline.discover import arrival_for, discover
+from pipeline.discover import arrival_for, discover, waiting
 from pipeline.history import History, load_history
 from pipeline.memory import allocate_plainly
 from pipeline.periods import parse_period
@@ -101,8 +101,9 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
         registries = registry_store.sync(con, reference, registry, file_sha256, settings)
         store.start_run(con, report)
     log.event("run.start", registry_version=registry.version)
-    # closed meanwhile: the ingest's process opens the warehouse itself
-    report.adopt(apart(_ingest, settings, registries, reference, report, log))
+    if waiting(settings.inbox):  # a night with nothing sent forks no process for it
+        # closed meanwhile: the ingest's process opens the warehouse itself
+        report.adopt(apart(_ingest, settings, registries, reference, report, log))
     con = store.connect(settings.warehouse_path)
     try:
         with log.stage("feedback"):

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 
+from pipeline.runner import run
 from tests.running import ROOT, query, run_cli
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -77,3 +78,15 @@ def test_on_a_terminal_progress_is_drawn_as_bars_not_log_lines(workspace):
     assert "\x1b[?25l" in shown  # the cursor hidden while the bars are redrawn in place
     assert re.search(r"read\s+━+\s+3/3", ANSI.sub("", shown))
     assert "pipeline.run:" not in shown
+
+
+def test_a_night_with_nothing_sent_runs_no_ingest(workspace):
+    """An empty inbox: no process is forked to read it, and the log shows no ingest stage."""
+    report = run(workspace.settings)
+    lines = [json.loads(line) for line in
+             _one(workspace.settings.runs, "*.jsonl").read_text(encoding="utf-8").splitlines()]
+    events = [line["event"] for line in lines]
+    assert events[0] == "run.start" and events[-1] == "run.end"
+    assert not [e for e in events if e.split(".")[0] in ("discover", "read", "validate", "store")]
+    assert "rollups.end" in events
+    assert set(report.seconds) == {"feedback", "rollups"}
