@@ -67,6 +67,7 @@ def record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], kept: list[s
                          for i, path in zip(ids, feedback or [None] * len(ids), strict=True)
                          if path], columns=["submission_id", "feedback_path"])
     rows = len(submissions) + (len(facts) if facts is not None else 0) + len(problems)
+    # for the rest of this connection too: the ingest's, closed once the files are stored
     con.execute(f"SET memory_limit = '{duckdb_limit_to_store(rows)}'")
     con.execute("BEGIN")
     try:
