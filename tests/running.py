@@ -18,7 +18,7 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 
 def crash(workspace: Path, point: str) -> subprocess.CompletedProcess:
     """The nightly run killed with SIGKILL at a point (tests/crashing.py), in a process group
-of its own: the kill takes the processes it forked with it."""
+    of its own: the kill takes the processes it forked with it."""
     return subprocess.run([sys.executable, "-m", "tests.crashing", str(workspace), point],
                           cwd=ROOT, capture_output=True, text=True, timeout=600,
                           start_new_session=True)
