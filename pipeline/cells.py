@@ -1,6 +1,7 @@
 """Cell values as calamine returns them → plain text and A1 addresses, and a column's values
 keyed so that equal values of different types stay apart."""
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 
 _SELF_KEYED = {str, float, type(None)}  # no two of these types hold equal values
@@ -45,7 +46,7 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def distinct_keys(values: list) -> list:
+def _distinct_keys(values: list) -> list:
     """A key for each value, equal to another's only for the same value of the same type (1.0
     is not True, nor 1): the values themselves when they are only text, floats and blanks, so
     that no tuple is made a cell."""
@@ -54,9 +55,17 @@ def distinct_keys(values: list) -> list:
     return list(zip(map(type, values), values, strict=True))
 
 
+def each_distinct(values: list, read: Callable[[object], object]) -> list:
+    """`read` of every value, called once for each distinct one (of its type: 1.0 is not
+    True, nor 1), its result shared by the values equal to it."""
+    keys = _distinct_keys(values)
+    seen = dict(zip(keys, values, strict=True))
+    for key, value in seen.items():
+        seen[key] = read(value)
+    return list(map(seen.__getitem__, keys))
+
+
 def one_of_each(values: list) -> list:
     """The values with each distinct one held by a single object: a column's repeated words
     (status, confidence, the same note) are then pickled and kept once, not once a row."""
-    keys = distinct_keys(values)
-    single = dict(zip(keys, values, strict=True))
-    return list(map(single.__getitem__, keys))
+    return each_distinct(values, lambda value: value)

@@ -9,13 +9,12 @@ column by column, and each distinct cell value is read once: most cells of a col
 import math
 import re
 import unicodedata
-from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
 
 import pandas as pd
 
-from pipeline.cells import distinct_keys
+from pipeline.cells import each_distinct
 from pipeline.dates import parse_date
 from pipeline.periods import thai_date
 from pipeline.problems import Problem, problem
@@ -71,22 +70,22 @@ def normalize(raws: dict[int, RawWorkbook]) -> tuple[pd.DataFrame, dict[int, lis
     """The data rows of the given files (file id → workbook) as one typed frame, in file and
     row order, with `file_id` and the Excel `row`; and each file's notices."""
     cells, file_ids, excel_rows = _columns(raws)
-    out = {"row": excel_rows, "kr_code": _each_distinct(cells["kr_code"], clean_text),
-           "note": _each_distinct(cells["note"], clean_text)}
+    out = {"row": excel_rows, "kr_code": each_distinct(cells["kr_code"], clean_text),
+           "note": each_distinct(cells["note"], clean_text)}
     found: list[tuple[int, str, str, str, object]] = []  # row position, key, code, value, expected
     for key in NUMBER_KEYS:
-        read = _each_distinct(cells[key], _read_number)
+        read = each_distinct(cells[key], _read_number)
         out[f"{key}_raw"] = [text for text, _, _ in read]
         out[key] = [number for _, number, _ in read]
         found += [(at, key, "normalized-number", typed, number)
                   for at, (_, number, typed) in enumerate(read) if typed is not None]
     for key, labels in CHOICES.items():
-        read = _each_distinct(cells[key], partial(_read_choice, labels=labels))
+        read = each_distinct(cells[key], partial(_read_choice, labels=labels))
         out[f"{key}_raw"] = [text for text, _, _ in read]
         out[key] = [code for _, code, _ in read]
         found += [(at, key, "normalized-choice", text, label)
                   for at, (text, _, label) in enumerate(read) if label is not None]
-    out["milestone"] = _each_distinct(out["actual_raw"],
+    out["milestone"] = each_distinct(out["actual_raw"],
                                       partial(parse_choice, labels=layout.MILESTONE_LABELS))
     return (pd.DataFrame(out).assign(file_id=file_ids),
             _notices(found, raws, file_ids, excel_rows))
@@ -118,16 +117,6 @@ def _columns(raws: dict[int, RawWorkbook]) -> tuple[dict[str, list], list[int], 
         for key, values in cells.items():
             values += raw.data[key]
     return cells, file_ids, excel_rows
-
-
-def _each_distinct(values: list, read: Callable[[object], object]) -> list:
-    """`read` of every value, called once for each distinct one (of its type: 1.0 is not
-    True, nor 1)."""
-    keys = distinct_keys(values)
-    seen = dict(zip(keys, values, strict=True))
-    for key, value in seen.items():
-        seen[key] = read(value)
-    return list(map(seen.__getitem__, keys))
 
 
 def _typed(value: object) -> str:
