@@ -66,13 +66,17 @@ def write_feedback(source: Path, problems: Sequence[Problem], dest: Path) -> Pat
     A bad source is not an error: the feedback then holds the list of problems only.
     """
     ordered = sorted(problems, key=lambda p: p.sort_key)
-    with atomic_path(dest) as tmp, paused():
+    with atomic_path(dest) as tmp, paused():  # each book is unreachable once paused() ends
         if not (_may_open(source, ordered) and _save_annotated(source, ordered, tmp)):
-            book = Workbook()
-            book.remove(book.active)  # the empty sheet a new workbook starts with
-            _list_problems(book, ordered, marked=False)
-            _save(book, tmp, source)
+            _save_list(source, ordered, tmp)
     return dest
+
+
+def _save_list(source: Path, problems: Sequence[Problem], tmp: Path) -> None:
+    book = Workbook()
+    book.remove(book.active)  # the empty sheet a new workbook starts with
+    _list_problems(book, problems, marked=False)
+    _save(book, tmp, source)
 
 
 class _DatedZip(ZipFile):

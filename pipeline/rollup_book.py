@@ -31,20 +31,25 @@ def write_book(path: Path, rollup: PeriodRollup, title: str,
                fill: Callable[[xlsxwriter.Workbook, Styles], None]) -> Path:
     """Written under a temporary name and renamed: no half-written workbook is ever seen."""
     with atomic_path(path) as tmp, paused():
-        book = xlsxwriter.Workbook(str(tmp), workbook_options())
-        book.set_properties({
-            "title": f"{title} — {rollup.period.label_th}",
-            "subject": f"OKR roll-up, {rollup.period.label_en}, data as of {as_of_text(rollup)}",
-            "author": AUTHOR,
-            "company": "กรุงเทพมหานคร (Bangkok Metropolitan Administration)",
-            "keywords": f"OKR, {rollup.period.code}",
-            "created": rollup.as_of,
-        })
-        book.set_custom_property("as_of", rollup.as_of)
-        book.set_custom_property("period", rollup.period.code)
-        fill(book, Styles(book))
-        book.close()
+        _build(tmp, rollup, title, fill)  # the book is unreachable once paused() collects
     return path
+
+
+def _build(tmp: Path, rollup: PeriodRollup, title: str,
+           fill: Callable[[xlsxwriter.Workbook, Styles], None]) -> None:
+    book = xlsxwriter.Workbook(str(tmp), workbook_options())
+    book.set_properties({
+        "title": f"{title} — {rollup.period.label_th}",
+        "subject": f"OKR roll-up, {rollup.period.label_en}, data as of {as_of_text(rollup)}",
+        "author": AUTHOR,
+        "company": "กรุงเทพมหานคร (Bangkok Metropolitan Administration)",
+        "keywords": f"OKR, {rollup.period.code}",
+        "created": rollup.as_of,
+    })
+    book.set_custom_property("as_of", rollup.as_of)
+    book.set_custom_property("period", rollup.period.code)
+    fill(book, Styles(book))
+    book.close()
 
 
 def as_of_text(rollup: PeriodRollup) -> str:
