@@ -107,10 +107,12 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
     con = store.connect(settings.warehouse_path)
     try:
         with log.stage("feedback"):
-            _feedback(con, settings)
+            feedback_written = _feedback(con, settings)
         periods = rollup.periods_with_data(con)
         with log.stage("rollups", len(periods)) as advance:
             _publish(con, settings, registries, reference, periods, report, advance)
+        with log.stage("feedback"):
+            feedback_written()
         report.finished_at = now()
         report.write(settings.runs)
         store.finish_run(con, report)  # last: a run on record as finished left nothing undone
@@ -163,13 +165,20 @@ def _ingest(settings: Settings, registries: RegistryVersions, reference, report:
     return report
 
 
-def _feedback(con, settings: Settings) -> None:
-    """The annotated workbooks the warehouse says are owed, then no longer owed."""
+def _feedback(con, settings: Settings) -> Callable[[], None]:
+    """Starts writing the annotated workbooks the warehouse says are owed; what it returns
+    waits until they are written, then records them as no longer owed. The roll-ups are built
+    meanwhile (their writers start as these are done, pipeline.writers)."""
     owed = store.owed_feedback(con)
-    if owed:
-        annotate([(settings.outputs / kept, problems, settings.outputs / path)
-                  for _, kept, path, problems in owed])
-        store.feedback_written(con)
+    written = annotate([(settings.outputs / kept, problems, settings.outputs / path)
+                        for _, kept, path, problems in owed])
+
+    def finished() -> None:
+        written()
+        if owed:
+            store.feedback_written(con)
+
+    return finished
 
 
 def _history(con, raws: list[RawWorkbook]) -> History:
@@ -219,15 +228,15 @@ def _publish(con, settings: Settings, registries: RegistryVersions, reference,
 
 def _rewrite(con, settings: Settings, registry, reference, code: str, periods: list[str],
              report: RunReport) -> tuple[Callable[[], list[Path]], dict]:
-    """Builds the period, stores its scores, hands its books to writers and writes its open
+    """Builds the period, hands its books to writers, stores its scores and writes its open
     data and dashboard; returns what waits for the books, and the manifest's record."""
     data = rollup.build(con, registry, reference, parse_period(code), settings.thresholds)
     earlier = [rollup.stored_city_figures(con, parse_period(other), settings.thresholds)
                for other in periods if other[:4] == code[:4]
                and parse_period(other).end < data.period.end]
-    frames = export.tables(data)
-    store.replace_scores(con, code, frames)
     books = start_rollups(data, settings.rollups_dir(code), earlier)
+    frames = export.tables(data)
+    store.replace_scores(con, code, frames)  # read back as an earlier period by the next
     public = export.export(frames, settings.public_dir(code))
     public.append(write_dashboard(data, settings.public_dir(code), earlier))
     report.public[code] = [str(p.relative_to(settings.outputs)) for p in public]
@@ -279,7 +288,7 @@ def check(settings: Settings, paths: list[Path]) -> list[tuple[Verdict, Response
         verdicts = judge(raws, registries, settings, history)
         responses = respond(verdicts, history.facts, reference, settings.outputs)
         annotate([(path, verdict.problems, response.feedback_path) for path, verdict, response
-                  in zip(paths, verdicts, responses, strict=True) if response.feedback_path])
+                  in zip(paths, verdicts, responses, strict=True) if response.feedback_path])()
         return list(zip(verdicts, responses, strict=True))
 
 
