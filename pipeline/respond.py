@@ -8,7 +8,7 @@ the store, from the kept copy and the problems stored with it; the warehouse kee
 until they are (pipeline.store.owed_feedback).
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,13 +64,14 @@ def respond(verdicts: list[Verdict], current: pd.DataFrame, reference: Reference
     return responses
 
 
-def annotate(jobs: list[tuple[Path, Sequence[Problem], Path]]) -> Callable[[], object]:
-    """Each (clerk's file, its problems, feedback path): the annotated workbook written by
-    writer processes (pipeline.writers) while this process goes on; calling what it returns
-    waits until they are all written."""
-    if not jobs:
-        return lambda: None
-    return writers.start(_annotate_all, writers.deal(jobs, _cost))
+def annotate(jobs: list[tuple[Path, Sequence[Problem], Path]]) -> None:
+    """Each (clerk's file, its problems, feedback path): the annotated workbook written, by
+    two writer processes when there are several."""
+    if len(jobs) < 2:
+        for job in jobs:
+            write_feedback(*job)
+    else:
+        writers.start(_annotate_all, writers.deal(jobs, _cost))()
 
 
 def _cost(job: tuple[Path, Sequence[Problem], Path]) -> float:

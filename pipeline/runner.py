@@ -107,12 +107,10 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
     con = store.connect(settings.warehouse_path)
     try:
         with log.stage("feedback"):
-            feedback_written = _feedback(con, settings)
+            _feedback(con, settings)
         periods = rollup.periods_with_data(con)
         with log.stage("rollups", len(periods)) as advance:
             _publish(con, settings, registries, reference, periods, report, advance)
-        with log.stage("feedback"):
-            feedback_written()
         report.finished_at = now()
         report.write(settings.runs)
         store.finish_run(con, report)  # last: a run on record as finished left nothing undone
@@ -165,20 +163,13 @@ def _ingest(settings: Settings, registries: RegistryVersions, reference, report:
     return report
 
 
-def _feedback(con, settings: Settings) -> Callable[[], None]:
-    """Starts writing the annotated workbooks the warehouse says are owed; what it returns
-    waits until they are written, then records them as no longer owed. The roll-ups are built
-    meanwhile (their writers start as these are done, pipeline.writers)."""
+def _feedback(con, settings: Settings) -> None:
+    """The annotated workbooks the warehouse says are owed, then no longer owed."""
     owed = store.owed_feedback(con)
-    written = annotate([(settings.outputs / kept, problems, settings.outputs / path)
-                        for _, kept, path, problems in owed])
-
-    def finished() -> None:
-        written()
-        if owed:
-            store.feedback_written(con)
-
-    return finished
+    if owed:
+        annotate([(settings.outputs / kept, problems, settings.outputs / path)
+                  for _, kept, path, problems in owed])
+        store.feedback_written(con)
 
 
 def _history(con, raws: list[RawWorkbook]) -> History:
@@ -288,7 +279,7 @@ def check(settings: Settings, paths: list[Path]) -> list[tuple[Verdict, Response
         verdicts = judge(raws, registries, settings, history)
         responses = respond(verdicts, history.facts, reference, settings.outputs)
         annotate([(path, verdict.problems, response.feedback_path) for path, verdict, response
-                  in zip(paths, verdicts, responses, strict=True) if response.feedback_path])()
+                  in zip(paths, verdicts, responses, strict=True) if response.feedback_path])
         return list(zip(verdicts, responses, strict=True))
 
 
