@@ -66,7 +66,7 @@ def write_feedback(source: Path, problems: Sequence[Problem], dest: Path) -> Pat
     A bad source is not an error: the feedback then holds the list of problems only.
     """
     ordered = sorted(problems, key=lambda p: p.sort_key)
-    with atomic_path(dest) as tmp, paused():  # each book is unreachable once paused() ends
+    with atomic_path(dest) as tmp, paused():  # each book built apart: unreachable at its end
         if not (_may_open(source, ordered) and _save_annotated(source, ordered, tmp)):
             _save_list(source, ordered, tmp)
     return dest

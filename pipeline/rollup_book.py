@@ -31,7 +31,7 @@ def write_book(path: Path, rollup: PeriodRollup, title: str,
                fill: Callable[[xlsxwriter.Workbook, Styles], None]) -> Path:
     """Written under a temporary name and renamed: no half-written workbook is ever seen."""
     with atomic_path(path) as tmp, paused():
-        _build(tmp, rollup, title, fill)  # the book is unreachable once paused() collects
+        _build(tmp, rollup, title, fill)  # built apart: unreachable when paused() ends
     return path
 
 
