@@ -18,8 +18,8 @@ class RunReport:
     registry_version: str = ""
     finished_at: datetime | None = None
     # Each file's entry as the JSON it is written as: kept as dicts, a year's entries are a
-    # hundred thousand small objects made while the files were judged, and they would keep
-    # about 100 MB of what the judging used from being given back (pipeline.memory).
+    # hundred thousand small objects, pickled back from the ingest's process and then held
+    # by the run through the roll-ups, whose writers it forks.
     _entries: list[str] = field(default_factory=list, init=False, repr=False)
     # accepted, rejected, duplicate → files: tallied as entries come, not decoded to count them
     _outcomes: Counter[str] = field(default_factory=Counter, init=False, repr=False)
@@ -47,8 +47,9 @@ class RunReport:
         })
 
     def adopt(self, copy: "RunReport") -> None:
-        """What a copy of this report gathered in another process (the ingest's): its files,
-        and its stages' times added to this one's, in place (the run log holds that dict)."""
+        """What a copy of this report, forked with the ingest's process, holds once it is done:
+        its files, and its stages' times (this one's among them, as the copy began with them),
+        put in this one's dict in place (the run log holds that dict)."""
         self._entries = copy._entries
         self._outcomes = copy._outcomes
         self.seconds.update(copy.seconds)
