@@ -86,7 +86,7 @@ def normalize(raws: dict[int, RawWorkbook]) -> tuple[pd.DataFrame, dict[int, lis
         found += [(at, key, "normalized-choice", text, label)
                   for at, (text, _, label) in enumerate(read) if label is not None]
     out["milestone"] = each_distinct(out["actual_raw"],
-                                      partial(parse_choice, labels=layout.MILESTONE_LABELS))
+                                     partial(parse_choice, labels=layout.MILESTONE_LABELS))
     return (pd.DataFrame(out).assign(file_id=file_ids),
             _notices(found, raws, file_ids, excel_rows))
 
