@@ -147,6 +147,9 @@ def _build(about: dict, frames: dict, reference: Reference) -> Registry:
         decimals=key_results["decimals"].astype(int),
         weight=pd.to_numeric(key_results["weight"], errors="coerce").fillna(1.0),
     )
+    # the warehouse's order: a registry read back from it is the same frame, column for column
+    tree = ["kr_code", "objective_code", "issue_code", "dimension_id"]
+    key_results = key_results[[*tree, *key_results.columns.drop(tree)]]
     assignments = frames["assignments"].assign(
         baseline=lambda f: pd.to_numeric(f["baseline"]),
         target=lambda f: pd.to_numeric(f["target"]),
