@@ -6,13 +6,20 @@ A period's roll-ups, scores, open data and dashboard depend on its submissions (
 not: completeness counts rejections), on the earlier periods of its fiscal year (trends), on
 the registry version in force and on the thresholds. A run killed while writing them leaves
 the old manifest, so the next run writes them again.
+
+Within a period that is rewritten, each roll-up workbook has a fingerprint of its own inputs
+(pipeline.rollup_inputs), kept in the manifest with the sha256 of the file written: a
+correction to one dimension's figures leaves the other dimensions' books untouched.
 """
 
+import dataclasses
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from pipeline.atomic import write_bytes
 from pipeline.periods import PeriodError, parse_period
@@ -45,8 +52,52 @@ def load(manifest_path: Path, stamp: str) -> dict | None:
     return manifest.get("recorded") if manifest.get("fingerprint") == stamp else None
 
 
-def save(manifest_path: Path, stamp: str, recorded: dict) -> None:
+def books(manifest_path: Path) -> dict[str, dict]:
+    """Each roll-up workbook's record from when the period was last written, fresh or not."""
+    try:
+        return json.loads(manifest_path.read_text(encoding="utf-8")).get("books", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def content_digest(value, frame_digest: Callable[[pd.DataFrame], bytes]) -> str:
+    """A digest of what a value holds, not of how it sits in memory (a pickle of equal frames
+    differs with their arrays' history): dataclasses field by field, frames by
+    `frame_digest`, anything else by its repr."""
+    digest = hashlib.sha256()
+    _feed(digest, value, frame_digest)
+    return digest.hexdigest()
+
+
+def _feed(digest, value, frame_digest: Callable[[pd.DataFrame], bytes]) -> None:
+    if isinstance(value, pd.DataFrame):
+        digest.update(frame_digest(value))
+    elif isinstance(value, bytes):
+        digest.update(value)
+    elif dataclasses.is_dataclass(value):
+        for field in dataclasses.fields(value):
+            digest.update(field.name.encode())
+            _feed(digest, getattr(value, field.name), frame_digest)
+    elif isinstance(value, list | tuple):
+        digest.update(f"[{len(value)}".encode())
+        for item in value:
+            _feed(digest, item, frame_digest)
+    else:
+        digest.update(repr(value).encode())
+
+
+def book_unchanged(path: Path, now: dict, then: dict | None) -> bool:
+    """The book was written from the same inputs and is still the file written then."""
+    return (then is not None and then.get("inputs") == now["inputs"] and path.exists()
+            and file_sha256(path) == then.get("sha256"))
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def save(manifest_path: Path, stamp: str, recorded: dict, books: dict[str, dict]) -> None:
     """Written last: the outputs it vouches for are all in place."""
-    text = json.dumps({"fingerprint": stamp, "recorded": recorded}, ensure_ascii=False,
-                      indent=1, default=str)
+    text = json.dumps({"fingerprint": stamp, "recorded": recorded, "books": books},
+                      ensure_ascii=False, indent=1, default=str)
     write_bytes(manifest_path, text.encode("utf-8"))

@@ -1,18 +1,20 @@
 """Roll-up frames of a period → the 16 workbooks: one per dimension, one per district group,
 and the committee overview. Earlier periods of the same fiscal year give the trends and what
 changed since the previous period. The books are shared out between writer processes
-(pipeline.writers), or written in this process."""
+(pipeline.writers), or written in this process; a book whose inputs have not changed since it
+was written is not written again (pipeline.rollup_inputs)."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
-from pipeline import writers
+from pipeline import freshness, writers
 from pipeline.rollup import CityFigures, PeriodRollup
-from pipeline.rollup_book import dressed, write_book
+from pipeline.rollup_book import write_book
 from pipeline.rollup_committee import write_committee
 from pipeline.rollup_dimension import write_dimension
 from pipeline.rollup_group import write_group
+from pipeline.rollup_inputs import BookInputs
 
 # A group book (a sheet per member district) takes about half as long again as the others.
 WEIGHT = {"group": 3, "dimension": 2, "committee": 2}
@@ -22,57 +24,50 @@ def write_rollups(rollup: PeriodRollup, out_dir: Path,
                   earlier: Sequence[CityFigures] = ()) -> list[Path]:
     """`earlier`: the city figures of earlier periods of the same fiscal year with data
     (others are ignored). The books are written in this process."""
-    rollup, before = _prepared(rollup, earlier)
-    return write_books(rollup, before, out_dir, _book_names(rollup))
+    inputs = BookInputs(rollup, earlier)
+    return write_books(inputs, out_dir, inputs.names)
 
 
-def start_rollups(rollup: PeriodRollup, out_dir: Path, earlier: Sequence[CityFigures] = ()
-                  ) -> Callable[[], list[Path]]:
+def start_rollups(rollup: PeriodRollup, out_dir: Path, earlier: Sequence[CityFigures] = (),
+                  written: Mapping[str, dict] | None = None) -> Callable[[], dict[Path, dict]]:
     """Hands the books to writer processes and returns at once, so that this process can do
-    other work meanwhile; calling what it returns waits for them and gives their paths."""
-    rollup, before = _prepared(rollup, earlier)
-    names = _book_names(rollup)
-    shares = writers.deal(names, lambda name: WEIGHT[name.split("-")[0]])
-    written = writers.start(partial(write_books, rollup, before, out_dir), shares)
+    other work meanwhile; calling what it returns waits for them and gives each book's path
+    with its record. `written`: the books' records from when they were last written; a book
+    whose inputs and file are still as recorded is left as it is, its "data as of" the time
+    its figures last changed."""
+    inputs = BookInputs(rollup, earlier)
+    records = {name: {"inputs": inputs.fingerprint(name)} for name in inputs.names}
+    stale = [name for name in inputs.names if not freshness.book_unchanged(
+        _path(out_dir, name), records[name], (written or {}).get(name))]
+    shares = writers.deal(stale, lambda name: WEIGHT[name.split("-")[0]])
+    started = writers.start(partial(write_books, inputs, out_dir), shares)
 
-    def finished() -> list[Path]:
-        paths = {path.stem: path for share in written() for path in share}
-        return [paths[name] for name in names]
+    def finished() -> dict[Path, dict]:
+        started()
+        return {_path(out_dir, name): {**record, "sha256": freshness.file_sha256(
+            _path(out_dir, name))} for name, record in records.items()}
 
     return finished
 
 
-def _prepared(rollup: PeriodRollup, earlier: Sequence[CityFigures]
-              ) -> tuple[PeriodRollup, list[CityFigures]]:
-    """The rollup dressed for showing, and the earlier periods of its fiscal year in order."""
-    before = sorted((r for r in earlier if r.period.fiscal_year == rollup.period.fiscal_year
-                     and r.period.end < rollup.period.start), key=lambda r: r.period.end)
-    return dressed(rollup), before
+def _path(out_dir: Path, name: str) -> Path:
+    return out_dir / f"{name}.xlsx"
 
 
-def _book_names(rollup: PeriodRollup) -> list[str]:
+def write_books(inputs: BookInputs, out_dir: Path, names: list[str]) -> list[Path]:
+    return [_write(_path(out_dir, name), name, *inputs.of(name)) for name in names]
+
+
+def _write(path: Path, name: str, rollup: PeriodRollup, before: list[CityFigures]) -> Path:
     ref = rollup.reference
-    return ([f"dimension-{d}" for d in ref.dimensions["dimension_id"]]
-            + [f"group-{g}" for g in ref.groups["group_code"]] + ["committee"])
-
-
-def write_books(rollup: PeriodRollup, before: list[CityFigures], out_dir: Path,
-                names: list[str]) -> list[Path]:
-    ref = rollup.reference
-    dims = {f"dimension-{d.dimension_id}": d for d in ref.dimensions.itertuples()}
-    groups = {f"group-{g.group_code}": g for g in ref.groups.itertuples()}
-    paths = []
-    for name in names:
-        path = out_dir / f"{name}.xlsx"
-        if name in dims:
-            dim = dims[name]
-            paths.append(write_book(path, rollup, f"ด้าน{dim.name_th}",
-                                    lambda b, s, d=dim: write_dimension(b, s, rollup, d, before)))
-        elif name in groups:
-            group = groups[name]
-            paths.append(write_book(path, rollup, f"กลุ่ม{group.group_th}",
-                                    lambda b, s, g=group: write_group(b, s, rollup, g)))
-        else:
-            paths.append(write_book(path, rollup, "ภาพรวมสำหรับคณะกรรมการ",
-                                    lambda b, s: write_committee(b, s, rollup, before)))
-    return paths
+    kind, _, code = name.partition("-")
+    if kind == "dimension":
+        dim = next(d for d in ref.dimensions.itertuples() if str(d.dimension_id) == code)
+        return write_book(path, rollup, f"ด้าน{dim.name_th}",
+                          lambda b, s: write_dimension(b, s, rollup, dim, before))
+    if kind == "group":
+        group = next(g for g in ref.groups.itertuples() if g.group_code == code)
+        return write_book(path, rollup, f"กลุ่ม{group.group_th}",
+                          lambda b, s: write_group(b, s, rollup, group))
+    return write_book(path, rollup, "ภาพรวมสำหรับคณะกรรมการ",
+                      lambda b, s: write_committee(b, s, rollup, before))

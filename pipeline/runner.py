@@ -218,14 +218,15 @@ def _publish(con, settings: Settings, registries: RegistryVersions, reference,
 
 
 def _rewrite(con, settings: Settings, registry, reference, code: str, periods: list[str],
-             report: RunReport) -> tuple[Callable[[], list[Path]], dict]:
+             report: RunReport) -> tuple[Callable[[], dict[Path, dict]], dict]:
     """Builds the period, hands its books to writers, stores its scores and writes its open
     data and dashboard; returns what waits for the books, and the manifest's record."""
     data = rollup.build(con, registry, reference, parse_period(code), settings.thresholds)
     earlier = [rollup.stored_city_figures(con, parse_period(other), settings.thresholds)
                for other in periods if other[:4] == code[:4]
                and parse_period(other).end < data.period.end]
-    books = start_rollups(data, settings.rollups_dir(code), earlier)
+    books = start_rollups(data, settings.rollups_dir(code), earlier,
+                          freshness.books(_manifest(settings, code)))
     frames = export.tables(data)
     store.replace_scores(con, code, frames)  # read back as an earlier period by the next
     public = export.export(frames, settings.public_dir(code))
@@ -235,11 +236,13 @@ def _rewrite(con, settings: Settings, registry, reference, code: str, periods: l
 
 
 def _finish(settings: Settings, report: RunReport, code: str, stamp: str,
-            written: tuple[Callable[[], list[Path]], dict], advance: Callable[[], None]
+            written: tuple[Callable[[], dict[Path, dict]], dict], advance: Callable[[], None]
             ) -> None:
     books, recorded = written
-    report.rollups[code] = [str(p.relative_to(settings.outputs)) for p in books()]
-    freshness.save(_manifest(settings, code), stamp, recorded)
+    records = books()
+    report.rollups[code] = [str(p.relative_to(settings.outputs)) for p in records]
+    freshness.save(_manifest(settings, code), stamp, recorded,
+                   {path.stem: record for path, record in records.items()})
     _record(report, code, recorded, advance)
 
 

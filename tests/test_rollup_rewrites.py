@@ -1,0 +1,118 @@
+"""A period's roll-up workbooks are rewritten only where their figures change: a correction to
+one KR rewrites its dimension's book, the district groups' and the committee's (each shows the
+city's figures), and leaves the other dimensions' books as they were, "data as of" included."""
+
+import zipfile
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from pipeline.rollup_inputs import BookInputs
+from pipeline.rollup_xlsx import _write
+from pipeline.runner import run
+from pipeline.settings import Settings
+from tests.rollup_books import build_rollups
+
+PERIOD = "2569-Q2"
+REWRITTEN = {"dimension-1", *[f"group-0{g}" for g in range(1, 7)], "committee"}
+UNTOUCHED = {f"dimension-{d}" for d in range(2, 10)}
+
+
+def _books(workspace) -> dict[str, bytes]:
+    folder = workspace.settings.rollups_dir(PERIOD)
+    return {path.stem: path.read_bytes() for path in folder.glob("*.xlsx")}
+
+
+def _as_of(workspace, name: str) -> str:
+    """The "data as of" the book carries in its properties."""
+    path = workspace.settings.rollups_dir(PERIOD) / f"{name}.xlsx"
+    with zipfile.ZipFile(path) as book:
+        custom = book.read("docProps/custom.xml").decode()
+    return custom.split('name="as_of"')[1].split("<vt:filetime>")[1].split("<")[0]
+
+
+@pytest.fixture
+def corrected(workspace):
+    """Three districts report; then 1001 corrects one figure of a dimension-1 KR."""
+    for district in ("1001", "1002", "1003"):
+        workspace.send(workspace.clerk(district), district)
+    run(workspace.settings)
+    before = _books(workspace), {name: _as_of(workspace, name) for name in _books(workspace)}
+    workspace.send(workspace.clerk("1001").type("KR-1-02", "actual", 77), "1001", "แก้ไข.xlsx")
+    return workspace, before
+
+
+def test_a_correction_rewrites_only_the_books_whose_figures_it_changes(corrected):
+    workspace, (books, as_of) = corrected
+    folder = workspace.settings.rollups_dir(PERIOD)
+    times = {path.stem: path.stat().st_mtime_ns for path in folder.glob("*.xlsx")}
+    report = run(workspace.settings)
+    assert report.count("accepted") == 1
+    after = _books(workspace)
+    assert set(after) == REWRITTEN | UNTOUCHED
+    assert {name for name in after if after[name] != books[name]} == REWRITTEN
+    assert {p.stem for p in folder.glob("*.xlsx") if p.stat().st_mtime_ns == times[p.stem]
+            } == UNTOUCHED
+    # a book left as it was still says when its figures were last written; the others, now
+    assert {_as_of(workspace, name) for name in UNTOUCHED} == {as_of["dimension-2"]}
+    assert {_as_of(workspace, name) for name in REWRITTEN} != {as_of["dimension-2"]}
+    assert len(report.rollups[PERIOD]) == 16  # the run report still lists all the books
+
+
+def test_a_book_changed_or_removed_since_it_was_written_is_written_again(corrected):
+    workspace, (books, as_of) = corrected
+    folder = workspace.settings.rollups_dir(PERIOD)
+    (folder / "dimension-2.xlsx").write_bytes(books["dimension-3"])  # saved over by hand
+    (folder / "dimension-4.xlsx").unlink()
+    run(workspace.settings)
+    after = _books(workspace)
+    assert after["dimension-2"] not in (books["dimension-2"], books["dimension-3"])
+    assert _as_of(workspace, "dimension-2") == _as_of(workspace, "dimension-1") != as_of[
+        "dimension-2"]
+    assert "dimension-4" in after
+    assert after["dimension-5"] == books["dimension-5"]
+
+
+@pytest.fixture(scope="module")
+def q2(demo_workspace, registry, reference):
+    built = build_rollups(Settings(workspace=demo_workspace), registry, reference)
+    return built[PERIOD], [built["2569-Q1"].city_figures()]
+
+
+def test_a_dimension_book_written_from_its_share_is_the_book_of_the_whole_period(q2, tmp_path):
+    """The share holds all the book draws on: cut out or not, the same workbook."""
+    inputs = BookInputs(*q2)
+    for name in inputs.names[:9]:
+        _write(tmp_path / f"share-{name}.xlsx", name, *inputs.of(name))
+        _write(tmp_path / f"whole-{name}.xlsx", name, inputs.rollup, inputs.before)
+        with (zipfile.ZipFile(tmp_path / f"share-{name}.xlsx") as share,
+              zipfile.ZipFile(tmp_path / f"whole-{name}.xlsx") as whole):
+            assert share.namelist() == whole.namelist()
+            assert [part for part in share.namelist()
+                    if share.read(part) != whole.read(part)] == [], name
+        assert len(inputs.of(name)[0].kr_district) < len(inputs.rollup.kr_district)
+
+
+def test_fingerprints_follow_the_figures_not_the_time_of_the_data(q2):
+    rollup, earlier = q2
+    prints = _prints(rollup, earlier)
+    assert len(set(prints.values())) == 11  # 9 dimensions, the groups' and the committee's
+    later = replace(rollup, as_of=rollup.as_of + timedelta(days=3))
+    assert _prints(later, earlier) == prints
+    rows = rollup.kr_district.copy()
+    one = rows.index[(rows["kr_code"] == "KR-1-02") & rows["actual"].notna()][0]
+    rows.loc[one, "actual"] += 1
+    changed = _prints(replace(rollup, kr_district=rows), earlier)
+    assert {name for name in prints if changed[name] != prints[name]} == REWRITTEN
+    trend = [replace(earlier[0], kr_city=earlier[0].kr_city.assign(
+        progress=earlier[0].kr_city["progress"].where(
+            earlier[0].kr_city["kr_code"] != "KR-3-01", 0.5)))]
+    changed = _prints(rollup, trend)  # an earlier period's figure: its dimension's trend
+    assert {name for name in prints if changed[name] != prints[name]} == {
+        "dimension-3", "committee"}
+
+
+def _prints(rollup, earlier) -> dict[str, str]:
+    inputs = BookInputs(rollup, earlier)
+    return {name: inputs.fingerprint(name) for name in inputs.names}
