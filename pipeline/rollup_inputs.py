@@ -72,7 +72,7 @@ class _Rows:
     def __init__(self, kr_dimension: pd.Series):
         self._kr_dimension = kr_dimension
         # by id(frame), the frame kept with them: its id stays its own
-        self._hashes: dict[int, tuple[pd.DataFrame, np.ndarray]] = {}
+        self._hashes: dict[int, tuple[pd.DataFrame, bytes, np.ndarray]] = {}
         self._positions: dict[int, tuple[pd.DataFrame, dict]] = {}
 
     def frame(self, frame: pd.DataFrame, dimension: int) -> pd.DataFrame:
@@ -82,15 +82,16 @@ class _Rows:
         """The frame's columns, their types, its index and its rows' values; with a
         dimension, those of the frame `frame(frame, dimension)` gives."""
         if id(frame) not in self._hashes:
-            self._hashes[id(frame)] = (frame, pd.util.hash_pandas_object(
+            header = repr((list(frame.columns), list(map(str, frame.dtypes)))).encode()
+            self._hashes[id(frame)] = (frame, header, pd.util.hash_pandas_object(
                 frame, index=False).to_numpy())
-        rows = self._hashes[id(frame)][1]
-        index = frame.index
-        if dimension is not None:
+        _, header, rows = self._hashes[id(frame)]
+        if dimension is None:
+            index = frame.index
+        else:
             rows = rows[self._of(frame, dimension)]
             index = pd.RangeIndex(len(rows))
-        digest = hashlib.sha256(repr((list(frame.columns), list(map(str, frame.dtypes))))
-                                .encode())
+        digest = hashlib.sha256(header)
         digest.update(repr(index).encode() if isinstance(index, pd.RangeIndex)
                       else pd.util.hash_pandas_object(index).to_numpy().tobytes())
         digest.update(rows.tobytes())
