@@ -4,8 +4,8 @@ with what the run report needs of them.
 
 A period's roll-ups, scores, open data and dashboard depend on its submissions (accepted or
 not: completeness counts rejections), on the earlier periods of its fiscal year (trends), on
-the registry version in force and on the thresholds. A run killed while writing them leaves
-the old manifest, so the next run writes them again.
+the registry version in force, on the thresholds and on the code that makes them. A run
+killed while writing them leaves the old manifest, so the next run writes them again.
 
 Within a period that is rewritten, each roll-up workbook has a fingerprint of its own inputs
 (pipeline.rollup_inputs), kept in the manifest with the sha256 of the file written: a
@@ -16,6 +16,7 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -23,6 +24,9 @@ import pandas as pd
 
 from pipeline.atomic import write_bytes
 from pipeline.periods import PeriodError, parse_period
+
+PROJECT = Path(__file__).resolve().parent.parent
+MADE_BY = ("pipeline", "schemas")  # the code, the warehouse's schema and the reference data
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection, period: str, registry_sha256: str,
@@ -32,8 +36,21 @@ def fingerprint(con: duckdb.DuckDBPyConnection, period: str, registry_sha256: st
                        "WHERE left(period, 4) = ? ORDER BY submission_id",
                        [period[:4]]).fetchall()
     feeding = [row for row in rows if _ends_by(row[0], current.end)]
-    text = json.dumps([period, registry_sha256, settings_text, feeding])
+    text = json.dumps([period, registry_sha256, settings_text, code_version(), feeding])
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+@cache
+def code_version(root: Path = PROJECT) -> str:
+    """A digest of what the outputs are made by: after an upgrade, the next run writes every
+    period's outputs again, and no workbook keeps the layout of an older version."""
+    digest = hashlib.sha256()
+    for folder in MADE_BY:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _ends_by(code: str, end) -> bool:

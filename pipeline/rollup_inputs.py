@@ -41,12 +41,13 @@ class BookInputs:
             return self._share(int(code), self._rows.frame)
         return (self.rollup, []) if kind == "group" else (self.rollup, self.before)
 
-    def fingerprint(self, name: str) -> str:
-        """A digest of the book's inputs but the time of the data (its "data as of")."""
+    def fingerprint(self, name: str, version: str) -> str:
+        """A digest of the book's inputs but the time of the data (its "data as of"), and of
+        the `version` of the code that writes it (freshness.code_version)."""
         kind, _, code = name.partition("-")
         rollup, before = (self._share(int(code), self._rows.digest) if kind == "dimension"
                           else self.of(name))
-        return freshness.content_digest((replace(rollup, as_of=None), before),
+        return freshness.content_digest((version, replace(rollup, as_of=None), before),
                                         self._rows.digest)
 
     def _share(self, dimension: int, take: Callable) -> Inputs:

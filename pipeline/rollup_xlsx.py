@@ -36,7 +36,8 @@ def start_rollups(rollup: PeriodRollup, out_dir: Path, earlier: Sequence[CityFig
     whose inputs and file are still as recorded is left as it is, its "data as of" the time
     its figures last changed."""
     inputs = BookInputs(rollup, earlier)
-    records = {name: {"inputs": inputs.fingerprint(name)} for name in inputs.names}
+    version = freshness.code_version()
+    records = {name: {"inputs": inputs.fingerprint(name, version)} for name in inputs.names}
     stale = [name for name in inputs.names if not freshness.book_unchanged(
         _path(out_dir, name), records[name], (written or {}).get(name))]
     shares = writers.deal(stale, lambda name: WEIGHT[name.split("-")[0]])

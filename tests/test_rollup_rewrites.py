@@ -2,12 +2,14 @@
 one KR rewrites its dimension's book, the district groups' and the committee's (each shows the
 city's figures), and leaves the other dimensions' books as they were, "data as of" included."""
 
+import shutil
 import zipfile
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
+from pipeline import freshness
 from pipeline.rollup_inputs import BookInputs
 from pipeline.rollup_xlsx import _write
 from pipeline.runner import run
@@ -113,6 +115,24 @@ def test_fingerprints_follow_the_figures_not_the_time_of_the_data(q2):
         "dimension-3", "committee"}
 
 
-def _prints(rollup, earlier) -> dict[str, str]:
+def test_an_upgrade_of_the_code_changes_every_fingerprint(q2, tmp_path):
+    """After an upgrade every book is written again: none keeps an older layout."""
+    prints = _prints(*q2)
+    upgraded = _prints(*q2, version="another")
+    assert all(upgraded[name] != prints[name] for name in prints)
+    copy = tmp_path / "project"
+    for folder in freshness.MADE_BY:
+        shutil.copytree(freshness.PROJECT / folder, copy / folder,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    assert freshness.code_version(copy) == freshness.code_version()
+    (copy / "pipeline" / "__pycache__").mkdir(exist_ok=True)
+    (copy / "pipeline" / "__pycache__" / "x.pyc").write_bytes(b"compiled")
+    assert freshness.code_version.__wrapped__(copy) == freshness.code_version()
+    with (copy / "pipeline" / "rollup_group.py").open("a") as source:
+        source.write("# a fix\n")
+    assert freshness.code_version.__wrapped__(copy) != freshness.code_version()
+
+
+def _prints(rollup, earlier, version: str = "this") -> dict[str, str]:
     inputs = BookInputs(rollup, earlier)
-    return {name: inputs.fingerprint(name) for name in inputs.names}
+    return {name: inputs.fingerprint(name, version) for name in inputs.names}
