@@ -56,10 +56,12 @@ def _path(out_dir: Path, name: str) -> Path:
 
 
 def write_books(inputs: BookInputs, out_dir: Path, names: list[str]) -> list[Path]:
-    return [_write(_path(out_dir, name), name, *inputs.of(name)) for name in names]
+    return [write_named(_path(out_dir, name), name, *inputs.of(name)) for name in names]
 
 
-def _write(path: Path, name: str, rollup: PeriodRollup, before: list[CityFigures]) -> Path:
+def write_named(path: Path, name: str, rollup: PeriodRollup, before: list[CityFigures]
+                ) -> Path:
+    """The book of that name (dimension-N, group-NN, committee) written from those inputs."""
     ref = rollup.reference
     kind, _, code = name.partition("-")
     if kind == "dimension":

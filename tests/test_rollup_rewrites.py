@@ -11,7 +11,7 @@ import pytest
 
 from pipeline import freshness
 from pipeline.rollup_inputs import BookInputs
-from pipeline.rollup_xlsx import _write
+from pipeline.rollup_xlsx import write_named
 from pipeline.runner import run
 from pipeline.settings import Settings
 from tests.rollup_books import build_rollups
@@ -86,8 +86,8 @@ def test_a_dimension_book_written_from_its_share_is_the_book_of_the_whole_period
     """The share holds all the book draws on: cut out or not, the same workbook."""
     inputs = BookInputs(*q2)
     for name in inputs.names[:9]:
-        _write(tmp_path / f"share-{name}.xlsx", name, *inputs.of(name))
-        _write(tmp_path / f"whole-{name}.xlsx", name, inputs.rollup, inputs.before)
+        write_named(tmp_path / f"share-{name}.xlsx", name, *inputs.of(name))
+        write_named(tmp_path / f"whole-{name}.xlsx", name, inputs.rollup, inputs.before)
         with (zipfile.ZipFile(tmp_path / f"share-{name}.xlsx") as share,
               zipfile.ZipFile(tmp_path / f"whole-{name}.xlsx") as whole):
             assert share.namelist() == whole.namelist()
