@@ -76,6 +76,23 @@ def test_a_book_changed_or_removed_since_it_was_written_is_written_again(correct
     assert after["dimension-5"] == books["dimension-5"]
 
 
+def test_a_correction_to_an_earlier_period_rewrites_only_the_trends_it_changes_after_it(
+        workspace):
+    """Q2's books show Q1 only in the trends (its dimension's book) and in what changed since
+    (the committee's): the district groups' books and the other dimensions' stay."""
+    for district in ("1001", "1002", "1003"):
+        workspace.send(workspace.clerk(district, "2569-Q1"), district)
+        workspace.send(workspace.clerk(district), district)
+    run(workspace.settings)
+    books = _books(workspace)
+    workspace.send(workspace.clerk("1001", "2569-Q1").type("KR-1-02", "actual", 77), "1001",
+                   "แก้ไขไตรมาส1.xlsx")
+    run(workspace.settings)
+    after = _books(workspace)
+    assert {name for name in after if after[name] != books[name]} == {"dimension-1",
+                                                                      "committee"}
+
+
 @pytest.fixture(scope="module")
 def q2(demo_workspace, registry, reference):
     built = build_rollups(Settings(workspace=demo_workspace), registry, reference)
