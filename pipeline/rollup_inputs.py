@@ -34,6 +34,7 @@ class BookInputs:
         self.names = ([f"dimension-{d}" for d in ref.dimensions["dimension_id"]]
                       + [f"group-{g}" for g in ref.groups["group_code"]] + ["committee"])
         self._rows = _Rows(self.rollup.krs.set_index("kr_code")["dimension_id"])
+        self._no_record = self.rollup.completeness.iloc[:0]  # a dimension's book shows none
 
     def of(self, name: str) -> Inputs:
         kind, _, code = name.partition("-")
@@ -61,7 +62,7 @@ class BookInputs:
                         kr_group=own(r.kr_group), kr_city=own(r.kr_city),
                         dims_district=own(r.dims_district), dims_group=own(r.dims_group),
                         dims_city=own(r.dims_city), tree_city=own(r.tree_city),
-                        objectives=own(r.objectives), completeness=r.completeness.iloc[:0])
+                        objectives=own(r.objectives), completeness=self._no_record)
         return share, [replace(f, kr_city=own(f.kr_city), dims_city=own(f.dims_city))
                        for f in self.before]
 

@@ -38,15 +38,19 @@ def start_rollups(rollup: PeriodRollup, out_dir: Path, earlier: Sequence[CityFig
     inputs = BookInputs(rollup, earlier)
     version = freshness.code_version()
     records = {name: {"inputs": inputs.fingerprint(name, version)} for name in inputs.names}
-    stale = [name for name in inputs.names if not freshness.book_unchanged(
-        _path(out_dir, name), records[name], (written or {}).get(name))]
+    for name, record in records.items():
+        then = (written or {}).get(name)
+        if freshness.book_unchanged(_path(out_dir, name), record, then):
+            record["sha256"] = then["sha256"]
+    stale = [name for name in inputs.names if "sha256" not in records[name]]
     shares = writers.deal(stale, lambda name: WEIGHT[name.split("-")[0]])
     started = writers.start(partial(write_books, inputs, out_dir), shares)
 
     def finished() -> dict[Path, dict]:
         started()
-        return {_path(out_dir, name): {**record, "sha256": freshness.file_sha256(
-            _path(out_dir, name))} for name, record in records.items()}
+        for name in stale:
+            records[name]["sha256"] = freshness.file_sha256(_path(out_dir, name))
+        return {_path(out_dir, name): record for name, record in records.items()}
 
     return finished
 
