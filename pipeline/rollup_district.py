@@ -45,10 +45,11 @@ KR_COLS = [
 
 
 def write_district(book, styles: Styles, rollup: PeriodRollup, district, group,
-                   dimensions: pd.DataFrame, krs: pd.DataFrame) -> None:
+                   dimensions: pd.DataFrame, follow: pd.DataFrame, assigned: int) -> None:
     """`district` is a row of the group's ranking: code, names, score, ranks, submission;
-    `dimensions` its rows of district_dimensions; `krs` its KR rows with the progress of each
-    KR in the group and the city (see area_progress)."""
+    `dimensions` its rows of district_dimensions; `follow` its KRs to follow up (FOLLOW_UP)
+    in the order shown, with the progress of each KR in the group and the city (see
+    area_progress), of the `assigned` KRs it reports on."""
     sheet = book.add_worksheet(district.name_th)
     write_heading(sheet, styles, f"สำนักงานเขต{district.name_th} ({district.name_en}) — "
                   f"{rollup.period.label_th}", subtitle(rollup))
@@ -59,16 +60,14 @@ def write_district(book, styles: Styles, rollup: PeriodRollup, district, group,
     last = write_table(sheet, styles, 3, dimensions, DIMENSION_COLS, freeze=None,
                        autofilter=False)
     progress_lights(sheet, styles, (5, 3, last, 5), rollup.expected, rollup.thresholds.at_risk)
-    follow = krs[krs["status"].isin(FOLLOW_UP)]
     write_section(sheet, styles, last + 2,
-                  f"ตัวชี้วัดที่ต้องติดตาม (ล่าช้ากว่าแผนหรือไม่มีข้อมูล) {len(follow)} จาก {len(krs)} / "
-                  f"KRs to follow up (off track or no data): {len(follow)} of {len(krs)}")
+                  f"ตัวชี้วัดที่ต้องติดตาม (ล่าช้ากว่าแผนหรือไม่มีข้อมูล) {len(follow)} จาก {assigned} / "
+                  f"KRs to follow up (off track or no data): {len(follow)} of {assigned}")
     write_note(sheet, styles, last + 3, "ตัวชี้วัดทุกตัวของเขตเทียบกับกลุ่มและทั้งกรุงเทพฯ อยู่ในแผ่นงาน "
                "“รายตัวชี้วัด” / every KR of the district against the group and the city: "
                "sheet “รายตัวชี้วัด”", KR_COLS)
     top = last + 4
-    kr_last = write_table(sheet, styles, top, follow.sort_values(["dimension_id", "kr_code"]),
-                          KR_COLS, freeze=None)
+    kr_last = write_table(sheet, styles, top, follow, KR_COLS, freeze=None)
     progress_lights(sheet, styles, (top + 2, 3, kr_last, 5), rollup.expected,
                     rollup.thresholds.at_risk)
     print_setup(sheet, (top, top + 1), footer(rollup))

@@ -16,7 +16,13 @@ from pipeline.rollup_book import (
     table_sheet,
     with_kr,
 )
-from pipeline.rollup_district import area_progress, district_dimensions, write_district
+from pipeline.rollup_district import (
+    FOLLOW_UP,
+    KR_COLS,
+    area_progress,
+    district_dimensions,
+    write_district,
+)
 from pipeline.rollup_matrix import dimension_cols, matrix_sheet, wide
 from pipeline.xlsx_style import Col, Styles, print_setup
 from pipeline.xlsx_table import (
@@ -38,7 +44,7 @@ def write_group(book, styles: Styles, rollup: PeriodRollup, group) -> None:
     members = ref.districts[ref.districts["group_code"] == group.group_code].rename(
         columns={"code": "district_code"})
     rows = district_rows(rollup)
-    rows = rows[rows["group_code"] == group.group_code]  # once: a copy of every column
+    rows = rows.loc[rows["group_code"] == group.group_code, SHOWN]  # once, and only these
     ranking = _ranking(rollup, members, rows)
     _summary(book, styles, rollup, group, members)
     _by_kr(book, styles, rollup, group, members, rows)
@@ -47,15 +53,22 @@ def write_group(book, styles: Styles, rollup: PeriodRollup, group) -> None:
     completeness = rollup.completeness[rollup.completeness["group_code"] == group.group_code]
     completeness_sheet(book, styles, rollup, completeness)
     _timeliness(book, styles, rollup, completeness)
-    areas = area_progress(rollup, group)
     dimensions = district_dimensions(rollup, group)
-    krs = rows.merge(areas, on="kr_code", how="left")
-    by_district = dict(list(krs.groupby("district_code")))
+    assigned = rows["district_code"].value_counts()
+    follow = rows[rows["status"].isin(FOLLOW_UP)].merge(
+        area_progress(rollup, group), on="kr_code", how="left").sort_values(
+        ["district_code", "dimension_id", "kr_code"])
+    by_district = dict(list(follow.groupby("district_code", sort=False)))
     for district in ranking.sort_values("district_code").itertuples():
         code = district.district_code
         write_district(book, styles, rollup, district, group, dimensions[code],
-                       by_district.get(code, krs.head(0)))
+                       by_district.get(code, follow.head(0)), int(assigned.get(code, 0)))
 
+
+# What the group's sheets take from each district's KR rows: the district sheets' columns,
+# the number format of their figures, and what the ranking and the KR sheet use.
+SHOWN = ["district_code", "num_format",
+         *dict.fromkeys(c.key for c in KR_COLS if c.key not in ("group", CITY))]
 
 RANK_COLS = [
     Col("rank_text", "อันดับในกลุ่ม", "Rank in group", width=10),
