@@ -193,17 +193,28 @@ def overall_scores(dims: pd.DataFrame, by: str) -> pd.DataFrame:
     return out.reset_index()
 
 
-def stored_city_figures(con: duckdb.DuckDBPyConnection, period: Period,
-                        thresholds: Thresholds) -> CityFigures:
-    """A period's city figures as its roll-ups last showed them (kr_scores, dimension_scores
-    are written before a period's books, and periods in the order they end)."""
-    query = "SELECT {} FROM {} WHERE period = ? AND area = ? ORDER BY {}"
+def stored_city_figures(con: duckdb.DuckDBPyConnection, periods: Sequence[Period],
+                        thresholds: Thresholds) -> list[CityFigures]:
+    """Periods' city figures as their roll-ups last showed them (kr_scores, dimension_scores
+    are written before a period's books, and periods in the order they end); one query a
+    table for all of them, not two a period."""
+    codes = [period.code for period in periods]
+    query = "SELECT period, {} FROM {} WHERE period IN (SELECT unnest(?)) AND area = ? " \
+            "ORDER BY period, {}"
     krs = con.execute(query.format("kr_code, progress, status, reporting", "kr_scores",
-                                   "kr_code"), [period.code, CITY]).df()
+                                   "kr_code"), [codes, CITY]).df()
     dims = con.execute(query.format("dimension_id, score", "dimension_scores", "dimension_id"),
-                       [period.code, CITY]).df()
-    return CityFigures(period, thresholds, krs.astype({"reporting": "int64"}),
-                       dims.astype({"dimension_id": "int64"}))
+                       [codes, CITY]).df()
+    krs_of, dims_of = (dict(list(frame.groupby("period", sort=False))) for frame in (krs, dims))
+    return [CityFigures(period, thresholds,
+                        _stored(krs_of, krs, period.code).astype({"reporting": "int64"}),
+                        _stored(dims_of, dims, period.code).astype({"dimension_id": "int64"}))
+            for period in periods]
+
+
+def _stored(parts: dict[str, pd.DataFrame], frame: pd.DataFrame, code: str) -> pd.DataFrame:
+    """The period's rows, numbered from 0, without the period column."""
+    return parts.get(code, frame.iloc[:0]).drop(columns="period").reset_index(drop=True)
 
 
 def trend(rollups: Sequence[CityFigures]) -> pd.DataFrame:

@@ -82,10 +82,16 @@ def with_kr(frame: pd.DataFrame, rollup: PeriodRollup) -> pd.DataFrame:
     wanted = ["name_th", "name_en", "unit_th", "unit_en", "dimension_id", "decimals", "kr_type"]
     krs = rollup.krs[["kr_code", *[c for c in wanted if c not in frame.columns]]]
     out = frame.merge(krs, on="kr_code")
-    formats = [measure_format(t, u, d) for t, u, d in
-               zip(out["kr_type"], out["unit_en"], out["decimals"], strict=True)]
-    return out.assign(num_format=formats, progress_shown=out["progress"].clip(0, 1),
-                      expected=rollup.expected)
+    return out.assign(num_format=out["kr_code"].map(_formats(rollup.krs)),
+                      progress_shown=out["progress"].clip(0, 1), expected=rollup.expected)
+
+
+def _formats(krs: pd.DataFrame) -> pd.Series:
+    """Each KR's number format (measure_format), by kr_code: worked out once a KR, not once
+    a row."""
+    return pd.Series([measure_format(t, u, d) for t, u, d in
+                      zip(krs["kr_type"], krs["unit_en"], krs["decimals"], strict=True)],
+                     index=krs["kr_code"])
 
 
 def district_rows(rollup: PeriodRollup) -> pd.DataFrame:

@@ -222,9 +222,9 @@ def _rewrite(con, settings: Settings, registry, reference, code: str, periods: l
     """Builds the period, hands its books to writers, stores its scores and writes its open
     data and dashboard; returns what waits for the books, and the manifest's record."""
     data = rollup.build(con, registry, reference, parse_period(code), settings.thresholds)
-    earlier = [rollup.stored_city_figures(con, parse_period(other), settings.thresholds)
-               for other in periods if other[:4] == code[:4]
-               and parse_period(other).end < data.period.end]
+    earlier = rollup.stored_city_figures(
+        con, [parse_period(other) for other in periods if other[:4] == code[:4]
+              and parse_period(other).end < data.period.end], settings.thresholds)
     books = start_rollups(data, settings.rollups_dir(code), earlier,
                           freshness.books(_manifest(settings, code)))
     frames = export.tables(data)

@@ -281,7 +281,7 @@ def test_an_earlier_period_read_back_from_the_stored_scores_is_the_one_built(
         demo_settings, built):
     con = connect(demo_settings.warehouse_path, read_only=True)
     try:
-        stored = stored_city_figures(con, parse_period("2569-Q1"), Thresholds())
+        stored, = stored_city_figures(con, [parse_period("2569-Q1")], Thresholds())
     finally:
         con.close()
     rebuilt = built["2569-Q1"].city_figures()
