@@ -35,7 +35,8 @@ def fingerprint(con: duckdb.DuckDBPyConnection, period: str, registry_sha256: st
     rows = con.execute("SELECT period, submission_id FROM submissions "
                        "WHERE left(period, 4) = ? ORDER BY submission_id",
                        [period[:4]]).fetchall()
-    feeding = [row for row in rows if _ends_by(row[0], current.end)]
+    ends_by = {code: _ends_by(code, current.end) for code in {row[0] for row in rows}}
+    feeding = [row for row in rows if ends_by[row[0]]]  # a year's files, a dozen periods
     text = json.dumps([period, registry_sha256, settings_text, code_version(), feeding])
     return hashlib.sha256(text.encode()).hexdigest()
 
