@@ -8,7 +8,7 @@ the store, from the kept copy and the problems stored with it; the warehouse kee
 until they are (pipeline.store.owed_feedback).
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,13 +65,15 @@ def respond(verdicts: list[Verdict], current: pd.DataFrame, reference: Reference
 
 
 def annotate(jobs: list[tuple[Path, Sequence[Problem], Path]]) -> None:
-    """Each (clerk's file, its problems, feedback path): the annotated workbook written, by
-    two writer processes when there are several."""
-    if len(jobs) < 2:
-        for job in jobs:
-            write_feedback(*job)
-    else:
-        writers.start(_annotate_all, writers.deal(jobs, _cost))()
+    """Each (clerk's file, its problems, feedback path): the annotated workbook written."""
+    start_annotating(jobs)()
+
+
+def start_annotating(jobs: list[tuple[Path, Sequence[Problem], Path]]
+                     ) -> Callable[[], object]:
+    """Hands the workbooks to writer processes, two when there are several, and returns at
+    once; calling what it returns waits until they are written."""
+    return writers.start(_annotate_all, writers.deal(jobs, _cost))
 
 
 def _cost(job: tuple[Path, Sequence[Problem], Path]) -> float:

@@ -43,13 +43,17 @@ from pipeline.reference import load_reference
 from pipeline.registry import load_registry
 from pipeline.registry_store import RegistryVersions
 from pipeline.report import RunReport
-from pipeline.respond import Response, annotate, respond
+from pipeline.respond import Response, annotate, respond, start_annotating
 from pipeline.rollup_xlsx import start_rollups
 from pipeline.runlog import RunLog
 from pipeline.settings import Settings
 from pipeline.trace import trace
 from pipeline.validate import judge
 from pipeline.values import Arrival, RawWorkbook, Verdict
+
+# Files a night may bring and still be ingested in the run's own process (see _take_in): a
+# period of the whole city. The year's 600 at once peak at about 300 MB in their process.
+AT_HOME = 50
 
 
 class LockHeld(Exception):
@@ -95,22 +99,20 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
          now: Callable[[], datetime]) -> None:
     atomic.sweep(settings.outputs)  # temporary files of a run that was killed
     reference = load_reference()
-    with closing(store.connect(settings.warehouse_path)) as con:
+    con = store.connect(settings.warehouse_path)
+    try:
         registry, file_sha256 = registry_store.load_current(con, settings, reference)
         report.registry_version = registry.version
         registries = registry_store.sync(con, reference, registry, file_sha256, settings)
         store.start_run(con, report)
-    log.event("run.start", registry_version=registry.version)
-    if waiting(settings.inbox):  # a night with nothing sent forks no process for it
-        # closed meanwhile: the ingest's process opens the warehouse itself
-        report.adopt(apart(_ingest, settings, registries, reference, report, log))
-    con = store.connect(settings.warehouse_path)
-    try:
+        log.event("run.start", registry_version=registry.version)
+        con = _take_in(con, settings, registries, reference, report, log)
         with log.stage("feedback"):
-            _feedback(con, settings)
+            feedback = _feedback(con, settings)
         periods = rollup.periods_with_data(con)
         with log.stage("rollups", len(periods)) as advance:
             _publish(con, settings, registries, reference, periods, report, advance)
+        feedback()
         report.finished_at = now()
         report.write(settings.runs)
         store.finish_run(con, report)  # last: a run on record as finished left nothing undone
@@ -121,55 +123,88 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
               duplicates=report.count("duplicate"))
 
 
-def _ingest(settings: Settings, registries: RegistryVersions, reference, report: RunReport,
-            log: RunLog) -> RunReport:
-    """New files → read, judged, kept, given their receipts, stored, released; returns the
-    report with their entries. Run in a process of its own (pipeline.child.apart): the year's
-    cells it reads and judges go back to the system with it, and the roll-ups that follow
-    need only the warehouse."""
+def _take_in(con, settings: Settings, registries: RegistryVersions, reference,
+             report: RunReport, log: RunLog):
+    """The night's files ingested (_ingest); returns the warehouse's connection. More than
+    AT_HOME files are ingested in a process of their own (pipeline.child.apart): the cells of
+    a year read and judged go back to the system with it, and the roll-ups that follow need
+    only the warehouse. Fewer are ingested in this process, with this connection: their cells
+    take a few megabytes, and a process apart would cost a fork and the warehouse closed and
+    opened twice more. A night with nothing sent does neither."""
+    files = waiting(settings.inbox)
+    if files == 0:
+        return con
+    if files <= AT_HOME:
+        _ingest(con, settings, registries, reference, report, log)
+        return con
+    con.close()  # DuckDB lets one process write: the ingest's opens the warehouse itself
+    report.adopt(apart(_ingest_apart, settings, registries, reference, report, log))
+    return store.connect(settings.warehouse_path)
+
+
+def _ingest_apart(settings: Settings, *args) -> RunReport:
     with closing(store.connect(settings.warehouse_path)) as con:
-        with log.stage("discover"):
-            arrivals = discover(settings.inbox)
-            new = _new_arrivals(con, arrivals, report)
-        with log.stage("read", len(new)) as advance:
-            raws = read_all(new, settings.limits, done=advance)
-        with out_of_sight():  # the files read: a million and a half small objects
-            with log.stage("validate"):
-                history = _history(con, raws) if raws else History()  # nothing to check against
-                verdicts = judge(raws, registries, settings, history)
-            del raws  # what follows, storing above all, needs the room
-            with log.stage("store", len(verdicts)) as advance:
-                kept = []
-                for path in each_in_threads(lambda verdict: keep.keep(
-                        verdict.arrival,
-                        settings.archive if verdict.accepted else settings.quarantine), verdicts):
-                    kept.append(path)
-                    advance()
-            with log.stage("receipts"):
-                responses = respond(verdicts, history.facts, reference, settings.outputs)
-            with log.stage("store"):
-                relative = [str(path.relative_to(settings.outputs)) for path in kept]
-                if verdicts:
-                    store.record(con, verdicts, relative, report.run_id, [
-                        str(r.feedback_path.relative_to(settings.outputs)) if r.feedback_path
-                        else None for r in responses])
-                for verdict, path, response in zip(verdicts, relative, responses, strict=True):
-                    report.add_verdict(verdict, path, response, settings.outputs)
-                    log.event("file", file=verdict.arrival.name, folder=verdict.arrival.folder,
-                              outcome="accepted" if verdict.accepted else "rejected",
-                              problems=len(verdict.problems))
-                for arrival in arrivals:
-                    keep.release(arrival)
+        return _ingest(con, settings, *args)
+
+
+def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
+            report: RunReport, log: RunLog) -> RunReport:
+    """New files → read, judged, kept, given their receipts, stored, released; returns the
+    report with their entries."""
+    with log.stage("discover"):
+        arrivals = discover(settings.inbox)
+        new = _new_arrivals(con, arrivals, report)
+    with log.stage("read", len(new)) as advance:
+        raws = read_all(new, settings.limits, done=advance)
+    with out_of_sight():  # the files read: a million and a half small objects
+        with log.stage("validate"):
+            history = _history(con, raws) if raws else History()  # nothing to check against
+            verdicts = judge(raws, registries, settings, history)
+        del raws  # what follows, storing above all, needs the room
+        with log.stage("store", len(verdicts)) as advance:
+            kept = []
+            for path in each_in_threads(lambda verdict: keep.keep(
+                    verdict.arrival,
+                    settings.archive if verdict.accepted else settings.quarantine), verdicts):
+                kept.append(path)
+                advance()
+        with log.stage("receipts"):
+            responses = respond(verdicts, history.facts, reference, settings.outputs)
+        with log.stage("store"):
+            relative = [str(path.relative_to(settings.outputs)) for path in kept]
+            if verdicts:
+                store.record(con, verdicts, relative, report.run_id, [
+                    str(r.feedback_path.relative_to(settings.outputs)) if r.feedback_path
+                    else None for r in responses])
+            for verdict, path, response in zip(verdicts, relative, responses, strict=True):
+                report.add_verdict(verdict, path, response, settings.outputs)
+                log.event("file", file=verdict.arrival.name, folder=verdict.arrival.folder,
+                          outcome="accepted" if verdict.accepted else "rejected",
+                          problems=len(verdict.problems))
+            for arrival in arrivals:
+                keep.release(arrival)
     return report
 
 
-def _feedback(con, settings: Settings) -> None:
-    """The annotated workbooks the warehouse says are owed, then no longer owed."""
+def _feedback(con, settings: Settings) -> Callable[[], None]:
+    """Starts the annotated workbooks the warehouse says are owed; calling what it returns
+    waits for them, then they are no longer owed. Several take both cores and are waited
+    for here, before the roll-ups; one is written on the core the roll-ups leave idle until
+    their books are handed out."""
     owed = store.owed_feedback(con)
-    if owed:
-        annotate([(settings.outputs / kept, problems, settings.outputs / path)
-                  for _, kept, path, problems in owed])
+    if not owed:
+        return lambda: None
+    written = start_annotating([(settings.outputs / kept, problems, settings.outputs / path)
+                                for _, kept, path, problems in owed])
+
+    def done() -> None:
+        written()
         store.feedback_written(con)
+
+    if len(owed) == 1:
+        return done
+    done()
+    return lambda: None
 
 
 def _history(con, raws: list[RawWorkbook]) -> History:

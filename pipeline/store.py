@@ -67,8 +67,16 @@ def record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], kept: list[s
                          for i, path in zip(ids, feedback or [None] * len(ids), strict=True)
                          if path], columns=["submission_id", "feedback_path"])
     rows = len(submissions) + (len(facts) if facts is not None else 0) + len(problems)
-    # for the rest of this connection too: the ingest's, closed once the files are stored
     con.execute(f"SET memory_limit = '{duckdb_limit_to_store(rows)}'")
+    try:
+        _record(con, verdicts, submissions, facts, problems, owed)
+    finally:  # the limit is the database's, not the transaction's: the run's again
+        con.execute(f"SET memory_limit = '{DUCKDB['memory_limit']}'")
+    return ids
+
+
+def _record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], submissions: pd.DataFrame,
+            facts: pd.DataFrame | None, problems: pd.DataFrame, owed: pd.DataFrame) -> None:
     con.execute("BEGIN")
     try:
         if verdicts:
@@ -83,7 +91,6 @@ def record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], kept: list[s
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return ids
 
 
 def owed_feedback(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str, list[Problem]]]:

@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from pipeline import runner
 from pipeline.child import apart
 from pipeline.workers import forked
 
@@ -34,3 +35,25 @@ def test_an_exception_raised_apart_is_raised_in_the_run_with_its_traceback():
         apart(_fails, "1001")
     assert "in a process forked from the run" in raised.value.__notes__[0]
     assert "_fails" in raised.value.__notes__[0]
+
+
+@pytest.mark.parametrize(("at_home", "apart_from_the_run"), [(2, False), (1, True)])
+def test_the_ingest_runs_apart_only_when_more_than_at_home_files_wait(
+        workspace, monkeypatch, tmp_path, at_home, apart_from_the_run):
+    """Two files: ingested in the run's own process up to AT_HOME, in one of their own past it;
+    stored alike either way."""
+    noted = tmp_path / "pids"
+    ingest = runner._ingest
+
+    def noting_the_process(*args):
+        noted.write_text(str(os.getpid()))
+        return ingest(*args)
+
+    monkeypatch.setattr(runner, "_ingest", noting_the_process)
+    monkeypatch.setattr(runner, "AT_HOME", at_home)
+    workspace.send(workspace.clerk("1001"), "1001")
+    workspace.send(workspace.clerk("1002").type("KR-1-01", "actual", "ไม่ทราบ"), "1002")
+    report = runner.run(workspace.settings)
+    assert (noted.read_text() != str(os.getpid())) == apart_from_the_run
+    assert (report.count("accepted"), report.count("rejected")) == (1, 1)
+    assert {"discover", "read", "validate", "store"} <= set(report.seconds)

@@ -36,7 +36,7 @@ POINTS = [
     "pipeline.store/insert:after:1:facts",  # inside the transaction, just before COMMIT
     "pipeline.store/record:after:1",  # committed, inbox not yet released
     "pipeline.keep/release:after:2",  # part of the inbox released
-    "pipeline.runner/annotate:before:1",  # stored and released, the feedback workbooks owed
+    "pipeline.runner/start_annotating:before:1",  # stored and released, the feedback workbooks owed
     "pipeline.store/feedback_written:before:1",  # feedback written, still owed
     "pipeline.store/replace_scores:after:1",  # scores stored, roll-ups not written
     "pipeline.writers/_Writer.result:after:1",  # a writer's books done, the other's not

@@ -66,7 +66,7 @@ def test_feedback_owed_by_a_killed_run_is_written_by_the_next_for_the_latest_fil
     """The warehouse commits before the annotated workbooks are made; a run killed in between
     leaves them owed, and a file sent again under the same name meanwhile is the one marked."""
     workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", "สิบ"), "1001", "OKR.xlsx")
-    assert crash(workspace.root, "pipeline.runner/annotate:before:1").returncode == -9
+    assert crash(workspace.root, "pipeline.runner/start_annotating:before:1").returncode == -9
     feedback = _folder(workspace) / "OKR.xlsx.feedback.xlsx"
     owed = "SELECT feedback_path FROM feedback_owed"
     assert not feedback.exists()

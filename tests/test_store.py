@@ -6,6 +6,7 @@ import duckdb
 import pyarrow
 import pytest
 
+from pipeline import store
 from pipeline.memory import duckdb_limit_to_store
 from pipeline.runner import run
 from pipeline.store import MIGRATIONS, connect
@@ -119,6 +120,24 @@ def test_a_backlog_stored_in_one_transaction_is_given_the_memory_it_needs(tmp_pa
         con.execute(fill)
         con.execute("COMMIT")
         assert con.execute("SELECT count(*) FROM facts").fetchone() == (rows,)
+    finally:
+        con.close()
+
+
+def test_the_limit_raised_to_store_is_lowered_again_once_stored(tmp_path, monkeypatch):
+    """A night of a few files is stored with the run's own connection (pipeline.runner), which
+    goes on to build the roll-ups under the usual limit."""
+    limit = "current_setting('memory_limit')"
+    during = []
+    original = store._record
+    monkeypatch.setattr(store, "duckdb_limit_to_store", lambda rows: "200MB")
+    monkeypatch.setattr(store, "_record", lambda con, *args: (
+        during.append(con.execute(f"SELECT {limit}").fetchone()[0]), original(con, *args)))
+    con = connect(tmp_path / "warehouse.duckdb")
+    try:
+        assert store.record(con, [], [], "run-1") == []
+        assert during == ["190.7 MiB"]
+        assert con.execute(f"SELECT {limit}").fetchone() == ("45.7 MiB",)
     finally:
         con.close()
 
