@@ -2,8 +2,9 @@
 against the naive way and the read floor; a table on the console and bench/results/<date>.json.
 
 Every measured step runs in a fresh process (bench.step) on the same cached workload. Each
-repetition starts from an empty workspace: cold run, then a run with nothing new, then a run
-after one district resubmits one period; then the naive read, the naive write and the floor.
+repetition starts from an empty workspace: cold run, then runs with nothing new, then runs
+after one district resubmits one period (each on a copy of the workspace as the runs with
+nothing new left it); then the naive read, the naive write and the floor.
 """
 
 import argparse
@@ -29,6 +30,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 MEASURES = ("cold", "ingest", "feedback", "rollups", "noop", "resubmit", "naive_read",
             "naive_write", "floor")
 READ_BUSY = 1.5  # CPU seconds per wall second while reading that count as "both cores busy"
+SHORT = ("noop", "resubmit")  # steps of a second or two, run --short-repeat times a repetition
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--small", action="store_true",
                         help="5 districts x 2 periods instead of 50 x 12")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions (median reported)")
+    parser.add_argument("--short-repeat", type=int, default=5,
+                        help="runs of the no-change and resubmission steps a repetition: a "
+                        "second or two each, on a machine whose noise is of that order")
     parser.add_argument("--build-workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args(argv)
     console = Console()
@@ -47,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     suffix = "-small" if args.small else ""
     runs = []
     for index in range(args.repeat):
-        runs.append(_repetition(workload, index, console))
+        runs.append(_repetition(workload, index, args.short_repeat, console))
         result = summarise(workload, runs, load_before)
         result["complete"] = len(runs) == args.repeat  # written after each repetition
         path = _write(result, suffix)
@@ -57,9 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _repetition(workload: Workload, index: int, console: Console) -> dict:
+def _repetition(workload: Workload, index: int, short: int, console: Console) -> dict:
     work = workload.root / "runs"
     workspace = work / "workspace"
+    settled = work / "settled"  # the workspace as the runs with nothing new leave it
     shutil.rmtree(workspace, ignore_errors=True)
     workspace.mkdir(parents=True)
     shutil.copy2(workload.registry, workspace / "registry.xlsx")
@@ -79,14 +85,31 @@ def _repetition(workload: Workload, index: int, console: Console) -> dict:
         if name == "capture" and index > 0 and tables.exists():
             continue
         console.log(f"repetition {index + 1}: {name} …")
-        steps[name] = _step(step, args)
+        if name == "noop":
+            steps[name] = _median_run([_step(step, args) for _ in range(short)])
+            shutil.rmtree(settled, ignore_errors=True)
+            shutil.copytree(workspace, settled)
+        elif name == "resubmit":
+            steps[name] = _median_run([_step(step, args, settled) for _ in range(short)])
+        else:
+            steps[name] = _step(step, args)
         if "wall" in steps[name]:
             console.log(f"repetition {index + 1}: {name} {steps[name]['wall']:.2f} s")
     return steps
 
 
-def _step(name: str, args: dict) -> dict:
-    """Runs one bench.step in a fresh process; adds its own peak RSS and process wall time."""
+def _median_run(results: list[dict]) -> dict:
+    """The run of median wall time, with every run's wall time."""
+    ordered = sorted(results, key=lambda result: result["wall"])
+    return {**ordered[(len(ordered) - 1) // 2], "walls": [result["wall"] for result in results]}
+
+
+def _step(name: str, args: dict, start_from: Path | None = None) -> dict:
+    """Runs one bench.step in a fresh process; adds its own peak RSS and process wall time.
+    `start_from`: a workspace copied over args["workspace"] first."""
+    if start_from is not None:
+        shutil.rmtree(args["workspace"])
+        shutil.copytree(start_from, args["workspace"])
     with tempfile.TemporaryDirectory() as tmp:
         given, out = Path(tmp) / "args.json", Path(tmp) / "out.json"
         given.write_text(json.dumps(args, default=str))
@@ -124,6 +147,8 @@ def _figures(run: dict) -> dict[str, dict]:
 def summarise(workload: Workload, runs: list[dict], load_before) -> dict:
     figures = [_figures(run) for run in runs]
     median = {m: statistics.median(f[m]["wall"] for f in figures) for m in MEASURES}
+    median.update({m: statistics.median(w for run in runs for w in _walls(run[m]))
+                   for m in SHORT})  # every run of theirs, not each repetition's median
     cold = runs[0]["cold"]
     facts = cold["facts"]
     stage_names = sorted({s for run in runs for s in run["cold"]["stages"]})
@@ -155,9 +180,7 @@ def summarise(workload: Workload, runs: list[dict], load_before) -> dict:
                      "naive_read_rows": runs[0]["naive_read"]["rows"],
                      "floor_cells": runs[0]["floor"]["cells"]},
         "seconds": median,
-        "spread": {m: {"min": min(f[m]["wall"] for f in figures),
-                       "max": max(f[m]["wall"] for f in figures),
-                       "runs": [f[m]["wall"] for f in figures]} for m in MEASURES},
+        "spread": {m: _spread(m, runs, figures) for m in MEASURES},
         "cpu_seconds": {m: statistics.median(f[m]["cpu"] for f in figures) for m in MEASURES},
         "files_per_second": {m: units[m][0] / median[m] if median[m] else None
                              for m in MEASURES},
@@ -176,6 +199,18 @@ def summarise(workload: Workload, runs: list[dict], load_before) -> dict:
     }
     result["targets"] = targets(result)
     return result
+
+
+def _walls(step: dict) -> list[float]:
+    return step.get("walls", [step["wall"]])
+
+
+def _spread(measure: str, runs: list[dict], figures: list[dict]) -> dict:
+    """Least and most wall time of a measure, and each repetition's runs of it."""
+    walls = [_walls(run[measure]) if measure in SHORT else [figure[measure]["wall"]]
+             for run, figure in zip(runs, figures, strict=True)]
+    every = [wall for each in walls for wall in each]
+    return {"min": min(every), "max": max(every), "runs": walls}
 
 
 def _code_version() -> dict:
