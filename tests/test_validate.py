@@ -5,6 +5,8 @@ KR-1-04 (ratio) on row 9; columns: H actual, I numerator, J denominator, K statu
 L confidence, M note.
 """
 
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -413,3 +415,14 @@ def test_verdicts_come_back_in_the_files_order_when_periods_are_judged_apart(wor
     (rejected,) = [v for v in verdicts if not v.accepted]
     assert found(rejected) == [("error", "count-negative", "H6")]
     assert all(set(v.facts["period"]) == {v.period} for v in verdicts if v.accepted)
+
+
+def test_judging_does_not_import_hypothesis_as_pandera_would_if_it_could():
+    """Only the tests have hypothesis (beside the venv, see the Makefile): pandera imports it
+    on its first check whenever it is importable, 0.065 s and 6 MB of every run with files."""
+    code = ("import sys; import pandas as pd; import pandera.pandas as pa; import pipeline.runner; "
+            "pa.DataFrameSchema({'a': pa.Column(int, pa.Check.ge(0))}).validate("
+            "pd.DataFrame({'a': [1]})); print('hypothesis' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent.parent,
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
