@@ -54,12 +54,11 @@ def roll_up(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
                                    "denominator"]].sum(min_count=1)
     means = reported.groupby(keys)[["actual", "baseline", "target"]].mean()
     each = rows.groupby(keys)  # one reduction a column: named aggregation costs more
+    # a district has one row a KR: its rows are its districts, counted rather than told apart
     meta = pd.DataFrame({"kr_type": each["kr_type"].first(),
                          "direction": each["direction"].first(),
-                         "assigned": each["district_code"].nunique()})
+                         "assigned": each.size(), "reporting": each["actual"].count()})
     out = meta.join(sums.add_prefix("sum_")).join(means.add_prefix("mean_"))
-    out["reporting"] = reported.groupby(keys)["district_code"].nunique()
-    out["reporting"] = out["reporting"].fillna(0).astype(int)
     is_count = out["kr_type"].eq("count")
     is_ratio = out["kr_type"].eq("ratio")
     out["actual"] = out["mean_actual"].where(~is_count, out["sum_actual"])
@@ -86,7 +85,7 @@ def dimension_scores(kr_rows: pd.DataFrame, key_results: pd.DataFrame,
     current = scored
     for level in levels:
         current = current.groupby([*by, *level], dropna=False)["score"].mean().reset_index()
-    each = scored.groupby([*by, "dimension_id"])
-    krs = pd.DataFrame({"krs": each["kr_code"].nunique(),
-                        "krs_with_data": each["progress"].count()}).reset_index()
+    each = scored.groupby([*by, "dimension_id"])  # an area has one row a KR
+    krs = pd.DataFrame({"krs": each.size(), "krs_with_data": each["progress"].count()}
+                       ).reset_index()
     return current.merge(krs, on=[*by, "dimension_id"])
