@@ -22,9 +22,9 @@ def discover(inbox: Path) -> list[Arrival]:
     return sorted(arrivals, key=lambda a: (a.received_at, a.folder, a.name))
 
 
-def waiting(inbox: Path) -> int:
-    """How many files wait in the inbox (known or not), without reading one."""
-    return sum(1 for _ in _files(inbox))
+def waiting(inbox: Path) -> bool:
+    """Whether any file waits in the inbox (known or not), without reading one."""
+    return next(_files(inbox), None) is not None
 
 
 def _files(inbox: Path) -> Iterator[Path]:

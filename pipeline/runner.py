@@ -51,7 +51,7 @@ from pipeline.trace import trace
 from pipeline.validate import judge
 from pipeline.values import Arrival, RawWorkbook, Verdict
 
-# Files a night may bring and still be ingested in the run's own process (see _take_in): a
+# New files a night may bring and still be ingested in the run's own process (see _take_in): a
 # period of the whole city. The year's 600 at once peak at about 300 MB in their process.
 AT_HOME = 50
 
@@ -125,20 +125,23 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
 
 def _take_in(con, settings: Settings, registries: RegistryVersions, reference,
              report: RunReport, log: RunLog):
-    """The night's files ingested (_ingest); returns the warehouse's connection. More than
-    AT_HOME files are ingested in a process of their own (pipeline.child.apart): the cells of
+    """The night's new files ingested (_ingest); returns the warehouse's connection. More
+    than AT_HOME are ingested in a process of their own (pipeline.child.apart): the cells of
     a year read and judged go back to the system with it, and the roll-ups that follow need
     only the warehouse. Fewer are ingested in this process, with this connection: their cells
     take a few megabytes, and a process apart would cost a fork and the warehouse closed and
-    opened twice more. A night with nothing sent does neither."""
-    files = waiting(settings.inbox)
-    if files == 0:
+    opened twice more. A night with nothing sent is not even discovered."""
+    if not waiting(settings.inbox):
         return con
-    if files <= AT_HOME:
-        _ingest(con, settings, registries, reference, report, log)
+    with log.stage("discover"):
+        arrivals = discover(settings.inbox)
+        new = _new_arrivals(con, arrivals, report)
+    if len(new) <= AT_HOME:
+        _ingest(con, settings, registries, reference, report, log, arrivals, new)
         return con
     con.close()  # DuckDB lets one process write: the ingest's opens the warehouse itself
-    report.adopt(apart(_ingest_apart, settings, registries, reference, report, log))
+    report.adopt(apart(_ingest_apart, settings, registries, reference, report, log, arrivals,
+                       new))
     return store.connect(settings.warehouse_path)
 
 
@@ -148,12 +151,10 @@ def _ingest_apart(settings: Settings, *args) -> RunReport:
 
 
 def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
-            report: RunReport, log: RunLog) -> RunReport:
-    """New files → read, judged, kept, given their receipts, stored, released; returns the
-    report with their entries."""
-    with log.stage("discover"):
-        arrivals = discover(settings.inbox)
-        new = _new_arrivals(con, arrivals, report)
+            report: RunReport, log: RunLog, arrivals: list[Arrival], new: list[Arrival]
+            ) -> RunReport:
+    """The new files among the arrivals → read, judged, kept, given their receipts, stored;
+    then every arrival released. Returns the report with their entries."""
     with log.stage("read", len(new)) as advance:
         raws = read_all(new, settings.limits, done=advance)
     with out_of_sight():  # the files read: a million and a half small objects

@@ -40,7 +40,7 @@ def test_an_exception_raised_apart_is_raised_in_the_run_with_its_traceback():
 @pytest.mark.parametrize(("at_home", "apart_from_the_run"), [(2, False), (1, True)])
 def test_the_ingest_runs_apart_only_when_more_than_at_home_files_wait(
         workspace, monkeypatch, tmp_path, at_home, apart_from_the_run):
-    """Two files: ingested in the run's own process up to AT_HOME, in one of their own past it;
+    """Two new files: ingested in the run's own process up to AT_HOME, in one of their own past it;
     stored alike either way."""
     noted = tmp_path / "pids"
     ingest = runner._ingest
