@@ -6,7 +6,6 @@ import pandas as pd
 
 from pipeline.rollup import CITY, PeriodRollup
 from pipeline.rollup_book import footer, subtitle
-from pipeline.rollup_matrix import wide
 from pipeline.xlsx_style import Col, Styles, print_setup
 from pipeline.xlsx_table import (
     is_missing,
@@ -71,31 +70,3 @@ def write_district(book, styles: Styles, rollup: PeriodRollup, district, group,
     progress_lights(sheet, styles, (top + 2, 3, kr_last, 5), rollup.expected,
                     rollup.thresholds.at_risk)
     print_setup(sheet, (top, top + 1), footer(rollup))
-
-
-def district_dimensions(rollup: PeriodRollup, group) -> dict[str, pd.DataFrame]:
-    """Each member district's score by dimension beside the group's and the city's, every
-    dimension listed (no score: no data); one table for the group, split by district."""
-    ref = rollup.reference
-    dims = ref.dimensions.assign(label=ref.dimensions["name_th"] + " ("
-                                 + ref.dimensions["name_en"] + ")")
-    members = ref.districts.loc[ref.districts["group_code"] == group.group_code, ["code"]]
-    theirs = rollup.dims_group[rollup.dims_group["group_code"] == group.group_code]
-    table = members.rename(columns={"code": "district_code"}).merge(dims, how="cross").merge(
-        rollup.dims_district[["district_code", "dimension_id", "score", "krs",
-                              "krs_with_data"]], on=["district_code", "dimension_id"],
-        how="left")
-    table = table.assign(
-        district=table["score"],
-        krs_text=[f"{w:.0f} / {k:.0f}" if k == k else "—"
-                  for w, k in zip(table["krs_with_data"], table["krs"], strict=True)],
-        group=table["dimension_id"].map(theirs.set_index("dimension_id")["score"]),
-        **{CITY: table["dimension_id"].map(rollup.dims_city.set_index("dimension_id")["score"])})
-    return {code: part.reset_index(drop=True) for code, part in table.groupby("district_code")}
-
-
-def area_progress(rollup: PeriodRollup, group) -> pd.DataFrame:
-    """Each KR's capped progress in the group (`group`) and the city (`city`)."""
-    return wide(pd.concat([
-        rollup.kr_group[rollup.kr_group["group_code"] == group.group_code].assign(area="group"),
-        rollup.kr_city.assign(area=CITY)]), "kr_code", "area", ["group", CITY])

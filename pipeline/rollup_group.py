@@ -6,23 +6,17 @@ import pandas as pd
 
 from pipeline import rollup_charts
 from pipeline.periods import thai_date
-from pipeline.rollup import BANGKOK, CITY, PeriodRollup, overall_scores
+from pipeline.rollup import BANGKOK, CITY, PeriodRollup
 from pipeline.rollup_book import (
     STATE_TH,
     completeness_sheet,
-    district_rows,
     footer,
     subtitle,
     table_sheet,
     with_kr,
 )
-from pipeline.rollup_district import (
-    FOLLOW_UP,
-    KR_COLS,
-    area_progress,
-    district_dimensions,
-    write_district,
-)
+from pipeline.rollup_district import write_district
+from pipeline.rollup_group_figures import group_figures
 from pipeline.rollup_matrix import dimension_cols, matrix_sheet, wide
 from pipeline.xlsx_style import Col, Styles, print_setup
 from pipeline.xlsx_table import (
@@ -43,9 +37,8 @@ def write_group(book, styles: Styles, rollup: PeriodRollup, group) -> None:
     ref = rollup.reference
     members = ref.districts[ref.districts["group_code"] == group.group_code].rename(
         columns={"code": "district_code"})
-    rows = district_rows(rollup)
-    rows = rows.loc[rows["group_code"] == group.group_code, SHOWN]  # once, and only these
-    ranking = _ranking(rollup, members, rows)
+    figures = group_figures(rollup)
+    rows, ranking = figures.rows[group.group_code], figures.ranking[group.group_code]
     _summary(book, styles, rollup, group, members)
     _by_kr(book, styles, rollup, group, members, rows)
     table_sheet(book, styles, rollup, "อันดับ", f"อันดับเขตในกลุ่ม{group.group_th} / ranking — "
@@ -53,22 +46,11 @@ def write_group(book, styles: Styles, rollup: PeriodRollup, group) -> None:
     completeness = rollup.completeness[rollup.completeness["group_code"] == group.group_code]
     completeness_sheet(book, styles, rollup, completeness)
     _timeliness(book, styles, rollup, completeness)
-    dimensions = district_dimensions(rollup, group)
-    assigned = rows["district_code"].value_counts()
-    follow = rows[rows["status"].isin(FOLLOW_UP)].merge(
-        area_progress(rollup, group), on="kr_code", how="left").sort_values(
-        ["district_code", "dimension_id", "kr_code"])
-    by_district = dict(list(follow.groupby("district_code", sort=False)))
     for district in ranking.sort_values("district_code").itertuples():
         code = district.district_code
-        write_district(book, styles, rollup, district, group, dimensions[code],
-                       by_district.get(code, follow.head(0)), int(assigned.get(code, 0)))
+        write_district(book, styles, rollup, district, group, figures.dimensions[code],
+                       figures.follow[code], int(figures.assigned.get(code, 0)))
 
-
-# What the group's sheets take from each district's KR rows: the district sheets' columns,
-# the number format of their figures, and what the ranking and the KR sheet use.
-SHOWN = ["district_code", "num_format",
-         *dict.fromkeys(c.key for c in KR_COLS if c.key not in ("group", CITY))]
 
 RANK_COLS = [
     Col("rank_text", "อันดับในกลุ่ม", "Rank in group", width=10),
@@ -81,25 +63,6 @@ RANK_COLS = [
     Col("krs", "KR ที่รับผิดชอบ", "KRs assigned", "int", 10),
     Col("state_th", "การส่งรายงาน", "Submission", width=18),
 ]
-
-
-def _ranking(rollup: PeriodRollup, members: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    city = overall_scores(rollup.dims_district, "district_code")
-    mine = city[city["district_code"].isin(members["district_code"])]
-    ranked = overall_scores(rollup.dims_district[rollup.dims_district["district_code"].isin(
-        members["district_code"])], "district_code")[["district_code", "rank"]]
-    on_track = rows["status"].eq("on_track").groupby(rows["district_code"]).sum()
-    out = members.merge(mine.rename(columns={"rank": "city_rank"}), on="district_code").merge(
-        ranked, on="district_code").merge(
-        rollup.completeness[["district_code", "state"]], on="district_code", how="left")
-    total = len(city)
-    return out.assign(
-        rank_text=out["rank"].map(lambda r: "ไม่จัดอันดับ" if pd.isna(r) else f"{r:.0f}"),
-        city_rank_text=out["city_rank"].map(
-            lambda r: "ไม่จัดอันดับ" if pd.isna(r) else f"{r:.0f} / {total}"),
-        on_track=out["district_code"].map(on_track).fillna(0),
-        state_th=out["state"].map(STATE_TH),
-    ).sort_values(["rank", "district_code"], na_position="last")
 
 
 def _summary(book, styles: Styles, rollup: PeriodRollup, group, members) -> None:

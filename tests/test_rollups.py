@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 
 from pipeline import score
 from pipeline.periods import parse_period
-from pipeline.rollup import stored_city_figures
-from pipeline.rollup_xlsx import write_rollups
+from pipeline.rollup import overall_scores, stored_city_figures
+from pipeline.rollup_inputs import BookInputs
+from pipeline.rollup_xlsx import write_named, write_rollups
 from pipeline.settings import Settings, Thresholds
 from pipeline.store import connect
 from pipeline.xlsx_style import workbook_options
@@ -198,6 +199,26 @@ def test_the_ranking_says_what_it_ranks_by_and_ranks_by_it(books):
     scores = [r[3] for r in ranked if r[0] != "ไม่จัดอันดับ"]
     assert scores == sorted(scores, reverse=True)
     assert [r[0] for r in ranked][:2] == ["1", "2"]
+
+
+def test_a_group_book_ranks_by_its_own_period_after_another_period_s_book(built, reference,
+                                                                           tmp_path):
+    """The groups' figures are worked out once for a roll-up and kept for its next group book
+    (pipeline.rollup_group_figures): a book of Q2 written after one of Q1, in the same process,
+    ranks by Q2's scores."""
+    members = reference.districts[reference.districts["group_code"] == "01"]
+    names = dict(zip(members["code"], members["name_th"], strict=True))
+    shown, scored = {}, {}
+    for code in ("2569-Q1", "2569-Q2", "2569-Q1"):
+        path = write_named(tmp_path / code / "group-01.xlsx", "group-01",
+                           *BookInputs(built[code], []).of("group-01"))
+        rows = load_workbook(path)["อันดับ"].iter_rows(min_row=6, values_only=True)
+        shown[code] = {r[1]: r[3] for r in rows if isinstance(r[3], float)}
+        city = overall_scores(built[code].dims_district, "district_code")
+        scored[code] = {names[d]: s for d, s in zip(city["district_code"], city["score"],
+                                                    strict=True) if d in names and s == s}
+        assert shown[code] == pytest.approx(scored[code]), code
+    assert scored["2569-Q1"] != pytest.approx(scored["2569-Q2"])
 
 
 def test_text_from_submissions_stays_text(built, tmp_path):
