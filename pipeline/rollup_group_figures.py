@@ -32,15 +32,22 @@ def group_figures(rollup: PeriodRollup) -> GroupFigures:
     """Worked out once for the roll-up last asked about: a writer asks once per group book."""
     if _last[0] is not rollup:
         rows = district_rows(rollup)
-        shown, ranking = rows[SHOWN], _ranking(rollup, rows)
+        ranking = _ranking(rollup, rows)
         _last[:] = [rollup, GroupFigures(
-            rows={code: shown.iloc[at]
-                  for code, at in rows.groupby("group_code").indices.items()},
-            ranking=dict(list(ranking.groupby("group_code", sort=False))),
+            rows=_by_group(rollup, rows[SHOWN], rows["group_code"]),
+            ranking=_by_group(rollup, ranking, ranking["group_code"]),
             dimensions=_dimensions(rollup),
             follow=_follow(rollup, rows),
             assigned=rows["district_code"].value_counts())]
     return _last[1]
+
+
+def _by_group(rollup: PeriodRollup, frame: pd.DataFrame, groups: pd.Series
+              ) -> dict[str, pd.DataFrame]:
+    """The frame's rows of each group, in order; none for a group none of whose districts
+    has a KR (a registry may cascade its KRs to some districts only)."""
+    at = groups.groupby(groups.to_numpy()).indices
+    return {code: frame.iloc[at.get(code, [])] for code in rollup.reference.groups["group_code"]}
 
 
 def _ranking(rollup: PeriodRollup, rows: pd.DataFrame) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import score
+from pipeline import rollup, score
 from pipeline.periods import parse_period
 from pipeline.rollup import overall_scores, stored_city_figures
 from pipeline.rollup_inputs import BookInputs
@@ -219,6 +219,25 @@ def test_a_group_book_ranks_by_its_own_period_after_another_period_s_book(built,
                                                     strict=True) if d in names and s == s}
         assert shown[code] == pytest.approx(scored[code]), code
     assert scored["2569-Q1"] != pytest.approx(scored["2569-Q2"])
+
+
+def test_a_group_none_of_whose_districts_has_a_kr_still_gets_its_book(demo_settings, registry,
+                                                                     reference, tmp_path):
+    """A registry may cascade its KRs to some districts only: a group none of whose districts
+    has one gets its book all the same, with nothing to rank and no district sheets."""
+    members = reference.districts.loc[reference.districts["group_code"] == "01", "code"]
+    fewer = replace(registry, assignments=registry.assignments[
+        ~registry.assignments["district_code"].isin(members)])
+    con = connect(demo_settings.warehouse_path, read_only=True)
+    try:
+        data = rollup.build(con, fewer, reference, parse_period("2569-Q2"), Thresholds())
+    finally:
+        con.close()
+    write_rollups(data, tmp_path)
+    book = load_workbook(tmp_path / "group-01.xlsx")
+    assert book.sheetnames == ["สรุป", "รายตัวชี้วัด", "อันดับ", "การส่งรายงาน", "ส่งรายเขต"]
+    assert book["อันดับ"]["A4"].value == "ไม่มีรายการ / nothing to list"
+    assert len(load_workbook(tmp_path / "group-02.xlsx").sheetnames) > 5  # its district sheets
 
 
 def test_text_from_submissions_stays_text(built, tmp_path):
