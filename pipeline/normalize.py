@@ -71,7 +71,7 @@ def normalize(raws: dict[int, RawWorkbook]) -> tuple[pd.DataFrame, dict[int, lis
     row order, with `file_id` and the Excel `row`; and each file's notices."""
     cells, file_ids, excel_rows = _columns(raws)
     out = {"row": excel_rows, "kr_code": each_distinct(cells["kr_code"], clean_text),
-           "note": each_distinct(cells["note"], clean_text)}
+           "note": each_distinct(cells["note"], _read_note)}
     found: list[tuple[int, str, str, str, object]] = []  # row position, key, code, value, expected
     for key in NUMBER_KEYS:
         read = each_distinct(cells[key], _read_number)
@@ -137,6 +137,13 @@ def _read_number(value: object) -> tuple[str, float, str | None]:
         return text, math.nan, None
     cleaned = clean_text(value) if isinstance(value, str) else None
     return text, number, cleaned if cleaned is not None and cleaned != _typed(number) else None
+
+
+def _read_note(value: object) -> str:
+    """A note's text; a dash alone, as clerks write "nothing", is no note: it explains no blank
+    figure and no status behind plan."""
+    text = clean_text(value)
+    return "" if text in _PLACEHOLDERS else text
 
 
 def _read_choice(value: object, labels: dict) -> tuple[str, object | None, str | None]:

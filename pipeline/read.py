@@ -16,6 +16,7 @@ import numpy as np
 from python_calamine import CalamineSheet, CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from pipeline.cells import address, cell_position, cell_text, column_letter, one_of_each
+from pipeline.normalize import clean_text
 from pipeline.ods_merges import ods_merged_ranges
 from pipeline.problems import Problem, problem
 from pipeline.safety import refusal
@@ -196,16 +197,18 @@ def _header_key(text: str) -> str | None:
 def _rows(grid: list[list], columns: dict[str, int], first_row: int
           ) -> tuple[dict[str, list], list[int]]:
     """The cells of the data rows below the header, by key, and their Excel row numbers: blank
-    rows and repeated headers left out. Worked out a column at a time, each distinct text of a
-    column judged once: this runs on every cell of every file."""
+    rows and repeated headers left out, and so are rows with nothing but a note (a remark
+    typed below the table). Worked out a column at a time, each distinct text of a column
+    judged once: this runs on every cell of every file."""
     body = grid[first_row:]
     shortest = min(map(len, body), default=0)
     cells = [_column(body, col0, shortest) for col0 in columns.values()]
     blank = np.ones(len(body), dtype=bool)
     headers = np.zeros(len(body), dtype=int)
-    for values in cells:
+    for key, values in zip(columns, cells, strict=True):
         texts = [value for value in dict.fromkeys(values) if value is None or type(value) is str]
-        blank &= _each(values, {text: _blank(text) for text in texts})
+        if key != "note":
+            blank &= _each(values, {text: _blank(text) for text in texts})
         headers += _each(values, {text: _header_key(text) is not None for text in texts
                                   if text is not None})
     keep = ~blank & (headers < 2)  # a row naming two columns repeats the header (page break)
@@ -234,6 +237,7 @@ def _each(values: list, texts: dict) -> np.ndarray:
 
 
 def _blank(value: object) -> bool:
-    """Whether the cell reads as empty text (cell_text(value).strip() == "")."""
-    return value is None or (isinstance(value, str) and not value.strip())
+    """Whether the cell reads as empty text: nothing, or only spaces and invisible characters
+    (a zero-width space left below the table)."""
+    return value is None or (isinstance(value, str) and not clean_text(value))
 

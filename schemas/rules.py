@@ -99,6 +99,10 @@ _RULES = (
          "ไม่พบแถวของตัวชี้วัด {value} ที่เขตได้รับมอบหมาย กรุณาอย่าลบแถวในแบบรายงาน",
          "The row of assigned key result {value} is missing; do not delete template rows."),
     # One row of the data sheet.
+    Rule("kr-code-blank", ERROR,
+         "แถวนี้มีข้อมูลแต่ไม่มีรหัสตัวชี้วัด กรุณาอย่าลบหรือแก้ไขรหัสตัวชี้วัดในแบบรายงาน",
+         "This row has figures but no key result code; do not delete or change the template's "
+         "KR codes."),
     Rule("kr-unknown", ERROR,
          "รหัสตัวชี้วัด {value} ไม่ได้มอบหมายให้เขตนี้",
          "Key result {value} is not assigned to this district."),

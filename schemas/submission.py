@@ -63,7 +63,9 @@ def _labels(labels: dict) -> str:
 
 
 ROW_RULES: tuple[RowRule, ...] = (
-    RowRule("kr-unknown", "kr_code", lambda f: f["assigned"] | f["retired"], "kr_code"),
+    RowRule("kr-code-blank", "kr_code", lambda f: f["kr_code"].ne(""), "kr_code"),
+    RowRule("kr-unknown", "kr_code",
+            lambda f: f["assigned"] | f["retired"] | f["kr_code"].eq(""), "kr_code"),
     RowRule("kr-retired", "kr_code", lambda f: ~f["retired"], "kr_code", "plan_version",
             expected_is_column=True),
     RowRule("kr-duplicated", "kr_code",

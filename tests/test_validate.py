@@ -155,6 +155,43 @@ def test_an_unfilled_template_is_never_accepted(workspace):
     assert [p.code for p in verdict.problems] == ["actual-blank"] * assigned
 
 
+def test_a_template_with_only_dashes_in_its_notes_is_not_accepted(workspace):
+    """A dash alone is how clerks write "nothing": it explains no blank figure."""
+    clerk = workspace.clerk("1001")
+    for kr in clerk.kr_codes:
+        clerk.type(kr, "actual", None).type(kr, "numerator", None).type(
+            kr, "denominator", None).type(kr, "status", None).type(kr, "note", "-")
+    verdict = _reject(workspace, clerk)
+    assigned = len(workspace.registry.assigned("1001"))
+    assert [p.code for p in verdict.problems] == ["actual-blank"] * assigned
+    assert verdict.problems[0].message_en == (
+        "The actual value is blank; if there is none yet, explain why in the note.")
+
+
+@pytest.mark.parametrize(("column", "typed"), [
+    ("status", "\u200b"), ("actual", " \u00a0"), ("note", "ผู้รายงาน: นางสาว ก. โทร 0 2222 2222")],
+    ids=["zero-width-space", "spaces", "remark"])
+def test_what_is_typed_below_the_table_without_a_figure_is_not_a_row(workspace, column, typed):
+    clerk = workspace.clerk("1001")
+    clerk.sheet.cell(max(clerk.rows.values()) + 2, clerk.columns[column]).value = typed
+    workspace.send(clerk, "1001")
+    verdict = only_verdict(workspace)
+    assert verdict.accepted
+    assert [p for p in verdict.problems if p.severity == "error"] == []
+    assert len(verdict.facts) == len(workspace.registry.assigned("1001"))
+
+
+def test_figures_on_a_row_whose_kr_code_was_deleted_are_refused(workspace):
+    clerk = workspace.clerk("1001").type("KR-1-01", "kr_code", None)
+    verdict = _reject(workspace, clerk)
+    assert found(verdict) == [("error", "kr-missing", ""), ("error", "kr-code-blank", "A6")]
+    assert verdict.problems[1].message_th == (
+        "แถวนี้มีข้อมูลแต่ไม่มีรหัสตัวชี้วัด กรุณาอย่าลบหรือแก้ไขรหัสตัวชี้วัดในแบบรายงาน")
+    assert verdict.problems[1].message_en == (
+        "This row has figures but no key result code; do not delete or change the template's "
+        "KR codes.")
+
+
 def test_a_kr_code_typed_over_is_unknown_and_the_assigned_kr_missing(workspace):
     clerk = workspace.clerk("1001").type("KR-1-01", "kr_code", "KR-9-99")
     verdict = _reject(workspace, clerk)
