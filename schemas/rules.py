@@ -126,6 +126,13 @@ _RULES = (
     Rule("count-negative", ERROR,
          "จำนวน {value} ต้องไม่ติดลบ",
          "The count {value} cannot be negative."),
+    Rule("denominator-blank", ERROR,
+         "กรอกตัวตั้ง ({value}) แล้วแต่ยังไม่ได้กรอกตัวหาร กรุณากรอกตัวหาร",
+         "The numerator ({value}) is filled in but the denominator is blank; type the "
+         "denominator."),
+    Rule("numerator-negative", ERROR,
+         "ตัวตั้ง ({value}) ต้องไม่ติดลบ",
+         "The numerator ({value}) cannot be negative."),
     Rule("numerator-above-denominator", ERROR,
          "ตัวตั้ง ({value}) ต้องไม่มากกว่าตัวหาร ({expected})",
          "The numerator ({value}) cannot exceed the denominator ({expected})."),

@@ -53,9 +53,10 @@ def _reported(f: Frame) -> pd.Series:
 
 
 def _value_missing(f: Frame) -> pd.Series:
+    """No value typed: a ratio's numerator, another KR's actual. A ratio whose numerator was
+    typed without its denominator is denominator-blank, not this."""
     ratio = _is("ratio")(f)
-    return (ratio & (_blank(f, "numerator") | _blank(f, "denominator"))) | (
-        ~ratio & _blank(f, "actual"))
+    return (ratio & _blank(f, "numerator")) | (~ratio & _blank(f, "actual"))
 
 
 def _labels(labels: dict) -> str:
@@ -91,8 +92,14 @@ ROW_RULES: tuple[RowRule, ...] = (
             "actual_raw"),
     RowRule("count-negative", "actual", lambda f: ~(_is("count")(f) & (f["actual"] < 0)),
             "actual_raw"),
+    RowRule("denominator-blank", "denominator",
+            lambda f: ~(_is("ratio")(f) & ~_blank(f, "numerator") & _blank(f, "denominator")),
+            "numerator_raw"),
+    RowRule("numerator-negative", "numerator",
+            lambda f: ~(_is("ratio")(f) & (f["numerator"] < 0)), "numerator_raw"),
     RowRule("numerator-above-denominator", "numerator",
-            lambda f: ~(_is("ratio")(f) & (f["numerator"] > f["denominator"])),
+            lambda f: ~(_is("ratio")(f) & (f["denominator"] > 0)
+                        & (f["numerator"] > f["denominator"])),
             "numerator_raw", "denominator_raw", expected_is_column=True),
     RowRule("denominator-not-positive", "denominator",
             lambda f: ~(_is("ratio")(f) & (f["denominator"] <= 0)), "denominator_raw"),

@@ -97,6 +97,20 @@ ROW_CASES = [
         lambda c: c.type("KR-1-04", "numerator", 0).type("KR-1-04", "denominator", 0),
         "denominator-not-positive", "J9", "ตัวหาร (0) ต้องมากกว่า 0",
         "The denominator (0) must be greater than 0.", id="denominator-zero"),
+    pytest.param(  # the numerator exceeds 0 too: one problem, the denominator's
+        lambda c: c.type("KR-1-04", "numerator", 5).type("KR-1-04", "denominator", 0),
+        "denominator-not-positive", "J9", "ตัวหาร (0) ต้องมากกว่า 0",
+        "The denominator (0) must be greater than 0.", id="denominator-zero-numerator-not"),
+    pytest.param(
+        lambda c: c.type("KR-1-04", "numerator", -5).type("KR-1-04", "denominator", 10),
+        "numerator-negative", "I9", "ตัวตั้ง (-5) ต้องไม่ติดลบ",
+        "The numerator (-5) cannot be negative.", id="numerator-negative"),
+    pytest.param(  # a note explains a figure not yet known, not half of one
+        lambda c: c.type("KR-1-04", "numerator", 50).type("KR-1-04", "denominator", None)
+        .type("KR-1-04", "note", "รอตัวเลขจากฝ่ายทะเบียน"),
+        "denominator-blank", "J9", "กรอกตัวตั้ง (50) แล้วแต่ยังไม่ได้กรอกตัวหาร กรุณากรอกตัวหาร",
+        "The numerator (50) is filled in but the denominator is blank; type the denominator.",
+        id="denominator-blank"),
     pytest.param(
         lambda c: c.type(MILESTONE, "actual", "เสร็จครึ่งหนึ่ง"), "milestone-invalid", None,
         '"เสร็จครึ่งหนึ่ง" ไม่ใช่ค่าที่เลือกได้ กรุณาเลือก "ดำเนินการแล้ว" หรือ "ยังไม่ดำเนินการ"',
