@@ -126,10 +126,18 @@ def _save_annotated(source: Path, ordered: list[Problem], tmp: Path) -> bool:
 
 
 def _mark_cells(book: Workbook, ordered: list[Problem]) -> None:
-    located = sorted((p for p in ordered if p.cell and p.sheet in book.sheetnames),
-                     key=lambda p: (p.sheet, p.cell, p.sort_key))
-    for (sheet, cell), group in groupby(located, key=lambda p: (p.sheet, p.cell)):
-        _mark(book[sheet][cell], list(group))
+    located = sorted(((p.sheet, _shown_at(book[p.sheet], p.cell), p) for p in ordered
+                      if p.cell and p.sheet in book.sheetnames),
+                     key=lambda found: (*found[:2], found[2].sort_key))
+    for (sheet, cell), group in groupby(located, key=lambda found: found[:2]):
+        _mark(book[sheet][cell], [p for _, _, p in group])
+
+
+def _shown_at(sheet, cell: str) -> str:
+    """Where a problem at `cell` is marked: the first cell of the merged range it is in (the
+    clerk merged two status cells, say), the only one that shows and can take a comment."""
+    merged = next((r for r in sheet.merged_cells.ranges if cell in r), None)
+    return merged.start_cell.coordinate if merged else cell
 
 
 def _mark(cell, problems: list[Problem]) -> None:

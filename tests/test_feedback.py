@@ -111,6 +111,19 @@ def test_each_problem_cell_has_one_comment_in_thai_then_english_most_severe_firs
     assert "width:380px" in shape
 
 
+def test_problems_in_merged_cells_are_marked_on_the_cell_that_shows(workspace, tmp_path):
+    """The clerk merged two status cells and typed one word: K6 and K7 both read it."""
+    clerk = workspace.clerk("1001").type("KR-1-01", "status", "ok")
+    clerk.sheet.merge_cells("K6:K7")
+    _, problems, dest = _feedback(workspace, tmp_path, clerk)
+    assert [p.cell for p in problems if p.code == "status-invalid"] == ["K6", "K7"]
+    book = load_workbook(dest)
+    assert book.sheetnames[0] == SHEET_TITLE and DATA in book.sheetnames  # not the list alone
+    sheet = book[DATA]
+    assert sheet["K6"].fill.start_color.rgb == RED
+    assert sheet["K6"].comment.text.count('สถานะ "ok" ไม่อยู่ในรายการ') == 2
+
+
 def test_the_problem_sheet_comes_first_and_lists_every_problem_by_severity(
         workspace, tmp_path):
     _, problems, dest = _feedback(workspace, tmp_path, _mistaken(workspace))
