@@ -10,6 +10,7 @@ import math
 import re
 import unicodedata
 from datetime import date, datetime
+from decimal import Decimal
 from functools import partial
 
 import pandas as pd
@@ -26,7 +27,10 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 _PLACEHOLDERS = {"", "-", "—", "–"}
 _NUMBER_NOISE = re.compile(r"(ร้อยละ|%|,|\s)")
 # A unit typed after the number, as clerks write it on paper: "2,700 ต้น", "3.5 กม."
-_UNIT_AFTER = re.compile(r"^([-+]?[\d.,]+)\s*[^\W\d_][^\d]{0,14}$")
+_UNIT_AFTER = re.compile(r"^([-+]?[\d.,]+)\s*([^\W\d_][^\d]{0,14})$")
+# Thai size words, which may come before the unit: "1.5 ล้าน", "2 พันต้น", "1.2 พันล้านบาท".
+_SIZES = {"ล้าน": 1e6, "แสน": 1e5, "หมื่น": 1e4, "พัน": 1e3, "ร้อย": 1e2}
+_NOT_SIZES = ("พันธ",)  # พันธุ์ (varieties), พันธบัตร (bonds) begin with พัน
 NUMBER_KEYS = ("actual", "numerator", "denominator")
 CHOICES = {"status": layout.STATUS_LABELS, "confidence": layout.CONFIDENCE_LABELS}
 
@@ -40,21 +44,35 @@ def clean_text(value: object) -> str:
 
 
 def parse_number(value: object) -> float | None:
-    """A number as a clerk may type it: ๘๕, 1,250, 85%, ร้อยละ 85, 2,700 ต้น. None when it is
-    not one."""
+    """A number as a clerk may type it: ๘๕, 1,250, 85%, ร้อยละ 85, 2,700 ต้น, 1.5 ล้าน. None
+    when it is not one."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         return float(value) if math.isfinite(value) else None
     text = clean_text(value).translate(_THAI_DIGITS)
+    size = 1.0
     if (unit := _UNIT_AFTER.match(text)) and "ร้อยละ" not in text:
-        text = unit[1]
+        text, size = unit[1], _size(unit[2])
     text = _NUMBER_NOISE.sub("", text)
     try:
         number = float(text)
     except ValueError:
         return None
+    if size != 1:  # in decimal: 1.1 พัน is 1,100, where 1.1 * 1000 is 1100.0000000000002
+        number = float(Decimal(text) * int(size))
     return number if math.isfinite(number) else None
+
+
+def _size(unit: str) -> float:
+    """What the Thai size words at the start of a unit multiply the number by: 1.5 ล้าน is
+    1,500,000, not 1.5 of a unit called ล้าน."""
+    size = 1.0
+    while not unit.startswith(_NOT_SIZES) and (
+            word := next((w for w in _SIZES if unit.startswith(w)), None)):
+        size *= _SIZES[word]
+        unit = unit[len(word):].lstrip()
+    return size
 
 
 def parse_choice(value: object, labels: dict) -> object | None:

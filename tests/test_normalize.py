@@ -53,6 +53,13 @@ def test_clean_text_makes_two_spellings_of_the_same_thai_word_equal():
     pytest.param(7.25, 7.25, id="float-cell"),
     pytest.param("2,700 ต้น", 2700.0, id="unit-after"),
     pytest.param("๓.๕ กม.", 3.5, id="thai-digits-and-abbreviated-unit"),
+    pytest.param("1.5 ล้าน", 1_500_000.0, id="million"),
+    pytest.param("2 พันต้น", 2000.0, id="thousand-then-unit"),
+    pytest.param("3 แสนบาท", 300_000.0, id="hundred-thousand-then-unit"),
+    pytest.param("1.2 หมื่นต้น", 12_000.0, id="ten-thousand-then-unit"),
+    pytest.param("๑.๒ พันล้านบาท", 1_200_000_000.0, id="thousand-million"),
+    pytest.param("1.1 พัน", 1100.0, id="size-in-decimal-not-float"),
+    pytest.param("12 พันธุ์", 12.0, id="a-unit-that-begins-like-a-size"),
 ])
 def test_parse_number_reads_numbers_as_clerks_type_them(typed, number):
     assert parse_number(typed) == number
