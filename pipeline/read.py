@@ -23,7 +23,7 @@ from pipeline.safety import refusal
 from pipeline.settings import Limits
 from pipeline.values import Arrival, RawWorkbook
 from pipeline.workers import TIMEOUT, call_all
-from pipeline.xlsx_formulas import uncached_formulas
+from pipeline.xlsx_formulas import unread_cells
 from schemas import template_layout as layout
 
 READERS = 2  # worker processes: the machine has two cores
@@ -106,12 +106,13 @@ def _read(arrival: Arrival, book: CalamineWorkbook) -> RawWorkbook:
     # what the clerk types and the KR it is for; the template's own text is not read back
     inputs = {key: col for key, col in columns.items() if key in REQUIRED_KEYS}
     data, row_numbers = _rows(grid, inputs, first_row)
-    uncached = tuple(
-        problem("formula-no-value", sheet=sheet, cell=address(row0, col0))
-        for row0, col0 in uncached_formulas(arrival.path, sheet)
+    unread = tuple(
+        problem("cell-error", sheet=sheet, cell=address(row0, col0), value=shown) if shown
+        else problem("formula-no-value", sheet=sheet, cell=address(row0, col0))
+        for row0, col0, shown in unread_cells(arrival.path, sheet)
         if row0 >= first_row and col0 in inputs.values())
     return RawWorkbook(arrival, metadata, sheet, data, row_numbers,
-                       {key: column_letter(col) for key, col in inputs.items()}, uncached,
+                       {key: column_letter(col) for key, col in inputs.items()}, unread,
                        _as_of(grid, metadata))
 
 

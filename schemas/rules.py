@@ -47,6 +47,10 @@ _RULES = (
          "ช่องนี้เป็นสูตรที่ยังไม่มีค่าที่คำนวณไว้ กรุณาเปิดไฟล์ใน Excel แล้วบันทึกอีกครั้งก่อนส่ง",
          "This cell holds a formula with no computed value; open the file in Excel and save it "
          "again before sending."),
+    Rule("cell-error", ERROR,
+         "ช่องนี้แสดงค่าผิดพลาด {value} ระบบจึงอ่านตัวเลขไม่ได้ กรุณาแก้สูตรหรือพิมพ์ตัวเลขแทน",
+         "This cell shows the error {value}, which is not a figure; correct the formula or "
+         "type the figure."),
     Rule("data-sheet-missing", ERROR,
          "ไม่พบแผ่นงาน \"{expected}\" ในไฟล์ กรุณาใช้แบบรายงานที่สำนักยุทธศาสตร์ฯ ส่งให้",
          "The sheet \"{expected}\" is missing; use the template the strategy office sent."),

@@ -301,6 +301,31 @@ def test_a_formula_whose_value_was_dropped_after_libreoffice_saved_it_is_found(
     assert [(p.code, p.cell) for p in read(dropped).problems] == [("formula-no-value", "H8")]
 
 
+def test_an_error_value_pasted_into_a_cell_is_refused_at_its_cell(clerk, tmp_path):
+    """calamine reads an error cell as empty: the figure would vanish, or be called blank."""
+    plain = clerk.save(tmp_path / "plain.xlsx")
+    pasted = _sheets_rewritten(plain, tmp_path / "pasted.xlsx", lambda xml: re.sub(
+        r'<c r="H8"[^>]*?(/>|>.*?</c>)', '<c r="H8" t="e"><v>#N/A</v></c>', xml))
+    (problem,) = read(pasted).problems
+    assert (problem.code, problem.sheet, problem.cell, problem.value) == (
+        "cell-error", DATA, "H8", "#N/A")
+    assert problem.message_th == (
+        "ช่องนี้แสดงค่าผิดพลาด #N/A ระบบจึงอ่านตัวเลขไม่ได้ กรุณาแก้สูตรหรือพิมพ์ตัวเลขแทน")
+    assert problem.message_en == (
+        "This cell shows the error #N/A, which is not a figure; correct the formula or type "
+        "the figure.")
+
+
+@needs_libreoffice
+def test_a_formula_that_computes_to_an_error_is_refused_at_its_cell(clerk, workspace, tmp_path):
+    clerk.type("KR-1-03", "actual", "=100/0").type("KR-1-03", "note", "ยอดรวมจากแผ่นงานย่อย")
+    saved = convert(clerk.save(tmp_path / "report.xlsx"), "xlsx", tmp_path / "libreoffice")
+    workspace.drop(saved, "1001", "report.xlsx")
+    verdict = only_verdict(workspace)
+    assert found(verdict) == [("error", "cell-error", "H8")]  # not a blank explained by a note
+    assert verdict.problems[0].value == "#DIV/0!"
+
+
 # Saved by LibreOffice, as .xls, .ods and .xlsx.
 
 @needs_libreoffice
