@@ -23,7 +23,7 @@ from pipeline.safety import refusal
 from pipeline.settings import Limits
 from pipeline.values import Arrival, RawWorkbook
 from pipeline.workers import TIMEOUT, call_all
-from pipeline.xlsx_formulas import unread_cells
+from pipeline.xlsx_shown import ERROR, PERCENT, shown_cells
 from schemas import template_layout as layout
 
 READERS = 2  # worker processes: the machine has two cores
@@ -96,7 +96,9 @@ def _read(arrival: Arrival, book: CalamineWorkbook) -> RawWorkbook:
     if sheet is None:
         return RawWorkbook(arrival, metadata, problems=(problem(
             "data-sheet-missing", expected=metadata.get("data_sheet") or layout.DATA_SHEET),))
-    grid = _grid(arrival, book.get_sheet_by_name(sheet))
+    shown = shown_cells(arrival.path, sheet)
+    grid = _grid(arrival, book.get_sheet_by_name(sheet),
+                 {(cell.row0, cell.col0): cell.text for cell in shown if cell.kind == PERCENT})
     columns, first_row = _locate(grid)
     missing = [c for c in layout.COLUMNS if c.key in REQUIRED_KEYS and c.key not in columns]
     if missing:
@@ -107,10 +109,10 @@ def _read(arrival: Arrival, book: CalamineWorkbook) -> RawWorkbook:
     inputs = {key: col for key, col in columns.items() if key in REQUIRED_KEYS}
     data, row_numbers = _rows(grid, inputs, first_row)
     unread = tuple(
-        problem("cell-error", sheet=sheet, cell=address(row0, col0), value=shown) if shown
-        else problem("formula-no-value", sheet=sheet, cell=address(row0, col0))
-        for row0, col0, shown in unread_cells(arrival.path, sheet)
-        if row0 >= first_row and col0 in inputs.values())
+        problem("cell-error" if cell.kind == ERROR else "formula-no-value", sheet=sheet,
+                cell=address(cell.row0, cell.col0), value=cell.text)
+        for cell in shown if cell.kind != PERCENT
+        and cell.row0 >= first_row and cell.col0 in inputs.values())
     return RawWorkbook(arrival, metadata, sheet, data, row_numbers,
                        {key: column_letter(col) for key, col in inputs.items()}, unread,
                        _as_of(grid, metadata))
@@ -142,9 +144,15 @@ def _data_sheet(book: CalamineWorkbook, metadata: dict[str, str]) -> str | None:
     return None
 
 
-def _grid(arrival: Arrival, sheet: CalamineSheet) -> list[list]:
-    """The sheet from A1, each merged range showing its top-left value in every cell."""
+def _grid(arrival: Arrival, sheet: CalamineSheet, percentages: dict[tuple[int, int], str]
+          ) -> list[list]:
+    """The sheet from A1, a number formatted as a percentage as the text it shows ("85%", by
+    0-based row and column: see pipeline.xlsx_shown), each merged range showing its top-left
+    value in every cell."""
     grid = sheet.to_python(skip_empty_area=False)
+    for (row0, col0), text in percentages.items():
+        if row0 < len(grid) and col0 < len(grid[row0]) and type(grid[row0][col0]) in (float, int):
+            grid[row0][col0] = text
     merged = sheet.merged_cell_ranges
     if merged is None:  # calamine reports merges for Excel formats only
         merged = ods_merged_ranges(arrival.path, sheet.name)

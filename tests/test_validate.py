@@ -385,6 +385,47 @@ def test_a_mistake_saved_by_libreoffice_gives_the_same_problem(workspace, tmp_pa
             if p.severity == "error"] == [(code, cell or f"H{clerk.rows[MILESTONE]}", message_th)]
 
 
+def _percent_typed(workspace, stored: float, number_format: str):
+    """KR-1-02 (percent, H7) as Excel or LibreOffice store "85%" typed in a General cell:
+    the fraction, formatted as a percentage."""
+    clerk = workspace.clerk("1001").type("KR-1-02", "actual", stored)
+    clerk.sheet.cell(clerk.rows["KR-1-02"], clerk.columns["actual"]).number_format = (
+        number_format)
+    return clerk
+
+
+@pytest.mark.parametrize(("stored", "number_format", "read"), [
+    (0.85, "0%", 85.0), (0.855, "0.0%", 85.5), (0.07, "0.00%", 7.0)])
+def test_a_percentage_typed_with_its_sign_is_read_as_the_percentage_it_shows(
+        workspace, stored, number_format, read):
+    workspace.send(_percent_typed(workspace, stored, number_format), "1001")
+    verdict = only_verdict(workspace)
+    assert verdict.accepted
+    assert verdict.facts.set_index("kr_code").loc["KR-1-02", "actual"] == read
+    (notice,) = [p for p in verdict.problems if p.cell == "H7"]
+    shown = f"{read:g}%"
+    assert (notice.code, notice.value, notice.message_en) == (
+        "normalized-number", shown, f'Read "{shown}" as the number {read:g}.')
+    assert notice.message_th == f'อ่าน "{shown}" เป็นตัวเลข {read:g}'
+
+
+def test_a_percent_sign_written_as_text_in_a_format_does_not_scale_the_number(workspace):
+    workspace.send(_percent_typed(workspace, 85, '0.0"%"'), "1001")
+    verdict = only_verdict(workspace)
+    assert verdict.facts.set_index("kr_code").loc["KR-1-02", "actual"] == 85.0
+    assert [p for p in verdict.problems if p.cell == "H7"] == []
+
+
+@needs_libreoffice
+def test_a_percentage_saved_by_libreoffice_is_read_as_it_shows(workspace, tmp_path):
+    typed = _percent_typed(workspace, 0.85, "0%").save(tmp_path / "typed" / "report.xlsx")
+    workspace.drop(convert(typed, "xlsx", tmp_path / "saved"), "1001", "report.xlsx")
+    verdict = only_verdict(workspace)
+    assert verdict.facts.set_index("kr_code").loc["KR-1-02", "actual"] == 85.0
+    assert [(p.code, p.value) for p in verdict.problems if p.cell == "H7"] == [
+        ("normalized-number", "85%")]
+
+
 @pytest.mark.parametrize(("typed", "shown"), [
     ("31/3/2569", "31 มี.ค. 2569 (2026-03-31)"),
     (datetime(2569, 3, 31), "31 มี.ค. 2569 (2026-03-31)"),  # LibreOffice in a Thai locale
