@@ -8,6 +8,7 @@ a milestone as 1 done / 0 not done).
 
 import math
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -244,7 +245,7 @@ def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]) -> tuple[pd.DataF
     """The value each KR type reports, its number rounded to the KR's precision (noticed)."""
     notices = []
     decimals = batch["decimals"].fillna(6).astype(int)
-    rounded = pd.Series([v if math.isnan(v) else round(v, d) for v, d in
+    rounded = pd.Series([v if math.isnan(v) or round(v, d) == v else _rounded(v, d) for v, d in
                          zip(batch["actual"].tolist(), decimals.tolist(), strict=True)],
                         index=batch.index, dtype=float)
     changed = batch["actual"].notna() & ~np.isclose(rounded, batch["actual"], rtol=0, atol=0)
@@ -279,6 +280,13 @@ def _shown(batch: pd.DataFrame) -> pd.DataFrame:
 
 def _places(value: float) -> int:
     return 0 if float(value).is_integer() else 2
+
+
+def _rounded(value: float, decimals: int) -> float:
+    """As Excel rounds: the number as it shows (15 significant digits), halves away from zero.
+    Python's round halves to even on the binary value: 2.25 → 2.2, where Excel shows 2.3."""
+    shown = Decimal(f"{value:.15g}")
+    return float(shown.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def _row_problems(batch: pd.DataFrame, raws: list[RawWorkbook]) -> dict[int, list[Problem]]:

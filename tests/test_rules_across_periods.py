@@ -175,3 +175,13 @@ def test_a_float_is_rounded_to_the_krs_precision_with_a_notice(workspace):
         ("H6", "3.3000000000000003", "3.3")]
     assert rounded[0].message_th == "ปัดเศษ 3.3000000000000003 เป็น 3.3 ตามจำนวนทศนิยมของตัวชี้วัด"
     assert verdict.facts.set_index("kr_code").at["KR-1-01", "actual"] == 3.3
+
+
+@pytest.mark.parametrize(("typed", "kept"), [(2.25, 2.3), (2.675, 2.7), (0.05, 0.1)])
+def test_a_half_is_rounded_away_from_zero_as_excel_shows_it(workspace, typed, kept):
+    clerk = workspace.clerk("1001").type("KR-1-01", "actual", typed)
+    verdict = _only(workspace, clerk.type("KR-1-01", "status", ON_TRACK))
+    rounded = [(p.cell, p.value, p.expected) for p in verdict.problems
+               if p.code == "normalized-rounded"]
+    assert rounded == [("H6", repr(typed), repr(kept))]
+    assert verdict.facts.set_index("kr_code").at["KR-1-01", "actual"] == kept
