@@ -25,7 +25,9 @@ from schemas import template_layout as layout
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 _PLACEHOLDERS = {"", "-", "—", "–"}
-_NUMBER_NOISE = re.compile(r"(ร้อยละ|%|,|\s)")
+_NUMBER_NOISE = re.compile(r"(ร้อยละ|%|\s)")
+# A comma only separates thousands: 1,250 and 1,234,567.5, not 1,5 (a decimal comma)
+_GROUPED = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")
 # A unit typed after the number, as clerks write it on paper: "2,700 ต้น", "3.5 กม."
 _UNIT_AFTER = re.compile(r"^([-+]?[\d.,]+)\s*([^\W\d_][^\d]{0,14})$")
 # Thai size words, which may come before the unit: "1.5 ล้าน", "2 พันต้น", "1.2 พันล้านบาท".
@@ -55,6 +57,10 @@ def parse_number(value: object) -> float | None:
     if (unit := _UNIT_AFTER.match(text)) and "ร้อยละ" not in text:
         text, size = unit[1], _size(unit[2])
     text = _NUMBER_NOISE.sub("", text)
+    if "," in text:
+        if not _GROUPED.fullmatch(text):
+            return None  # 1,5 or 1.234,5: read as 15 or 1.2345, the figure would be wrong
+        text = text.replace(",", "")
     try:
         number = float(text)
     except ValueError:

@@ -43,6 +43,8 @@ def test_clean_text_makes_two_spellings_of_the_same_thai_word_equal():
     pytest.param("๘๕", 85.0, id="thai-digits"),
     pytest.param("๑,๒๕๐.๕", 1250.5, id="thai-digits-with-separator"),
     pytest.param("1,250", 1250.0, id="thousands-separator"),
+    pytest.param("1,234,567.5", 1234567.5, id="thousands-separators-and-decimals"),
+    pytest.param("-1,250", -1250.0, id="negative-with-separator"),
     pytest.param("85%", 85.0, id="percent-sign"),
     pytest.param("85 %", 85.0, id="percent-sign-after-space"),
     pytest.param("ร้อยละ 85", 85.0, id="thai-word-for-percent"),
@@ -79,6 +81,9 @@ def test_parse_number_reads_numbers_as_clerks_type_them(typed, number):
     pytest.param("-Infinity", id="text-infinity"),
     pytest.param("5 จาก 10", id="two-numbers"),
     pytest.param("ไม่มี", id="none-in-thai"),
+    pytest.param("1,5", id="decimal-comma"),
+    pytest.param("1.234,5", id="decimal-comma-after-thousands-point"),
+    pytest.param("12,50", id="comma-not-before-three-digits"),
 ])
 def test_parse_number_gives_none_for_what_is_not_a_number(typed):
     assert parse_number(typed) is None

@@ -65,6 +65,10 @@ ROW_CASES = [
         lambda c: c.type("KR-1-01", "actual", "สิบห้า"), "not-a-number", "H6",
         '"สิบห้า" ไม่ใช่ตัวเลข กรุณากรอกเป็นตัวเลข', '"สิบห้า" is not a number; type a number.',
         id="not-a-number"),
+    pytest.param(  # a decimal comma: read as 15, the figure would be ten times too large
+        lambda c: c.type("KR-1-01", "actual", "1,5"), "not-a-number", "H6",
+        '"1,5" ไม่ใช่ตัวเลข กรุณากรอกเป็นตัวเลข', '"1,5" is not a number; type a number.',
+        id="decimal-comma"),
     pytest.param(
         lambda c: c.type("KR-1-04", "denominator", "ห้าสิบ"), "not-a-number", "J9",
         '"ห้าสิบ" ไม่ใช่ตัวเลข กรุณากรอกเป็นตัวเลข', '"ห้าสิบ" is not a number; type a number.',
