@@ -122,7 +122,7 @@ def normalize_as_of(raw: RawWorkbook) -> tuple[date | None, str, list[Problem]]:
     if isinstance(raw.as_of, datetime):
         typed = raw.as_of.date().isoformat()
     found = parse_date(raw.as_of)
-    cell = raw.metadata.get("as_of_cell") or layout.AS_OF_CELL
+    cell = raw.as_of_cell
     if found is None or (isinstance(raw.as_of, datetime | date) and typed == found.isoformat()):
         return found, typed, []
     shown = f"{thai_date(found)} ({found.isoformat()})"

@@ -45,6 +45,7 @@ def _fold(text: str) -> str:
     return "".join(text.split()).casefold()
 
 
+_AS_OF_LABEL = _fold(layout.AS_OF_LABEL)
 _HEADER_NAMES = {
     _fold(name): column.key
     for column in layout.COLUMNS
@@ -113,14 +114,32 @@ def _read(arrival: Arrival, book: CalamineWorkbook) -> RawWorkbook:
                 cell=address(cell.row0, cell.col0), value=cell.text)
         for cell in shown if cell.kind != PERCENT
         and cell.row0 >= first_row and cell.col0 in inputs.values())
+    as_of_cell = _as_of_cell(grid, metadata.get("as_of_cell") or layout.AS_OF_CELL)
+    row0, col0 = cell_position(as_of_cell)
     return RawWorkbook(arrival, metadata, sheet, data, row_numbers,
                        {key: column_letter(col) for key, col in inputs.items()}, unread,
-                       _as_of(grid, metadata))
+                       _at(grid, row0, col0), as_of_cell)
 
 
-def _as_of(grid: list[list], metadata: dict[str, str]) -> object:
-    row0, col0 = cell_position(metadata.get("as_of_cell") or layout.AS_OF_CELL)
-    return grid[row0][col0] if row0 < len(grid) and col0 < len(grid[row0]) else None
+def _as_of_cell(grid: list[list], cell: str) -> str:
+    """Where the "data as of" date is: right of its label, which the clerk may have moved with
+    rows or columns inserted above or before it, else where the template put it."""
+    row0, col0 = cell_position(cell)
+    if _is_as_of_label(_at(grid, row0, col0 - 1)):
+        return cell
+    for row0, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        for col0, value in enumerate(row):
+            if _is_as_of_label(value):
+                return address(row0, col0 + 1)
+    return cell
+
+
+def _is_as_of_label(value: object) -> bool:
+    return isinstance(value, str) and _fold(value) == _AS_OF_LABEL
+
+
+def _at(grid: list[list], row0: int, col0: int) -> object:
+    return grid[row0][col0] if 0 <= row0 < len(grid) and 0 <= col0 < len(grid[row0]) else None
 
 
 def _metadata(book: CalamineWorkbook) -> dict[str, str]:

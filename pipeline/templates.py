@@ -181,7 +181,7 @@ def _data_sheet(book, formats, rows: pd.DataFrame, district, period: Period) -> 
 def _as_of_cell(sheet, formats, period: Period) -> None:
     """The date the figures stand at: clerks type it as they like, BE years included."""
     row, col = cell_position(layout.AS_OF_CELL)
-    sheet.write_string(row, col - 1, "ข้อมูล ณ วันที่ / data as of", formats["as_of_label"])
+    sheet.write_string(row, col - 1, layout.AS_OF_LABEL, formats["as_of_label"])
     sheet.write_blank(row, col, None, formats["as_of"])
     sheet.data_validation(row, col, row, col, {
         "validate": "date", "criteria": "between",

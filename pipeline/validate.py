@@ -208,7 +208,7 @@ def _as_of(raw: RawWorkbook) -> tuple[date | None, list[Problem]]:
     """The date the figures stand at: optional, but a date when given, and in the period."""
     as_of, typed, found = normalize_as_of(raw)
     period = parse_period(raw.metadata["period"])
-    cell = raw.metadata.get("as_of_cell") or layout.AS_OF_CELL
+    cell = raw.as_of_cell
     if typed and as_of is None:
         found.append(problem("as-of-invalid", raw.sheet, cell, value=typed,
                              expected=thai_date(period.end)))

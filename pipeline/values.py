@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.problems import Problem
+from schemas import template_layout as layout
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class RawWorkbook:
     cells: dict[str, str] = field(default_factory=dict)  # the keys of data → column letter
     problems: tuple[Problem, ...] = ()
     as_of: object = None  # the "data as of" cell, as typed
+    as_of_cell: str = layout.AS_OF_CELL  # where it was found
 
 
 @dataclass(frozen=True)

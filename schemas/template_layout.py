@@ -15,7 +15,8 @@ KEY_ROW = 3  # 1-based Excel rows
 HEADER_TH_ROW = 4
 HEADER_EN_ROW = 5
 FIRST_DATA_ROW = 6
-AS_OF_CELL = "L2"  # the date the clerk's figures stand at ("ข้อมูล ณ วันที่")
+AS_OF_CELL = "L2"  # the date the clerk's figures stand at, right of its label
+AS_OF_LABEL = "ข้อมูล ณ วันที่ / data as of"
 
 
 @dataclass(frozen=True)

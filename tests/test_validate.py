@@ -443,6 +443,18 @@ def test_the_figures_date_typed_in_buddhist_era_is_read_with_a_notice(workspace,
     assert (notice.code, notice.cell, notice.expected) == ("normalized-date", "L2", shown)
 
 
+def test_the_figures_date_is_found_by_its_label_when_rows_were_inserted_above(workspace):
+    clerk = workspace.clerk("1001").date_figures("31/3/2569")
+    clerk.sheet.insert_rows(1, 2)  # a title and a signature line of the district's own
+    clerk.sheet["A1"] = "แบบรายงานเขตพระนคร"
+    workspace.send(clerk, "1001")
+    verdict = only_verdict(workspace)
+    assert verdict.accepted
+    assert verdict.as_of == date(2026, 3, 31)
+    (notice,) = verdict.problems
+    assert (notice.code, notice.cell) == ("normalized-date", "L4")
+
+
 def test_a_date_cell_needs_no_notice(workspace):
     workspace.send(workspace.clerk("1001").date_figures(datetime(2026, 3, 31)), "1001")
     verdict = only_verdict(workspace)
