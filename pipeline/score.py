@@ -1,13 +1,15 @@
 """Pure scoring: progress of a KR, its status against expected progress, and roll-up by KR type.
 
 Progress = (actual − baseline) / (target − baseline), which is the same formula with the
-signs turned for a `decrease` KR. It is kept raw and shown capped to 0–1. Percentages are
+signs turned for a `decrease` KR. A `maintain` KR, or one whose target is its baseline, is
+scored on the level held instead: 1 at the target or beyond it, else the share of the target
+reached, or for a `decrease` KR the target over the actual (a level not to exceed). Progress
+is kept raw and shown capped to 0–1. Percentages are
 never averaged where they can be decomposed: a ratio KR rolls up as Σ numerators / Σ
 denominators, a count as Σ actuals against Σ targets, a percent as a mean, a milestone as the
 share of districts done.
 """
 
-import numpy as np
 import pandas as pd
 
 from pipeline.settings import Thresholds
@@ -20,11 +22,10 @@ def progress(actual: pd.Series, baseline: pd.Series, target: pd.Series,
     span = target - baseline
     moved = actual - baseline
     raw = moved / span.where(span != 0)
-    level = actual / target.where(target != 0)
     maintain = direction.eq("maintain") | span.eq(0)
-    kept = np.where(actual >= target, 1.0, level)
-    if isinstance(kept, np.ndarray):
-        kept = pd.Series(kept, index=actual.index)
+    held = (actual / target.where(target != 0)).where(actual < target, 1.0)
+    not_exceeded = (target / actual.where(actual != 0)).where(actual > target, 1.0)
+    kept = not_exceeded.where(direction.eq("decrease"), held)
     result = raw.where(~maintain, kept)
     return result.where(actual.notna())
 

@@ -24,6 +24,12 @@ def _progress(actual, baseline, target, direction="increase"):
     (14, 12, 6, "decrease", -1 / 3),  # got worse: negative, kept raw
     (95, 95, 95, "maintain", 1.0),
     (93, 95, 95, "maintain", 93 / 95),
+    (0, 0, 0, "increase", 1.0),
+    # flood points in a district with none, to stay at none: less is better
+    (8, 5, 5, "decrease", 5 / 8),
+    (3, 5, 5, "decrease", 1.0),
+    (2, 0, 0, "decrease", 0.0),
+    (0, 0, 0, "decrease", 1.0),
 ])
 def test_progress_of_a_kr(actual, baseline, target, direction, expected):
     assert _progress(actual, baseline, target, direction) == pytest.approx(expected)
