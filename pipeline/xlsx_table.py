@@ -7,6 +7,7 @@ Every text cell is written with write_string: text from a submission (a note sta
 import functools
 import math
 import unicodedata
+from decimal import ROUND_FLOOR, Decimal
 
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -168,14 +169,23 @@ def progress_lights(sheet, styles: Styles, cells: tuple[int, int, int, int], exp
     and a traffic-light icon, so a grey printout still shows it."""
     first_row, first_col, last_row, last_col = cells
     cell = xl_rowcol_to_cell(first_row, first_col)
+    on_track, behind = _at_most(expected), _at_most(expected * at_risk)
     for code, formula in (
-        ("on_track", f"=AND(ISNUMBER({cell}),{cell}>={expected:.6g})"),
-        ("at_risk", f"=AND(ISNUMBER({cell}),{cell}>={expected * at_risk:.6g})"),
+        ("on_track", f"=AND(ISNUMBER({cell}),{cell}>={on_track})"),
+        ("at_risk", f"=AND(ISNUMBER({cell}),{cell}>={behind})"),
         ("off_track", f"=ISNUMBER({cell})"),
     ):
         sheet.conditional_format(first_row, first_col, last_row, last_col, {
             "type": "formula", "criteria": formula, "format": styles.fills[code]})
     sheet.conditional_format(first_row, first_col, last_row, last_col, {
         "type": "icon_set", "icon_style": "3_traffic_lights",
-        "icons": [{"criteria": ">=", "type": "number", "value": round(expected, 6)},
-                  {"criteria": ">=", "type": "number", "value": round(expected * at_risk, 6)}]})
+        "icons": [{"criteria": ">=", "type": "number", "value": float(on_track)},
+                  {"criteria": ">=", "type": "number", "value": float(behind)}]})
+
+
+def _at_most(threshold: float) -> str:
+    """A threshold in six significant digits, rounded down: 5/12 (M05's expected progress) is
+    0.416666, not 0.416667, which a progress of exactly 5/12, on track by score.status, would
+    fall short of."""
+    exact = Decimal(repr(threshold))
+    return f"{exact.quantize(Decimal(1).scaleb(exact.adjusted() - 5), ROUND_FLOOR).normalize():f}"

@@ -10,6 +10,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 import pytest
+import xlsxwriter
 from openpyxl import load_workbook
 
 from pipeline import rollup, score
@@ -19,7 +20,8 @@ from pipeline.rollup_inputs import BookInputs
 from pipeline.rollup_xlsx import write_named, write_rollups
 from pipeline.settings import Settings, Thresholds
 from pipeline.store import connect
-from pipeline.xlsx_style import workbook_options
+from pipeline.xlsx_style import Styles, workbook_options
+from pipeline.xlsx_table import progress_lights
 from tests.builders.libreoffice import convert, needs_libreoffice
 from tests.rollup_books import build_rollups, pdf_pages, squeeze, write_with_history
 
@@ -409,3 +411,27 @@ def test_a_district_sheet_lists_the_krs_to_follow_up_and_points_to_every_kr(book
     assert (f"ตัวชี้วัดที่ต้องติดตาม (ล่าช้ากว่าแผนหรือไม่มีข้อมูล) {len(behind)} จาก {assigned} / "
             f"KRs to follow up (off track or no data): {len(behind)} of {assigned}") in texts
     assert any("อยู่ในแผ่นงาน “รายตัวชี้วัด”" in text for text in texts)
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_a_books_traffic_light_agrees_with_the_status_at_each_month(tmp_path, month):
+    """A progress exactly at the expected progress (or at its at-risk share) is lit as
+    score.status says: the thresholds written in the book never exceed the exact ones (5/12
+    written as 0.416667 lit an on-track 5/12 amber)."""
+    expected, at_risk = month / 12, Thresholds().at_risk
+    path = tmp_path / "lights.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet()
+    values = [expected, expected * at_risk]
+    for row, value in enumerate(values):
+        sheet.write_number(row, 0, value)
+    progress_lights(sheet, Styles(book), (0, 0, len(values) - 1, 0), expected, at_risk)
+    book.close()
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    lit = [float(v) for v in re.findall(r"A1&gt;=([0-9.eE+-]+)\)", xml)]
+    icons = [float(v) for v in re.findall(r'<cfvo type="num" val="([0-9.eE+-]+)"', xml)]
+    assert len(lit) == 2 and sorted(icons) == sorted(lit)
+    statuses = score.status(pd.Series(values), expected, Thresholds()).tolist()
+    assert statuses == ["on_track", "at_risk"]
+    assert [values[0] >= lit[0], values[1] >= lit[1]] == [True, True]
