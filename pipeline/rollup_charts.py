@@ -1,5 +1,7 @@
 """Native charts of the roll-ups, drawn from cells of the workbook itself so that what a
-chart shows is what its table says: progress against expected, scores, trends."""
+chart shows is what its table says: progress against expected, scores, trends. A line
+chart is drawn from a hidden copy of its table's figures where "no data" is a blank (a gap
+in the line), not the table's text, which a chart would draw as 0 %."""
 
 from pipeline.xlsx_style import FONT
 
@@ -45,16 +47,32 @@ def progress_bars(book, sheet, rows: tuple[int, int], columns: dict[str, int],
     sheet.insert_chart(*anchor, chart, {"x_offset": 4, "y_offset": 4})
 
 
+def plotted(sheet, top: int, left: int, values: list[list[float]]) -> tuple[int, int]:
+    """The figures a chart draws, written again as numbers and blanks in hidden columns from
+    `left`, row `top` on; returns their first and last column. A chart draws the text a table
+    shows for "no data" as 0 %, and a blank as a gap."""
+    for row, figures in enumerate(values, start=top):
+        for col, figure in enumerate(figures, start=left):
+            if figure == figure:  # not NaN
+                sheet.write_number(row, col, figure)
+    last = left + max(map(len, values), default=1) - 1
+    sheet.set_column(left, last, None, None, {"hidden": True})
+    return left, last
+
+
 def trend_lines(book, sheet, rows: tuple[int, int], value_cols: tuple[int, int],
-                header_row: int, anchor: tuple[int, int], expected_row: int) -> None:
+                header_row: int, anchor: tuple[int, int], expected_row: int,
+                plotted_cols: tuple[int, int]) -> None:
     """One line per KR over the periods of the fiscal year so far, the expected progress as a
-    dashed line; a row of the table is a series, its header row the periods."""
+    dashed line; a row of the table is a series, its header row the periods. The lines are
+    drawn from the table's figures as `plotted` wrote them again, in `plotted_cols`."""
     name = sheet.get_name()
-    first_col, last_col = value_cols
+    first_col, last_col = plotted_cols
     chart = _chart(book, {"type": "line"},
                    "แนวโน้มความก้าวหน้ารายตัวชี้วัด / progress of each KR over the year",
                    (620, 420), "y")
-    categories = [name, header_row, first_col, header_row, last_col]
+    chart.show_hidden_data()
+    categories = [name, header_row, value_cols[0], header_row, value_cols[1]]
     for i, row in enumerate(range(rows[0], rows[1] + 1)):
         colour = PALETTE[i % len(PALETTE)]
         chart.add_series({"name": [name, row, 0], "categories": categories,

@@ -17,6 +17,7 @@ from pipeline.xlsx_table import progress_lights, write_heading, write_section, w
 KR_NAME = [Col("kr_code", "รหัส", "KR", width=10), Col("name_th", "ตัวชี้วัดผลหลัก",
                                                        "Key result", width=52)]
 BEHIND = ("at_risk", "off_track")
+CHART_COLUMNS = 12  # the trend chart's width in columns, beside its table
 
 
 def write_dimension(book, styles: Styles, rollup: PeriodRollup, dim,
@@ -79,8 +80,10 @@ def _trend(book, styles: Styles, current: PeriodRollup, rollups: list[CityFigure
     for column, period in enumerate(rollups, start=2):  # each period against its own plan
         progress_lights(sheet, styles, (5, column, last - 1, column), period.expected,
                         period.thresholds.at_risk)
+    figures = frame[codes].apply(pd.to_numeric, errors="coerce").to_numpy(float).tolist()
+    hidden = rollup_charts.plotted(sheet, 5, 2 + len(cols) + CHART_COLUMNS, figures)
     rollup_charts.trend_lines(book, sheet, (5, last - 1), (2, 1 + len(cols)), 4,
-                              (3, 3 + len(cols)), last)
+                              (3, 3 + len(cols)), last, hidden)
     print_setup(sheet, (3, 4), footer(current))
 
 

@@ -20,7 +20,7 @@ from pipeline.rollup_inputs import BookInputs
 from pipeline.rollup_xlsx import write_named, write_rollups
 from pipeline.settings import Settings, Thresholds
 from pipeline.store import connect
-from pipeline.xlsx_style import Styles, workbook_options
+from pipeline.xlsx_style import MISSING, Styles, workbook_options
 from pipeline.xlsx_table import progress_lights
 from tests.builders.libreoffice import convert, needs_libreoffice
 from tests.rollup_books import build_rollups, pdf_pages, squeeze, write_with_history
@@ -435,3 +435,33 @@ def test_a_books_traffic_light_agrees_with_the_status_at_each_month(tmp_path, mo
     statuses = score.status(pd.Series(values), expected, Thresholds()).tolist()
     assert statuses == ["on_track", "at_risk"]
     assert [values[0] >= lit[0], values[1] >= lit[1]] == [True, True]
+
+
+def test_a_trend_line_leaves_a_gap_where_a_kr_has_no_data(built, tmp_path):
+    """The trend table says "no data"; a chart would draw that text as 0 %, so the line is
+    drawn from a hidden copy of the figures where it is a blank: a gap."""
+    data = built["2569-Q2"]
+    kr_city = data.kr_city.copy()
+    kr_city.loc[kr_city["kr_code"] == "KR-1-01", "progress"] = float("nan")
+    write_rollups(replace(data, kr_city=kr_city), tmp_path, [built["2569-Q1"].city_figures()])
+    path = tmp_path / "dimension-1.xlsx"
+    sheet = load_workbook(path)["แนวโน้ม"]
+    assert [sheet["A6"].value, sheet["D6"].value] == ["KR-1-01", MISSING]
+    with zipfile.ZipFile(path) as book:
+        chart = book.read("xl/charts/chart2.xml").decode()  # the glance sheet's is chart1
+    assert "<c:plotVisOnly" not in chart  # as Excel says "draw hidden cells too"
+    first, last = re.search(r"<c:val><c:numRef><c:f>'แนวโน้ม'!\$(\w+)\$6:\$(\w+)\$6</c:f>",
+                            chart).groups()
+    assert sheet.column_dimensions[first].hidden
+    assert sheet[f"{first}6"].value == pytest.approx(sheet["C6"].value)  # Q1: drawn
+    assert sheet[f"{last}6"].value is None  # Q2: a gap, not 0 %
+
+
+@needs_libreoffice
+def test_libreoffice_draws_the_trend_from_its_hidden_figures(books, tmp_path):
+    saved = convert(books / "dimension-1.xlsx", "xlsx", tmp_path)
+    with zipfile.ZipFile(saved) as book:
+        charts = [book.read(n).decode() for n in book.namelist()
+                  if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
+    (trend,) = [c for c in charts if "แนวโน้ม!" in c]
+    assert '<c:plotVisOnly val="0"/>' in trend  # LibreOffice's own "include hidden cells"
