@@ -4,7 +4,9 @@ A bad registry is refused as a whole, with every problem named by sheet, row and
 """
 
 import hashlib
+import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 
@@ -16,6 +18,9 @@ from pipeline.cells import cell_text
 from pipeline.periods import parse_period
 from pipeline.reference import Reference
 from schemas import registry as model
+
+_BE_YEAR = re.compile(r"2[5-6][0-9]{2}")
+DUE_WITHIN = timedelta(days=366)  # a period's due date falls within a year of its end
 
 
 class RegistryError(Exception):
@@ -60,9 +65,12 @@ def _sheet_frame(book: CalamineWorkbook, sheet: str, columns: tuple[str, ...]) -
     rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     header = [cell_text(v).strip() for v in rows[0]] if rows else []
     missing = [c for c in columns if c not in header]
-    if missing:
+    twice = [c for c in columns if header.count(c) > 1]
+    if missing or twice:
         raise RegistryError(Path(book.path or ""), [
-            f"sheet {sheet}, row 1: missing column(s) {', '.join(missing)}"])
+            f"sheet {sheet}, row 1: {what} {', '.join(names)}"
+            for what, names in (("missing column(s)", missing),
+                                ("column(s) named more than once", twice)) if names])
     body = [[cell_text(v).strip() for v in row] for row in rows[1:]]
     frame = pd.DataFrame(body, columns=header, dtype=str)
     frame.index = range(2, len(frame) + 2)  # Excel row numbers
@@ -117,7 +125,15 @@ def load_registry(path: Path, reference: Reference) -> Registry:
     problems += _check(frames["assignments"],
                        model.assignments_schema(frames["key_results"]["kr_code"],
                                                 reference.districts["code"]), "assignments")
-    problems += _check(frames["periods"], model.periods_schema(), "periods")
+    periods = _check(frames["periods"], model.periods_schema(), "periods")
+    problems += periods + [f"sheet {sheet}: no rows" for sheet in model.SHEETS
+                           if sheet != "about" and frames[sheet].empty]
+    fiscal_year = about.get("fiscal_year", "")
+    if fiscal_year and not _BE_YEAR.fullmatch(fiscal_year):
+        problems.append(f"sheet about: fiscal_year '{fiscal_year}' must be a Buddhist Era year "
+                        "like 2569")
+    elif fiscal_year and not periods:
+        problems += _periods_of_the_year(frames["periods"], int(fiscal_year))
     in_force_from = about.get("in_force_from", "")
     if in_force_from and in_force_from not in set(frames["periods"]["period"]):
         problems.append(f"sheet about: in_force_from '{in_force_from}' is not a period of "
@@ -125,6 +141,24 @@ def load_registry(path: Path, reference: Reference) -> Registry:
     if problems:
         raise RegistryError(path, problems)
     return _build(about, frames, reference)
+
+
+def _periods_of_the_year(periods: pd.DataFrame, fiscal_year: int) -> list[str]:
+    """Each period of the fiscal year, due after it starts and within a year of its end: a
+    due date typed in Buddhist Era years (2569-04-15) would make every file on time."""
+    problems = []
+    for row, code, due in zip(periods.index, periods["period"], periods["due_date"],
+                              strict=True):
+        period = parse_period(code)
+        if period.fiscal_year != fiscal_year:
+            problems.append(f"sheet periods, row {row}, column period: '{code}' is not a "
+                            f"period of fiscal year {fiscal_year}")
+        elif due and not period.start <= date.fromisoformat(due) <= period.end + DUE_WITHIN:
+            problems.append(
+                f"sheet periods, row {row}, column due_date: '{due}' is not between the "
+                f"period's start ({period.start}) and a year after its end; dates are in "
+                "Christian Era years (2026, not 2569)")
+    return problems
 
 
 def _content_sha256(about: dict, frames: dict) -> str:

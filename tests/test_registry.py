@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from pipeline.periods import parse_period
 from pipeline.registry import RegistryError, load_registry
+from pipeline.registry_xlsx import write_registry
 from schemas.registry import DIRECTIONS, KR_TYPES
 from tests.builders import registry_frames, write_registry_file
 
@@ -163,6 +164,22 @@ def _due_date_in_thai_style(frames):
     frames["periods"].loc[1, "due_date"] = "15/04/2569"
 
 
+def _due_date_in_buddhist_era(frames):
+    frames["periods"].loc[1, "due_date"] = "2569-04-15"
+
+
+def _due_date_before_the_period(frames):
+    frames["periods"].loc[1, "due_date"] = "2025-04-15"
+
+
+def _period_of_another_year(frames):
+    frames["periods"].loc[1, "period"] = "2570-Q2"
+
+
+def _no_periods(frames):
+    frames["periods"] = frames["periods"].iloc[:0]
+
+
 @pytest.mark.parametrize(("mistake", "problems"), [
     pytest.param(_kr_type_abbreviated, [
         "sheet key_results, row 4, column kr_type: 'cnt' "
@@ -206,6 +223,18 @@ def _due_date_in_thai_style(frames):
     pytest.param(_due_date_in_thai_style, [
         "sheet periods, row 3, column due_date: '15/04/2569' must be a date YYYY-MM-DD"],
         id="due-date-not-iso"),
+    pytest.param(_due_date_in_buddhist_era, [
+        "sheet periods, row 3, column due_date: '2569-04-15' is not between the period's start "
+        "(2026-01-01) and a year after its end; dates are in Christian Era years (2026, not "
+        "2569)"], id="due-date-in-buddhist-era"),
+    pytest.param(_due_date_before_the_period, [
+        "sheet periods, row 3, column due_date: '2025-04-15' is not between the period's start "
+        "(2026-01-01) and a year after its end; dates are in Christian Era years (2026, not "
+        "2569)"], id="due-date-before-the-period"),
+    pytest.param(_period_of_another_year, [
+        "sheet periods, row 3, column period: '2570-Q2' is not a period of fiscal year 2569"],
+        id="period-of-another-year"),
+    pytest.param(_no_periods, ["sheet periods: no rows"], id="no-periods"),
 ])
 def test_a_registry_with_one_mistake_is_refused_naming_sheet_row_and_column(
         tmp_path, reference, mistake, problems):
@@ -279,6 +308,24 @@ def test_row_numbers_count_blank_rows_left_in_the_sheet(tmp_path, reference):
     assert _problems(_write(tmp_path, frames), reference) == [
         "sheet key_results, row 6, column kr_type: 'cnt' "
         "must be one of count, ratio, percent, milestone"]
+
+
+@pytest.mark.parametrize("typed", ["FY2569", "2569.5", "2026"])
+def test_a_fiscal_year_that_is_not_a_buddhist_era_year_is_refused(tmp_path, reference, typed):
+    path = tmp_path / "registry.xlsx"
+    write_registry(path, {"registry_version": "2569.1", "fiscal_year": typed},
+                   registry_frames(reference))
+    assert _problems(path, reference) == [
+        f"sheet about: fiscal_year '{typed}' must be a Buddhist Era year like 2569"]
+
+
+def test_a_column_named_twice_is_refused_at_the_header(tmp_path, reference):
+    path = _write(tmp_path, registry_frames(reference))
+    book = load_workbook(path)
+    book["assignments"].cell(1, book["assignments"].max_column + 1).value = "target"
+    book.save(path)
+    assert _problems(path, reference) == [
+        "sheet assignments, row 1: column(s) named more than once target"]
 
 
 def test_a_registry_without_a_version_is_refused(tmp_path, reference):
