@@ -143,7 +143,13 @@ def _period(settings: Settings, action: str, code: str, actor: str, console: Con
 
 
 def _check(settings: Settings, files: list[Path], console: Console) -> int:
-    """Exit 0 when every file would be accepted, 1 when any would be rejected."""
+    """Exit 0 when every file would be accepted, 1 when any would be rejected, 2 when a file
+    named is not there (a path typed wrong is not a rejected file)."""
+    absent = [f for f in files if not f.is_file()]
+    if absent:
+        console.print("[red]ไม่พบไฟล์ / no such file: " + ", ".join(map(str, absent)) + "[/red]",
+                      highlight=False, soft_wrap=True)
+        return EXIT_USAGE
     results = check(settings, [f.resolve() for f in files])
     for verdict, response in results:
         outcome = "ผ่าน / would be accepted" if verdict.accepted else "ไม่ผ่าน / would be rejected"

@@ -101,3 +101,7 @@ def test_check_judges_files_writes_feedback_and_stores_nothing(workspace, tmp_pa
     assert (_folder(workspace) / "bad.xlsx.feedback.xlsx").exists()
     assert _sha(warehouse) == before
     assert good.exists() and bad.exists()
+    typo = run_cli("check", str(tmp_path / "goood.xlsx"), "--workspace", str(workspace.root))
+    assert typo.returncode == 2  # the command line was wrong, not the file
+    assert f"ไม่พบไฟล์ / no such file: {tmp_path / 'goood.xlsx'}" in " ".join(
+        typo.stdout.split())
