@@ -14,13 +14,13 @@ from rich.table import Table
 from pipeline import period_locks
 from pipeline.period_locks import PeriodActionError
 from pipeline.periods import PeriodError, parse_period
-from pipeline.reference import load_reference
-from pipeline.registry import RegistryError, load_registry
+from pipeline.registry import RegistryError
 from pipeline.report import RunReport
 from pipeline.runner import (
     LockHeld,
     check,
     export_period,
+    registry_in_force,
     run,
     set_period,
     trace_figure,
@@ -121,11 +121,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _templates(settings: Settings, period_code: str, console: Console) -> int:
     period = parse_period(period_code)
-    reference = load_reference()
-    registry = load_registry(settings.registry_path, reference)
+    reference, registry = registry_in_force(settings, period.code)
     paths = write_templates(registry, reference, period, settings.templates_dir(period.code),
                             settings.signing_key)
-    console.print(f"เขียนแบบรายงาน {len(paths)} ไฟล์ / wrote {len(paths)} templates to "
+    console.print(f"เขียนแบบรายงาน {len(paths)} ไฟล์ (ทะเบียนรุ่น {registry.version}) / wrote "
+                  f"{len(paths)} templates (registry {registry.version}) to "
                   f"{settings.templates_dir(period.code)}", highlight=False)
     return EXIT_OK
 

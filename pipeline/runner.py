@@ -322,6 +322,21 @@ def check(settings: Settings, paths: list[Path]) -> list[tuple[Verdict, Response
         return list(zip(verdicts, responses, strict=True))
 
 
+def registry_in_force(settings: Settings, period: str):
+    """The reference and the registry version in force for the period, as the nightly run
+    will check files of that period against it: a template made from another version would
+    be rejected. registry.xlsx changed without a new version is refused here as in a run."""
+    with workspace_lock(settings):
+        reference, registry = _registry(settings)
+        if not settings.warehouse_path.exists():
+            return reference, registry_store.versions(None, registry, settings).in_force(period)
+        con = store.connect(settings.warehouse_path, read_only=True)
+        try:
+            return reference, registry_store.versions(con, registry, settings).in_force(period)
+        finally:
+            con.close()
+
+
 def export_period(settings: Settings, period: str) -> list[Path]:
     """The period's open-data files, from the warehouse as it stands."""
     with workspace_lock(settings):

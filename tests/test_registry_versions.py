@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from pipeline.cli import EXIT_REGISTRY
 from pipeline.registry import load_registry
 from pipeline.runner import export_period, run
+from pipeline.templates import template_path
 from tests.builders import Workspace, registry_frames, write_registry_file
 from tests.running import query, run_cli
 
@@ -181,3 +182,33 @@ def test_a_registry_read_back_from_the_warehouse_is_the_one_parsed(workspace, re
     for name in ("objectives", "key_results", "assignments", "periods"):
         mine, theirs = getattr(stored, name), getattr(parsed, name)
         pd.testing.assert_frame_equal(mine, theirs)
+
+
+def _template(settings, period: str) -> tuple[str, list[str]]:
+    """District 1001's template of the period: its registry version and its KR codes."""
+    book = load_workbook(template_path(settings.templates_dir(period), "1001"), read_only=True)
+    meta = {row[0]: row[1] for row in book["_meta"].iter_rows(values_only=True)}
+    codes = [row[0] for row in book["รายงานผล"].iter_rows(min_row=6, values_only=True)
+             if row[0]]
+    return meta["registry_version"], codes
+
+
+def test_a_periods_templates_are_made_from_the_version_in_force_for_it(revised):
+    _, new = revised
+    for period in ("2569-Q1", "2569-Q2"):
+        result = run_cli("templates", "--period", period, "--workspace", str(new.root))
+        assert result.returncode == 0, result.stdout + result.stderr
+    q1_version, q1_codes = _template(new.settings, "2569-Q1")
+    q2_version, q2_codes = _template(new.settings, "2569-Q2")
+    assert (q1_version, q2_version) == ("2569.1", "2569.2")
+    assert RETIRED in q1_codes and ADDED not in q1_codes
+    assert RETIRED not in q2_codes and ADDED in q2_codes
+
+
+def test_templates_of_a_registry_edited_without_a_new_version_are_refused(workspace, reference):
+    run(workspace.settings)
+    write_registry_file(workspace.settings.registry_path, _version_two(reference))
+    result = run_cli("templates", "--period", "2569-Q3", "--workspace", str(workspace.root))
+    assert result.returncode == EXIT_REGISTRY
+    assert "a changed registry needs a new registry_version" in " ".join(result.stdout.split())
+    assert not workspace.settings.templates_dir("2569-Q3").exists()
