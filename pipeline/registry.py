@@ -42,6 +42,9 @@ class Registry:
     key_results: pd.DataFrame  # joined with issue_code and dimension_id
     assignments: pd.DataFrame  # baseline, target as floats
     periods: pd.DataFrame  # period, due_date (date)
+    # whether the about sheet names in_force_from (else it is the first period): a version
+    # that follows another must, or it would rewrite the periods reported under the other
+    in_force_from_named: bool = True
 
     def assigned(self, district_code: str) -> pd.DataFrame:
         """The district's KRs in registry order, with their baseline and target."""
@@ -199,4 +202,5 @@ def _build(about: dict, frames: dict, reference: Reference) -> Registry:
         key_results=key_results.reset_index(drop=True),
         assignments=assignments.reset_index(drop=True),
         periods=periods.reset_index(drop=True),
+        in_force_from_named=bool(about.get("in_force_from")),
     )

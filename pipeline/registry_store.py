@@ -65,6 +65,14 @@ def versions(con: duckdb.DuckDBPyConnection | None, current: Registry,
                 "other content; a changed registry needs a new registry_version (and "
                 "in_force_from, the first period it applies to)"])
     earlier = tuple(_load(con, *row) for row in rows if row[0] != current.version)
+    follows = [r.version for r in earlier if r.fiscal_year == current.fiscal_year]
+    if follows and not current.in_force_from_named and current.version not in (
+            row[0] for row in rows):
+        raise RegistryError(settings.registry_path, [
+            f"sheet about: in_force_from is missing; registry_version '{current.version}' "
+            f"follows '{follows[-1]}' in fiscal year {current.fiscal_year}, so it must name the "
+            "first period it applies to (the periods before it keep the version they were "
+            "reported under)"])
     return RegistryVersions((*earlier, current))
 
 

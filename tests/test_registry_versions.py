@@ -212,3 +212,21 @@ def test_templates_of_a_registry_edited_without_a_new_version_are_refused(worksp
     assert result.returncode == EXIT_REGISTRY
     assert "a changed registry needs a new registry_version" in " ".join(result.stdout.split())
     assert not workspace.settings.templates_dir("2569-Q3").exists()
+
+
+def test_a_new_version_that_does_not_say_from_when_it_applies_is_refused(workspace, reference):
+    """Without in_force_from a version applies from the first period: the periods reported
+    under 2569.1 would be scored against 2569.2's targets."""
+    workspace.send(workspace.clerk("1001", "2569-Q1"), "1001")
+    run(workspace.settings)
+    write_registry_file(workspace.settings.registry_path, _version_two(reference),
+                        version="2569.2")
+    waiting = workspace.send(workspace.clerk("1002", "2569-Q1"), "1002")
+    result = run_cli("run", "--workspace", str(workspace.root))
+    assert result.returncode == EXIT_REGISTRY
+    assert ("sheet about: in_force_from is missing; registry_version '2569.2' follows '2569.1' "
+            "in fiscal year 2569, so it must name the first period it applies to") in " ".join(
+        result.stdout.split())
+    assert waiting.exists()  # nothing was processed
+    assert query(workspace.settings.warehouse_path,
+                 "SELECT registry_version FROM registry_versions") == [("2569.1",)]
