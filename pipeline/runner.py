@@ -37,10 +37,10 @@ from pipeline.dashboard import write_dashboard
 from pipeline.discover import arrival_for, discover, waiting
 from pipeline.history import History, load_history
 from pipeline.memory import allocate_plainly
-from pipeline.periods import parse_period
+from pipeline.periods import PeriodError, parse_period
 from pipeline.read import read_all
 from pipeline.reference import load_reference
-from pipeline.registry import load_registry
+from pipeline.registry import Registry, load_registry
 from pipeline.registry_store import RegistryVersions
 from pipeline.report import RunReport
 from pipeline.respond import Response, annotate, respond, start_annotating
@@ -329,18 +329,21 @@ def registry_in_force(settings: Settings, period: str):
     with workspace_lock(settings):
         reference, registry = _registry(settings)
         if not settings.warehouse_path.exists():
-            return reference, registry_store.versions(None, registry, settings).in_force(period)
-        con = store.connect(settings.warehouse_path, read_only=True)
-        try:
-            return reference, registry_store.versions(con, registry, settings).in_force(period)
-        finally:
-            con.close()
+            in_force = registry_store.versions(None, registry, settings).in_force(period)
+        else:
+            con = store.connect(settings.warehouse_path, read_only=True)
+            try:
+                in_force = registry_store.versions(con, registry, settings).in_force(period)
+            finally:
+                con.close()
+        return reference, _listing(in_force, period)
 
 
 def export_period(settings: Settings, period: str) -> list[Path]:
     """The period's open-data files, from the warehouse as it stands."""
     with workspace_lock(settings):
         reference, registry = _registry(settings)
+        _listing(registry, period)
         con = store.connect(settings.warehouse_path, read_only=True)
         try:
             registries = registry_store.versions(con, registry, settings)
@@ -365,13 +368,25 @@ def trace_figure(settings: Settings, district: str, period: str, kr: str) -> pd.
 
 def set_period(settings: Settings, action: str, period: str, actor: str,
                now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> str:
-    """Opens, closes or reopens a period, under the run's lock: one writer at a time."""
+    """Opens, closes or reopens a period of the registry, under the run's lock: one writer at
+    a time. A folder without a registry is not a workspace: it is refused (RegistryError)
+    rather than given a warehouse of its own where the period would be closed unseen."""
     with workspace_lock(settings):
+        _listing(_registry(settings)[1], period)
         con = store.connect(settings.warehouse_path)
         try:
             return period_locks.record(con, action, period, actor, now())
         finally:
             con.close()
+
+
+def _listing(registry: Registry, period: str) -> Registry:
+    """The registry, if its periods sheet lists the period: templates, open data or a lock
+    for a period it does not list would serve files that can only be rejected."""
+    if period not in set(registry.periods["period"]):
+        raise PeriodError(f"รอบ {period} ไม่อยู่ในทะเบียน OKR (แผ่นงาน periods) / period {period} "
+                          "is not in the registry's periods sheet")
+    return registry
 
 
 def _registry(settings: Settings):

@@ -65,6 +65,26 @@ def test_the_period_command_records_who_closed_it(workspace):
     assert "period 2569-Q1 is already closed" in again.stdout
 
 
+def test_a_period_the_registry_does_not_list_is_refused_by_period_templates_and_export(
+        workspace):
+    for command in (["period", "close", "2571-Q1"], ["templates", "--period", "2571-Q1"],
+                    ["export", "--period", "2571-Q1"]):
+        result = run_cli(*command, "--workspace", str(workspace.root))
+        assert result.returncode == 2, command
+        assert ("period 2571-Q1 is not in the registry's periods sheet"
+                in " ".join(result.stdout.split())), command
+    assert not workspace.settings.templates_dir("2571-Q1").exists()
+    assert not workspace.settings.public_dir("2571-Q1").exists()
+
+
+def test_closing_a_period_in_a_folder_without_a_registry_is_refused(tmp_path):
+    """A forgotten --workspace: the real workspace's period must not be said closed."""
+    result = run_cli("period", "close", "2569-Q2", "--workspace", str(tmp_path))
+    assert result.returncode == 4
+    assert "the file does not exist" in result.stdout
+    assert not (tmp_path / "outputs" / "warehouse.duckdb").exists()
+
+
 def test_a_file_is_checked_against_its_districts_figures_and_its_periods_only(workspace):
     """The history a night's files read: the district's own periods (earlier figures, its own
     level) and the period's other districts (peers); nothing else is loaded."""
