@@ -264,7 +264,7 @@ def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]) -> tuple[pd.DataF
 
 
 def _shown(batch: pd.DataFrame) -> pd.DataFrame:
-    """How the cross-period rules show the values they compare."""
+    """How the cross-period rules show the values they compare, and a note's length."""
     def number(values: pd.Series) -> pd.Series:
         return values.map(lambda v: "" if pd.isna(v) else f"{v:,.{_places(v)}f}")
 
@@ -275,6 +275,7 @@ def _shown(batch: pd.DataFrame) -> pd.DataFrame:
         typical_shown=number(batch["typical_value"]),
         status_shown=batch["status"].map(_STATUS_TH).fillna(""),
         computed_shown=batch["computed_status"].map(_STATUS_TH).fillna(""),
+        note_length=batch["note"].str.len().map("{:,}".format),
     )
 
 

@@ -174,6 +174,9 @@ _RULES = (
          "สถานะที่รายงาน \"{value}\" ไม่สอดคล้องกับความก้าวหน้าที่คำนวณจากตัวเลข (\"{expected}\")",
          "The reported status \"{value}\" disagrees with the progress computed from the "
          "figures (\"{expected}\")."),
+    Rule("note-too-long", ERROR,
+         "หมายเหตุยาว {value} ตัวอักษร ต้องยาวไม่เกิน {expected} ตัวอักษร กรุณาย่อให้สั้นลง",
+         "The note is {value} characters long; it may be at most {expected}. Shorten it."),
     Rule("note-required", ERROR,
          "สถานะ \"{value}\" ต้องมีคำอธิบายในช่องหมายเหตุ",
          "A status of \"{value}\" needs an explanation in the note."),

@@ -124,6 +124,9 @@ ROW_RULES: tuple[RowRule, ...] = (
             lambda f: ~(f["status"].notna() & f["computed_status"].notna()
                         & f["status"].ne(f["computed_status"])),
             "status_shown", "computed_shown", expected_is_column=True),
+    RowRule("note-too-long", "note",
+            lambda f: f["note"].str.len().le(layout.NOTE_MAX_LENGTH), "note_length",
+            f"{layout.NOTE_MAX_LENGTH:,}"),
     RowRule("note-required", "note",
             lambda f: ~(f["status"].isin(layout.NOTE_REQUIRED_STATUSES) & f["note"].eq("")),
             "status_raw"),

@@ -134,6 +134,11 @@ ROW_CASES = [
         'ระดับความเชื่อมั่น "มั่นใจ" ไม่อยู่ในรายการ กรุณาเลือกจากรายการ (สูง, ปานกลาง, ต่ำ)',
         'Confidence "มั่นใจ" is not in the list; pick one of the list (สูง, ปานกลาง, ต่ำ).',
         id="confidence-invalid"),
+    pytest.param(  # the template's validation allows 1,000 characters; a copy-paste skips it
+        lambda c: c.type("KR-1-01", "note", "ก" * 1001), "note-too-long", "M6",
+        "หมายเหตุยาว 1,001 ตัวอักษร ต้องยาวไม่เกิน 1,000 ตัวอักษร กรุณาย่อให้สั้นลง",
+        "The note is 1,001 characters long; it may be at most 1,000. Shorten it.",
+        id="note-too-long"),
     pytest.param(
         lambda c: c.type("KR-1-01", "status", "ล่าช้ากว่าแผน").type("KR-1-01", "note", None),
         "note-required", "M6", 'สถานะ "ล่าช้ากว่าแผน" ต้องมีคำอธิบายในช่องหมายเหตุ',
@@ -152,6 +157,13 @@ def test_a_row_mistake_rejects_the_file_with_its_cell_and_message(
     (problem,) = [p for p in verdict.problems if p.code == code]
     assert (problem.sheet, problem.message_th, problem.message_en) == (
         "รายงานผล", message_th, message_en)
+
+
+def test_a_note_as_long_as_the_template_allows_is_accepted(workspace):
+    workspace.send(workspace.clerk("1001").type("KR-1-01", "note", "ก" * 1000), "1001")
+    verdict = only_verdict(workspace)
+    assert verdict.accepted
+    assert len(verdict.facts.set_index("kr_code").at["KR-1-01", "note"]) == 1000
 
 
 def test_a_blank_actual_with_a_note_is_accepted_and_stored_as_missing(workspace):
