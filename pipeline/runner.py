@@ -306,15 +306,9 @@ def check(settings: Settings, paths: list[Path]) -> list[tuple[Verdict, Response
         districts = set(reference.districts["code"])
         raws = read_all([arrival_for(p, p.parent.name if p.parent.name in districts else None)
                          for p in paths], settings.limits)
-        history = History()
-        registries = registry_store.versions(None, registry, settings)
-        if settings.warehouse_path.exists():
-            con = store.connect(settings.warehouse_path, read_only=True)
-            try:
-                history = _history(con, raws)
-                registries = registry_store.versions(con, registry, settings)
-            finally:
-                con.close()
+        with _warehouse_if_any(settings) as con:
+            history = _history(con, raws) if con else History()
+            registries = registry_store.versions(con, registry, settings)
         verdicts = judge(raws, registries, settings, history)
         responses = respond(verdicts, history.facts, reference, settings.outputs)
         annotate([(path, verdict.problems, response.feedback_path) for path, verdict, response
@@ -328,15 +322,19 @@ def registry_in_force(settings: Settings, period: str):
     be rejected. registry.xlsx changed without a new version is refused here as in a run."""
     with workspace_lock(settings):
         reference, registry = _registry(settings)
-        if not settings.warehouse_path.exists():
-            in_force = registry_store.versions(None, registry, settings).in_force(period)
-        else:
-            con = store.connect(settings.warehouse_path, read_only=True)
-            try:
-                in_force = registry_store.versions(con, registry, settings).in_force(period)
-            finally:
-                con.close()
+        with _warehouse_if_any(settings) as con:
+            in_force = registry_store.versions(con, registry, settings).in_force(period)
         return reference, _listing(in_force, period)
+
+
+@contextmanager
+def _warehouse_if_any(settings: Settings):
+    """The warehouse, read only; None in a workspace that has none yet (nothing was run)."""
+    if not settings.warehouse_path.exists():
+        yield None
+        return
+    with closing(store.connect(settings.warehouse_path, read_only=True)) as con:
+        yield con
 
 
 def export_period(settings: Settings, period: str) -> list[Path]:
