@@ -49,10 +49,11 @@ def shown_cells(path: Path, sheet: str) -> list[Shown]:
         return []
     with zipfile.ZipFile(path) as archive:
         workbook = _workbook(archive)
-        part = _sheet_part(archive, workbook, sheet) if workbook else None
+        related = _related(archive, workbook) if workbook else []
+        part = _sheet_part(archive, workbook, related, sheet) if workbook else None
         if part is None:
             return []
-        percent = _percent_styles(archive, workbook)
+        percent = _percent_styles(archive, related)
         xml = archive.read(part)
     return list(_scan(BytesIO(xml), percent)) if _may_hold_one(xml, percent) else []
 
@@ -134,10 +135,11 @@ def _as_percent(number: str) -> str | None:
     return f"{percent:.15g}%" if math.isfinite(percent) else None
 
 
-def _percent_styles(archive: zipfile.ZipFile, workbook: str) -> set[str]:
+def _percent_styles(archive: zipfile.ZipFile, related: list[tuple[str, str, str]]
+                    ) -> set[str]:
     """The cell formats (by index, as a cell's s attribute names them) that show a number as
     a percentage. The template has none: its styles part is then only searched, not parsed."""
-    part = _styles_part(archive, workbook)
+    part = _entry(archive, next((part for _, kind, part in related if kind == "styles"), None))
     if part is None:
         return set()
     xml = archive.read(part)
@@ -182,19 +184,14 @@ def _workbook(archive: zipfile.ZipFile) -> str | None:
     return workbook
 
 
-def _sheet_part(archive: zipfile.ZipFile, workbook: str, sheet: str) -> str | None:
-    """The zip entry of the named sheet, through the workbook's relationships."""
+def _sheet_part(archive: zipfile.ZipFile, workbook: str, related: list[tuple[str, str, str]],
+                sheet: str) -> str | None:
+    """The zip entry of the named sheet, through the workbook's relationships (`related`)."""
     rel_id = next((
         next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
         for element in ElementTree.fromstring(archive.read(workbook)).iter()
         if _local(element.tag) == "sheet" and element.get("name") == sheet), None)
-    return _entry(archive, next((part for found, _, part in _related(archive, workbook)
-                                 if found == rel_id), None))
-
-
-def _styles_part(archive: zipfile.ZipFile, workbook: str) -> str | None:
-    return _entry(archive, next((part for _, kind, part in _related(archive, workbook)
-                                 if kind == "styles"), None))
+    return _entry(archive, next((part for found, _, part in related if found == rel_id), None))
 
 
 def _entry(archive: zipfile.ZipFile, part: str | None) -> str | None:
@@ -203,6 +200,7 @@ def _entry(archive: zipfile.ZipFile, part: str | None) -> str | None:
 
 
 def _related(archive: zipfile.ZipFile, workbook: str) -> list[tuple[str, str, str]]:
+    """The workbook's relationships: its sheets', its styles'."""
     folder, name = posixpath.split(workbook)
     return _relationships(archive, posixpath.join(folder, "_rels", name + ".rels"), folder)
 
