@@ -264,8 +264,10 @@ def _each(values: list, texts: dict) -> np.ndarray:
     return np.fromiter(map(texts.get, values, repeat(False)), dtype=bool, count=len(values))
 
 
-def _blank(value: object) -> bool:
+@lru_cache(maxsize=8192)
+def _blank(value: str | None) -> bool:
     """Whether the cell reads as empty text: nothing, or only spaces and invisible characters
-    (a zero-width space left below the table)."""
+    (a zero-width space left below the table). Remembered like _header_key: the KR codes
+    recur in every file."""
     return value is None or (isinstance(value, str) and not clean_text(value))
 
