@@ -119,7 +119,7 @@ def load_registry(path: Path, reference: Reference) -> Registry:
     about = dict(zip(frames["about"]["key"], frames["about"]["value"], strict=True))
 
     problems = [f"sheet about: {key} is missing" for key in ("registry_version", "fiscal_year")
-                if not about.get(key)]
+                if not about.get(key)] + _keys_given_twice(frames["about"])
     problems += _check(frames["objectives"],
                        model.objectives_schema(reference.issues["issue_code"]), "objectives")
     problems += _check(frames["key_results"],
@@ -144,6 +144,14 @@ def load_registry(path: Path, reference: Reference) -> Registry:
     if problems:
         raise RegistryError(path, problems)
     return _build(about, frames, reference)
+
+
+def _keys_given_twice(about: pd.DataFrame) -> list[str]:
+    """A key given on two rows would leave the registry to whichever came last: a version
+    pasted below the old one, or two in_force_from, would go unnoticed."""
+    twice = about[about["key"].ne("") & about["key"].duplicated(keep=False)]
+    return [f"sheet about, rows {', '.join(map(str, rows.index))}: key '{key}' is given more "
+            "than once; keep one" for key, rows in twice.groupby("key", sort=False)]
 
 
 def _periods_of_the_year(periods: pd.DataFrame, fiscal_year: int) -> list[str]:

@@ -28,6 +28,12 @@ def _number_or_blank(series: pd.Series) -> pd.Series:
     return series.eq("") | (numbers.notna() & numbers.abs().ne(float("inf")))
 
 
+def _weight_or_blank(series: pd.Series) -> pd.Series:
+    """A weight is a share of the KR's say in its objective: none (0) or more, never less."""
+    numbers = pd.to_numeric(series, errors="coerce")
+    return series.eq("") | (numbers.ge(0) & numbers.ne(float("inf")))
+
+
 def _date_or_blank(series: pd.Series) -> pd.Series:
     return series.eq("") | pd.to_datetime(series, format="%Y-%m-%d", errors="coerce").notna()
 
@@ -68,7 +74,8 @@ def key_results_schema(objective_codes) -> pa.DataFrameSchema:
         "direction": _text(_one_of(DIRECTIONS, "must be one of " + ", ".join(DIRECTIONS))),
         "cumulative": _text(_one_of(YES_NO, "must be yes or no")),
         "decimals": _text(_one_of(("0", "1", "2", "3"), "must be one of 0, 1, 2, 3")),
-        "weight": pa.Column(str, pa.Check(_number_or_blank, error="must be a number or blank")),
+        "weight": pa.Column(str, pa.Check(_weight_or_blank,
+                                          error="must be a number of 0 or more, or blank")),
     }, strict="filter")
 
 

@@ -131,6 +131,10 @@ def _weight_in_words(frames):
     frames["key_results"].loc[1, "weight"] = "heavy"
 
 
+def _weight_below_zero(frames):
+    frames["key_results"].loc[1, "weight"] = "-1"
+
+
 def _target_typed_with_letter_o(frames):
     _text(frames["assignments"], "target")
     frames["assignments"].loc[0, "target"] = "2,7OO"
@@ -198,8 +202,11 @@ def _no_periods(frames):
         "sheet key_results, row 3, column decimals: '5' must be one of 0, 1, 2, 3"],
         id="decimals-5"),
     pytest.param(_weight_in_words, [
-        "sheet key_results, row 3, column weight: 'heavy' must be a number or blank"],
-        id="weight-not-a-number"),
+        "sheet key_results, row 3, column weight: 'heavy' must be a number of 0 or more, or "
+        "blank"], id="weight-not-a-number"),
+    pytest.param(_weight_below_zero, [
+        "sheet key_results, row 3, column weight: '-1' must be a number of 0 or more, or "
+        "blank"], id="weight-below-zero"),
     pytest.param(_target_typed_with_letter_o, [
         "sheet assignments, row 2, column target: '2,7OO' must be a number"],
         id="target-not-a-number"),
@@ -326,6 +333,20 @@ def test_a_column_named_twice_is_refused_at_the_header(tmp_path, reference):
     book.save(path)
     assert _problems(path, reference) == [
         "sheet assignments, row 1: column(s) named more than once target"]
+
+
+def test_a_key_given_twice_in_the_about_sheet_is_refused_on_both_rows(tmp_path, reference):
+    """The new version pasted below the old one: whichever came last would be loaded."""
+    path = _write(tmp_path, registry_frames(reference))
+    book = load_workbook(path)
+    about = book["about"]
+    row = about.max_row + 1
+    about.cell(row, 1).value, about.cell(row, 2).value = "registry_version", "2569.2"
+    book.save(path)
+    first = next(r for r in range(2, row) if about.cell(r, 1).value == "registry_version")
+    assert _problems(path, reference) == [
+        f"sheet about, rows {first}, {row}: key 'registry_version' is given more than once; "
+        "keep one"]
 
 
 def test_a_registry_without_a_version_is_refused(tmp_path, reference):
