@@ -133,12 +133,22 @@ def _templates(settings: Settings, period_code: str, console: Console) -> int:
 def _period(settings: Settings, action: str, code: str, actor: str, console: Console) -> int:
     period = parse_period(code)
     try:
-        state = set_period(settings, action, period.code, actor)
+        state, refused = set_period(settings, action, period.code, actor)
     except PeriodActionError as err:
         console.print(f"[red]{err}[/red]", highlight=False)
         return EXIT_USAGE
     shown = {"open": "เปิดรับรายงาน / open", "closed": "ปิดรับรายงาน / closed"}[state]
     console.print(f"รอบ {period.code}: {shown} (by {actor})", highlight=False)
+    if refused:
+        console.print(
+            f"ไฟล์ {len(refused)} ไฟล์ถูกปฏิเสธขณะปิดรอบ ให้เขตเปิดไฟล์ บันทึกอีกครั้ง แล้วส่งใหม่ "
+            "(ไฟล์เดิมที่ไม่ได้บันทึกใหม่จะถือว่าส่งซ้ำ) / "
+            f"{len(refused)} file(s) were refused while the period was closed; ask the "
+            "district to open the file, save it again and send it (the very same file is a "
+            "duplicate and is not judged again):", highlight=False, soft_wrap=True)
+        for folder, name, received in refused:
+            console.print(f"  {folder}  {name}  ({received:%Y-%m-%d %H:%M} UTC)",
+                          highlight=False, markup=False)
     return EXIT_OK
 
 

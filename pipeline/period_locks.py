@@ -1,6 +1,8 @@
 """Opening and closing reporting periods: who did it and when, kept in the warehouse.
 
-A closed period rejects new submissions; reopening it lets corrections in again.
+A closed period rejects new submissions; reopening it lets corrections in again. A file
+refused while it was closed stays refused: its bytes are known (a file is judged once), so its
+district sends it again saved anew.
 """
 
 from datetime import datetime
@@ -40,3 +42,14 @@ def record(con: duckdb.DuckDBPyConnection, action: str, period: str, actor: str,
                 "FROM period_events", [period, action, actor, at.replace(tzinfo=None)])
     con.execute("COMMIT")
     return state(con, period)
+
+
+def refused_while_closed(con: duckdb.DuckDBPyConnection, period: str
+                         ) -> list[tuple[str, str, datetime]]:
+    """(inbox folder, file name, received at) of each file refused because the period was
+    closed, oldest first: whom the strategy office asks to send again once it reopens it."""
+    return con.execute(
+        "SELECT inbox_folder, original_name, received_at FROM submissions "
+        "WHERE period = ? AND submission_id IN "
+        "(SELECT submission_id FROM problems WHERE code = 'period-closed') "
+        "ORDER BY submission_id", [period]).fetchall()

@@ -365,17 +365,19 @@ def trace_figure(settings: Settings, district: str, period: str, kr: str) -> pd.
 
 
 def set_period(settings: Settings, action: str, period: str, actor: str,
-               now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> str:
+               now: Callable[[], datetime] = lambda: datetime.now(UTC)
+               ) -> tuple[str, list[tuple[str, str, datetime]]]:
     """Opens, closes or reopens a period of the registry, under the run's lock: one writer at
-    a time. A folder without a registry is not a workspace: it is refused (RegistryError)
-    rather than given a warehouse of its own where the period would be closed unseen."""
+    a time. Returns the period's state and, when it is reopened, the files refused while it
+    was closed (period_locks.refused_while_closed). A folder without a registry is not a
+    workspace: it is refused (RegistryError) rather than given a warehouse of its own where
+    the period would be closed unseen."""
     with workspace_lock(settings):
         _listing(_registry(settings)[1], period)
-        con = store.connect(settings.warehouse_path)
-        try:
-            return period_locks.record(con, action, period, actor, now())
-        finally:
-            con.close()
+        with closing(store.connect(settings.warehouse_path)) as con:
+            state = period_locks.record(con, action, period, actor, now())
+            refused = period_locks.refused_while_closed(con, period) if action == "reopen" else []
+            return state, refused
 
 
 def _listing(registry: Registry, period: str) -> Registry:

@@ -20,14 +20,16 @@ def _sent_and_run(workspace, clerk, folder="1001"):
 
 
 def test_a_closed_period_refuses_submissions_and_a_reopened_one_takes_them(workspace):
-    assert set_period(workspace.settings, "close", "2569-Q2", "somchai") == "closed"
+    assert set_period(workspace.settings, "close", "2569-Q2", "somchai") == ("closed", [])
     verdict = only_verdict_with_history(workspace, workspace.clerk("1001"))
     assert found(verdict) == [("error", "period-closed", "")]
     assert verdict.problems[0].message_th == (
         "รอบการรายงาน 2569-Q2 ปิดรับรายงานแล้ว หากต้องการแก้ไขข้อมูล กรุณาติดต่อสำนักยุทธศาสตร์ฯ")
     run(workspace.settings)
     assert list(workspace.settings.quarantine.rglob("*.xlsx"))
-    assert set_period(workspace.settings, "reopen", "2569-Q2", "somchai") == "open"
+    state, refused = set_period(workspace.settings, "reopen", "2569-Q2", "somchai")
+    assert (state, [(folder, name) for folder, name, _ in refused]) == (
+        "open", [("1001", "report_1.xlsx")])
     assert _sent_and_run(workspace, workspace.clerk("1001"))["outcome"] == "accepted"
     events = query(workspace.settings.warehouse_path,
                    "SELECT period, action, actor FROM period_events ORDER BY seq")
@@ -63,6 +65,31 @@ def test_the_period_command_records_who_closed_it(workspace):
     again = run_cli("period", "close", "2569-Q1", "--workspace", str(workspace.root))
     assert again.returncode == 2
     assert "period 2569-Q1 is already closed" in again.stdout
+
+
+def test_reopening_a_period_lists_the_files_refused_while_it_was_closed(workspace):
+    """Only those: a file rejected for its figures would be rejected again. The very same
+    file sent again is a duplicate (a file is judged once), so the office asks for it saved
+    anew, which the message says."""
+    wrong = workspace.clerk("1002")
+    wrong.type("KR-1-01", "actual", "many")
+    workspace.send(wrong, "1002", "wrong.xlsx")
+    run(workspace.settings)
+    set_period(workspace.settings, "close", "2569-Q2", "somchai")
+    workspace.send(workspace.clerk("1001"), "1001", "late.xlsx")
+    run(workspace.settings)
+    (late,) = workspace.settings.quarantine.glob("1001/*late.xlsx")
+    result = run_cli("period", "reopen", "2569-Q2", "--workspace", str(workspace.root))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1:] == [
+        "ไฟล์ 1 ไฟล์ถูกปฏิเสธขณะปิดรอบ ให้เขตเปิดไฟล์ บันทึกอีกครั้ง แล้วส่งใหม่ "
+        "(ไฟล์เดิมที่ไม่ได้บันทึกใหม่จะถือว่าส่งซ้ำ) / 1 file(s) were refused while the period "
+        "was closed; ask the district to open the file, save it again and send it (the very "
+        "same file is a duplicate and is not judged again):",
+        "  1001  late.xlsx  (2026-04-01 00:02 UTC)"]
+    workspace.drop(late, "1001", "late.xlsx")
+    assert run(workspace.settings).files[-1]["outcome"] == "duplicate"
 
 
 def test_a_period_the_registry_does_not_list_is_refused_by_period_templates_and_export(
