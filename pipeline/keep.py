@@ -17,6 +17,11 @@ class CopyMismatch(Exception):
     """The kept copy does not have the bytes of the inbox file: the disk is not to be trusted."""
 
 
+class Changed(Exception):
+    """The inbox file is not the one read: a clerk saved over it, or took it away, during the
+    run. It is left for the next run, which reads what is there then."""
+
+
 def kept_path(arrival: Arrival, root: Path) -> Path:
     return root / (arrival.folder or "_no-folder") / f"{arrival.sha256[:12]}-{arrival.name}"
 
@@ -26,11 +31,27 @@ def keep(arrival: Arrival, root: Path) -> Path:
     if dest.exists() and sha256_of(dest) == arrival.sha256:
         return dest
     with atomic_path(dest) as tmp:
-        shutil.copy2(arrival.path, tmp)  # the time of receipt goes with it
+        try:
+            shutil.copy2(arrival.path, tmp)  # the time of receipt goes with it
+        except FileNotFoundError as err:
+            raise Changed(arrival.path) from err
         if sha256_of(tmp) != arrival.sha256:
+            if not unchanged(arrival):
+                raise Changed(arrival.path)
             raise CopyMismatch(f"copy of {arrival.path} to {dest} does not match its sha256")
     return dest
 
 
+def unchanged(arrival: Arrival) -> bool:
+    """Whether the inbox file still has the bytes it had when it was found."""
+    try:
+        return sha256_of(arrival.path) == arrival.sha256
+    except FileNotFoundError:
+        return False
+
+
 def release(arrival: Arrival) -> None:
-    arrival.path.unlink(missing_ok=True)
+    """Removes the inbox file, unless it changed since it was found: the new bytes were never
+    kept, and wait for the next run."""
+    if unchanged(arrival):
+        arrival.path.unlink(missing_ok=True)

@@ -164,11 +164,14 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
         del raws  # what follows, storing above all, needs the room
         with log.stage("store", len(verdicts)) as advance:
             kept = []
-            for path in each_in_threads(lambda verdict: keep.keep(
-                    verdict.arrival,
-                    settings.archive if verdict.accepted else settings.quarantine), verdicts):
+            for verdict, path in zip(verdicts, each_in_threads(partial(_keep, settings),
+                                                               verdicts), strict=True):
+                if path is None:
+                    log.event("changed", file=verdict.arrival.name, folder=verdict.arrival.folder)
                 kept.append(path)
                 advance()
+            verdicts = [verdict for verdict, path in zip(verdicts, kept, strict=True) if path]
+            kept = [path for path in kept if path]
         with log.stage("receipts"):
             responses = respond(verdicts, history.facts, reference, settings.outputs)
         with log.stage("store"):
@@ -185,6 +188,16 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
             for arrival in arrivals:
                 keep.release(arrival)
     return report
+
+
+def _keep(settings: Settings, verdict: Verdict) -> Path | None:
+    """The file's durable copy; None when the clerk saved over it or took it away since it
+    was read: what was judged is not what is there, so it is left for the next run."""
+    try:
+        return keep.keep(verdict.arrival,
+                         settings.archive if verdict.accepted else settings.quarantine)
+    except keep.Changed:
+        return None
 
 
 def _feedback(con, settings: Settings) -> Callable[[], None]:

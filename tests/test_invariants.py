@@ -104,3 +104,44 @@ def test_a_second_run_while_one_holds_the_lock_exits_at_once(workspace):
     assert "another run holds" in result.stdout
     assert len(list(settings.inbox.rglob("*.xlsx"))) == 1  # nothing was touched
 
+
+
+def _saved_over_when(monkeypatch, module, name: str, path, corrected) -> None:
+    """The clerk saves her corrected file over the one in the inbox as the run calls
+    module.name: the run has read (and judged) the earlier bytes."""
+    original = getattr(module, name)
+
+    def saved_over_first(*args, **kwargs):
+        path.write_bytes(corrected)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, saved_over_first)
+
+
+@pytest.mark.parametrize("when", ["before-keeping", "before-storing"])
+def test_a_file_saved_over_during_the_run_is_left_for_the_next_one(workspace, monkeypatch,
+                                                                    when):
+    """What was judged is not what is there: the new bytes were never kept, so the file stays
+    in the inbox, and the next run takes them in. Before, the corrected file was deleted
+    unkept (saved over after its copy was made), or the whole run failed (before)."""
+    from pipeline import keep, store
+
+    sent = workspace.send(workspace.clerk("1001"), "1001", "OKR_1001.xlsx")
+    first = _sha(sent)
+    corrected = workspace.clerk("1001").type("KR-1-01", "note", "ฉบับแก-ไข")
+    corrected.book.properties.revision = "99"
+    new_bytes = corrected.save(workspace.root / "corrected.xlsx").read_bytes()
+    target = (keep, "keep") if when == "before-keeping" else (store, "record")
+    _saved_over_when(monkeypatch, *target, sent, new_bytes)
+    report = run(workspace.settings)
+    assert sent.read_bytes() == new_bytes
+    stored = query(workspace.settings.warehouse_path, "SELECT sha256 FROM submissions")
+    assert stored == ([] if when == "before-keeping" else [(first,)])
+    assert [entry["outcome"] for entry in report.files] == (
+        [] if when == "before-keeping" else ["accepted"])
+    monkeypatch.undo()
+    assert [entry["outcome"] for entry in run(workspace.settings).files] == ["accepted"]
+    assert not sent.exists()
+    assert query(workspace.settings.warehouse_path,
+                 "SELECT sha256 FROM submissions ORDER BY submission_id")[-1] == (
+        hashlib.sha256(new_bytes).hexdigest(),)
