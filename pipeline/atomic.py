@@ -6,6 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipeline.file_names import NAME_BYTES, fitted
+
 THREADS = 4
 
 
@@ -13,7 +15,8 @@ THREADS = 4
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yields a temporary path beside `path`; on success it is fsynced and renamed to `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    ending = f".tmp-{os.getpid()}"
+    tmp = path.with_name(f".{fitted(path.name, NAME_BYTES - 1 - len(ending))}{ending}")
     try:
         yield tmp
         _fsync(tmp)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipeline.atomic import atomic_path
 from pipeline.discover import sha256_of
+from pipeline.file_names import NAME_BYTES, fitted
 from pipeline.values import Arrival
 
 
@@ -23,7 +24,9 @@ class Changed(Exception):
 
 
 def kept_path(arrival: Arrival, root: Path) -> Path:
-    return root / (arrival.folder or "_no-folder") / f"{arrival.sha256[:12]}-{arrival.name}"
+    prefix = f"{arrival.sha256[:12]}-"
+    return root / (arrival.folder or "_no-folder") / (
+        prefix + fitted(arrival.name, NAME_BYTES - len(prefix)))
 
 
 def keep(arrival: Arrival, root: Path) -> Path:

@@ -17,11 +17,14 @@ import pandas as pd
 from pipeline import writers
 from pipeline.atomic import each_in_threads, write_bytes
 from pipeline.feedback import write_feedback
+from pipeline.file_names import NAME_BYTES, fitted
 from pipeline.problems import Problem
 from pipeline.receipt import changes, receipt_text
 from pipeline.reference import Reference
 from pipeline.values import Verdict
 from schemas.rules import WARNING
+
+_RECEIPT, _FEEDBACK = ".receipt.md", ".feedback.xlsx"
 
 
 @dataclass(frozen=True)
@@ -54,11 +57,12 @@ def respond(verdicts: list[Verdict], current: pd.DataFrame, reference: Reference
             latest[key] = verdict.facts
         folder = folder_for(outputs, verdict)
         text = receipt_text(verdict, names.get(verdict.district_code, ""), changed)
-        receipt_path = folder / f"{verdict.arrival.name}.receipt.md"
+        name = fitted(verdict.arrival.name, NAME_BYTES - len(_FEEDBACK))
+        receipt_path = folder / f"{name}{_RECEIPT}"
         receipts[receipt_path] = text.encode("utf-8")  # a file sent twice: the last one's
         feedback_path = None
         if not verdict.accepted or verdict.count(WARNING):
-            feedback_path = folder / f"{verdict.arrival.name}.feedback.xlsx"
+            feedback_path = folder / f"{name}{_FEEDBACK}"
         responses.append(Response(text, receipt_path, feedback_path, changed))
     list(each_in_threads(lambda receipt: write_bytes(*receipt), list(receipts.items())))
     return responses

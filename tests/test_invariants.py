@@ -145,3 +145,28 @@ def test_a_file_saved_over_during_the_run_is_left_for_the_next_one(workspace, mo
     assert query(workspace.settings.warehouse_path,
                  "SELECT sha256 FROM submissions ORDER BY submission_id")[-1] == (
         hashlib.sha256(new_bytes).hexdigest(),)
+
+
+def test_a_file_named_as_long_as_a_name_can_be_is_kept_and_answered(workspace):
+    """80 Thai characters and .xlsx: 245 bytes, within the 255 a file name may have. The kept
+    copy, the receipt, the feedback workbook and their temporary names add to it; each is cut
+    at a whole character, extension kept. Before, every night failed on it (File name too
+    long), every other district's file with it."""
+    long_name = "รายงานผลการดำเนินงานตามตัวชี้วัดของสำนักงานเขต" * 2
+    long_name = long_name[:80] + ".xlsx"
+    assert len(long_name.encode()) == 245
+    workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", "ไม่ทราบ"), "1001",
+                   long_name)
+    workspace.send(workspace.clerk("1002"), "1002", "OKR_1002.xlsx")
+    report = run(workspace.settings)
+    assert sorted(entry["outcome"] for entry in report.files) == ["accepted", "rejected"]
+    assert list(workspace.settings.inbox.rglob("*.xlsx")) == []
+    (kept,) = workspace.settings.quarantine.glob("1001/*.xlsx")
+    assert kept.name.endswith(".xlsx") and len(kept.name.encode()) <= 255
+    assert long_name.startswith(kept.name[13:-len(".xlsx")])
+    folder = workspace.settings.outputs / "feedback" / "2569-Q2" / "1001"
+    assert sorted(p.suffix for p in folder.iterdir()) == [".md", ".xlsx"]
+    assert all(len(p.name.encode()) <= 255 for p in folder.iterdir())
+    assert query(workspace.settings.warehouse_path,
+                 "SELECT original_name FROM submissions WHERE inbox_folder = '1001'") == [
+        (long_name,)]
