@@ -2,7 +2,7 @@
 that say which period and as of when, the KR frames dressed for showing, and the sheets every
 kind carries (a plain table, completeness and timeliness, districts without a report)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from pathlib import Path
 
@@ -119,9 +119,13 @@ def table_sheet(book, styles: Styles, rollup: PeriodRollup, name: str, title: st
 
 
 def completeness_sheet(book, styles: Styles, rollup: PeriodRollup,
-                       completeness: pd.DataFrame) -> None:
+                       areas: Collection[str] | None = None) -> None:
+    """Each district group's reporting rates and the city's; a group book's `areas`: its
+    group's row beside the city's (worked out from every district, not the group's)."""
     groups = rollup.reference.groups.rename(columns={"group_code": "area"})
-    counts = reporting_rates(completeness).merge(groups, on="area", how="left")
+    counts = reporting_rates(rollup.completeness).merge(groups, on="area", how="left")
+    if areas is not None:
+        counts = counts[counts["area"].isin(areas)]
     counts["group_th"] = counts["group_th"].fillna("ทั้งกรุงเทพฯ")
     counts["group_en"] = counts["group_en"].fillna("City")
     table_sheet(book, styles, rollup, "การส่งรายงาน",

@@ -54,7 +54,7 @@ def write_committee(book, styles: Styles, rollup: PeriodRollup,
     table_sheet(book, styles, rollup, "สถานะไม่สอดคล้อง",
                 f"เขตรายงานว่าเป็นไปตามแผน แต่ตัวเลขล่าช้ากว่าแผน ({len(flags)} รายการ) / "
                 "reported on track, numbers off track", flags, DISTRICT_COLS, freeze=2)
-    completeness_sheet(book, styles, rollup, rollup.completeness)
+    completeness_sheet(book, styles, rollup)
     missing_sheet(book, styles, rollup, rollup.completeness)
     for dim in rollup.reference.dimensions.itertuples():
         write_glance(book, styles, rollup, dim, f"ด้านที่ {dim.dimension_id}")

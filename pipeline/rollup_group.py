@@ -44,7 +44,7 @@ def write_group(book, styles: Styles, rollup: PeriodRollup, group) -> None:
     table_sheet(book, styles, rollup, "อันดับ", f"อันดับเขตในกลุ่ม{group.group_th} / ranking — "
                 "ตามคะแนนรวม (by overall score)", ranking, RANK_COLS, freeze=2, note=RANKED_BY)
     completeness = rollup.completeness[rollup.completeness["group_code"] == group.group_code]
-    completeness_sheet(book, styles, rollup, completeness)
+    completeness_sheet(book, styles, rollup, (group.group_code, CITY))
     _timeliness(book, styles, rollup, completeness)
     for district in ranking.sort_values("district_code").itertuples():
         code = district.district_code

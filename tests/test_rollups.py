@@ -159,6 +159,16 @@ def test_the_committee_sees_completeness_and_timeliness_by_group_and_city(books)
     assert rows["ทั้งกรุงเทพฯ"][2:] == (50, 47, 44, 42, 2, 3, 3, 0.88, 0.84)
 
 
+def test_a_group_book_shows_its_group_beside_the_whole_city(books):
+    """The city's row counts all 50 districts, as the committee's does; it counted only the
+    group's (7 expected, 43 % for group 06)."""
+    sheet = load_workbook(books / "group-06.xlsx")["การส่งรายงาน"]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=6, values_only=True) if r[0]}
+    assert set(rows) == {"ทั้งกรุงเทพฯ", "กรุงธนใต้"}
+    assert rows["ทั้งกรุงเทพฯ"][2:] == (50, 47, 44, 42, 2, 3, 3, 0.88, 0.84)
+    assert rows["กรุงธนใต้"][2] == 7
+
+
 def test_the_trend_shows_each_kr_in_each_period_of_the_year(books, built):
     rows = _kr_rows(books / "dimension-4.xlsx", "แนวโน้ม")
     for period, column in (("2569-Q1", 2), ("2569-Q2", 3)):
