@@ -36,8 +36,12 @@ class Response:
 
 
 def folder_for(outputs: Path, verdict: Verdict) -> Path:
+    """Beside the folder the file came in, where its clerk looks: a file of another district
+    sent by mistake is answered to the district that sent it, not to the one it names (whose
+    own file's receipt of the same name it would replace). A file checked outside the inbox
+    (`check`), or dropped at its top, is answered to the district it names."""
     period = verdict.period or "_no-period"
-    district = verdict.district_code or verdict.arrival.folder or "_no-district"
+    district = verdict.arrival.folder or verdict.district_code or "_no-district"
     return outputs / "feedback" / period / district
 
 

@@ -30,6 +30,22 @@ def test_a_rejected_file_gets_its_workbook_back_marked_and_a_receipt(workspace):
     assert entry["feedback_path"] == "feedback/2569-Q2/1001/OKR.xlsx.feedback.xlsx"
 
 
+def test_a_file_of_another_district_is_answered_to_the_district_that_sent_it(workspace):
+    """1002 sends 1001's file, named as 1001 names its own: the answer goes to 1002, and
+    1001's own receipt stays as it was."""
+    workspace.send(workspace.clerk("1001"), "1001", "OKR_1001.xlsx")
+    workspace.send(workspace.clerk("1001"), "1002", "OKR_1001.xlsx")
+    run(workspace.settings)
+    answered = workspace.root.joinpath("outputs", "feedback", "2569-Q2", "1002")
+    assert sorted(p.name for p in answered.iterdir()) == [
+        "OKR_1001.xlsx.feedback.xlsx", "OKR_1001.xlsx.receipt.md"]
+    assert "ส่งมาในโฟลเดอร์ของเขต 1002" in (answered / "OKR_1001.xlsx.receipt.md").read_text(
+        encoding="utf-8")
+    assert sorted(p.name for p in _folder(workspace).iterdir()) == ["OKR_1001.xlsx.receipt.md"]
+    assert "- ผล / outcome: ผ่านการตรวจ" in (_folder(workspace) / "OKR_1001.xlsx.receipt.md"
+                                             ).read_text(encoding="utf-8")
+
+
 def test_a_clean_accepted_file_gets_a_receipt_and_no_feedback(workspace):
     workspace.send(workspace.clerk("1001"), "1001", "OKR.xlsx")
     run(workspace.settings)
