@@ -31,8 +31,11 @@ _RECEIPT, _FEEDBACK = ".receipt.md", ".feedback.xlsx"
 class Response:
     receipt: str
     receipt_path: Path
-    feedback_path: Path | None
+    feedback_path: Path | None  # the annotated workbook owed; None: none is
     changed: list[dict]
+    # None, or where an earlier file of the same name had its annotated workbook: a file that
+    # needs none removes it, or its clerk would read "fix the red cells" beside "accepted"
+    stale_feedback: Path | None = None
 
 
 def folder_for(outputs: Path, verdict: Verdict) -> Path:
@@ -64,12 +67,23 @@ def respond(verdicts: list[Verdict], current: pd.DataFrame, reference: Reference
         name = fitted(verdict.arrival.name, NAME_BYTES - len(_FEEDBACK))
         receipt_path = folder / f"{name}{_RECEIPT}"
         receipts[receipt_path] = text.encode("utf-8")  # a file sent twice: the last one's
-        feedback_path = None
+        workbook = folder / f"{name}{_FEEDBACK}"
         if not verdict.accepted or verdict.count(WARNING):
-            feedback_path = folder / f"{name}{_FEEDBACK}"
-        responses.append(Response(text, receipt_path, feedback_path, changed))
+            responses.append(Response(text, receipt_path, workbook, changed))
+        else:
+            responses.append(Response(text, receipt_path, None, changed, workbook))
     list(each_in_threads(lambda receipt: write_bytes(*receipt), list(receipts.items())))
+    for stale in stale_feedback(responses):
+        stale.unlink(missing_ok=True)
     return responses
+
+
+def stale_feedback(responses: list[Response]) -> set[Path]:
+    """The annotated workbooks no longer owed: the last file of their name needs none."""
+    latest = {}
+    for response in responses:
+        latest[response.feedback_path or response.stale_feedback] = response
+    return {path for path, response in latest.items() if response.stale_feedback}
 
 
 def annotate(jobs: list[tuple[Path, Sequence[Problem], Path]]) -> None:

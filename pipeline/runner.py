@@ -43,7 +43,7 @@ from pipeline.reference import load_reference
 from pipeline.registry import Registry, load_registry
 from pipeline.registry_store import RegistryVersions
 from pipeline.report import RunReport
-from pipeline.respond import Response, annotate, respond, start_annotating
+from pipeline.respond import Response, annotate, respond, stale_feedback, start_annotating
 from pipeline.rollup_xlsx import start_rollups
 from pipeline.runlog import RunLog
 from pipeline.settings import Settings
@@ -179,7 +179,9 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
             if verdicts:
                 store.record(con, verdicts, relative, report.run_id, [
                     str(r.feedback_path.relative_to(settings.outputs)) if r.feedback_path
-                    else None for r in responses])
+                    else None for r in responses], [
+                    str(path.relative_to(settings.outputs))
+                    for path in stale_feedback(responses)])
             for verdict, path, response in zip(verdicts, relative, responses, strict=True):
                 report.add_verdict(verdict, path, response, settings.outputs)
                 log.event("file", file=verdict.arrival.name, folder=verdict.arrival.folder,

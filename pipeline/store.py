@@ -4,6 +4,7 @@ The schema is created and changed by the numbered migrations in schemas/migratio
 applied once, in order, on the existing file.
 """
 
+from collections.abc import Collection
 from pathlib import Path
 
 import duckdb
@@ -46,10 +47,12 @@ def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], kept: list[str],
-           run_id: str, feedback: list[str | None] | None = None) -> list[int]:
+           run_id: str, feedback: list[str | None] | None = None,
+           stale: Collection[str] = ()) -> list[int]:
     """Stores the verdicts (with the kept copies' paths) in one transaction; returns their ids.
     `feedback`: each one's annotated workbook still to be written (a path relative to outputs/),
-    or None; kept owed until feedback_written."""
+    or None; kept owed until feedback_written. `stale`: workbooks no longer owed, whatever an
+    earlier run left owed (a later file of their name needs none)."""
     first = con.execute("SELECT coalesce(max(submission_id), 0) + 1 FROM submissions").fetchone()[0]
     ids = list(range(first, first + len(verdicts)))
     submissions = pd.DataFrame([_submission_row(i, v, k, run_id)
@@ -69,14 +72,15 @@ def record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], kept: list[s
     rows = len(submissions) + (len(facts) if facts is not None else 0) + len(problems)
     con.execute(f"SET memory_limit = '{duckdb_limit_to_store(rows)}'")
     try:
-        _record(con, verdicts, submissions, facts, problems, owed)
+        _record(con, verdicts, submissions, facts, problems, owed, sorted(stale))
     finally:  # the limit is the database's, not the transaction's: the run's again
         con.execute(f"SET memory_limit = '{DUCKDB['memory_limit']}'")
     return ids
 
 
 def _record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], submissions: pd.DataFrame,
-            facts: pd.DataFrame | None, problems: pd.DataFrame, owed: pd.DataFrame) -> None:
+            facts: pd.DataFrame | None, problems: pd.DataFrame, owed: pd.DataFrame,
+            stale: list[str]) -> None:
     con.execute("BEGIN")
     try:
         if verdicts:
@@ -87,6 +91,9 @@ def _record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], submissions
             insert(con, "problems", problems)
         if len(owed):
             insert(con, "feedback_owed", owed)
+        if stale:  # after: an earlier file of this batch owed one too
+            con.execute("DELETE FROM feedback_owed WHERE list_contains(?, feedback_path)",
+                        [stale])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

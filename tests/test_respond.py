@@ -96,6 +96,37 @@ def test_feedback_owed_by_a_killed_run_is_written_by_the_next_for_the_latest_fil
     assert query(workspace.settings.warehouse_path, owed) == []
 
 
+def test_a_corrected_file_accepted_under_the_same_name_takes_the_old_feedback_away(workspace):
+    """Its clerk would read "fix the red cells" beside "accepted"."""
+    workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", "สิบ"), "1001", "OKR.xlsx")
+    run(workspace.settings)
+    assert (_folder(workspace) / "OKR.xlsx.feedback.xlsx").exists()
+    workspace.send(workspace.clerk("1001"), "1001", "OKR.xlsx")
+    run(workspace.settings)
+    assert sorted(p.name for p in _folder(workspace).iterdir()) == ["OKR.xlsx.receipt.md"]
+
+
+def test_feedback_owed_by_a_killed_run_is_not_written_once_a_corrected_file_is_accepted(
+        workspace):
+    """The rejected file's workbook is still owed when its corrected file (same name) is
+    accepted: it is owed no more, and is not written after the accepted receipt."""
+    workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", "สิบ"), "1001", "OKR.xlsx")
+    assert crash(workspace.root, "pipeline.runner/start_annotating:before:1").returncode == -9
+    workspace.send(workspace.clerk("1001"), "1001", "OKR.xlsx")
+    run(workspace.settings)
+    assert sorted(p.name for p in _folder(workspace).iterdir()) == ["OKR.xlsx.receipt.md"]
+    assert query(workspace.settings.warehouse_path, "SELECT * FROM feedback_owed") == []
+
+
+def test_two_files_of_one_name_in_one_run_are_answered_as_the_later_one_needs(workspace):
+    """Rejected, then sent again corrected in a subfolder before the night's run: the later
+    one is accepted, and no annotated workbook of the earlier one is left to contradict it."""
+    workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", "สิบ"), "1001", "OKR.xlsx")
+    workspace.send(workspace.clerk("1001"), "1001", "again/OKR.xlsx")
+    assert [e["outcome"] for e in run(workspace.settings).files] == ["rejected", "accepted"]
+    assert sorted(p.name for p in _folder(workspace).iterdir()) == ["OKR.xlsx.receipt.md"]
+
+
 def _sha(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
