@@ -185,7 +185,8 @@ def _trace(settings: Settings, district: str, period: str, kr: str, console: Con
                    "สถานะ / status", "ช่อง / cell", "รายงาน / submission"):
         table.add_column(header, overflow="fold")
     for row in history.itertuples():
-        value = "ไม่มีข้อมูล" if row.actual != row.actual else f"{row.actual:,.6g}"
+        # every digit stored (the KR's own decimals): a correction of 2 in 12 million shows
+        value = "ไม่มีข้อมูล" if row.actual != row.actual else f"{row.actual:,.15g}"
         table.add_row(f"{row.received_at:%Y-%m-%d %H:%M}", row.original_name, row.sha256[:12],
                       value, row.status or "-", f"{row.sheet}!{row.cell}",
                       SUBMISSION_TH[row.submission])

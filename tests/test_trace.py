@@ -36,3 +36,15 @@ def test_a_figure_nobody_reported_says_so(workspace):
                      "--workspace", str(workspace.root))
     assert result.returncode == 0
     assert "no accepted submission reported this figure" in result.stdout
+
+
+def test_a_correction_of_a_few_units_in_millions_shows_in_the_trace(workspace):
+    """Both figures showed as 1.23457e+07."""
+    workspace.send(workspace.clerk("1001").type("KR-1-03", "actual", 12345678), "1001", "v1.xlsx")
+    run(workspace.settings)
+    workspace.send(workspace.clerk("1001").type("KR-1-03", "actual", 12345680), "1001", "v2.xlsx")
+    run(workspace.settings)
+    result = run_cli("trace", "--district", "1001", "--period", "2569-Q2", "--kr", "KR-1-03",
+                     "--workspace", str(workspace.root))
+    lines = [line for line in result.stdout.splitlines() if ".xlsx" in line]
+    assert ["12,345,678" in lines[0], "12,345,680" in lines[1]] == [True, True]
