@@ -31,6 +31,12 @@ def address(row0: int, col0: int) -> str:
     return f"{column_letter(col0)}{row0 + 1}"
 
 
+def figure_text(value: float) -> str:
+    """A figure as Excel shows it (15 significant digits), thousands grouped: 12,345,678 and
+    12,345,680 stay apart, where 6 digits show both as 1.23457e+07."""
+    return f"{value:,.15g}"
+
+
 def cell_text(value: object) -> str:
     """How the cell reads as text: 12.0 → '12', a date → ISO, blanks → ''."""
     if value is None:

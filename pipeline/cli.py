@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pipeline import period_locks
+from pipeline.cells import figure_text
 from pipeline.period_locks import PeriodActionError
 from pipeline.periods import PeriodError, parse_period
 from pipeline.registry import RegistryError
@@ -185,8 +186,7 @@ def _trace(settings: Settings, district: str, period: str, kr: str, console: Con
                    "สถานะ / status", "ช่อง / cell", "รายงาน / submission"):
         table.add_column(header, overflow="fold")
     for row in history.itertuples():
-        # every digit stored (the KR's own decimals): a correction of 2 in 12 million shows
-        value = "ไม่มีข้อมูล" if row.actual != row.actual else f"{row.actual:,.15g}"
+        value = "ไม่มีข้อมูล" if row.actual != row.actual else figure_text(row.actual)
         table.add_row(f"{row.received_at:%Y-%m-%d %H:%M}", row.original_name, row.sha256[:12],
                       value, row.status or "-", f"{row.sheet}!{row.cell}",
                       SUBMISSION_TH[row.submission])

@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from pipeline.cells import figure_text
 from pipeline.values import Verdict
 from schemas.rules import ERROR, NOTICE, WARNING
 
@@ -59,4 +60,4 @@ def receipt_text(verdict: Verdict, district_name: str, changed: list[dict]) -> s
 
 
 def _shown(value) -> str:
-    return "ไม่มีข้อมูล / none" if value is None else f"{value:,.6g}"
+    return "ไม่มีข้อมูล / none" if value is None else figure_text(value)

@@ -245,15 +245,18 @@ def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]) -> tuple[pd.DataF
     """The value each KR type reports, its number rounded to the KR's precision (noticed)."""
     notices = []
     decimals = batch["decimals"].fillna(6).astype(int)
+    actual = batch["actual"].tolist()
+    shown = pd.Series([v if math.isnan(v) or round(v, d) == v else _as_shown(v) for v, d in
+                       zip(actual, decimals.tolist(), strict=True)], index=batch.index, dtype=float)
     rounded = pd.Series([v if math.isnan(v) or round(v, d) == v else _rounded(v, d) for v, d in
-                         zip(batch["actual"].tolist(), decimals.tolist(), strict=True)],
+                         zip(shown.tolist(), decimals.tolist(), strict=True)],
                         index=batch.index, dtype=float)
-    changed = batch["actual"].notna() & ~np.isclose(rounded, batch["actual"], rtol=0, atol=0)
+    changed = shown.notna() & ~np.isclose(rounded, shown, rtol=0, atol=0)
     for index in batch.index[changed & batch["kr_type"].isin(["count", "percent"])]:
         raw = raws[batch.at[index, "file_id"]]
         notices.append((batch.at[index, "file_id"], problem(
             "normalized-rounded", raw.sheet, f"{raw.cells['actual']}{batch.at[index, 'row']}",
-            value=repr(float(batch.at[index, "actual"])), expected=rounded[index])))
+            value=f"{shown[index]:.15g}", expected=rounded[index])))
     ratio = batch["kr_type"].eq("ratio")
     milestone = batch["kr_type"].eq("milestone")
     value = rounded.where(~milestone, batch["milestone"].astype(float))
@@ -281,6 +284,12 @@ def _shown(batch: pd.DataFrame) -> pd.DataFrame:
 
 def _places(value: float) -> int:
     return 0 if float(value).is_integer() else 2
+
+
+def _as_shown(value: float) -> float:
+    """The number as Excel shows it, to 15 significant digits: the 3.3 a clerk typed, which
+    Excel stores as 3.3000000000000003, is 3.3 and already has one decimal."""
+    return float(f"{value:.15g}")
 
 
 def _rounded(value: float, decimals: int) -> float:

@@ -78,6 +78,18 @@ def test_a_resubmission_receipt_says_what_changed(workspace):
     assert f"| KR-1-03 | {before:,.0f} | {before + 5:,.0f} |" in receipt
 
 
+def test_a_resubmission_receipt_shows_every_digit_of_a_large_figure(workspace):
+    """1,180,000 and 1,250,000 showed as 1.18e+06 and 1.25e+06."""
+    workspace.send(workspace.clerk("1001").type("KR-1-03", "actual", 1_180_000), "1001",
+                   "first.xlsx")
+    run(workspace.settings)
+    workspace.send(workspace.clerk("1001").type("KR-1-03", "actual", 1_250_001), "1001",
+                   "second.xlsx")
+    run(workspace.settings)
+    receipt = (_folder(workspace) / "second.xlsx.receipt.md").read_text(encoding="utf-8")
+    assert "| KR-1-03 | 1,180,000 | 1,250,001 |" in receipt
+
+
 def test_feedback_owed_by_a_killed_run_is_written_by_the_next_for_the_latest_file(workspace):
     """The warehouse commits before the annotated workbooks are made; a run killed in between
     leaves them owed, and a file sent again under the same name meanwhile is the one marked."""

@@ -212,15 +212,27 @@ def _only(workspace, clerk):
 
 def test_a_float_is_rounded_to_the_krs_precision_with_a_notice(workspace):
     # KR-1-01 (km of footpath) keeps one decimal. Excel writes a float with 17 digits
-    # (274.65999999999997); openpyxl shortens them, so the cell is written as Excel would.
+    # (274.65999999999997 for 274.66); openpyxl shortens them, so the cell is written as Excel
+    # would. The notice shows the number as Excel shows it, to 15 digits.
+    clerk = workspace.clerk("1001").type("KR-1-01", "actual", 274.66)
+    path = workspace.send(clerk.type("KR-1-01", "status", ON_TRACK), "1001")
+    _retype_number(path, "H6", "274.66", "274.65999999999997")
+    verdict = only_verdict(workspace)
+    rounded = [p for p in verdict.problems if p.code == "normalized-rounded"]
+    assert [(p.cell, p.value, p.expected) for p in rounded] == [("H6", "274.66", "274.7")]
+    assert rounded[0].message_th == "ปัดเศษ 274.66 เป็น 274.7 ตามจำนวนทศนิยมของตัวชี้วัด"
+    assert verdict.facts.set_index("kr_code").at["KR-1-01", "actual"] == 274.7
+
+
+def test_a_float_excel_shows_with_the_krs_precision_is_taken_as_shown_without_a_notice(
+        workspace):
+    """3.3 typed is stored by Excel as 3.3000000000000003 and shown as 3.3: the clerk was
+    told it had been rounded from 3.3000000000000003."""
     clerk = workspace.clerk("1001").type("KR-1-01", "actual", 3.3)
     path = workspace.send(clerk.type("KR-1-01", "status", ON_TRACK), "1001")
     _retype_number(path, "H6", "3.3", "3.3000000000000003")
     verdict = only_verdict(workspace)
-    rounded = [p for p in verdict.problems if p.code == "normalized-rounded"]
-    assert [(p.cell, p.value, p.expected) for p in rounded] == [
-        ("H6", "3.3000000000000003", "3.3")]
-    assert rounded[0].message_th == "ปัดเศษ 3.3000000000000003 เป็น 3.3 ตามจำนวนทศนิยมของตัวชี้วัด"
+    assert [p for p in verdict.problems if p.code == "normalized-rounded"] == []
     assert verdict.facts.set_index("kr_code").at["KR-1-01", "actual"] == 3.3
 
 
