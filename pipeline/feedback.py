@@ -34,8 +34,8 @@ SEVERITY_LABELS = {ERROR: ("ข้อผิดพลาด", "error"), WARNING: 
                    NOTICE: ("แจ้งให้ทราบ", "notice")}
 FILLS = {ERROR: "FFFF9B9B", WARNING: "FFFFC000", NOTICE: "FF9BC2E6"}  # red, amber, blue
 WHOLE_FILE = "ทั้งไฟล์ / whole file"
-TO_FIX = ("แก้ไขช่องที่มีสีแดงในแผ่นงานรายงานผล แล้วส่งไฟล์ที่แก้ไขแล้วในโฟลเดอร์ของเขตอีกครั้ง",
-          "Fix the red cells of sheet รายงานผล, then send the corrected file in your "
+TO_FIX = ("แก้ไขช่องที่มีสีแดงในแผ่นงาน{sheet} แล้วส่งไฟล์ที่แก้ไขแล้วในโฟลเดอร์ของเขตอีกครั้ง",
+          "Fix the red cells of sheet {sheet}, then send the corrected file in your "
           "district's folder again.")
 FIX_LISTED = ("แก้ไขตามรายการด้านล่าง แล้วส่งไฟล์ที่แก้ไขแล้วในโฟลเดอร์ของเขตอีกครั้ง",
               "Fix what is listed below, then send the corrected file in your district's "
@@ -194,7 +194,11 @@ def _instruction(ordered: list[Problem], marked: bool) -> tuple[str, str]:
         return ACCEPTED
     if not marked:
         return NOT_MARKED
-    return TO_FIX if any(p.cell for p in errors) else FIX_LISTED
+    marked_sheet = next((p.sheet for p in errors if p.cell), None)
+    if marked_sheet is None:
+        return FIX_LISTED
+    # the sheet the marks are on: the clerk may have renamed the template's
+    return TO_FIX[0].format(sheet=marked_sheet), TO_FIX[1].format(sheet=marked_sheet)
 
 
 def _problem_row(sheet, row: int, p: Problem, linked: bool) -> None:

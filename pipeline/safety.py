@@ -25,7 +25,8 @@ _HEAD = 4096  # FILEPASS follows the BOF record within the first few records
 
 def refusal(path: Path, size: int, limits: Limits) -> Problem | None:
     if size > limits.max_file_bytes:
-        return problem("file-too-large", value=size, expected=limits.max_file_bytes)
+        return problem("file-too-large", value=readable_size(size),
+                       expected=readable_size(limits.max_file_bytes))
     with open(path, "rb") as handle:
         magic = handle.read(len(OLE_MAGIC))
     if magic.startswith(ZIP_MAGIC):
@@ -92,7 +93,7 @@ def _has_filepass(head: bytes) -> bool:
 
 
 def readable_size(size: int) -> str:
-    """2_400_000 → '2.3 MB'."""
+    """2_400_000 → '2.3 MB'; 21,000,000 is 20 MB, not 21,000,000 bytes, to a clerk."""
     for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
         if size >= scale:
             return f"{size / scale:,.1f} {unit}".replace(".0 ", " ")

@@ -165,10 +165,11 @@ def _has_error(problems: list[Problem]) -> bool:
 
 
 def _folder_problems(raw: RawWorkbook, districts: set[str]) -> list[Problem]:
-    """Files checked outside the inbox (`check`) have no folder to agree with."""
+    """Files checked outside the inbox (`check`) have no folder to agree with. A file at the
+    inbox's top was found in "inbox", not in a folder with no name."""
     if raw.arrival.folder is None or raw.arrival.folder in districts:
         return []
-    return [problem("folder-unknown", value=raw.arrival.folder)]
+    return [problem("folder-unknown", value=raw.arrival.folder or "inbox")]
 
 
 def _file_problems(raw: RawWorkbook, registries: RegistryVersions, signing_key: str,

@@ -21,15 +21,15 @@ class Rule:
 _RULES = (
     # The file as a whole.
     Rule("not-a-spreadsheet", ERROR,
-         "ไฟล์นี้ไม่ใช่แบบรายงาน Excel ที่อ่านได้ ({value}) กรุณาส่งไฟล์ .xlsx ที่ได้จากแบบรายงาน",
+         "ไฟล์นี้ไม่ใช่แบบรายงาน Excel ที่อ่านได้ กรุณาส่งไฟล์ .xlsx ที่ได้จากแบบรายงาน",
          "This file is not a readable Excel workbook ({value}); send the .xlsx template."),
     Rule("folder-unknown", ERROR,
          "ไฟล์ต้องส่งในโฟลเดอร์ของเขต (inbox/<รหัสเขต>/) แต่พบในโฟลเดอร์ \"{value}\"",
          "The file must be sent in its district's folder (inbox/<district code>/), not in "
          "\"{value}\"."),
     Rule("file-too-large", ERROR,
-         "ไฟล์มีขนาด {value} ไบต์ เกินกว่าที่รับได้ ({expected} ไบต์)",
-         "The file is {value} bytes, more than the {expected} bytes accepted."),
+         "ไฟล์มีขนาด {value} เกินกว่าที่รับได้ ({expected})",
+         "The file is {value}, more than the {expected} accepted."),
     Rule("file-encrypted", ERROR,
          "ไฟล์นี้ตั้งรหัสผ่านไว้ ระบบจึงเปิดอ่านไม่ได้ กรุณาบันทึกใหม่โดยไม่ตั้งรหัสผ่านแล้วส่งอีกครั้ง",
          "The file is password-protected and cannot be read; save it without a password and "

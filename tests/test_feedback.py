@@ -124,6 +124,20 @@ def test_problems_in_merged_cells_are_marked_on_the_cell_that_shows(workspace, t
     assert sheet["K6"].comment.text.count('สถานะ "ok" ไม่อยู่ในรายการ') == 2
 
 
+def test_the_instruction_names_the_sheet_the_marks_are_on(workspace, tmp_path):
+    """The clerk renamed the data sheet: the instruction named the template's, which the
+    workbook no longer has."""
+    clerk = _mistaken(workspace)
+    clerk.sheet.title = "ไตรมาส 2"
+    _, problems, dest = _feedback(workspace, tmp_path, clerk)
+    assert {p.sheet for p in problems if p.cell} == {"ไตรมาส 2"}
+    sheet = load_workbook(dest)[SHEET_TITLE]
+    assert (sheet["A3"].value, sheet["A4"].value) == (
+        "แก้ไขช่องที่มีสีแดงในแผ่นงานไตรมาส 2 แล้วส่งไฟล์ที่แก้ไขแล้วในโฟลเดอร์ของเขตอีกครั้ง",
+        "Fix the red cells of sheet ไตรมาส 2, then send the corrected file in your district's "
+        "folder again.")
+
+
 def test_the_problem_sheet_comes_first_and_lists_every_problem_by_severity(
         workspace, tmp_path):
     _, problems, dest = _feedback(workspace, tmp_path, _mistaken(workspace))
@@ -140,7 +154,7 @@ def test_the_problem_sheet_comes_first_and_lists_every_problem_by_severity(
     assert sheet["A2"].value == f"Errors: 2 · warnings: {warnings} · notices: 2"
     assert sheet["A3"].value == (
         "แก้ไขช่องที่มีสีแดงในแผ่นงานรายงานผล แล้วส่งไฟล์ที่แก้ไขแล้วในโฟลเดอร์ของเขตอีกครั้ง")
-    assert sheet["A4"].value == TO_FIX[1]
+    assert sheet["A4"].value == TO_FIX[1].format(sheet="รายงานผล")
     assert [c.value for c in sheet[5]] == [
         "ระดับ\nSeverity", "รหัสปัญหา\nCode", "ช่อง\nCell", "ปัญหา\nMessage (Thai)",
         "ปัญหา (ภาษาอังกฤษ)\nMessage (English)", "ค่าที่พบ\nValue found",

@@ -5,6 +5,7 @@ KR-1-04 (ratio) on row 9; columns: H actual, I numerator, J denominator, K statu
 L confidence, M note.
 """
 
+import re
 import subprocess
 import sys
 from datetime import date, datetime
@@ -255,7 +256,7 @@ def test_a_file_in_another_districts_folder_is_refused(workspace):
         "ไฟล์นี้เป็นแบบรายงานของเขต 1001 แต่ส่งมาในโฟลเดอร์ของเขต 1002")
 
 
-@pytest.mark.parametrize(("folder", "shown"), [("", ""), ("เขตพระนคร", "เขตพระนคร")])
+@pytest.mark.parametrize(("folder", "shown"), [("", "inbox"), ("เขตพระนคร", "เขตพระนคร")])
 def test_a_file_outside_a_district_folder_is_refused(workspace, folder, shown):
     path = workspace.clerk("1001").save(workspace.root / "inbox" / folder / "OKR.xlsx")
     (verdict,) = judge_inbox(workspace)
@@ -330,7 +331,8 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(workspace, tmp_path):
     workspace.drop(text, "1001", "report.xlsx")
     verdict = only_verdict(workspace)
     assert [p.code for p in verdict.problems] == ["not-a-spreadsheet"]
-    assert verdict.problems[0].message_th.startswith("ไฟล์นี้ไม่ใช่แบบรายงาน Excel ที่อ่านได้ (")
+    assert verdict.problems[0].message_th == (
+        "ไฟล์นี้ไม่ใช่แบบรายงาน Excel ที่อ่านได้ กรุณาส่งไฟล์ .xlsx ที่ได้จากแบบรายงาน")
 
 
 def test_a_file_that_makes_calamine_panic_is_refused_not_crashed(workspace):
@@ -344,9 +346,10 @@ def test_a_file_that_makes_calamine_panic_is_refused_not_crashed(workspace):
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(workspace):
     workspace.send(workspace.clerk("1001"), "1001")
-    verdict = only_verdict(workspace, limits=Limits(max_file_bytes=1000))
+    verdict = only_verdict(workspace, limits=Limits(max_file_bytes=20_000))
     assert found(verdict) == [("error", "file-too-large", "")]
-    assert verdict.problems[0].message_en.endswith("more than the 1000 bytes accepted.")
+    assert re.fullmatch(r"ไฟล์มีขนาด \d+(\.\d)? KB เกินกว่าที่รับได้ \(19\.5 KB\)",
+                        verdict.problems[0].message_th)
 
 
 def test_typed_numbers_and_choices_are_read_and_reported_as_notices(workspace):
