@@ -30,6 +30,11 @@ class RegistryVersions:
     def current(self) -> Registry:
         return self.versions[-1]
 
+    @property
+    def listed(self) -> set[str]:
+        """The periods some version's periods sheet lists."""
+        return {period for registry in self.versions for period in registry.periods["period"]}
+
     def get(self, version: str) -> Registry | None:
         return next((r for r in self.versions if r.version == version), None)
 

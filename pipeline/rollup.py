@@ -1,7 +1,7 @@
 """Warehouse → the roll-up frames of one period: KR figures by district, group and city, scores
 by dimension, and who has and has not submitted."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -67,9 +67,14 @@ class PeriodRollup:
         return self.as_of + timedelta(hours=7)
 
 
-def periods_with_data(con: duckdb.DuckDBPyConnection) -> list[str]:
+def periods_sent(con: duckdb.DuckDBPyConnection, listed: Collection[str]) -> list[str]:
+    """The periods of `listed` any file was sent for, accepted or not: a period whose every
+    file was rejected has its outputs too, which show every district without a report. A
+    period no registry lists (typed into a rejected file's metadata) has nothing to be
+    built against."""
     return [row[0] for row in con.execute(
-        "SELECT DISTINCT period FROM current_submissions ORDER BY period").fetchall()]
+        "SELECT DISTINCT period FROM submissions WHERE list_contains(?, period) "
+        "ORDER BY period", [sorted(listed)]).fetchall()]
 
 
 def build(con: duckdb.DuckDBPyConnection, registry: Registry, reference: Reference,

@@ -109,7 +109,7 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
         con = _take_in(con, settings, registries, reference, report, log)
         with log.stage("feedback"):
             feedback = _feedback(con, settings)
-        periods = rollup.periods_with_data(con)
+        periods = rollup.periods_sent(con, registries.listed)
         with log.stage("rollups", len(periods)) as advance:
             _publish(con, settings, registries, reference, periods, report, advance)
         feedback()

@@ -16,7 +16,7 @@ def build_rollups(settings, registry, reference) -> dict[str, rollup.PeriodRollu
     con = connect(settings.warehouse_path, read_only=True)
     try:
         return {code: rollup.build(con, registry, reference, parse_period(code), Thresholds())
-                for code in rollup.periods_with_data(con)}
+                for code in rollup.periods_sent(con, set(registry.periods["period"]))}
     finally:
         con.close()
 

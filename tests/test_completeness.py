@@ -36,3 +36,24 @@ def test_a_rejected_submission_is_neither_on_time_nor_late(workspace):
     run(workspace.settings)
     assert query(workspace.settings.warehouse_path,
                  "SELECT accepted, on_time FROM submissions") == [(False, None)]
+
+
+def test_a_period_whose_every_file_was_rejected_is_published_with_every_district_missing(
+        workspace):
+    """Its outputs were not written, and the run's summary showed "-" for the districts
+    without an accepted report, which read as "nobody"."""
+    from openpyxl import load_workbook
+
+    workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", "สิบ"), "1001")
+    report = run(workspace.settings)
+    assert [f["outcome"] for f in report.files] == ["rejected"]
+    assert len(report.missing["2569-Q2"]) == 50
+    city = next(r for r in report.completeness["2569-Q2"] if r["area"] == "city")
+    assert (city["expected"], city["received"], city["rejected"], city["rate"]) == (50, 1, 1, 0)
+    books = workspace.settings.rollups_dir("2569-Q2")
+    assert len(list(books.glob("*.xlsx"))) == 16
+    rows = {r[0]: r for r in load_workbook(books / "committee.xlsx")["การส่งรายงาน"].iter_rows(
+        min_row=6, values_only=True) if r[0]}
+    assert rows["ทั้งกรุงเทพฯ"][2:] == (50, 1, 0, 0, 0, 1, 49, 0, 0)
+    assert (workspace.settings.public_dir("2569-Q2") / "index.html").exists()
+    assert list(report.rollups) == ["2569-Q2"]
