@@ -42,6 +42,16 @@ def _filled(series: pd.Series) -> pd.Series:
     return series.str.strip().ne("")
 
 
+def _not_formula_like(series: pd.Series) -> pd.Series:
+    """Names and units reach the open data's CSV files, where a spreadsheet would read a
+    text starting with = + - @ as a formula (CSV injection)."""
+    return ~series.str.match(r"[=+\-@\t\r]")
+
+
+_SHOWN = pa.Check(_not_formula_like, error="must not start with =, +, -, @ or a tab: a "
+                  "spreadsheet opening the open data would read it as a formula")
+
+
 def _text(*checks: pa.Check, unique: bool = False) -> pa.Column:
     return pa.Column(str, [pa.Check(_filled, error="must not be blank"), *checks],
                      unique=unique, report_duplicates="all")
@@ -56,8 +66,8 @@ def objectives_schema(issue_codes) -> pa.DataFrameSchema:
         "objective_code": _text(unique=True),
         "issue_code": _text(
             _one_of(issue_codes, "is not a development issue code of schemas/reference")),
-        "name_th": _text(),
-        "name_en": _text(),
+        "name_th": _text(_SHOWN),
+        "name_en": _text(_SHOWN),
     }, strict="filter")
 
 
@@ -66,10 +76,10 @@ def key_results_schema(objective_codes) -> pa.DataFrameSchema:
         "kr_code": _text(unique=True),
         "objective_code": _text(
             _one_of(objective_codes, "is not an objective_code of sheet objectives")),
-        "name_th": _text(),
-        "name_en": _text(),
-        "unit_th": _text(),
-        "unit_en": _text(),
+        "name_th": _text(_SHOWN),
+        "name_en": _text(_SHOWN),
+        "unit_th": _text(_SHOWN),
+        "unit_en": _text(_SHOWN),
         "kr_type": _text(_one_of(KR_TYPES, "must be one of " + ", ".join(KR_TYPES))),
         "direction": _text(_one_of(DIRECTIONS, "must be one of " + ", ".join(DIRECTIONS))),
         "cumulative": _text(_one_of(YES_NO, "must be yes or no")),

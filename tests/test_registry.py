@@ -135,6 +135,14 @@ def _weight_below_zero(frames):
     frames["key_results"].loc[1, "weight"] = "-1"
 
 
+def _kr_name_like_a_formula(frames):
+    frames["key_results"].loc[1, "name_en"] = "=HYPERLINK(\"http://x\",\"Click\")"
+
+
+def _unit_starting_with_a_minus(frames):
+    frames["key_results"].loc[1, "unit_th"] = "-กม."
+
+
 def _target_typed_with_letter_o(frames):
     _text(frames["assignments"], "target")
     frames["assignments"].loc[0, "target"] = "2,7OO"
@@ -204,6 +212,14 @@ def _no_periods(frames):
     pytest.param(_weight_in_words, [
         "sheet key_results, row 3, column weight: 'heavy' must be a number of 0 or more, or "
         "blank"], id="weight-not-a-number"),
+    pytest.param(_kr_name_like_a_formula, [
+        "sheet key_results, row 3, column name_en: '=HYPERLINK(\"http://x\",\"Click\")' must "
+        "not start with =, +, -, @ or a tab: a spreadsheet opening the open data would read it "
+        "as a formula"], id="name-like-a-formula"),
+    pytest.param(_unit_starting_with_a_minus, [
+        "sheet key_results, row 3, column unit_th: '-กม.' must not start with =, +, -, @ or a "
+        "tab: a spreadsheet opening the open data would read it as a formula"],
+        id="unit-starting-with-a-minus"),
     pytest.param(_weight_below_zero, [
         "sheet key_results, row 3, column weight: '-1' must be a number of 0 or more, or "
         "blank"], id="weight-below-zero"),
