@@ -353,17 +353,19 @@ def _warehouse_if_any(settings: Settings):
 
 
 def export_period(settings: Settings, period: str) -> list[Path]:
-    """The period's open-data files, from the warehouse as it stands."""
+    """The period's open-data files, from the warehouse as it stands. A period no file was
+    sent for is refused (PeriodError), as the nightly run publishes nothing for it: a table of
+    "no data" for every district would read as published figures."""
     with workspace_lock(settings):
         reference, registry = _registry(settings)
         _listing(registry, period)
-        con = store.connect(settings.warehouse_path, read_only=True)
-        try:
+        with _warehouse_if_any(settings) as con:
+            if con is None or not rollup.periods_sent(con, [period]):
+                raise PeriodError(f"ยังไม่มีไฟล์ที่ส่งมาสำหรับรอบ {period} จึงไม่มีข้อมูลให้เผยแพร่ / "
+                                  f"no file was sent for period {period}: nothing to publish")
             registries = registry_store.versions(con, registry, settings)
             data = rollup.build(con, registries.in_force(period), reference,
                                 parse_period(period), settings.thresholds)
-        finally:
-            con.close()
         return export.export(export.tables(data), settings.public_dir(period))
 
 

@@ -43,3 +43,16 @@ def test_export_writes_parquet_csv_with_bom_and_a_dictionary(demo_settings, tmp_
 def _blank_actuals(root) -> int:
     return query(root / "outputs" / "warehouse.duckdb", "SELECT count(*) FROM current_facts "
                  "WHERE period = '2569-Q2' AND actual IS NULL")[0][0]
+
+
+def test_export_of_a_period_no_file_was_sent_for_is_refused(demo_settings, tmp_path):
+    """The demo's districts sent nothing for Q3: a table of "no data" for every district
+    would read as published figures, where the nightly run publishes nothing."""
+    import shutil
+
+    root = tmp_path / "demo"
+    shutil.copytree(demo_settings.workspace, root)
+    result = run_cli("export", "--period", "2569-Q3", "--workspace", str(root))
+    assert result.returncode == 2
+    assert "no file was sent for period 2569-Q3: nothing to publish" in result.stdout
+    assert not (root / "outputs" / "public" / "2569-Q3").exists()
