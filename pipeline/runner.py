@@ -187,6 +187,9 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
                 log.event("file", file=verdict.arrival.name, folder=verdict.arrival.folder,
                           outcome="accepted" if verdict.accepted else "rejected",
                           problems=len(verdict.problems))
+            for verdict in verdicts:  # a copy a killed run kept under another verdict
+                keep.kept_path(verdict.arrival, settings.quarantine if verdict.accepted
+                               else settings.archive).unlink(missing_ok=True)
             for arrival in arrivals:
                 keep.release(arrival)
     return report

@@ -170,3 +170,20 @@ def test_a_file_named_as_long_as_a_name_can_be_is_kept_and_answered(workspace):
     assert query(workspace.settings.warehouse_path,
                  "SELECT original_name FROM submissions WHERE inbox_folder = '1001'") == [
         (long_name,)]
+
+
+def test_a_file_judged_otherwise_after_a_killed_run_ends_in_one_place_only(workspace):
+    """Killed after the copy was kept in the archive, before the warehouse committed; the
+    period is closed before the next run, which rejects the file: its copy is in quarantine,
+    not in both (invariant 1: exactly one of archive and quarantine)."""
+    from pipeline.runner import set_period
+    from tests.running import crash
+
+    sent = workspace.send(workspace.clerk("1001"), "1001", "OKR_1001.xlsx")
+    sha = _sha(sent)
+    assert crash(workspace.root, "pipeline.store/record:before:1").returncode == -9
+    assert [_sha(p) for p in workspace.settings.archive.rglob("*.xlsx")] == [sha]
+    set_period(workspace.settings, "close", "2569-Q2", "somchai")
+    assert [entry["outcome"] for entry in run(workspace.settings).files] == ["rejected"]
+    assert list(workspace.settings.archive.rglob("*.xlsx")) == []
+    assert [_sha(p) for p in workspace.settings.quarantine.rglob("*.xlsx")] == [sha]
