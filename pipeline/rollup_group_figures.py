@@ -59,11 +59,13 @@ def _ranking(rollup: PeriodRollup, rows: pd.DataFrame) -> pd.DataFrame:
     out = out.merge(rollup.completeness[["district_code", "state"]], on="district_code",
                     how="left")
     on_track = rows["status"].eq("on_track").groupby(rows["district_code"]).sum()
-    total = len(city)
+    ranked = int(city["rank"].notna().sum())  # out of the districts ranked, not all 50
     return out.assign(
         rank_text=out["rank"].map(lambda r: "ไม่จัดอันดับ" if pd.isna(r) else f"{r:.0f}"),
+        # a number where there is one: a committee member sorts the column 1, 2, … 10
+        rank_shown=out["rank"].astype(object).where(out["rank"].notna(), "ไม่จัดอันดับ"),
         city_rank_text=out["city_rank"].map(
-            lambda r: "ไม่จัดอันดับ" if pd.isna(r) else f"{r:.0f} / {total}"),
+            lambda r: "ไม่จัดอันดับ" if pd.isna(r) else f"{r:.0f} / {ranked}"),
         on_track=out["district_code"].map(on_track).fillna(0),
         state_th=out["state"].map(STATE_TH),
     ).sort_values(["rank", "district_code"], na_position="last")
