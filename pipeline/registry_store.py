@@ -8,6 +8,7 @@ registry edited without a new version would silently change history: it is refus
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import duckdb
 import pandas as pd
@@ -30,10 +31,12 @@ class RegistryVersions:
     def current(self) -> Registry:
         return self.versions[-1]
 
-    @property
-    def listed(self) -> set[str]:
-        """The periods some version's periods sheet lists."""
-        return {period for registry in self.versions for period in registry.periods["period"]}
+    @cached_property
+    def listed(self) -> frozenset[str]:
+        """The periods some version's periods sheet lists: a file of last fiscal year's Q4,
+        sent after the next year's registry is loaded, is of a known period."""
+        return frozenset(period for registry in self.versions
+                         for period in registry.periods["period"])
 
     def get(self, version: str) -> Registry | None:
         return next((r for r in self.versions if r.version == version), None)

@@ -40,7 +40,7 @@ from pipeline.memory import allocate_plainly
 from pipeline.periods import PeriodError, parse_period
 from pipeline.read import read_all
 from pipeline.reference import load_reference
-from pipeline.registry import Registry, load_registry
+from pipeline.registry import load_registry
 from pipeline.registry_store import RegistryVersions
 from pipeline.report import RunReport
 from pipeline.respond import Response, annotate, respond, stale_feedback, start_annotating
@@ -341,8 +341,8 @@ def registry_in_force(settings: Settings, period: str):
     with workspace_lock(settings):
         reference, registry = _registry(settings)
         with _warehouse_if_any(settings) as con:
-            in_force = registry_store.versions(con, registry, settings).in_force(period)
-        return reference, _listing(in_force, period)
+            registries = registry_store.versions(con, registry, settings)
+        return reference, _listing(registries, period).in_force(period)
 
 
 @contextmanager
@@ -361,12 +361,11 @@ def export_period(settings: Settings, period: str) -> list[Path]:
     "no data" for every district would read as published figures."""
     with workspace_lock(settings):
         reference, registry = _registry(settings)
-        _listing(registry, period)
         with _warehouse_if_any(settings) as con:
+            registries = _listing(registry_store.versions(con, registry, settings), period)
             if con is None or not rollup.periods_sent(con, [period]):
                 raise PeriodError(f"ยังไม่มีไฟล์ที่ส่งมาสำหรับรอบ {period} จึงไม่มีข้อมูลให้เผยแพร่ / "
                                   f"no file was sent for period {period}: nothing to publish")
-            registries = registry_store.versions(con, registry, settings)
             data = rollup.build(con, registries.in_force(period), reference,
                                 parse_period(period), settings.thresholds)
         return export.export(export.tables(data), settings.public_dir(period))
@@ -393,20 +392,22 @@ def set_period(settings: Settings, action: str, period: str, actor: str,
     workspace: it is refused (RegistryError) rather than given a warehouse of its own where
     the period would be closed unseen."""
     with workspace_lock(settings):
-        _listing(_registry(settings)[1], period)
+        registry = _registry(settings)[1]
         with closing(store.connect(settings.warehouse_path)) as con:
+            _listing(registry_store.versions(con, registry, settings), period)
             state = period_locks.record(con, action, period, actor, now())
             refused = period_locks.refused_while_closed(con, period) if action == "reopen" else []
             return state, refused
 
 
-def _listing(registry: Registry, period: str) -> Registry:
-    """The registry, if its periods sheet lists the period: templates, open data or a lock
-    for a period it does not list would serve files that can only be rejected."""
-    if period not in set(registry.periods["period"]):
+def _listing(registries: RegistryVersions, period: str) -> RegistryVersions:
+    """The registry versions, if one's periods sheet lists the period (last fiscal year's
+    too, once the next year's registry is loaded): templates, open data or a lock for a
+    period none lists would serve files that can only be rejected."""
+    if period not in registries.listed:
         raise PeriodError(f"รอบ {period} ไม่อยู่ในทะเบียน OKR (แผ่นงาน periods) / period {period} "
                           "is not in the registry's periods sheet")
-    return registry
+    return registries
 
 
 def _registry(settings: Settings):

@@ -186,7 +186,7 @@ def _file_problems(raw: RawWorkbook, registries: RegistryVersions, signing_key: 
     folder = raw.arrival.folder
     if folder is not None and meta["district_code"] != folder:
         found.append(problem("district-mismatch", value=meta["district_code"], expected=folder))
-    if meta["period"] not in set(registries.current.periods["period"]):
+    if meta["period"] not in registries.listed:  # last fiscal year's too, after the rollover
         found.append(problem("period-unknown", value=meta["period"]))
     elif meta["period"] in history.closed:
         found.append(problem("period-closed", value=meta["period"]))

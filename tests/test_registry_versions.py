@@ -230,3 +230,29 @@ def test_a_new_version_that_does_not_say_from_when_it_applies_is_refused(workspa
     assert waiting.exists()  # nothing was processed
     assert query(workspace.settings.warehouse_path,
                  "SELECT registry_version FROM registry_versions") == [("2569.1",)]
+
+
+def test_last_years_periods_stay_known_once_the_next_years_registry_is_loaded(
+        workspace, reference):
+    """1 October: registry 2570.1 goes in; 2569-Q4 is due on 15 October. A district's Q4 file
+    is judged against 2569.1 (it was rejected as of an unknown period), and last year's
+    periods can still be closed, reopened and exported (they were refused as not listed)."""
+    from pipeline.demo.sample_registry import fiscal_year_periods
+    from pipeline.registry_xlsx import write_registry
+
+    workspace.send(workspace.clerk("1001", "2569-Q2"), "1001")
+    run(workspace.settings)
+    frames = registry_frames(reference)
+    frames["periods"] = fiscal_year_periods(2570)
+    write_registry(workspace.settings.registry_path,
+                   {"registry_version": "2570.1", "fiscal_year": "2570"}, frames)
+    workspace.send(workspace.clerk("1002", "2569-Q4"), "1002")
+    report = run(workspace.settings)
+    assert [(e["outcome"], _codes(e)) for e in report.files] == [("accepted", [])]
+    for command in (["period", "close", "2569-Q2"], ["period", "reopen", "2569-Q2"],
+                    ["export", "--period", "2569-Q2"]):
+        result = run_cli(*command, "--workspace", str(workspace.root))
+        assert result.returncode == 0, (command, result.stdout)
+    refused = run_cli("period", "close", "2568-Q2", "--workspace", str(workspace.root))
+    assert refused.returncode == 2
+    assert "period 2568-Q2 is not in the registry's periods sheet" in refused.stdout
