@@ -9,7 +9,7 @@ deviation, as DHIS2's outlier rules use — and also far from the district's own
 when it has any. Milestones (done or not) have no outliers.
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 import duckdb
@@ -48,12 +48,15 @@ def load_history(con: duckdb.DuckDBPyConnection, districts: Collection[str],
 
 
 def annotate(batch: pd.DataFrame, history: History, plan: pd.DataFrame,
-             thresholds: Thresholds) -> pd.DataFrame:
+             versions: Mapping[str, str], thresholds: Thresholds) -> pd.DataFrame:
     """Adds what the cross-period rules read: the previous figure, the computed status and
     whether the value is an outlier. `batch` carries period, value, decimals and the columns
     of `plan`: every district's assignments with their KR's baseline, target, direction,
-    cumulative, kr_type."""
-    stored = _levelled(history.facts.rename(columns={"actual": "value"}).merge(plan, on=KEY))
+    cumulative, kr_type, under each registry version (plan_version) a stored figure's period
+    may have been reported under; `versions`, that version of each stored period."""
+    facts = history.facts.rename(columns={"actual": "value"})
+    facts["plan_version"] = facts["period"].map(versions)
+    stored = _levelled(facts.merge(plan, on=["plan_version", *KEY]))
     out = _levelled(batch)
     out["computed_status"] = score.status(out["progress"], out["share"], thresholds).where(
         out["progress"].notna())

@@ -95,7 +95,10 @@ def _judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Sett
         batch, rounded = _with_values(batch, raws)
         for file_id, notice in rounded:
             found[file_id].append(notice)
-        batch = past.annotate(batch, history, _plan(registries.current), settings.thresholds)
+        versions = {period: registries.in_force(period).version
+                    for period in history.facts["period"].unique().tolist()}
+        batch = past.annotate(batch, history, _stored_plans(versions, registries), versions,
+                              settings.thresholds)
         for file_id, problems in _row_problems(batch, raws).items():
             found[file_id] += problems
     facts = _facts(batch, found, raws)
@@ -158,6 +161,15 @@ def _plan(registry: Registry) -> pd.DataFrame:
     """Every district's assignments with their KR's type, as the rows are checked against."""
     plan = registry.assignments.merge(registry.key_results[_KR_COLUMNS], on="kr_code")
     return plan.assign(plan_version=registry.version)
+
+
+def _stored_plans(versions: dict[str, str], registries: RegistryVersions) -> pd.DataFrame:
+    """The plans the warehouse's figures were reported under (`versions`: each stored
+    period's version in force), as the history is levelled against. A target revised from Q3
+    on leaves Q2's figures measured against Q2's target: a Q2 correction is compared with its
+    peers as they were, not as outliers of a plan they never had."""
+    return pd.concat([_plan(registries.get(version)) for version in sorted(set(versions.values()))]
+                     or [_plan(registries.current)], ignore_index=True)
 
 
 def _has_error(problems: list[Problem]) -> bool:

@@ -256,3 +256,31 @@ def test_last_years_periods_stay_known_once_the_next_years_registry_is_loaded(
     refused = run_cli("period", "close", "2568-Q2", "--workspace", str(workspace.root))
     assert refused.returncode == 2
     assert "period 2568-Q2 is not in the registry's periods sheet" in refused.stdout
+
+
+def test_a_correction_to_an_earlier_period_is_compared_with_that_periods_plan(
+        demo_settings, reference, tmp_path):
+    """Registry 2569.2 triples KR-1-03's target from Q3 on. District 1005 sends its Q2 figures
+    again, unchanged but for a note: its peers' Q2 figures were levelled against the tripled
+    target, and its own figure came out an outlier (a warning here, as its note explains it;
+    without a note, the file was rejected)."""
+    import shutil
+
+    from pipeline.demo.clerk import ClerkWorkbook
+    from pipeline.settings import Settings
+
+    root = tmp_path / "demo"
+    shutil.copytree(demo_settings.workspace, root)
+    settings = Settings(workspace=root)
+    frames = registry_frames(reference)
+    plan = frames["assignments"]
+    plan.loc[plan["kr_code"] == REVISED, "target"] = (
+        plan.loc[plan["kr_code"] == REVISED, "target"].astype(float) * 3)
+    write_registry_file(settings.registry_path, frames, version="2569.2",
+                        in_force_from="2569-Q3")
+    (sent,) = (settings.archive / "1005").glob("*OKR_1005_2569-Q2.xlsx")
+    clerk = ClerkWorkbook(sent).type("KR-1-01", "note", "ส่งใหม่ ตัวเลขเดิม")
+    clerk.save(settings.inbox / "1005" / "OKR_1005_2569-Q2_again.xlsx")
+    (entry,) = run(settings).files
+    assert entry["outcome"] == "accepted"
+    assert [p["code"] for p in entry["problems"] if p["severity"] != "notice"] == []
