@@ -72,6 +72,16 @@ def versions(con: duckdb.DuckDBPyConnection | None, current: Registry,
                 f"sheet about: registry_version '{current.version}' is already stored with "
                 "other content; a changed registry needs a new registry_version (and "
                 "in_force_from, the first period it applies to)"])
+    stored = [row[0] for row in rows]
+    if current.version in stored:
+        later = [version for version, year, _, _ in rows[stored.index(current.version) + 1:]
+                 if year == current.fiscal_year]
+        if later:  # put back, it would take the periods of the versions that followed it
+            raise RegistryError(settings.registry_path, [
+                f"sheet about: registry_version '{current.version}' was followed by "
+                f"'{later[-1]}' in fiscal year {current.fiscal_year}; registry.xlsx must be "
+                f"the latest version ('{later[-1]}') or a new one (a new registry_version "
+                "and in_force_from)"])
     earlier = tuple(_load(con, *row) for row in rows if row[0] != current.version)
     follows = [r.version for r in earlier if r.fiscal_year == current.fiscal_year]
     if follows and not current.in_force_from_named and current.version not in (

@@ -155,6 +155,20 @@ def test_a_registry_edited_without_a_new_version_is_refused(workspace, reference
     assert query(workspace.settings.warehouse_path, "SELECT count(*) FROM submissions") == [(1,)]
 
 
+def test_an_earlier_version_put_back_is_refused(revised, reference):
+    """registry.xlsx of 2569.1 copied back over 2569.2: the later periods would silently move
+    back to 2569.1 (its KRs, its targets) and their roll-ups be rewritten under it."""
+    old, new = revised
+    new.send(new.clerk("1001", "2569-Q2"), "1001")
+    run(new.settings)
+    write_registry_file(new.settings.registry_path, registry_frames(reference))
+    result = run_cli("run", "--workspace", str(new.root))
+    assert result.returncode == EXIT_REGISTRY
+    assert ("sheet about: registry_version '2569.1' was followed by '2569.2' in fiscal year "
+            "2569; registry.xlsx must be the latest version ('2569.2') or a new one (a new "
+            "registry_version and in_force_from)") in " ".join(result.stdout.split())
+
+
 def test_a_resaved_registry_with_the_same_content_is_the_same_version(workspace, reference):
     run(workspace.settings)
     write_registry_file(workspace.settings.registry_path, registry_frames(reference))
