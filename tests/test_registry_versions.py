@@ -158,7 +158,7 @@ def test_a_registry_edited_without_a_new_version_is_refused(workspace, reference
 def test_an_earlier_version_put_back_is_refused(revised, reference):
     """registry.xlsx of 2569.1 copied back over 2569.2: the later periods would silently move
     back to 2569.1 (its KRs, its targets) and their roll-ups be rewritten under it."""
-    old, new = revised
+    _, new = revised
     new.send(new.clerk("1001", "2569-Q2"), "1001")
     run(new.settings)
     write_registry_file(new.settings.registry_path, registry_frames(reference))
