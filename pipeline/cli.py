@@ -19,6 +19,7 @@ from pipeline.registry import RegistryError
 from pipeline.report import RunReport
 from pipeline.runner import (
     LockHeld,
+    UnknownName,
     check,
     export_period,
     registry_in_force,
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"[yellow]มีการประมวลผลอื่นกำลังทำงานอยู่ / {err}[/yellow]",
                       highlight=False, soft_wrap=True)
         return EXIT_LOCKED
-    except PeriodError as err:
+    except (PeriodError, UnknownName) as err:
         console.print(f"[red]{err}[/red]", highlight=False, soft_wrap=True)
         return EXIT_USAGE
     except Exception as err:  # a broken run: say what broke, keep the trace for whoever fixes it
@@ -212,7 +213,7 @@ def _demo(settings: Settings, no_run: bool, console: Console) -> int:
                   highlight=False)
     if no_run:
         console.print("รันงานประจำคืนได้ด้วย / run the nightly job with: "
-                      f"python run_pipeline.py run --workspace {settings.workspace}",
+                      f".venv/bin/python run_pipeline.py run --workspace {settings.workspace}",
                       highlight=False)
         return EXIT_OK
     return _run(settings, console)

@@ -40,7 +40,7 @@ from pipeline.memory import allocate_plainly
 from pipeline.periods import PeriodError, parse_period
 from pipeline.read import read_all
 from pipeline.reference import load_reference
-from pipeline.registry import load_registry
+from pipeline.registry import RegistryError, load_registry
 from pipeline.registry_store import RegistryVersions
 from pipeline.report import RunReport
 from pipeline.respond import Response, annotate, respond, stale_feedback, start_annotating
@@ -60,8 +60,17 @@ class LockHeld(Exception):
     """Another run holds the workspace's lock."""
 
 
+class UnknownName(ValueError):
+    """A command names a district or a key result the registry does not know."""
+
+
 @contextmanager
 def workspace_lock(settings: Settings):
+    """The workspace, for this process alone. A folder without registry.xlsx is not a
+    workspace (a forgotten --workspace): refused before anything is made in it."""
+    if not settings.registry_path.exists():
+        raise RegistryError(settings.registry_path, [
+            "the file does not exist; is --workspace the folder that holds registry.xlsx?"])
     settings.outputs.mkdir(parents=True, exist_ok=True)
     lock = FileLock(settings.lock_path, timeout=0)
     try:
@@ -372,15 +381,19 @@ def export_period(settings: Settings, period: str) -> list[Path]:
 
 
 def trace_figure(settings: Settings, district: str, period: str, kr: str) -> pd.DataFrame:
-    """A figure's history, read under the lock: DuckDB lets no reader in while a run writes."""
-    if not settings.warehouse_path.exists():
-        return pd.DataFrame()
+    """A figure's history, read under the lock: DuckDB lets no reader in while a run writes.
+    A district, period or KR the registry does not know is refused (UnknownName, PeriodError):
+    a name typed wrong would read as a figure nobody reported."""
     with workspace_lock(settings):
-        con = store.connect(settings.warehouse_path, read_only=True)
-        try:
-            return trace(con, district, period, kr)
-        finally:
-            con.close()
+        reference, registry = _registry(settings)
+        with _warehouse_if_any(settings) as con:
+            registries = _listing(registry_store.versions(con, registry, settings), period)
+            if district not in set(reference.districts["code"]):
+                raise UnknownName(f"ไม่มีเขตรหัส {district} / no district has the code {district}")
+            if kr not in set(registries.in_force(period).key_results["kr_code"]):
+                raise UnknownName(f"ไม่มีตัวชี้วัด {kr} ในทะเบียนของรอบ {period} / the registry "
+                                  f"of period {period} has no key result {kr}")
+            return trace(con, district, period, kr) if con else pd.DataFrame()
 
 
 def set_period(settings: Settings, action: str, period: str, actor: str,

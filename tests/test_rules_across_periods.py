@@ -104,12 +104,19 @@ def test_a_period_the_registry_does_not_list_is_refused_by_period_templates_and_
     assert not workspace.settings.public_dir("2571-Q1").exists()
 
 
-def test_closing_a_period_in_a_folder_without_a_registry_is_refused(tmp_path):
-    """A forgotten --workspace: the real workspace's period must not be said closed."""
-    result = run_cli("period", "close", "2569-Q2", "--workspace", str(tmp_path))
+@pytest.mark.parametrize("command", [
+    ["period", "close", "2569-Q2"], ["run"], ["export", "--period", "2569-Q2"],
+    ["templates", "--period", "2569-Q2"],
+    ["trace", "--district", "1001", "--period", "2569-Q2", "--kr", "KR-1-01"]])
+def test_a_command_in_a_folder_without_a_registry_is_refused_and_makes_nothing(
+        tmp_path, command):
+    """A forgotten --workspace: the real workspace's period must not be said closed, and the
+    folder (the project's own, run from there) is given no outputs/ nor a warehouse."""
+    result = run_cli(*command, "--workspace", str(tmp_path))
     assert result.returncode == 4
-    assert "the file does not exist" in result.stdout
-    assert not (tmp_path / "outputs" / "warehouse.duckdb").exists()
+    assert ("the file does not exist; is --workspace the folder that holds registry.xlsx?"
+            in " ".join(result.stdout.split()))
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_file_is_checked_against_its_districts_figures_and_its_periods_only(workspace):

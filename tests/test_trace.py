@@ -2,6 +2,8 @@
 
 import hashlib
 
+import pytest
+
 from pipeline.runner import run, trace_figure
 from tests.running import run_cli
 
@@ -48,3 +50,15 @@ def test_a_correction_of_a_few_units_in_millions_shows_in_the_trace(workspace):
                      "--workspace", str(workspace.root))
     lines = [line for line in result.stdout.splitlines() if ".xlsx" in line]
     assert ["12,345,678" in lines[0], "12,345,680" in lines[1]] == [True, True]
+
+
+@pytest.mark.parametrize(("district", "kr", "said"), [
+    ("1001", "KR-1-1", "the registry of period 2569-Q2 has no key result KR-1-1"),
+    ("101", "KR-1-03", "no district has the code 101")])
+def test_a_district_or_kr_typed_wrong_is_a_usage_error(workspace, district, kr, said):
+    """It read "no accepted submission reported this figure", and exited 0."""
+    run(workspace.settings)
+    result = run_cli("trace", "--district", district, "--period", "2569-Q2", "--kr", kr,
+                     "--workspace", str(workspace.root))
+    assert result.returncode == 2
+    assert said in result.stdout
