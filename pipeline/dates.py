@@ -16,11 +16,14 @@ _MONTHS = {name: number for number, names in enumerate((  # in full, abbreviated
     ("กันยายน", "ก.ย.", "กย", "กันยา"), ("ตุลาคม", "ต.ค.", "ตค", "ตุลา"),
     ("พฤศจิกายน", "พ.ย.", "พย", "พฤศจิกา"), ("ธันวาคม", "ธ.ค.", "ธค", "ธันวา"),
 ), start=1) for name in names}
-_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_NAMED = re.compile(r"^(\d{1,2})\s*([^\d\s]+)\s*(?:พ\.ศ\.\s*)?(\d{4})$")
+_NAMED = re.compile(r"^(\d{1,2})\s*([^\d\s]+)\s*(?:พ\.ศ\.\s*)?(\d{4}|\d{2})$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 BE_THRESHOLD = 2400  # no report is dated after 2400 CE: such a year is Buddhist Era
+# Two digits, as Thai documents shorten the year (31 มี.ค. 69): from 50 on, Buddhist Era
+# (2550 = 2007 CE onwards); below, Christian Era (26 = 2026)
+SHORT_BE_FROM = 50
 
 
 def parse_date(value: object) -> date | None:
@@ -48,6 +51,8 @@ def parse_date(value: object) -> date | None:
 
 
 def _from_be(year: int, month: int, day: int) -> date | None:
+    if year < 100:
+        year += 2500 if year >= SHORT_BE_FROM else 2000
     if year > BE_THRESHOLD:
         year -= BE_OFFSET
     try:

@@ -22,6 +22,9 @@ from pipeline.dates import parse_date
     ("31 มีนาคม พ.ศ. 2569", date(2026, 3, 31)),
     ("31 มีนา 2569", date(2026, 3, 31)),
     (46112.0, date(2026, 3, 31)),  # an Excel serial day number in a General cell
+    ("31 มี.ค. 69", date(2026, 3, 31)),  # the year shortened, as Thai documents write it
+    ("31/3/69", date(2026, 3, 31)),
+    ("31/3/26", date(2026, 3, 31)),  # two digits below 50: Christian Era
 ])
 def test_a_date_as_typed(typed, meant):
     assert parse_date(typed) == meant
