@@ -7,11 +7,17 @@ import math
 import pandas as pd
 
 from pipeline.cells import figure_text
-from pipeline.values import Verdict
+from pipeline.values import Arrival, Verdict
 from schemas.rules import ERROR, NOTICE, WARNING
 
 OUTCOME = {True: "ผ่านการตรวจ บันทึกข้อมูลแล้ว / accepted and stored",
            False: "ไม่ผ่านการตรวจ ยังไม่ได้บันทึกข้อมูล / rejected, nothing stored"}
+DUPLICATE_OF = {  # what became of the file a duplicate repeats (submission_status)
+    "current": ("ผ่านการตรวจ และเป็นข้อมูลที่ใช้อยู่", "accepted; its figures are the current ones"),
+    "superseded": ("ผ่านการตรวจ แต่รายงานที่ส่งภายหลังใช้แทนแล้ว",
+                   "accepted, then superseded by a file sent later"),
+    "rejected": ("ไม่ผ่านการตรวจ", "rejected"),
+}
 
 
 def changes(previous: pd.DataFrame | None, facts: pd.DataFrame | None) -> list[dict]:
@@ -32,14 +38,9 @@ def _number(value) -> float | None:
 
 
 def receipt_text(verdict: Verdict, district_name: str, changed: list[dict]) -> str:
-    arrival = verdict.arrival
     counts = {s: verdict.count(s) for s in (ERROR, WARNING, NOTICE)}
     lines = [
-        "# ใบรับรายงาน OKR / OKR submission receipt",
-        "",
-        f"- ไฟล์ / file: {arrival.name}",
-        f"- รหัสตรวจสอบ / sha256: {arrival.sha256}",
-        f"- ได้รับเมื่อ / received: {arrival.received_at:%Y-%m-%d %H:%M} UTC",
+        *_received(verdict.arrival),
         f"- เขต / district: {verdict.district_code or '-'} {district_name}".rstrip(),
         f"- รอบการรายงาน / period: {verdict.period or '-'}",
         f"- ผล / outcome: {OUTCOME[verdict.accepted]}",
@@ -57,6 +58,36 @@ def receipt_text(verdict: Verdict, district_name: str, changed: list[dict]) -> s
         lines += ["", "## ต้องแก้ไข / to fix", ""]
         lines += [f"- {p.cell or 'ทั้งไฟล์'}: {p.message_th} ({p.code})" for p in errors]
     return "\n".join(lines) + "\n"
+
+
+def duplicate_text(arrival: Arrival, earlier: dict) -> str:
+    """The receipt of a file already judged: `earlier` is that submission
+    (store.earlier_submissions)."""
+    th, en = DUPLICATE_OF[earlier["status"]]
+    when = f"{earlier['received_at']:%Y-%m-%d %H:%M} UTC"
+    name, source = earlier["original_name"], earlier["inbox_folder"] or "inbox"
+    return "\n".join([
+        *_received(arrival),
+        f"- รอบการรายงาน / period: {earlier['period'] or '-'}",
+        "- ผล / outcome: ได้รับแล้ว ไม่ได้ตรวจซ้ำ / already received, not judged again",
+        "",
+        f"ไฟล์นี้เหมือนกับไฟล์ {name} ที่ได้รับจากโฟลเดอร์ {source} เมื่อ {when} ทุกไบต์ "
+        f"ไฟล์นั้น{th} หากต้องการส่งข้อมูลใหม่ กรุณาแก้ไขและบันทึกไฟล์ก่อนส่งอีกครั้ง",
+        "",
+        f"This file is byte for byte the file {name} received from folder {source} on {when}; "
+        f"that file was {en}. To send new figures, correct and save the file before sending "
+        "it again.",
+    ]) + "\n"
+
+
+def _received(arrival: Arrival) -> list[str]:
+    return [
+        "# ใบรับรายงาน OKR / OKR submission receipt",
+        "",
+        f"- ไฟล์ / file: {arrival.name}",
+        f"- รหัสตรวจสอบ / sha256: {arrival.sha256}",
+        f"- ได้รับเมื่อ / received: {arrival.received_at:%Y-%m-%d %H:%M} UTC",
+    ]
 
 
 def _shown(value) -> str:

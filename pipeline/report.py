@@ -54,8 +54,9 @@ class RunReport:
         self._outcomes = copy._outcomes
         self.seconds.update(copy.seconds)
 
-    def add_duplicate(self, arrival: Arrival) -> None:
-        self._add({**_arrival(arrival), "outcome": "duplicate", "problems": []})
+    def add_duplicate(self, arrival: Arrival, receipt: Path | None, outputs: Path) -> None:
+        self._add({**_arrival(arrival), "outcome": "duplicate", "problems": [],
+                   "receipt_path": str(receipt.relative_to(outputs)) if receipt else None})
 
     def _add(self, entry: dict) -> None:
         self._entries.append(json.dumps(entry, ensure_ascii=False, default=str))

@@ -19,9 +19,9 @@ from pipeline.atomic import each_in_threads, write_bytes
 from pipeline.feedback import write_feedback
 from pipeline.file_names import NAME_BYTES, fitted
 from pipeline.problems import Problem
-from pipeline.receipt import changes, receipt_text
+from pipeline.receipt import changes, duplicate_text, receipt_text
 from pipeline.reference import Reference
-from pipeline.values import Verdict
+from pipeline.values import Arrival, Verdict
 from schemas.rules import WARNING
 
 _RECEIPT, _FEEDBACK = ".receipt.md", ".feedback.xlsx"
@@ -39,13 +39,35 @@ class Response:
 
 
 def folder_for(outputs: Path, verdict: Verdict) -> Path:
+    return _answers(outputs, verdict.period, verdict.arrival.folder, verdict.district_code)
+
+
+def _answers(outputs: Path, period: str, folder: str | None, district: str) -> Path:
     """Beside the folder the file came in, where its clerk looks: a file of another district
     sent by mistake is answered to the district that sent it, not to the one it names (whose
     own file's receipt of the same name it would replace). A file checked outside the inbox
     (`check`), or dropped at its top, is answered to the district it names."""
-    period = verdict.period or "_no-period"
-    district = verdict.arrival.folder or verdict.district_code or "_no-district"
-    return outputs / "feedback" / period / district
+    return outputs / "feedback" / (period or "_no-period") / (folder or district or "_no-district")
+
+
+def _receipt(folder: Path, name: str) -> Path:
+    return folder / f"{fitted(name, NAME_BYTES - len(_FEEDBACK))}{_RECEIPT}"
+
+
+def respond_duplicate(arrival: Arrival, earlier: dict | None, outputs: Path) -> Path | None:
+    """The receipt of a file already judged (`earlier`: store.earlier_submissions), written;
+    None when there is nothing new to say: the same file sent again under its name in its
+    folder, whose receipt says it, or its first copy left for the next run (it changed)."""
+    if earlier is None:
+        return None
+    path = _receipt(_answers(outputs, earlier["period"], arrival.folder, earlier["district_code"]),
+                    arrival.name)
+    own = _receipt(_answers(outputs, earlier["period"], earlier["inbox_folder"],
+                            earlier["district_code"]), earlier["original_name"])
+    if path == own:
+        return None
+    write_bytes(path, duplicate_text(arrival, earlier).encode("utf-8"))
+    return path
 
 
 def respond(verdicts: list[Verdict], current: pd.DataFrame, reference: Reference,
@@ -64,10 +86,9 @@ def respond(verdicts: list[Verdict], current: pd.DataFrame, reference: Reference
             latest[key] = verdict.facts
         folder = folder_for(outputs, verdict)
         text = receipt_text(verdict, names.get(verdict.district_code, ""), changed)
-        name = fitted(verdict.arrival.name, NAME_BYTES - len(_FEEDBACK))
-        receipt_path = folder / f"{name}{_RECEIPT}"
+        receipt_path = _receipt(folder, verdict.arrival.name)
         receipts[receipt_path] = text.encode("utf-8")  # a file sent twice: the last one's
-        workbook = folder / f"{name}{_FEEDBACK}"
+        workbook = receipt_path.with_name(receipt_path.name[:-len(_RECEIPT)] + _FEEDBACK)
         if not verdict.accepted or verdict.count(WARNING):
             responses.append(Response(text, receipt_path, workbook, changed))
         else:

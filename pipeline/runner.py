@@ -43,7 +43,14 @@ from pipeline.reference import load_reference
 from pipeline.registry import RegistryError, load_registry
 from pipeline.registry_store import RegistryVersions
 from pipeline.report import RunReport
-from pipeline.respond import Response, annotate, respond, stale_feedback, start_annotating
+from pipeline.respond import (
+    Response,
+    annotate,
+    respond,
+    respond_duplicate,
+    stale_feedback,
+    start_annotating,
+)
 from pipeline.rollup_xlsx import start_rollups
 from pipeline.runlog import RunLog
 from pipeline.settings import Settings
@@ -144,7 +151,7 @@ def _take_in(con, settings: Settings, registries: RegistryVersions, reference,
         return con
     with log.stage("discover"):
         arrivals = discover(settings.inbox)
-        new = _new_arrivals(con, arrivals, report)
+        new = _new_arrivals(con, arrivals)
     if len(new) <= AT_HOME:
         _ingest(con, settings, registries, reference, report, log, arrivals, new)
         return con
@@ -199,6 +206,7 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
             for verdict in verdicts:  # a copy a killed run kept under another verdict
                 keep.kept_path(verdict.arrival, settings.quarantine if verdict.accepted
                                else settings.archive).unlink(missing_ok=True)
+            _answer_duplicates(con, settings, report, log, arrivals, new)
             for arrival in arrivals:
                 keep.release(arrival)
     return report
@@ -242,17 +250,33 @@ def _history(con, raws: list[RawWorkbook]) -> History:
                         {m["period"] for m in about if m.get("period")})
 
 
-def _new_arrivals(con, arrivals: list[Arrival], report: RunReport) -> list[Arrival]:
-    """Files not seen before; one seen (same sha256, any name) is a duplicate, only released."""
+def _new_arrivals(con, arrivals: list[Arrival]) -> list[Arrival]:
+    """Files not seen before; one seen (same sha256, any name) is a duplicate, only answered
+    and released (_answer_duplicates)."""
     seen = store.known_hashes(con)
     new = []
     for arrival in arrivals:
-        if arrival.sha256 in seen:
-            report.add_duplicate(arrival)
-        else:
+        if arrival.sha256 not in seen:
             seen.add(arrival.sha256)
             new.append(arrival)
     return new
+
+
+def _answer_duplicates(con, settings: Settings, report: RunReport, log: RunLog,
+                       arrivals: list[Arrival], new: list[Arrival]) -> None:
+    """A receipt for each file already judged, saying when and how, where its clerk looks:
+    a clerk who sends the same file again (did it arrive?) or another district's file got
+    nothing at all. Once the night's files are stored: the first of two copies sent the same
+    night is judged first."""
+    taken = {arrival.path for arrival in new}
+    duplicates = [arrival for arrival in arrivals if arrival.path not in taken]
+    if not duplicates:
+        return
+    earlier = store.earlier_submissions(con, [arrival.sha256 for arrival in duplicates])
+    for arrival in duplicates:
+        receipt = respond_duplicate(arrival, earlier.get(arrival.sha256), settings.outputs)
+        report.add_duplicate(arrival, receipt, settings.outputs)
+        log.event("file", file=arrival.name, folder=arrival.folder, outcome="duplicate")
 
 
 def _publish(con, settings: Settings, registries: RegistryVersions, reference,

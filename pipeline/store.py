@@ -46,6 +46,17 @@ def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute("SELECT sha256 FROM submissions").fetchall()}
 
 
+def earlier_submissions(con: duckdb.DuckDBPyConnection, shas: list[str]) -> dict[str, dict]:
+    """The submission each of these files was judged as, by sha256 (one each: sha256 is
+    unique): its name, folder, district, period, when it came and what became of it
+    (submission_status: current, superseded or rejected)."""
+    columns = ["sha256", "original_name", "inbox_folder", "district_code", "period",
+               "received_at", "status"]
+    rows = con.execute(f"SELECT {', '.join(columns)} FROM submission_status "
+                       "WHERE list_contains(?, sha256)", [shas]).fetchall()
+    return {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
+
+
 def record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], kept: list[str],
            run_id: str, feedback: list[str | None] | None = None,
            stale: Collection[str] = ()) -> list[int]:

@@ -164,3 +164,55 @@ def test_check_judges_files_writes_feedback_and_stores_nothing(workspace, tmp_pa
     assert typo.returncode == 2  # the command line was wrong, not the file
     assert f"ไม่พบไฟล์ / no such file: {tmp_path / 'goood.xlsx'}" in " ".join(
         typo.stdout.split())
+
+
+def test_a_file_sent_again_under_another_name_gets_a_receipt_saying_it_was_received(workspace):
+    """Did it arrive? The clerk sends the same file again, renamed: it is not judged again,
+    and its receipt says when the first copy came and what became of it."""
+    workspace.send(workspace.clerk("1001"), "1001", "OKR.xlsx")
+    run(workspace.settings)
+    workspace.drop(_kept(workspace), "1001", "OKR (1).xlsx")
+    (entry,) = run(workspace.settings).files
+    assert (entry["outcome"], entry["receipt_path"]) == (
+        "duplicate", "feedback/2569-Q2/1001/OKR (1).xlsx.receipt.md")
+    receipt = (_folder(workspace) / "OKR (1).xlsx.receipt.md").read_text(encoding="utf-8")
+    assert "- ผล / outcome: ได้รับแล้ว ไม่ได้ตรวจซ้ำ / already received, not judged again" in receipt
+    assert ("ไฟล์นี้เหมือนกับไฟล์ OKR.xlsx ที่ได้รับจากโฟลเดอร์ 1001 เมื่อ 2026-04-01 00:01 UTC "
+            "ทุกไบต์ ไฟล์นั้นผ่านการตรวจ และเป็นข้อมูลที่ใช้อยู่") in receipt
+
+
+def test_the_same_file_sent_again_under_its_name_keeps_its_own_receipt(workspace):
+    workspace.send(workspace.clerk("1001"), "1001", "OKR.xlsx")
+    run(workspace.settings)
+    before = (_folder(workspace) / "OKR.xlsx.receipt.md").read_bytes()
+    workspace.drop(_kept(workspace), "1001", "OKR.xlsx")
+    (entry,) = run(workspace.settings).files
+    assert (entry["outcome"], entry["receipt_path"]) == ("duplicate", None)
+    assert (_folder(workspace) / "OKR.xlsx.receipt.md").read_bytes() == before
+    log = max(workspace.settings.runs.glob("*.jsonl")).read_text(encoding="utf-8")
+    assert '"event": "file", "file": "OKR.xlsx", "folder": "1001", "outcome": "duplicate"' in log
+
+
+def test_another_districts_file_sent_byte_for_byte_is_answered_to_the_sender(workspace):
+    """1002 drops 1001's very file: it was only released, unanswered."""
+    workspace.send(workspace.clerk("1001"), "1001", "OKR_1001.xlsx")
+    run(workspace.settings)
+    workspace.drop(_kept(workspace), "1002", "OKR_1001.xlsx")
+    run(workspace.settings)
+    receipt = workspace.root.joinpath("outputs", "feedback", "2569-Q2", "1002",
+                                      "OKR_1001.xlsx.receipt.md").read_text(encoding="utf-8")
+    assert "ไฟล์นี้เหมือนกับไฟล์ OKR_1001.xlsx ที่ได้รับจากโฟลเดอร์ 1001" in receipt
+
+
+def test_two_copies_sent_the_same_night_are_judged_once_and_the_second_answered(workspace):
+    workspace.send(workspace.clerk("1001"), "1001", "OKR.xlsx")
+    workspace.drop(workspace.settings.inbox / "1001" / "OKR.xlsx", "1001", "OKR copy.xlsx")
+    report = run(workspace.settings)
+    assert [e["outcome"] for e in report.files] == ["accepted", "duplicate"]
+    receipt = (_folder(workspace) / "OKR copy.xlsx.receipt.md").read_text(encoding="utf-8")
+    assert "ไฟล์นี้เหมือนกับไฟล์ OKR.xlsx" in receipt
+
+
+def _kept(workspace):
+    (kept,) = workspace.settings.archive.glob("1001/*.xlsx")
+    return kept
