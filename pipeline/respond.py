@@ -38,31 +38,28 @@ class Response:
     stale_feedback: Path | None = None
 
 
-def folder_for(outputs: Path, verdict: Verdict) -> Path:
-    return _answers(outputs, verdict.period, verdict.arrival.folder, verdict.district_code)
-
-
-def _answers(outputs: Path, period: str, folder: str | None, district: str) -> Path:
+def _answers(root: Path, period: str, folder: str | None, district: str) -> Path:
     """Beside the folder the file came in, where its clerk looks: a file of another district
     sent by mistake is answered to the district that sent it, not to the one it names (whose
     own file's receipt of the same name it would replace). A file checked outside the inbox
     (`check`), or dropped at its top, is answered to the district it names."""
-    return outputs / "feedback" / (period or "_no-period") / (folder or district or "_no-district")
+    return root / (period or "_no-period") / (folder or district or "_no-district")
 
 
 def _receipt(folder: Path, name: str) -> Path:
     return folder / f"{fitted(name, NAME_BYTES - len(_FEEDBACK))}{_RECEIPT}"
 
 
-def respond_duplicate(arrival: Arrival, earlier: dict | None, outputs: Path) -> Path | None:
-    """The receipt of a file already judged (`earlier`: store.earlier_submissions), written;
+def respond_duplicate(arrival: Arrival, earlier: dict | None, root: Path) -> Path | None:
+    """The receipt of a file already judged (`earlier`: store.earlier_submissions), written
+    under `root` (Settings.answers);
     None when there is nothing new to say: the same file sent again under its name in its
     folder, whose receipt says it, or its first copy left for the next run (it changed)."""
     if earlier is None:
         return None
-    path = _receipt(_answers(outputs, earlier["period"], arrival.folder, earlier["district_code"]),
+    path = _receipt(_answers(root, earlier["period"], arrival.folder, earlier["district_code"]),
                     arrival.name)
-    own = _receipt(_answers(outputs, earlier["period"], earlier["inbox_folder"],
+    own = _receipt(_answers(root, earlier["period"], earlier["inbox_folder"],
                             earlier["district_code"]), earlier["original_name"])
     if path == own:
         return None
@@ -71,8 +68,9 @@ def respond_duplicate(arrival: Arrival, earlier: dict | None, outputs: Path) -> 
 
 
 def respond(verdicts: list[Verdict], current: pd.DataFrame, reference: Reference,
-            outputs: Path) -> list[Response]:
-    """Writes the receipts; a response's `feedback_path` names the annotated workbook its
+            root: Path) -> list[Response]:
+    """Writes the receipts under `root` (Settings.answers, or Settings.dry_run_answers for
+    `check`); a response's `feedback_path` names the annotated workbook its
     submission is owed (see annotate). `current` holds the current facts before these
     verdicts (district_code, period, kr_code, actual); verdicts come in the order they were
     received."""
@@ -84,7 +82,7 @@ def respond(verdicts: list[Verdict], current: pd.DataFrame, reference: Reference
         changed = changes(latest.get(key), verdict.facts) if verdict.accepted else []
         if verdict.accepted:
             latest[key] = verdict.facts
-        folder = folder_for(outputs, verdict)
+        folder = _answers(root, verdict.period, verdict.arrival.folder, verdict.district_code)
         text = receipt_text(verdict, names.get(verdict.district_code, ""), changed)
         receipt_path = _receipt(folder, verdict.arrival.name)
         receipts[receipt_path] = text.encode("utf-8")  # a file sent twice: the last one's

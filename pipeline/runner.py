@@ -189,7 +189,7 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
             verdicts = [verdict for verdict, path in zip(verdicts, kept, strict=True) if path]
             kept = [path for path in kept if path]
         with log.stage("receipts"):
-            responses = respond(verdicts, history.facts, reference, settings.outputs)
+            responses = respond(verdicts, history.facts, reference, settings.answers)
         with log.stage("store"):
             relative = [str(path.relative_to(settings.outputs)) for path in kept]
             if verdicts:
@@ -274,7 +274,7 @@ def _answer_duplicates(con, settings: Settings, report: RunReport, log: RunLog,
         return
     earlier = store.earlier_submissions(con, [arrival.sha256 for arrival in duplicates])
     for arrival in duplicates:
-        receipt = respond_duplicate(arrival, earlier.get(arrival.sha256), settings.outputs)
+        receipt = respond_duplicate(arrival, earlier.get(arrival.sha256), settings.answers)
         report.add_duplicate(arrival, receipt, settings.outputs)
         log.event("file", file=arrival.name, folder=arrival.folder, outcome="duplicate")
 
@@ -361,7 +361,7 @@ def check(settings: Settings, paths: list[Path]) -> list[tuple[Verdict, Response
             history = _history(con, raws) if con else History()
             registries = registry_store.versions(con, registry, settings)
         verdicts = judge(raws, registries, settings, history)
-        responses = respond(verdicts, history.facts, reference, settings.outputs)
+        responses = respond(verdicts, history.facts, reference, settings.dry_run_answers)
         annotate([(path, verdict.problems, response.feedback_path) for path, verdict, response
                   in zip(paths, verdicts, responses, strict=True) if response.feedback_path])
         return list(zip(verdicts, responses, strict=True))

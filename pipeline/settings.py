@@ -57,6 +57,16 @@ class Settings:
         return self.outputs / "quarantine"
 
     @property
+    def answers(self) -> Path:
+        """Receipts and annotated workbooks, by period and inbox folder."""
+        return self.outputs / "feedback"
+
+    @property
+    def dry_run_answers(self) -> Path:
+        """What `check` writes: beside the nightly job's answers, never over them."""
+        return self.outputs / "check"
+
+    @property
     def runs(self) -> Path:
         return self.outputs / "runs"
 

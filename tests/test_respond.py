@@ -157,7 +157,12 @@ def test_check_judges_files_writes_feedback_and_stores_nothing(workspace, tmp_pa
     rejected = run_cli("check", str(good), str(bad), "--workspace", str(workspace.root))
     assert rejected.returncode == 1
     assert "H7    [percent-out-of-range] ค่าร้อยละ 150 ต้องอยู่ระหว่าง 0 ถึง 100" in rejected.stdout
-    assert (_folder(workspace) / "bad.xlsx.feedback.xlsx").exists()
+    # beside the nightly job's answers, never over them: a dry run of a file named as one
+    # already received replaced its receipt
+    dry_run = workspace.root / "outputs" / "check" / "2569-Q2" / "1001"
+    assert sorted(p.name for p in dry_run.iterdir()) == [
+        "bad.xlsx.feedback.xlsx", "bad.xlsx.receipt.md", "good.xlsx.receipt.md"]
+    assert not _folder(workspace).exists()
     assert _sha(warehouse) == before
     assert good.exists() and bad.exists()
     typo = run_cli("check", str(tmp_path / "goood.xlsx"), "--workspace", str(workspace.root))
