@@ -37,8 +37,9 @@ class RunLog:
 
     @contextmanager
     def stage(self, name: str, total: int = 0) -> Iterator[Callable[[], None]]:
-        """Times a stage; yields a function to call once per item done."""
-        self.event(f"{name}.start", items=total)
+        """Times a stage; yields a function to call once per item done. `total`: the items it
+        takes, when it counts them (a stage that does not says none, not items=0)."""
+        self.event(f"{name}.start", **({"items": total} if total else {}))
         start = time.perf_counter()
         with self._bar(name, total) as advance:
             yield advance

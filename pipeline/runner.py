@@ -174,11 +174,11 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
     with log.stage("read", len(new)) as advance:
         raws = read_all(new, settings.limits, done=advance)
     with out_of_sight():  # the files read: a million and a half small objects
-        with log.stage("validate"):
+        with log.stage("validate", len(raws)):
             history = _history(con, raws) if raws else History()  # nothing to check against
             verdicts = judge(raws, registries, settings, history)
         del raws  # what follows, storing above all, needs the room
-        with log.stage("store", len(verdicts)) as advance:
+        with log.stage("keep", len(verdicts)) as advance:
             kept = []
             for verdict, path in zip(verdicts, each_in_threads(partial(_keep, settings),
                                                                verdicts), strict=True):

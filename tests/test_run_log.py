@@ -31,12 +31,16 @@ def test_each_run_writes_a_json_lines_log_beside_its_report(workspace):
     assert {line["run_id"] for line in lines} == {report["run_id"]}
     events = [line["event"] for line in lines]
     assert events[0] == "run.start" and events[-1] == "run.end"
-    for stage in ("discover", "read", "validate", "receipts", "store", "feedback", "rollups"):
+    for stage in ("discover", "read", "validate", "keep", "receipts", "store", "feedback",
+                  "rollups"):
         assert f"{stage}.start" in events and f"{stage}.end" in events
     files = {line["file"]: line["outcome"] for line in lines if line["event"] == "file"}
     assert files == {"ผลไตรมาส2.xlsx": "accepted", "report_2.xlsx": "rejected"}
-    read = next(line for line in lines if line["event"] == "read.start")
-    assert read["items"] == 2
+    starts = {line["event"]: line.get("items") for line in lines
+              if line["event"].endswith(".start")}
+    # the items a stage takes when it counts them; none said, not 0, when it does not
+    assert (starts["read.start"], starts["validate.start"], starts["keep.start"],
+            starts["discover.start"]) == (2, 2, 2, None)
     assert query(workspace.settings.warehouse_path,
                  "SELECT run_id, new_files, accepted, rejected, finished_at IS NOT NULL "
                  "FROM runs") == [(report["run_id"], 2, 1, 1, True)]
