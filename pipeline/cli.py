@@ -202,9 +202,15 @@ def _run(settings: Settings, console: Console) -> int:
 
 
 def _demo(settings: Settings, no_run: bool, console: Console) -> int:
-    from pipeline.demo.build import build_demo  # the demo's builders are not needed otherwise
+    # the demo's builders are not needed otherwise
+    from pipeline.demo.build import NotADemoWorkspace, build_demo
 
-    summary = build_demo(settings)
+    try:
+        summary = build_demo(settings)
+    except NotADemoWorkspace as err:  # a folder of something else is never wiped
+        console.print(f"[red]{err}; choose an empty folder with --workspace[/red]",
+                      highlight=False, soft_wrap=True)
+        return EXIT_USAGE
     console.print(f"พื้นที่ทำงานตัวอย่าง / demo workspace: {settings.workspace}", highlight=False)
     console.print(f"  ทะเบียน OKR / registry: {settings.registry_path}", highlight=False)
     for period, folder in summary.templates.items():

@@ -135,7 +135,10 @@ def test_the_demo_never_wipes_a_folder_that_is_not_a_demo_workspace(tmp_path):
     precious.mkdir()
     (precious / "registry.xlsx").write_bytes(b"the real one")
     result = run_cli("demo", "--no-run", "--workspace", str(precious))
-    assert result.returncode != 0
+    assert result.returncode == 2  # a plain message, not a traceback and "the run failed"
+    assert "is not empty and is not a demo workspace; choose an empty folder with --workspace" \
+        in " ".join(result.stdout.split())
+    assert "Traceback" not in result.stderr
     assert (precious / "registry.xlsx").read_bytes() == b"the real one"
 
 
@@ -151,3 +154,4 @@ def test_completeness_and_timeliness_are_in_the_run_report(demo_settings):
     assert city["rate"] == 44 / 50
     assert rates["2569-Q1"]["city"]["late"] == 0
     assert sum(rates["2569-Q2"][g]["expected"] for g in ("01", "02", "03", "04", "05", "06")) == 50
+
