@@ -52,9 +52,9 @@ def _receipt(folder: Path, name: str) -> Path:
 
 def respond_duplicate(arrival: Arrival, earlier: dict | None, root: Path) -> Path | None:
     """The receipt of a file already judged (`earlier`: store.earlier_submissions), written
-    under `root` (Settings.answers);
-    None when there is nothing new to say: the same file sent again under its name in its
-    folder, whose receipt says it, or its first copy left for the next run (it changed)."""
+    under `root` (Settings.answers); None when there is nothing new to say: the same file
+    sent again under its name in its folder, whose receipt says it, or its first copy left
+    for the next run (it changed)."""
     if earlier is None:
         return None
     path = _receipt(_answers(root, earlier["period"], arrival.folder, earlier["district_code"]),

@@ -53,6 +53,6 @@ def test_an_unexpected_failure_is_a_failed_run(workspace):
 
 def test_the_demo_refuses_to_overwrite_a_real_workspace(workspace):
     result = run_cli("demo", "--no-run", "--workspace", str(workspace.root))
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "is not a demo workspace" in result.stdout
     assert (workspace.root / "registry.xlsx").exists()
