@@ -3,6 +3,7 @@ nothing of the run's, and never outliving it."""
 
 import multiprocessing
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -96,9 +97,10 @@ def test_a_failed_run_stops_the_writers_it_started():
     assert not [child for child in running if child.is_alive()]
 
 
-def test_a_writer_holds_no_lock_of_the_run(tmp_path):
+def test_a_writer_holds_no_lock_of_the_run(tmp_path, sample_registry_path):
     """Were it to keep the workspace lock's descriptor, a writer outliving a killed run would
     keep the next run out."""
+    shutil.copyfile(sample_registry_path, tmp_path / "registry.xlsx")  # what makes a workspace
     settings = Settings(workspace=tmp_path)
 
     def open_on_lock(share: list[str]) -> list[str]:
