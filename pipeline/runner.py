@@ -179,37 +179,56 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
             verdicts = judge(raws, registries, settings, history)
         del raws  # what follows, storing above all, needs the room
         with log.stage("keep", len(verdicts)) as advance:
-            kept = []
-            for verdict, path in zip(verdicts, each_in_threads(partial(_keep, settings),
-                                                               verdicts), strict=True):
-                if path is None:
-                    log.event("changed", file=verdict.arrival.name, folder=verdict.arrival.folder)
-                kept.append(path)
-                advance()
-            verdicts = [verdict for verdict, path in zip(verdicts, kept, strict=True) if path]
-            kept = [path for path in kept if path]
+            verdicts, kept = _kept(settings, log, verdicts, advance)
         with log.stage("receipts"):
             responses = respond(verdicts, history.facts, reference, settings.answers)
         with log.stage("store"):
-            relative = [str(path.relative_to(settings.outputs)) for path in kept]
-            if verdicts:
-                store.record(con, verdicts, relative, report.run_id, [
-                    str(r.feedback_path.relative_to(settings.outputs)) if r.feedback_path
-                    else None for r in responses], [
-                    str(path.relative_to(settings.outputs))
-                    for path in stale_feedback(responses)])
-            for verdict, path, response in zip(verdicts, relative, responses, strict=True):
-                report.add_verdict(verdict, path, response, settings.outputs)
-                log.event("file", file=verdict.arrival.name, folder=verdict.arrival.folder,
-                          outcome="accepted" if verdict.accepted else "rejected",
-                          problems=len(verdict.problems))
-            for verdict in verdicts:  # a copy a killed run kept under another verdict
-                keep.kept_path(verdict.arrival, settings.quarantine if verdict.accepted
-                               else settings.archive).unlink(missing_ok=True)
-            _answer_duplicates(con, settings, report, log, arrivals, new)
-            for arrival in arrivals:
-                keep.release(arrival)
+            _store(con, settings, report, log, verdicts, kept, responses)
+            _after_commit(con, settings, report, log, verdicts, arrivals, new)
     return report
+
+
+def _kept(settings: Settings, log: RunLog, verdicts: list[Verdict],
+          advance: Callable[[], None]) -> tuple[list[Verdict], list[Path]]:
+    """The verdicts whose files are kept, and their copies; a file changed since it was
+    read is left out, for the next run."""
+    kept = []
+    for verdict, path in zip(verdicts, each_in_threads(partial(_keep, settings), verdicts),
+                             strict=True):
+        if path is None:
+            log.event("changed", file=verdict.arrival.name, folder=verdict.arrival.folder)
+        kept.append(path)
+        advance()
+    return ([verdict for verdict, path in zip(verdicts, kept, strict=True) if path],
+            [path for path in kept if path])
+
+
+def _store(con, settings: Settings, report: RunReport, log: RunLog, verdicts: list[Verdict],
+           kept: list[Path], responses: list[Response]) -> None:
+    """The verdicts in the warehouse, one transaction, and on the run's report and log."""
+    relative = [str(path.relative_to(settings.outputs)) for path in kept]
+    if verdicts:
+        store.record(con, verdicts, relative, report.run_id, [
+            str(r.feedback_path.relative_to(settings.outputs)) if r.feedback_path else None
+            for r in responses], [str(path.relative_to(settings.outputs))
+                                  for path in stale_feedback(responses)])
+    for verdict, path, response in zip(verdicts, relative, responses, strict=True):
+        report.add_verdict(verdict, path, response, settings.outputs)
+        log.event("file", file=verdict.arrival.name, folder=verdict.arrival.folder,
+                  outcome="accepted" if verdict.accepted else "rejected",
+                  problems=len(verdict.problems))
+
+
+def _after_commit(con, settings: Settings, report: RunReport, log: RunLog,
+                  verdicts: list[Verdict], arrivals: list[Arrival], new: list[Arrival]) -> None:
+    """Once the warehouse holds the night's files: a copy a killed run kept under another
+    verdict removed, the files already judged answered, and the inbox released."""
+    for verdict in verdicts:
+        keep.kept_path(verdict.arrival, settings.quarantine if verdict.accepted
+                       else settings.archive).unlink(missing_ok=True)
+    _answer_duplicates(con, settings, report, log, arrivals, new)
+    for arrival in arrivals:
+        keep.release(arrival)
 
 
 def _keep(settings: Settings, verdict: Verdict) -> Path | None:
