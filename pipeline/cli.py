@@ -257,7 +257,9 @@ def render_report(report: RunReport, settings: Settings, console: Console) -> No
     totals = ", ".join(f"{o} {report.count(o)}" for o in ("accepted", "rejected", "duplicate"))
     console.print(f"รวม / totals: {totals}", highlight=False)
     for period, paths in report.rollups.items():
-        console.print(f"รายงานสรุป {period} / roll-ups: {len(paths)} workbooks in "
+        written = len(report.rewritten.get(period, paths))
+        console.print(f"รายงานสรุป {period} / roll-ups: เขียนใหม่ {written} จาก {len(paths)} ไฟล์ / "
+                      f"{written} of {len(paths)} workbooks rewritten in "
                       f"{settings.rollups_dir(period)}", highlight=False)
         console.print(f"  แดชบอร์ดและข้อมูลเปิด / dashboard and open data: "
                       f"{settings.public_dir(period) / 'index.html'}", highlight=False)

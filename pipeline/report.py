@@ -25,7 +25,8 @@ class RunReport:
     _outcomes: Counter[str] = field(default_factory=Counter, init=False, repr=False)
     missing: dict[str, list[dict]] = field(default_factory=dict)  # period → districts
     completeness: dict[str, list[dict]] = field(default_factory=dict)  # period → rates by area
-    rollups: dict[str, list[str]] = field(default_factory=dict)  # period → workbooks written
+    rollups: dict[str, list[str]] = field(default_factory=dict)  # period → its workbooks
+    rewritten: dict[str, list[str]] = field(default_factory=dict)  # period → those written now
     public: dict[str, list[str]] = field(default_factory=dict)  # period → open data, dashboard
     seconds: dict[str, float] = field(default_factory=dict)  # stage → wall time
 
@@ -81,6 +82,7 @@ class RunReport:
             "missing": self.missing,
             "completeness": self.completeness,
             "rollups": self.rollups,
+            "rewritten": self.rewritten,
             "public": self.public,
             "seconds": self.seconds,
         }

@@ -29,10 +29,12 @@ def write_rollups(rollup: PeriodRollup, out_dir: Path,
 
 
 def start_rollups(rollup: PeriodRollup, out_dir: Path, earlier: Sequence[CityFigures] = (),
-                  written: Mapping[str, dict] | None = None) -> Callable[[], dict[Path, dict]]:
+                  written: Mapping[str, dict] | None = None
+                  ) -> Callable[[], tuple[dict[Path, dict], list[Path]]]:
     """Hands the books to writer processes and returns at once, so that this process can do
     other work meanwhile; calling what it returns waits for them and gives each book's path
-    with its record. `written`: the books' records from when they were last written; a book
+    with its record, and the paths of the books it wrote (the others were as recorded).
+    `written`: the books' records from when they were last written; a book
     whose inputs and file are still as recorded is left as it is, its "data as of" the time
     its figures last changed."""
     inputs = BookInputs(rollup, earlier)
@@ -46,11 +48,12 @@ def start_rollups(rollup: PeriodRollup, out_dir: Path, earlier: Sequence[CityFig
     shares = writers.deal(stale, lambda name: WEIGHT[name.split("-")[0]])
     started = writers.start(partial(write_books, inputs, out_dir), shares)
 
-    def finished() -> dict[Path, dict]:
+    def finished() -> tuple[dict[Path, dict], list[Path]]:
         started()
         for name in stale:
             records[name]["sha256"] = freshness.file_sha256(_path(out_dir, name))
-        return {_path(out_dir, name): record for name, record in records.items()}
+        return ({_path(out_dir, name): record for name, record in records.items()},
+                [_path(out_dir, name) for name in stale])
 
     return finished
 

@@ -324,7 +324,8 @@ def _publish(con, settings: Settings, registries: RegistryVersions, reference,
 
 
 def _rewrite(con, settings: Settings, registry, reference, code: str, periods: list[str],
-             report: RunReport) -> tuple[Callable[[], dict[Path, dict]], dict]:
+             report: RunReport
+             ) -> tuple[Callable[[], tuple[dict[Path, dict], list[Path]]], dict]:
     """Builds the period, hands its books to writers, stores its scores and writes its open
     data and dashboard; returns what waits for the books, and the manifest's record."""
     data = rollup.build(con, registry, reference, parse_period(code), settings.thresholds)
@@ -342,11 +343,12 @@ def _rewrite(con, settings: Settings, registry, reference, code: str, periods: l
 
 
 def _finish(settings: Settings, report: RunReport, code: str, stamp: str,
-            written: tuple[Callable[[], dict[Path, dict]], dict], advance: Callable[[], None]
-            ) -> None:
+            written: tuple[Callable[[], tuple[dict[Path, dict], list[Path]]], dict],
+            advance: Callable[[], None]) -> None:
     books, recorded = written
-    records = books()
+    records, rewritten = books()
     report.rollups[code] = [str(p.relative_to(settings.outputs)) for p in records]
+    report.rewritten[code] = [str(p.relative_to(settings.outputs)) for p in rewritten]
     freshness.save(_manifest(settings, code), stamp, recorded,
                    {path.stem: record for path, record in records.items()})
     _record(report, code, recorded, advance)

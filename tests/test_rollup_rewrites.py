@@ -6,6 +6,7 @@ import shutil
 import zipfile
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ from pipeline.rollup_xlsx import write_named
 from pipeline.runner import run
 from pipeline.settings import Settings
 from tests.rollup_books import build_rollups
+from tests.running import run_cli
 
 PERIOD = "2569-Q2"
 REWRITTEN = {"dimension-1", *[f"group-0{g}" for g in range(1, 7)], "committee"}
@@ -60,6 +62,7 @@ def test_a_correction_rewrites_only_the_books_whose_figures_it_changes(corrected
     assert {_as_of(workspace, name) for name in UNTOUCHED} == {as_of["dimension-2"]}
     assert {_as_of(workspace, name) for name in REWRITTEN} != {as_of["dimension-2"]}
     assert len(report.rollups[PERIOD]) == 16  # the run report still lists all the books
+    assert {Path(p).stem for p in report.rewritten[PERIOD]} == REWRITTEN  # and those written
 
 
 def test_a_book_changed_or_removed_since_it_was_written_is_written_again(corrected):
@@ -153,3 +156,12 @@ def test_an_upgrade_of_the_code_changes_every_fingerprint(q2, tmp_path):
 def _prints(rollup, earlier, version: str = "this") -> dict[str, str]:
     inputs = BookInputs(rollup, earlier)
     return {name: inputs.fingerprint(name, version) for name in inputs.names}
+
+
+def test_the_run_summary_says_how_many_books_were_rewritten(corrected):
+    """It said "16 workbooks" when the correction rewrote a few of them."""
+    workspace, _ = corrected
+    result = run_cli("run", "--workspace", str(workspace.root))
+    assert result.returncode == 0, result.stderr
+    assert (f"เขียนใหม่ {len(REWRITTEN)} จาก 16 ไฟล์ / {len(REWRITTEN)} of 16 workbooks rewritten"
+            in " ".join(result.stdout.split()))
