@@ -101,6 +101,16 @@ def _write(tmp_path: Path, frames: dict, **kwargs) -> Path:
     return write_registry_file(tmp_path / "registry.xlsx", frames, **kwargs)
 
 
+def _edited(tmp_path: Path, reference, edit) -> Path:
+    """The sample registry saved, then edited in the workbook as the strategy office would
+    (`edit(book)`), and saved again."""
+    path = _write(tmp_path, registry_frames(reference))
+    book = load_workbook(path)
+    edit(book)
+    book.save(path)
+    return path
+
+
 def _text(frame: pd.DataFrame, column: str) -> None:
     """Lets a numeric column hold what the strategy office typed as text."""
     frame[column] = frame[column].astype(object)
@@ -343,25 +353,28 @@ def test_a_fiscal_year_that_is_not_a_buddhist_era_year_is_refused(tmp_path, refe
 
 
 def test_a_column_named_twice_is_refused_at_the_header(tmp_path, reference):
-    path = _write(tmp_path, registry_frames(reference))
-    book = load_workbook(path)
-    book["assignments"].cell(1, book["assignments"].max_column + 1).value = "target"
-    book.save(path)
+    def name_twice(book):
+        book["assignments"].cell(1, book["assignments"].max_column + 1).value = "target"
+
+    path = _edited(tmp_path, reference, name_twice)
     assert _problems(path, reference) == [
         "sheet assignments, row 1: column(s) named more than once target"]
 
 
 def test_a_key_given_twice_in_the_about_sheet_is_refused_on_both_rows(tmp_path, reference):
     """The new version pasted below the old one: whichever came last would be loaded."""
-    path = _write(tmp_path, registry_frames(reference))
-    book = load_workbook(path)
-    about = book["about"]
-    row = about.max_row + 1
-    about.cell(row, 1).value, about.cell(row, 2).value = "registry_version", "2569.2"
-    book.save(path)
-    first = next(r for r in range(2, row) if about.cell(r, 1).value == "registry_version")
+    rows = []
+
+    def paste_below(book):
+        about = book["about"]
+        rows.append(next(r for r in range(2, about.max_row + 1)
+                         if about.cell(r, 1).value == "registry_version"))
+        rows.append(about.max_row + 1)
+        about.cell(rows[1], 1).value, about.cell(rows[1], 2).value = "registry_version", "2569.2"
+
+    path = _edited(tmp_path, reference, paste_below)
     assert _problems(path, reference) == [
-        f"sheet about, rows {first}, {row}: key 'registry_version' is given more than once; "
+        f"sheet about, rows {rows[0]}, {rows[1]}: key 'registry_version' is given more than once; "
         "keep one"]
 
 
@@ -371,31 +384,27 @@ def test_a_registry_without_a_version_is_refused(tmp_path, reference):
 
 
 def test_a_registry_without_the_periods_sheet_is_refused(tmp_path, reference):
-    path = _write(tmp_path, registry_frames(reference))
-    book = load_workbook(path)
-    book.remove(book["periods"])
-    book.save(path)
+    path = _edited(tmp_path, reference, lambda book: book.remove(book["periods"]))
     assert _problems(path, reference) == ["sheet periods is missing"]
 
 
 def test_a_registry_without_a_column_is_refused(tmp_path, reference):
-    path = _write(tmp_path, registry_frames(reference))
-    book = load_workbook(path)
-    sheet = book["key_results"]
-    headers = [cell.value for cell in sheet[1]]
-    sheet.delete_cols(headers.index("direction") + 1)
-    book.save(path)
+    def delete_direction(book):
+        sheet = book["key_results"]
+        sheet.delete_cols([cell.value for cell in sheet[1]].index("direction") + 1)
+
+    path = _edited(tmp_path, reference, delete_direction)
     assert _problems(path, reference) == [
         "sheet key_results, row 1: missing column(s) direction"]
 
 
 def test_a_due_date_that_excel_turned_into_a_date_is_read_as_that_date(tmp_path, reference):
-    path = _write(tmp_path, registry_frames(reference))
-    book = load_workbook(path)
-    cell = book["periods"]["B3"]  # 2569-Q2
-    cell.value = datetime.datetime(2026, 4, 20)
-    cell.number_format = "dd/mm/yyyy"
-    book.save(path)
+    def typed_as_a_date(book):
+        cell = book["periods"]["B3"]  # 2569-Q2
+        cell.value = datetime.datetime(2026, 4, 20)
+        cell.number_format = "dd/mm/yyyy"
+
+    path = _edited(tmp_path, reference, typed_as_a_date)
     due = load_registry(path, reference).periods.set_index("period")["due_date"]
     assert due["2569-Q2"] == datetime.date(2026, 4, 20)
 
