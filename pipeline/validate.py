@@ -258,12 +258,10 @@ def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]) -> tuple[pd.DataF
     """The value each KR type reports, its number rounded to the KR's precision (noticed)."""
     notices = []
     decimals = batch["decimals"].fillna(6).astype(int)
-    actual = batch["actual"].tolist()
-    shown = pd.Series([v if math.isnan(v) or round(v, d) == v else _as_shown(v) for v, d in
-                       zip(actual, decimals.tolist(), strict=True)], index=batch.index, dtype=float)
-    rounded = pd.Series([v if math.isnan(v) or round(v, d) == v else _rounded(v, d) for v, d in
-                         zip(shown.tolist(), decimals.tolist(), strict=True)],
-                        index=batch.index, dtype=float)
+    pairs = [_at_precision(v, d)
+             for v, d in zip(batch["actual"].tolist(), decimals.tolist(), strict=True)]
+    shown = pd.Series([pair[0] for pair in pairs], index=batch.index, dtype=float)
+    rounded = pd.Series([pair[1] for pair in pairs], index=batch.index, dtype=float)
     changed = shown.notna() & ~np.isclose(rounded, shown, rtol=0, atol=0)
     for index in batch.index[changed & batch["kr_type"].isin(["count", "percent"])]:
         raw = raws[batch.at[index, "file_id"]]
@@ -299,17 +297,17 @@ def _places(value: float) -> int:
     return 0 if float(value).is_integer() else 2
 
 
-def _as_shown(value: float) -> float:
-    """The number as Excel shows it, to 15 significant digits: the 3.3 a clerk typed, which
-    Excel stores as 3.3000000000000003, is 3.3 and already has one decimal."""
-    return float(f"{value:.15g}")
-
-
-def _rounded(value: float, decimals: int) -> float:
-    """As Excel rounds: the number as it shows (15 significant digits), halves away from zero.
-    Python's round halves to even on the binary value: 2.25 → 2.2, where Excel shows 2.3."""
+def _at_precision(value: float, decimals: int) -> tuple[float, float]:
+    """(the number as Excel shows it, that number at the KR's decimals). Excel shows 15
+    significant digits: the 3.3 a clerk typed, stored as 3.3000000000000003, is 3.3 and
+    already has one decimal. It rounds halves away from zero on what it shows, where Python's
+    round halves to even on the binary value: 2.25 → 2.2, where Excel shows 2.3. Most
+    values need neither: they are returned as they are, without decimal arithmetic."""
+    if math.isnan(value) or round(value, decimals) == value:
+        return value, value
     shown = Decimal(f"{value:.15g}")
-    return float(shown.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    return float(shown), float(shown.quantize(Decimal(1).scaleb(-decimals),
+                                              rounding=ROUND_HALF_UP))
 
 
 def _row_problems(batch: pd.DataFrame, raws: list[RawWorkbook]) -> dict[int, list[Problem]]:
