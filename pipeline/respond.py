@@ -92,13 +92,12 @@ def respond(verdicts: list[Verdict], current: pd.DataFrame, reference: Reference
         else:
             responses.append(Response(text, receipt_path, None, changed, workbook))
     list(each_in_threads(lambda receipt: write_bytes(*receipt), list(receipts.items())))
-    for stale in stale_feedback(responses):
-        stale.unlink(missing_ok=True)
     return responses
 
 
 def stale_feedback(responses: list[Response]) -> set[Path]:
-    """The annotated workbooks no longer owed: the last file of their name needs none."""
+    """The annotated workbooks no longer owed: the last file of their name needs none. The
+    caller removes them, the nightly job once the warehouse owes them no more."""
     latest = {}
     for response in responses:
         latest[response.feedback_path or response.stale_feedback] = response

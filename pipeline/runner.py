@@ -183,8 +183,9 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
         with log.stage("receipts"):
             responses = respond(verdicts, history.facts, reference, settings.answers)
         with log.stage("store"):
-            _store(con, settings, report, log, verdicts, kept, responses)
-            _after_commit(con, settings, report, log, verdicts, arrivals, new)
+            stale = stale_feedback(responses)
+            _store(con, settings, report, log, verdicts, kept, responses, stale)
+            _after_commit(con, settings, report, log, verdicts, stale, arrivals, new)
     return report
 
 
@@ -204,14 +205,14 @@ def _kept(settings: Settings, log: RunLog, verdicts: list[Verdict],
 
 
 def _store(con, settings: Settings, report: RunReport, log: RunLog, verdicts: list[Verdict],
-           kept: list[Path], responses: list[Response]) -> None:
-    """The verdicts in the warehouse, one transaction, and on the run's report and log."""
+           kept: list[Path], responses: list[Response], stale: set[Path]) -> None:
+    """The verdicts in the warehouse, one transaction (the `stale` workbooks owed no more),
+    and on the run's report and log."""
     relative = [str(path.relative_to(settings.outputs)) for path in kept]
     if verdicts:
         store.record(con, verdicts, relative, report.run_id, [
             str(r.feedback_path.relative_to(settings.outputs)) if r.feedback_path else None
-            for r in responses], [str(path.relative_to(settings.outputs))
-                                  for path in stale_feedback(responses)])
+            for r in responses], [str(path.relative_to(settings.outputs)) for path in stale])
     for verdict, path, response in zip(verdicts, relative, responses, strict=True):
         report.add_verdict(verdict, path, response, settings.outputs)
         log.event("file", file=verdict.arrival.name, folder=verdict.arrival.folder,
@@ -220,9 +221,13 @@ def _store(con, settings: Settings, report: RunReport, log: RunLog, verdicts: li
 
 
 def _after_commit(con, settings: Settings, report: RunReport, log: RunLog,
-                  verdicts: list[Verdict], arrivals: list[Arrival], new: list[Arrival]) -> None:
-    """Once the warehouse holds the night's files: a copy a killed run kept under another
-    verdict removed, the files already judged answered, and the inbox released."""
+                  verdicts: list[Verdict], stale: set[Path], arrivals: list[Arrival],
+                  new: list[Arrival]) -> None:
+    """Once the warehouse holds the night's files: the annotated workbooks it owes no more
+    and a copy a killed run kept under another verdict removed, the files already judged
+    answered, and the inbox released."""
+    for path in stale:
+        path.unlink(missing_ok=True)
     for verdict in verdicts:
         keep.kept_path(verdict.arrival, settings.quarantine if verdict.accepted
                        else settings.archive).unlink(missing_ok=True)
@@ -385,6 +390,8 @@ def check(settings: Settings, paths: list[Path]) -> list[tuple[Verdict, Response
         responses = respond(verdicts, history.facts, reference, settings.dry_run_answers)
         annotate([(path, verdict.problems, response.feedback_path) for path, verdict, response
                   in zip(paths, verdicts, responses, strict=True) if response.feedback_path])
+        for stale in stale_feedback(responses):  # of an earlier dry run of the same name
+            stale.unlink(missing_ok=True)
         return list(zip(verdicts, responses, strict=True))
 
 
