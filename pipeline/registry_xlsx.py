@@ -3,10 +3,10 @@
 from pathlib import Path
 
 import pandas as pd
-import xlsxwriter
 
 from pipeline.atomic import atomic_path
-from pipeline.xlsx_style import FONT, workbook_options
+from pipeline.xlsx_style import FONT
+from pipeline.xlsx_workbook import Workbook
 from schemas.registry import SHEETS
 
 _WIDTHS = {"name_th": 60, "name_en": 50}
@@ -15,7 +15,7 @@ _WIDTHS = {"name_th": 60, "name_en": 50}
 def write_registry(path: Path, about: dict[str, str], frames: dict[str, pd.DataFrame]) -> None:
     """`frames` has one frame per registry sheet but `about`; columns as in schemas.registry."""
     with atomic_path(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), workbook_options())
+        book = Workbook(tmp)
         book.set_properties({"title": "ทะเบียน OKR / OKR registry",
                              "comments": about.get("note", "")})
         header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "font_name": FONT,

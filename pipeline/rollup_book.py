@@ -13,8 +13,9 @@ from pipeline.atomic import atomic_path
 from pipeline.collector import paused
 from pipeline.periods import thai_date
 from pipeline.rollup import PeriodRollup, reporting_rates
-from pipeline.xlsx_style import Col, Styles, measure_format, print_setup, workbook_options
+from pipeline.xlsx_style import Col, Styles, measure_format, print_setup
 from pipeline.xlsx_table import write_heading, write_note, write_table
+from pipeline.xlsx_workbook import Workbook
 
 AUTHOR = "สำนักยุทธศาสตร์และประเมินผล กรุงเทพมหานคร"
 STATE_TH = {"accepted": "ส่งแล้ว (ผ่าน)", "rejected": "ส่งแล้วแต่ไม่ผ่าน", "missing": "ยังไม่ส่ง"}
@@ -37,7 +38,7 @@ def write_book(path: Path, rollup: PeriodRollup, title: str,
 
 def _build(tmp: Path, rollup: PeriodRollup, title: str,
            fill: Callable[[xlsxwriter.Workbook, Styles], None]) -> None:
-    book = xlsxwriter.Workbook(str(tmp), workbook_options())
+    book = Workbook(tmp)
     book.set_properties({
         "title": f"{title} — {rollup.period.label_th}",
         "subject": f"OKR roll-up, {rollup.period.label_en}, data as of {as_of_text(rollup)}",

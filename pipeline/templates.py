@@ -5,7 +5,6 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pandas as pd
-import xlsxwriter
 from xlsxwriter.utility import xl_range
 
 from pipeline.atomic import atomic_path
@@ -14,7 +13,8 @@ from pipeline.periods import Period, thai_date
 from pipeline.reference import Reference
 from pipeline.registry import Registry
 from pipeline.signature import sign
-from pipeline.xlsx_style import FONT, workbook_options
+from pipeline.xlsx_style import FONT
+from pipeline.xlsx_workbook import Workbook
 from schemas import template_layout as layout
 
 _GREY = "#E7E6E6"
@@ -70,7 +70,7 @@ def write_templates(registry: Registry, reference: Reference, period: Period, ou
 
 
 def _write(path: Path, rows: pd.DataFrame, metadata: dict, district, period: Period, due) -> None:
-    book = xlsxwriter.Workbook(str(path), workbook_options())
+    book = Workbook(path)
     book.set_properties({
         "title": f"แบบรายงาน OKR เขต{district.name_th} {period.label_th}",
         "subject": f"OKR progress report, {district.name_en}, {period.label_en}",
