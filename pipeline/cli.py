@@ -15,6 +15,7 @@ from pipeline import period_locks
 from pipeline.cells import figure_text
 from pipeline.period_locks import PeriodActionError
 from pipeline.periods import PeriodError, parse_period
+from pipeline.receipt import ALREADY_RECEIVED, repeats
 from pipeline.registry import RegistryError
 from pipeline.report import RunReport
 from pipeline.runner import (
@@ -155,14 +156,15 @@ def _period(settings: Settings, action: str, code: str, actor: str, console: Con
 
 
 def _check(settings: Settings, files: list[Path], console: Console) -> int:
-    """Exit 0 when every file would be accepted, 1 when any would be rejected, 2 when a file
-    named is not there (a path typed wrong is not a rejected file)."""
+    """Exit 0 when every file would be accepted, 1 when any would be rejected, or was when it
+    was received (a file already received is not judged again), 2 when a file named is not
+    there (a path typed wrong is not a rejected file)."""
     absent = [f for f in files if not f.is_file()]
     if absent:
         console.print("[red]ไม่พบไฟล์ / no such file: " + ", ".join(map(str, absent)) + "[/red]",
                       highlight=False, soft_wrap=True)
         return EXIT_USAGE
-    results = check(settings, [f.resolve() for f in files])
+    results, received = check(settings, [f.resolve() for f in files])
     for verdict, response in results:
         outcome = "ผ่าน / would be accepted" if verdict.accepted else "ไม่ผ่าน / would be rejected"
         console.print(f"[bold]{verdict.arrival.path}[/bold]: {outcome}", highlight=False)
@@ -173,7 +175,13 @@ def _check(settings: Settings, files: list[Path], console: Console) -> int:
         if response.feedback_path:
             console.print(f"  ไฟล์ที่ทำเครื่องหมายแล้ว / feedback: {response.feedback_path}",
                           highlight=False)
-    return EXIT_OK if all(v.accepted for v, _ in results) else EXIT_FAILED
+    for arrival, earlier in received:
+        console.print(f"[bold]{arrival.path}[/bold]: {ALREADY_RECEIVED}", highlight=False)
+        for sentence in repeats(earlier):
+            console.print(f"  {sentence}", highlight=False, markup=False)
+    rejected = any(not v.accepted for v, _ in results) or any(
+        earlier["status"] == "rejected" for _, earlier in received)
+    return EXIT_FAILED if rejected else EXIT_OK
 
 
 def _trace(settings: Settings, district: str, period: str, kr: str, console: Console) -> int:

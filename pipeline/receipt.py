@@ -12,6 +12,7 @@ from schemas.rules import ERROR, NOTICE, WARNING
 
 OUTCOME = {True: "ผ่านการตรวจ บันทึกข้อมูลแล้ว / accepted and stored",
            False: "ไม่ผ่านการตรวจ ยังไม่ได้บันทึกข้อมูล / rejected, nothing stored"}
+ALREADY_RECEIVED = "ได้รับแล้ว ไม่ได้ตรวจซ้ำ / already received, not judged again"
 DUPLICATE_OF = {  # what became of the file a duplicate repeats (submission_status)
     "current": ("ผ่านการตรวจ และเป็นข้อมูลที่ใช้อยู่", "accepted; its figures are the current ones"),
     "superseded": ("ผ่านการตรวจ แต่รายงานที่ส่งภายหลังใช้แทนแล้ว",
@@ -63,21 +64,28 @@ def receipt_text(verdict: Verdict, district_name: str, changed: list[dict]) -> s
 def duplicate_text(arrival: Arrival, earlier: dict) -> str:
     """The receipt of a file already judged: `earlier` is that submission
     (store.earlier_submissions)."""
-    th, en = DUPLICATE_OF[earlier["status"]]
-    when = f"{earlier['received_at']:%Y-%m-%d %H:%M} UTC"
-    name, source = earlier["original_name"], earlier["inbox_folder"] or "inbox"
+    th, en = repeats(earlier)
     return "\n".join([
         *_received(arrival),
         f"- รอบการรายงาน / period: {earlier['period'] or '-'}",
-        "- ผล / outcome: ได้รับแล้ว ไม่ได้ตรวจซ้ำ / already received, not judged again",
+        f"- ผล / outcome: {ALREADY_RECEIVED}",
         "",
-        f"ไฟล์นี้เหมือนกับไฟล์ {name} ที่ได้รับจากโฟลเดอร์ {source} เมื่อ {when} ทุกไบต์ "
-        f"ไฟล์นั้น{th} หากต้องการส่งข้อมูลใหม่ กรุณาแก้ไขและบันทึกไฟล์ก่อนส่งอีกครั้ง",
+        f"{th} หากต้องการส่งข้อมูลใหม่ กรุณาแก้ไขและบันทึกไฟล์ก่อนส่งอีกครั้ง",
         "",
-        f"This file is byte for byte the file {name} received from folder {source} on {when}; "
-        f"that file was {en}. To send new figures, correct and save the file before sending "
-        "it again.",
+        f"{en} To send new figures, correct and save the file before sending it again.",
     ]) + "\n"
+
+
+def repeats(earlier: dict) -> tuple[str, str]:
+    """Which file received before a file repeats, when, from which folder and what became of
+    it, in Thai and in English (`earlier`: store.earlier_submissions)."""
+    th, en = DUPLICATE_OF[earlier["status"]]
+    when = f"{earlier['received_at']:%Y-%m-%d %H:%M} UTC"
+    name, source = earlier["original_name"], earlier["inbox_folder"] or "inbox"
+    return (f"ไฟล์นี้เหมือนกับไฟล์ {name} ที่ได้รับจากโฟลเดอร์ {source} เมื่อ {when} ทุกไบต์ "
+            f"ไฟล์นั้น{th}",
+            f"This file is byte for byte the file {name} received from folder {source} on "
+            f"{when}; that file was {en}.")
 
 
 def _received(arrival: Arrival) -> list[str]:

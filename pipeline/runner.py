@@ -375,24 +375,31 @@ def _completeness(completeness: pd.DataFrame) -> dict:
             "completeness": rollup.reporting_rates(completeness).to_dict("records")}
 
 
-def check(settings: Settings, paths: list[Path]) -> list[tuple[Verdict, Response]]:
+def check(settings: Settings, paths: list[Path]
+          ) -> tuple[list[tuple[Verdict, Response]], list[tuple[Arrival, dict]]]:
     """The dry run: judges files as the nightly run would and writes their responses, but
-    stores nothing and moves nothing."""
+    stores nothing and moves nothing. A file the warehouse already has (same sha256) is not
+    judged, as the nightly run would not judge it again: it comes back with the submission it
+    repeats (store.earlier_submissions)."""
     with workspace_lock(settings):
         reference, registry = _registry(settings)
         districts = set(reference.districts["code"])
-        raws = read_all([arrival_for(p, p.parent.name if p.parent.name in districts else None)
-                         for p in paths], settings.limits)
+        arrivals = [arrival_for(p, p.parent.name if p.parent.name in districts else None)
+                    for p in paths]
         with _warehouse_if_any(settings) as con:
+            earlier = store.earlier_submissions(con, [a.sha256 for a in arrivals]) if con else {}
+            raws = read_all([a for a in arrivals if a.sha256 not in earlier], settings.limits)
             history = _history(con, raws) if con else History()
             registries = registry_store.versions(con, registry, settings)
         verdicts = judge(raws, registries, settings, history)
         responses = respond(verdicts, history.facts, reference, settings.dry_run_answers)
-        annotate([(path, verdict.problems, response.feedback_path) for path, verdict, response
-                  in zip(paths, verdicts, responses, strict=True) if response.feedback_path])
+        annotate([(verdict.arrival.path, verdict.problems, response.feedback_path)
+                  for verdict, response in zip(verdicts, responses, strict=True)
+                  if response.feedback_path])
         for stale in stale_feedback(responses):  # of an earlier dry run of the same name
             stale.unlink(missing_ok=True)
-        return list(zip(verdicts, responses, strict=True))
+        return (list(zip(verdicts, responses, strict=True)),
+                [(a, earlier[a.sha256]) for a in arrivals if a.sha256 in earlier])
 
 
 def registry_in_force(settings: Settings, period: str):

@@ -171,6 +171,31 @@ def test_check_judges_files_writes_feedback_and_stores_nothing(workspace, tmp_pa
         typo.stdout.split())
 
 
+def test_check_of_a_file_already_received_says_so_as_the_nightly_job_would(workspace, tmp_path):
+    """Not "would be accepted": the nightly job would not judge it again. A file received and
+    rejected fails the check as it failed then."""
+    workspace.send(workspace.clerk("1001"), "1001", "OKR.xlsx")
+    workspace.send(workspace.clerk("1002").type("KR-1-01", "actual", "สิบ"), "1002", "bad.xlsx")
+    run(workspace.settings)
+    again = tmp_path / "1001" / "OKR (1).xlsx"
+    again.parent.mkdir()
+    again.write_bytes(_kept(workspace).read_bytes())
+    (rejected,) = workspace.settings.quarantine.glob("1002/*.xlsx")
+
+    accepted = run_cli("check", str(again), "--workspace", str(workspace.root))
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    shown = " ".join(accepted.stdout.split())
+    assert f"{again}: ได้รับแล้ว ไม่ได้ตรวจซ้ำ / already received, not judged again" in shown
+    assert ("ไฟล์นี้เหมือนกับไฟล์ OKR.xlsx ที่ได้รับจากโฟลเดอร์ 1001 เมื่อ 2026-04-01 00:01 UTC "
+            "ทุกไบต์ ไฟล์นั้นผ่านการตรวจ และเป็นข้อมูลที่ใช้อยู่") in shown
+    assert "would be accepted" not in shown
+    assert not (workspace.root / "outputs" / "check").exists()
+    both = run_cli("check", str(again), str(rejected), "--workspace", str(workspace.root))
+    assert both.returncode == 1
+    assert ("ไฟล์นี้เหมือนกับไฟล์ bad.xlsx ที่ได้รับจากโฟลเดอร์ 1002 เมื่อ 2026-04-01 00:02 UTC "
+            "ทุกไบต์ ไฟล์นั้นไม่ผ่านการตรวจ") in " ".join(both.stdout.split())
+
+
 def test_a_file_sent_again_under_another_name_gets_a_receipt_saying_it_was_received(workspace):
     """Did it arrive? The clerk sends the same file again, renamed: it is not judged again,
     and its receipt says when the first copy came and what became of it."""
