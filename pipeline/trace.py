@@ -10,7 +10,7 @@ SELECT s.submission_id, s.received_at, s.original_name, s.sha256, s.status AS su
        f.actual, f.numerator, f.denominator, f.status, f.note, f.sheet, f.cell
 FROM facts f JOIN submission_status s USING (submission_id)
 WHERE f.district_code = ? AND f.period = ? AND f.kr_code = ?
-ORDER BY s.received_at, s.submission_id
+ORDER BY s.submission_id  -- as processed: the last is current
 """
 
 

@@ -1,6 +1,8 @@
 """DESIGN.md's invariants 1, 2, 4 and 7, on a real workspace, run by the real runner."""
 
 import hashlib
+import os
+from datetime import UTC, datetime
 
 import pytest
 from filelock import FileLock
@@ -92,6 +94,27 @@ def test_the_latest_accepted_submission_wins_and_earlier_ones_stay_superseded(wo
                         ("v3.xlsx", "rejected")]
     (count,) = query(settings.warehouse_path, "SELECT count(*) FROM current_facts")[0]
     assert count == len(workspace.registry.assigned("1001"))
+
+
+def test_a_file_received_in_a_later_run_wins_whatever_its_modification_time(workspace):
+    """The clerk sends the wrong file, then the right one saved the day before: copied to the
+    shared folder with its modification time, it is older than the wrong one. The file that
+    came later is in force, as its receipt says ("accepted and stored", 3000 → 300)."""
+    settings = workspace.settings
+    workspace.send(workspace.clerk("1001").type("KR-1-03", "actual", 3000), "1001", "v2.xlsx")
+    run(settings)
+    right = workspace.send(workspace.clerk("1001").type("KR-1-03", "actual", 300), "1001",
+                           "v1.xlsx")
+    saved_before = datetime(2026, 3, 31, tzinfo=UTC).timestamp()
+    os.utime(right, (saved_before, saved_before))
+    (entry,) = run(settings).files
+    assert "| KR-1-03 | 3,000 | 300 |" in entry["receipt"]
+    current = query(settings.warehouse_path, "SELECT original_name, actual FROM current_facts "
+                    "WHERE district_code = '1001' AND kr_code = 'KR-1-03'")
+    assert current == [("v1.xlsx", 300.0)]
+    assert query(settings.warehouse_path,
+                 "SELECT original_name, status FROM submission_status ORDER BY 1") == [
+        ("v1.xlsx", "current"), ("v2.xlsx", "superseded")]
 
 
 def test_a_second_run_while_one_holds_the_lock_exits_at_once(workspace):
