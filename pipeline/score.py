@@ -6,8 +6,9 @@ scored on the level held instead: 1 at the target or beyond it, else the share o
 reached, or for a `decrease` KR the target over the actual (a level not to exceed). Progress
 is kept raw and shown capped to 0–1. Percentages are
 never averaged where they can be decomposed: a ratio KR rolls up as Σ numerators / Σ
-denominators, a count as Σ actuals against Σ targets, a percent as a mean, a milestone as the
-share of districts done.
+denominators, against its districts' baselines and targets weighed by their denominators as
+that is (a district of 1,000 cases moves it more than one of 100), a count as Σ actuals
+against Σ targets, a percent as a mean, a milestone as the share of districts done.
 """
 
 import pandas as pd
@@ -51,8 +52,11 @@ def roll_up(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """
     keys = [*by, "kr_code"]
     reported = rows[rows["actual"].notna()]
-    sums = reported.groupby(keys)[["actual", "baseline", "target", "numerator",
-                                   "denominator"]].sum(min_count=1)
+    # a ratio's baseline and target weighed as its actual is: by each district's denominator
+    reported = reported.assign(weighed_baseline=reported["baseline"] * reported["denominator"],
+                               weighed_target=reported["target"] * reported["denominator"])
+    sums = reported.groupby(keys)[["actual", "baseline", "target", "numerator", "denominator",
+                                   "weighed_baseline", "weighed_target"]].sum(min_count=1)
     means = reported.groupby(keys)[["actual", "baseline", "target"]].mean()
     each = rows.groupby(keys)  # one reduction a column: named aggregation costs more
     # a district has one row a KR: its rows are its districts, counted rather than told apart
@@ -62,12 +66,13 @@ def roll_up(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     out = meta.join(sums.add_prefix("sum_")).join(means.add_prefix("mean_"))
     is_count = out["kr_type"].eq("count")
     is_ratio = out["kr_type"].eq("ratio")
+    pooled = out["sum_denominator"].where(out["sum_denominator"] > 0)
     out["actual"] = out["mean_actual"].where(~is_count, out["sum_actual"])
-    out["actual"] = out["actual"].where(
-        ~is_ratio, out["sum_numerator"] / out["sum_denominator"].where(out["sum_denominator"] > 0)
-        * 100)
-    out["baseline"] = out["mean_baseline"].where(~is_count, out["sum_baseline"])
-    out["target"] = out["mean_target"].where(~is_count, out["sum_target"])
+    out["actual"] = out["actual"].where(~is_ratio, out["sum_numerator"] / pooled * 100)
+    out["baseline"] = out["mean_baseline"].where(~is_count, out["sum_baseline"]).where(
+        ~is_ratio, out["sum_weighed_baseline"] / pooled)
+    out["target"] = out["mean_target"].where(~is_count, out["sum_target"]).where(
+        ~is_ratio, out["sum_weighed_target"] / pooled)
     out["numerator"] = out["sum_numerator"].where(is_ratio)
     out["denominator"] = out["sum_denominator"].where(is_ratio)
     out["progress"] = progress(out["actual"], out["baseline"], out["target"], out["direction"])

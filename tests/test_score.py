@@ -70,6 +70,19 @@ def test_ratios_roll_up_as_sum_of_numerators_over_sum_of_denominators():
     assert out["actual"] == pytest.approx(95 / 110 * 100)  # not the mean of 90 % and 50 %
 
 
+def test_a_ratios_baseline_and_target_are_weighed_by_denominator_as_its_actual_is():
+    """Two districts each exactly on target (60 % of 1,000 cases, 95 % of 100): together on
+    target, 695 / 1,100 = 63.2 % against (60 × 1,000 + 95 × 100) / 1,100 = 63.2 %. The plain
+    means of their baselines and targets (70 and 77.5) made it −91 %, off track."""
+    rows = _rows("ratio", [60.0, 95.0], [50.0, 90.0], [60.0, 95.0],
+                 numerators=[600.0, 95.0], denominators=[1000.0, 100.0])
+    (out,) = score.roll_up(rows, ["group_code"]).to_dict("records")
+    assert out["actual"] == pytest.approx(695 / 1100 * 100)
+    assert out["baseline"] == pytest.approx((50 * 1000 + 90 * 100) / 1100)
+    assert out["target"] == pytest.approx((60 * 1000 + 95 * 100) / 1100)
+    assert out["progress"] == pytest.approx(1.0)
+
+
 def test_percents_roll_up_as_a_mean_and_milestones_as_the_share_done():
     (pct,) = score.roll_up(_rows("percent", [60.0, 80.0], [50.0, 50.0], [90.0, 90.0]),
                            ["group_code"]).to_dict("records")
