@@ -194,8 +194,17 @@ def overall_scores(dims: pd.DataFrame, by: str) -> pd.DataFrame:
     areas = dims.groupby(by)  # one reduction a column: named aggregation costs five times more
     out = pd.DataFrame({"score": areas["score"].mean(), "dimensions": areas["score"].count(),
                         "krs": areas["krs"].sum(), "krs_with_data": areas["krs_with_data"].sum()})
-    out["rank"] = out["score"].rank(ascending=False, method="min")
+    out["rank"] = ranks(out["score"])
     return out.reset_index()
+
+
+def ranks(scores: pd.Series, within: pd.Series | None = None) -> pd.Series:
+    """1 for the best score (of its `within` group), equal scores sharing a rank: they are
+    compared to 9 decimals, or the same dimension scores summed in another order (0.5 against
+    0.4999999999999999) ranked one district above the other."""
+    level = scores.round(9)
+    ranked = level if within is None else level.groupby(within)
+    return ranked.rank(ascending=False, method="min")
 
 
 def stored_city_figures(con: duckdb.DuckDBPyConnection, periods: Sequence[Period],

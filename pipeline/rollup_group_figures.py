@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pipeline.rollup import CITY, PeriodRollup, overall_scores
+from pipeline.rollup import CITY, PeriodRollup, overall_scores, ranks
 from pipeline.rollup_book import STATE_TH, district_rows
 from pipeline.rollup_district import FOLLOW_UP, KR_COLS
 
@@ -55,7 +55,7 @@ def _ranking(rollup: PeriodRollup, rows: pd.DataFrame) -> pd.DataFrame:
     districts = rollup.reference.districts.rename(columns={"code": "district_code"})
     city = overall_scores(rollup.dims_district, "district_code")
     out = districts.merge(city.rename(columns={"rank": "city_rank"}), on="district_code")
-    out["rank"] = out.groupby("group_code")["score"].rank(ascending=False, method="min")
+    out["rank"] = ranks(out["score"], out["group_code"])
     out = out.merge(rollup.completeness[["district_code", "state"]], on="district_code",
                     how="left")
     on_track = rows["status"].eq("on_track").groupby(rows["district_code"]).sum()

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from pipeline import rollup, score
 from pipeline.periods import parse_period
-from pipeline.rollup import overall_scores, stored_city_figures
+from pipeline.rollup import overall_scores, ranks, stored_city_figures
 from pipeline.rollup_inputs import BookInputs
 from pipeline.rollup_xlsx import write_named, write_rollups
 from pipeline.settings import Settings, Thresholds
@@ -214,6 +214,19 @@ def test_the_ranking_says_what_it_ranks_by_and_ranks_by_it(books):
     assert [r[0] for r in ranked][:2] == [1, 2]
     # out of the 44 districts ranked in the city (44 accepted in Q2), not all 50
     assert {r[4].split(" / ")[1] for r in ranked if r[4] != "ไม่จัดอันดับ"} == {"44"}
+
+
+def test_equal_scores_share_a_rank_in_the_city_and_in_the_group():
+    """The same four dimension scores in another order: both means are 0.5, one of them
+    0.4999999999999999 as summed, and it was ranked below."""
+    scores = [0.13, 0.85, 0.76, 0.26]
+    dims = pd.DataFrame({"district_code": ["1004"] * 4 + ["1005"] * 4 + ["1006"] * 4,
+                         "dimension_id": [1, 2, 3, 4] * 3,
+                         "score": scores + scores[::-1] + [0.1] * 4, "krs": 1,
+                         "krs_with_data": 1})
+    city = overall_scores(dims, "district_code")
+    assert city["rank"].tolist() == [1, 1, 3]
+    assert ranks(city["score"], pd.Series(["01", "01", "01"])).tolist() == [1, 1, 3]
 
 
 def test_a_group_book_ranks_by_its_own_period_after_another_period_s_book(built, reference,
