@@ -93,10 +93,12 @@ def _read(arrival: Arrival, book: CalamineWorkbook) -> RawWorkbook:
     metadata = _metadata(book)
     if not metadata:
         return _failed(arrival, problem("metadata-missing"))
-    sheet = _data_sheet(book, metadata)
+    sheet, candidates = _data_sheet(book, metadata)
     if sheet is None:
         return RawWorkbook(arrival, metadata, problems=(problem(
-            "data-sheet-missing", expected=metadata.get("data_sheet") or layout.DATA_SHEET),))
+            "data-sheet-ambiguous" if candidates else "data-sheet-missing",
+            value=", ".join(candidates),
+            expected=metadata.get("data_sheet") or layout.DATA_SHEET),))
     shown = shown_cells(arrival.path, sheet)
     grid = _grid(arrival, book.get_sheet_by_name(sheet),
                  {(cell.row0, cell.col0): cell.text for cell in shown if cell.kind == PERCENT})
@@ -149,18 +151,19 @@ def _metadata(book: CalamineWorkbook) -> dict[str, str]:
     return {cell_text(row[0]).strip(): cell_text(row[1]).strip() for row in grid if len(row) >= 2}
 
 
-def _data_sheet(book: CalamineWorkbook, metadata: dict[str, str]) -> str | None:
-    """The sheet the metadata names, else the template's, else the first with the headers."""
+def _data_sheet(book: CalamineWorkbook, metadata: dict[str, str]
+                ) -> tuple[str | None, list[str]]:
+    """The sheet the metadata names, else the template's, else the only one with the
+    headers. None, with the sheets that have them, when there are several: a copy of last
+    period's report kept beside this one, renamed, cannot be told from it."""
     for name in (metadata.get("data_sheet"), layout.DATA_SHEET):
         if name in book.sheet_names:
-            return name
-    for sheet in book.sheets_metadata:
-        if sheet.typ == SheetTypeEnum.WorkSheet and sheet.name != layout.META_SHEET:
-            top = book.get_sheet_by_name(sheet.name).to_python(
-                skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
-            if _locate(top)[0]:
-                return sheet.name
-    return None
+            return name, []
+    headed = [sheet.name for sheet in book.sheets_metadata
+              if sheet.typ == SheetTypeEnum.WorkSheet and sheet.name != layout.META_SHEET
+              and _locate(book.get_sheet_by_name(sheet.name).to_python(
+                  skip_empty_area=False, nrows=HEADER_SEARCH_ROWS))[0]]
+    return (headed[0], []) if len(headed) == 1 else (None, headed)
 
 
 def _grid(arrival: Arrival, sheet: CalamineSheet, percentages: dict[tuple[int, int], str]

@@ -54,6 +54,12 @@ _RULES = (
     Rule("data-sheet-missing", ERROR,
          "ไม่พบแผ่นงาน \"{expected}\" ในไฟล์ กรุณาใช้แบบรายงานที่สำนักยุทธศาสตร์ฯ ส่งให้",
          "The sheet \"{expected}\" is missing; use the template the strategy office sent."),
+    Rule("data-sheet-ambiguous", ERROR,
+         "ไม่พบแผ่นงาน \"{expected}\" และแผ่นงาน {value} ต่างมีตารางรายงานผล จึงไม่ทราบว่าแผ่นใด"
+         "คือรายงานของรอบนี้ กรุณาตั้งชื่อแผ่นงานที่รายงานรอบนี้ว่า \"{expected}\" หรือลบแผ่นงานอื่นออก",
+         "The sheet \"{expected}\" is missing, and the sheets {value} all hold the report's "
+         "table: which one is this period's report cannot be told. Name it \"{expected}\" "
+         "again, or remove the others."),
     Rule("column-missing", ERROR,
          "ไม่พบคอลัมน์ {expected} ในแผ่นงานรายงานผล กรุณาอย่าลบหรือเปลี่ยนชื่อคอลัมน์",
          "The column {expected} is missing from the data sheet; do not delete or rename columns."),

@@ -315,6 +315,29 @@ def test_a_workbook_whose_data_sheet_is_gone_is_refused(workspace, tmp_path):
         'The sheet "รายงานผล" is missing; use the template the strategy office sent.')
 
 
+def _last_quarter_beside_this_one(book) -> None:
+    """A copy of the report kept as "ไตรมาส 1" before it, and the report renamed "ไตรมาส 2"."""
+    copy = book.copy_worksheet(book["รายงานผล"])
+    copy.title = "ไตรมาส 1"
+    book.move_sheet(copy, -(len(book.sheetnames) - 1))
+    book["รายงานผล"].title = "ไตรมาส 2"
+
+
+def test_a_renamed_data_sheet_beside_another_with_the_headers_is_refused(workspace, tmp_path):
+    """Which is this period's report cannot be told: the first of them, last quarter's copy,
+    was stored as this quarter's figures."""
+    path = _edited(workspace, tmp_path, _last_quarter_beside_this_one)
+    names = load_workbook(path).sheetnames
+    assert names.index("ไตรมาส 1") < names.index("ไตรมาส 2")
+    workspace.drop(path, "1001", "two-reports.xlsx")
+    verdict = only_verdict(workspace)
+    assert found(verdict) == [("error", "data-sheet-ambiguous", "")]
+    assert verdict.problems[0].message_th == (
+        "ไม่พบแผ่นงาน \"รายงานผล\" และแผ่นงาน ไตรมาส 1, ไตรมาส 2 ต่างมีตารางรายงานผล "
+        "จึงไม่ทราบว่าแผ่นใดคือรายงานของรอบนี้ กรุณาตั้งชื่อแผ่นงานที่รายงานรอบนี้ว่า \"รายงานผล\" "
+        "หรือลบแผ่นงานอื่นออก")
+
+
 def test_a_deleted_input_column_is_refused(workspace, tmp_path):
     path = _edited(workspace, tmp_path, lambda book: book["รายงานผล"].delete_cols(12))
     workspace.drop(path, "1001", "no-confidence.xlsx")
