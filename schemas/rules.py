@@ -130,6 +130,14 @@ _RULES = (
     Rule("actual-blank", ERROR,
          "ยังไม่ได้กรอกผลการดำเนินงาน หากยังไม่มีผล กรุณาระบุเหตุผลในช่องหมายเหตุ",
          "The actual value is blank; if there is none yet, explain why in the note."),
+    Rule("ratio-needs-parts", ERROR,
+         "ตัวชี้วัดนี้เป็นสัดส่วน ช่องนี้ไม่ใช้ (พบ \"{value}\") กรุณากรอกตัวตั้งและตัวหารแทน",
+         "This KR is a ratio and this cell is not used (found \"{value}\"); type its numerator "
+         "and denominator instead."),
+    Rule("parts-not-used", ERROR,
+         "ตัวชี้วัดนี้ไม่ใช่สัดส่วน ช่องนี้ไม่ใช้ (พบ \"{value}\") กรุณากรอกผลในช่องผลการดำเนินงาน",
+         "This KR is not a ratio and this cell is not used (found \"{value}\"); type the "
+         "figure in the actual column."),
     Rule("percent-out-of-range", ERROR,
          "ค่าร้อยละ {value} ต้องอยู่ระหว่าง 0 ถึง 100",
          "The percentage {value} must be between 0 and 100."),

@@ -116,6 +116,22 @@ ROW_CASES = [
         "denominator-blank", "J9", "กรอกตัวตั้ง (50) แล้วแต่ยังไม่ได้กรอกตัวหาร กรุณากรอกตัวหาร",
         "The numerator (50) is filled in but the denominator is blank; type the denominator.",
         id="denominator-blank"),
+    pytest.param(  # the sheet unprotected and 92.5 % typed over the "—": it was dropped
+        lambda c: c.type("KR-1-04", "actual", 92.5), "ratio-needs-parts", "H9",
+        'ตัวชี้วัดนี้เป็นสัดส่วน ช่องนี้ไม่ใช้ (พบ "92.5") กรุณากรอกตัวตั้งและตัวหารแทน',
+        'This KR is a ratio and this cell is not used (found "92.5"); type its numerator and '
+        "denominator instead.", id="ratio-actual-typed"),
+    pytest.param(  # a count's figure typed as a fraction, its actual left blank with a note
+        lambda c: c.type("KR-1-01", "actual", None).type("KR-1-01", "numerator", 195)
+        .type("KR-1-01", "note", "ตามรายงานฝ่ายโยธา"), "parts-not-used", "I6",
+        'ตัวชี้วัดนี้ไม่ใช่สัดส่วน ช่องนี้ไม่ใช้ (พบ "195") กรุณากรอกผลในช่องผลการดำเนินงาน',
+        'This KR is not a ratio and this cell is not used (found "195"); type the figure in '
+        "the actual column.", id="count-numerator-typed"),
+    pytest.param(
+        lambda c: c.type("KR-1-01", "denominator", 774), "parts-not-used", "J6",
+        'ตัวชี้วัดนี้ไม่ใช่สัดส่วน ช่องนี้ไม่ใช้ (พบ "774") กรุณากรอกผลในช่องผลการดำเนินงาน',
+        'This KR is not a ratio and this cell is not used (found "774"); type the figure in '
+        "the actual column.", id="count-denominator-typed"),
     pytest.param(
         lambda c: c.type(MILESTONE, "actual", "เสร็จครึ่งหนึ่ง"), "milestone-invalid", None,
         '"เสร็จครึ่งหนึ่ง" ไม่ใช่ค่าที่เลือกได้ กรุณาเลือก "ดำเนินการแล้ว" หรือ "ยังไม่ดำเนินการ"',
