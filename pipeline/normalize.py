@@ -121,7 +121,8 @@ def normalize_as_of(raw: RawWorkbook) -> tuple[date | None, str, list[Problem]]:
     typed = _typed(raw.as_of)
     if isinstance(raw.as_of, datetime):
         typed = raw.as_of.date().isoformat()
-    found = parse_date(raw.as_of)
+    # cleaned as the text shown back is: a zero-width space pasted from a chat rejected a date
+    found = parse_date(clean_text(raw.as_of) if isinstance(raw.as_of, str) else raw.as_of)
     cell = raw.as_of_cell
     if found is None or (isinstance(raw.as_of, datetime | date) and typed == found.isoformat()):
         return found, typed, []

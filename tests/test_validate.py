@@ -487,6 +487,7 @@ def test_a_percentage_saved_by_libreoffice_is_read_as_it_shows(workspace, tmp_pa
 @pytest.mark.parametrize(("typed", "shown"), [
     ("31/3/2569", "31 มี.ค. 2569 (2026-03-31)"),
     (datetime(2569, 3, 31), "31 มี.ค. 2569 (2026-03-31)"),  # LibreOffice in a Thai locale
+    ("31/3/2569\u200b", "31 มี.ค. 2569 (2026-03-31)"),  # a zero-width space pasted from a chat
 ])
 def test_the_figures_date_typed_in_buddhist_era_is_read_with_a_notice(workspace, typed, shown):
     workspace.send(workspace.clerk("1001").date_figures(typed), "1001")
