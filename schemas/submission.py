@@ -59,6 +59,12 @@ def _value_missing(f: Frame) -> pd.Series:
     return (ratio & _blank(f, "numerator")) | (~ratio & _blank(f, "actual"))
 
 
+def _uncoded(f: Frame) -> pd.Series:
+    """A row without a KR code (a total or a signature typed below the table) is told that
+    alone (kr-code-blank), not also that its "status" is blank or its code repeated."""
+    return f["kr_code"].eq("")
+
+
 def _labels(labels: dict) -> str:
     return ", ".join(thai for thai, _ in labels.values())
 
@@ -70,7 +76,7 @@ ROW_RULES: tuple[RowRule, ...] = (
     RowRule("kr-retired", "kr_code", lambda f: ~f["retired"], "kr_code", "plan_version",
             expected_is_column=True),
     RowRule("kr-duplicated", "kr_code",
-            lambda f: ~f.duplicated(["file_id", "kr_code"], keep=False), "kr_code"),
+            lambda f: ~f.duplicated(["file_id", "kr_code"], keep=False) | _uncoded(f), "kr_code"),
     RowRule("not-a-number", "actual",
             lambda f: ~(_number_kind(f) & _not_number(f, "actual")), "actual_raw"),
     RowRule("not-a-number", "numerator",
@@ -113,12 +119,13 @@ ROW_RULES: tuple[RowRule, ...] = (
     RowRule("denominator-not-positive", "denominator",
             lambda f: ~(_is("ratio")(f) & (f["denominator"] <= 0)), "denominator_raw"),
     RowRule("status-invalid", "status",
-            lambda f: _blank(f, "status") | f["status"].notna(), "status_raw",
+            lambda f: _blank(f, "status") | f["status"].notna() | _uncoded(f), "status_raw",
             _labels(layout.STATUS_LABELS)),
-    RowRule("status-blank", "status", lambda f: ~(_blank(f, "status") & _reported(f)),
-            "status_raw"),
+    RowRule("status-blank", "status",
+            lambda f: ~(_blank(f, "status") & _reported(f)) | _uncoded(f), "status_raw"),
     RowRule("confidence-invalid", "confidence",
-            lambda f: _blank(f, "confidence") | f["confidence"].notna(), "confidence_raw",
+            lambda f: _blank(f, "confidence") | f["confidence"].notna() | _uncoded(f),
+            "confidence_raw",
             _labels(layout.CONFIDENCE_LABELS)),
     # Across periods: the rows carry what the warehouse knows (pipeline/history.py).
     RowRule("cumulative-decreased", VALUE_CELL,

@@ -239,6 +239,20 @@ def test_figures_on_a_row_whose_kr_code_was_deleted_are_refused(workspace):
         "KR codes.")
 
 
+def test_a_total_and_a_signature_below_the_table_are_each_told_once(workspace):
+    """Each row has something but no KR code: that alone is said, not also that the two share
+    a blank code or that the total's status is blank."""
+    clerk = workspace.clerk("1001")
+    last = max(clerk.rows.values())
+    clerk.sheet.cell(last + 1, 2).value = "รวม"
+    clerk.sheet.cell(last + 1, clerk.columns["actual"]).value = 12345
+    clerk.sheet.cell(last + 3, clerk.columns["actual"]).value = "ลงชื่อ"
+    clerk.sheet.cell(last + 3, clerk.columns["status"]).value = "ผู้รายงาน"
+    verdict = _reject(workspace, clerk)
+    assert found(verdict) == [("error", "kr-code-blank", f"A{last + 1}"),
+                              ("error", "kr-code-blank", f"A{last + 3}")]
+
+
 def test_a_kr_code_typed_over_is_unknown_and_the_assigned_kr_missing(workspace):
     clerk = workspace.clerk("1001").type("KR-1-01", "kr_code", "KR-9-99")
     verdict = _reject(workspace, clerk)
