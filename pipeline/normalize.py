@@ -82,12 +82,17 @@ def _size(unit: str) -> float:
 
 
 def parse_choice(value: object, labels: dict) -> object | None:
-    """The canonical choice for a dropdown label, an English word or the code, any case."""
-    text = clean_text(value).casefold()
+    """The canonical choice for a dropdown label, an English word, the code or a word clerks
+    type for it (layout.TYPED_WORDS), in any case and with spaces anywhere ("เป็นไป ตามแผน")."""
+    text = _spaceless(value)
     for code, (thai, english) in labels.items():
-        if text in (thai.casefold(), english.casefold(), str(code).casefold()):
+        if text in map(_spaceless, (thai, english, str(code), *layout.TYPED_WORDS.get(code, ()))):
             return code
     return None
+
+
+def _spaceless(value: object) -> str:
+    return "".join(clean_text(value).casefold().split())
 
 
 def normalize(raws: dict[int, RawWorkbook]) -> tuple[pd.DataFrame, dict[int, list[Problem]]]:

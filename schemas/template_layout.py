@@ -61,6 +61,18 @@ MILESTONE_LABELS = {
     1.0: ("ดำเนินการแล้ว", "done"),
     0.0: ("ยังไม่ดำเนินการ", "not done"),
 }
+# What clerks type for a choice instead of picking it from the list, read as that choice
+# with a notice (normalized-choice): short forms and the words of their own reports.
+TYPED_WORDS = {
+    "on_track": ("ตามแผน", "เป็นไปตามเป้าหมาย", "ตามเป้าหมาย"),
+    "at_risk": ("เสี่ยง",),
+    "off_track": ("ล่าช้า", "ช้ากว่าแผน", "ล่าช้ากว่ากำหนด", "ไม่เป็นไปตามแผน"),
+    "high": ("มาก",),
+    "medium": ("กลาง",),
+    "low": ("น้อย",),
+    1.0: ("เสร็จ", "เสร็จแล้ว", "ดำเนินการเสร็จแล้ว"),
+    0.0: ("ยังไม่เสร็จ", "ยังไม่ได้ดำเนินการ"),
+}
 KR_TYPE_LABELS = {
     "count": ("จำนวน", "count"),
     "ratio": ("สัดส่วน (ตัวตั้ง/ตัวหาร)", "ratio"),

@@ -128,7 +128,8 @@ def test_parse_choice_reads_a_milestone_as_one_or_zero(typed, done):
 
 @pytest.mark.parametrize("typed", [
     pytest.param("ดี", id="other-thai-word"),
-    pytest.param("ontrack", id="english-without-space"),
+    pytest.param("track", id="part-of-an-english-label"),
+    pytest.param("ตาม", id="part-of-a-thai-label"),
     pytest.param("on-track", id="english-with-hyphen"),
     pytest.param("สูง", id="confidence-label-as-status"),
     pytest.param("", id="empty"),

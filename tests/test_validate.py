@@ -405,6 +405,26 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(workspace):
                         verdict.problems[0].message_th)
 
 
+@pytest.mark.parametrize(("key", "typed", "code", "label"), [
+    ("status", "ล่าช้า", "off_track", "ล่าช้ากว่าแผน"),
+    ("status", "เป็นไป ตามแผน", "on_track", "เป็นไปตามแผน"),
+    ("status", "เสี่ยง", "at_risk", "มีความเสี่ยง"),
+    ("confidence", "กลาง", "medium", "ปานกลาง"),
+])
+def test_a_choice_typed_in_a_clerks_own_words_is_read_with_a_notice(workspace, key, typed,
+                                                                     code, label):
+    """Short forms rejected the whole file: "ล่าช้า" is not in the list."""
+    clerk = workspace.clerk("1001").type("KR-1-01", key, typed)
+    if key == "status":  # its note, as the status asks; and no "status disagrees" warning
+        clerk.type("KR-1-01", "note", "รอผลการสำรวจ")
+    workspace.send(clerk, "1001")
+    verdict = only_verdict(workspace)
+    assert verdict.accepted
+    (notice,) = [p for p in verdict.problems if p.code == "normalized-choice"]
+    assert notice.message_th == f'อ่าน "{typed}" เป็นตัวเลือก "{label}"'
+    assert verdict.facts.set_index("kr_code").at["KR-1-01", key] == code
+
+
 def test_typed_numbers_and_choices_are_read_and_reported_as_notices(workspace):
     clerk = workspace.clerk("1001")
     on_track = "เป็นไปตามแผน"  # each figure below is at or past its annual target
