@@ -131,6 +131,16 @@ def _mark_cells(book: Workbook, ordered: list[Problem]) -> None:
                      key=lambda found: (*found[:2], found[2].sort_key))
     for (sheet, cell), group in groupby(located, key=lambda found: found[:2]):
         _mark(book[sheet][cell], [p for _, _, p in group])
+        _unhide(book[sheet], book[sheet][cell])
+
+
+def _unhide(sheet, cell) -> None:
+    """A marked cell in a row or column the clerk hid (KRs "we don't do") is shown again:
+    "correct the red cells" led to cells nobody could see."""
+    sheet.row_dimensions[cell.row].hidden = False
+    for columns in sheet.column_dimensions.values():  # a dimension may span several columns
+        if columns.hidden and columns.min <= cell.column <= columns.max:
+            columns.hidden = False
 
 
 def _shown_at(sheet, cell: str) -> str:

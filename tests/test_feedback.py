@@ -124,6 +124,23 @@ def test_problems_in_merged_cells_are_marked_on_the_cell_that_shows(workspace, t
     assert sheet["K6"].comment.text.count('สถานะ "ok" ไม่อยู่ในรายการ') == 2
 
 
+def test_a_problem_in_a_row_or_column_the_clerk_hid_is_shown_again(workspace, tmp_path):
+    """Rows of KRs "we don't do" hidden and left blank, and the confidence column hidden:
+    the red cells the instruction points to could not be seen."""
+    clerk = (workspace.clerk("1001").type("KR-1-02", "actual", 120)
+             .type("KR-1-03", "confidence", "มั่นใจ"))
+    clerk.sheet.row_dimensions[7].hidden = True
+    clerk.sheet.row_dimensions[8].hidden = True
+    clerk.sheet.row_dimensions[9].hidden = True  # no problem there: stays hidden
+    clerk.sheet.column_dimensions["L"].hidden = True
+    _, problems, dest = _feedback(workspace, tmp_path, clerk)
+    assert {p.cell for p in problems if p.severity == "error"} == {"H7", "L8"}
+    sheet = load_workbook(dest)[DATA]
+    assert [sheet.row_dimensions[row].hidden for row in (7, 8, 9)] == [False, False, True]
+    assert not sheet.column_dimensions["L"].hidden
+    assert sheet["H7"].fill.start_color.rgb == RED
+
+
 def test_the_instruction_names_the_sheet_the_marks_are_on(workspace, tmp_path):
     """The clerk renamed the data sheet: the instruction named the template's, which the
     workbook no longer has."""
