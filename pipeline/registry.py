@@ -125,9 +125,10 @@ def load_registry(path: Path, reference: Reference) -> Registry:
     problems += _check(frames["key_results"],
                        model.key_results_schema(frames["objectives"]["objective_code"]),
                        "key_results")
-    problems += _check(frames["assignments"],
-                       model.assignments_schema(frames["key_results"]["kr_code"],
-                                                reference.districts["code"]), "assignments")
+    key_results = frames["key_results"]
+    problems += _check(frames["assignments"], model.assignments_schema(
+        key_results["kr_code"], reference.districts["code"],
+        key_results.loc[key_results["kr_type"].eq("milestone"), "kr_code"]), "assignments")
     periods = _check(frames["periods"], model.periods_schema(), "periods")
     problems += periods + [f"sheet {sheet}: no rows" for sheet in model.SHEETS
                            if sheet != "about" and frames[sheet].empty]

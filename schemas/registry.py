@@ -89,17 +89,30 @@ def key_results_schema(objective_codes) -> pa.DataFrameSchema:
     }, strict="filter")
 
 
-def assignments_schema(kr_codes, district_codes) -> pa.DataFrameSchema:
+def assignments_schema(kr_codes, district_codes, milestones=()) -> pa.DataFrameSchema:
     number = pa.Check(_number_or_blank, error="must be a number")
     return pa.DataFrameSchema({
         "kr_code": _text(_one_of(kr_codes, "is not a kr_code of sheet key_results")),
         "district_code": _text(_one_of(district_codes, "is not a district code (1001-1050)")),
         "baseline": _text(number),
         "target": _text(number),
-    }, checks=pa.Check(
+    }, checks=[pa.Check(
         lambda df: ~df.duplicated(["kr_code", "district_code"], keep=False),
         error="assigns the same key result to the same district twice",
-    ), strict="filter")
+    ), pa.Check(
+        lambda df: _done_or_not(df, milestones),
+        error="assigns a milestone key result with a baseline other than 0 or a target other "
+              "than 1: its clerks pick done (1) or not done (0), and a group counts its "
+              "districts done",
+    )], strict="filter")
+
+
+def _done_or_not(df: pd.DataFrame, milestones) -> pd.Series:
+    """A stage as a target ("level 5") would score a district done at 20 % and a group's share
+    of districts done against a target of 300 %. A blank or a word is told apart."""
+    numbers = df[["baseline", "target"]].apply(pd.to_numeric, errors="coerce")
+    return (~df["kr_code"].isin(list(milestones)) | numbers.isna().any(axis=1)
+            | (numbers["baseline"].eq(0) & numbers["target"].eq(1)))
 
 
 def periods_schema() -> pa.DataFrameSchema:

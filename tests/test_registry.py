@@ -297,6 +297,22 @@ def test_the_same_kr_assigned_twice_to_a_district_is_refused_on_both_rows(tmp_pa
     ]
 
 
+def test_a_milestone_assigned_as_a_stage_is_refused(tmp_path, reference):
+    """Target "level 5": the template offers done or not done, so a district done scored
+    20 % and its group's share done stood against a target of 300 %."""
+    frames = registry_frames(reference)
+    assignments = frames["assignments"]
+    milestones = frames["key_results"].loc[frames["key_results"]["kr_type"].eq("milestone"),
+                                           "kr_code"]
+    first = assignments.index[assignments["kr_code"].isin(milestones)][0]
+    _text(assignments, "target")
+    assignments.loc[first, "target"] = "5"
+    assert _problems(_write(tmp_path, frames), reference) == [
+        f"sheet assignments, row {first + 2}: assigns a milestone key result with a baseline "
+        "other than 0 or a target other than 1: its clerks pick done (1) or not done (0), and "
+        "a group counts its districts done"]
+
+
 def test_a_blank_baseline_is_reported_once_as_blank(tmp_path, reference):
     frames = registry_frames(reference)
     _text(frames["assignments"], "baseline")
