@@ -49,18 +49,19 @@ def load_history(con: duckdb.DuckDBPyConnection, districts: Collection[str],
 
 def annotate(batch: pd.DataFrame, history: History, plan: pd.DataFrame,
              versions: Mapping[str, str], thresholds: Thresholds) -> pd.DataFrame:
-    """Adds what the cross-period rules read: the previous figure, the computed status and
-    whether the value is an outlier. `batch` carries period, value, decimals and the columns
-    of `plan`: every district's assignments with their KR's baseline, target, direction,
-    cumulative, kr_type, under each registry version (plan_version) a stored figure's period
-    may have been reported under; `versions`, that version of each stored period."""
+    """Adds what the cross-period rules read: the previous and next figures, the computed
+    status and whether the value is an outlier. `batch` carries period, value, decimals and
+    the columns of `plan`: every district's assignments with their KR's baseline, target,
+    direction, cumulative, kr_type, under each registry version (plan_version) a stored
+    figure's period may have been reported under; `versions`, that version of each stored
+    period."""
     facts = history.facts.rename(columns={"actual": "value"})
     facts["plan_version"] = facts["period"].map(versions)
     stored = _levelled(facts.merge(plan, on=["plan_version", *KEY]))
     out = _levelled(batch)
     out["computed_status"] = score.status(out["progress"], out["share"], thresholds).where(
         out["progress"].notna())
-    out = _with_previous(out, history.facts)
+    out = _with_neighbours(out, history.facts)
     far, peer_level = _far_from_peers(out, stored)
     typical = peer_level * out["scale"]
     unit = 10.0 ** -out["decimals"].astype(float)
@@ -86,21 +87,25 @@ def _per_period(codes: pd.Series, attribute: str) -> pd.Series:
     return pd.Series([parsed[code] for code in codes.tolist()], index=codes.index, dtype=object)
 
 
-def _with_previous(batch: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
-    """The district's latest accepted figure for the KR in an earlier period of the year."""
+def _with_neighbours(batch: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """The district's latest accepted figure for the KR in an earlier period of the year, and
+    its earliest in a later one: a late correction of an earlier period is compared with what
+    followed it."""
     rows = batch.reset_index()[["index", *KEY, "period"]]
-    earlier = facts[[*KEY, "period", "actual"]].rename(columns={"period": "previous_period",
-                                                               "actual": "previous_actual"})
-    pairs = rows.merge(earlier, on=KEY)
-    previous_end = _per_period(pairs["previous_period"], "end")
-    pairs = pairs[(previous_end < _per_period(pairs["period"], "end"))
-                  & (pairs["previous_period"].str[:4] == pairs["period"].str[:4])]
-    latest = pairs.assign(end=previous_end[pairs.index]).sort_values("end")
-    latest = latest.drop_duplicates("index", keep="last").set_index("index")
-    return batch.assign(previous_actual=latest["previous_actual"].reindex(batch.index)
-                        .astype(float),
-                        previous_period=latest["previous_period"].reindex(batch.index)
-                        .fillna(""))
+    other = facts[[*KEY, "period", "actual"]].rename(columns={"period": "other_period",
+                                                             "actual": "other_actual"})
+    pairs = rows.merge(other, on=KEY)
+    pairs = pairs[pairs["other_period"].str[:4] == pairs["period"].str[:4]]
+    pairs = pairs.assign(end=_per_period(pairs["other_period"], "end"),
+                         own_end=_per_period(pairs["period"], "end")).sort_values("end")
+    before = pairs[pairs["end"] < pairs["own_end"]].drop_duplicates("index", keep="last")
+    after = pairs[pairs["end"] > pairs["own_end"]].drop_duplicates("index", keep="first")
+    found = {}
+    for name, chosen in (("previous", before), ("next", after)):
+        chosen = chosen.set_index("index")
+        found[f"{name}_actual"] = chosen["other_actual"].reindex(batch.index).astype(float)
+        found[f"{name}_period"] = chosen["other_period"].reindex(batch.index).fillna("")
+    return batch.assign(**found)
 
 
 def _far_from_peers(batch: pd.DataFrame, stored: pd.DataFrame) -> tuple[pd.Series, pd.Series]:

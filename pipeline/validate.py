@@ -282,10 +282,10 @@ def _shown(batch: pd.DataFrame) -> pd.DataFrame:
     def number(values: pd.Series) -> pd.Series:
         return values.map(lambda v: "" if pd.isna(v) else f"{v:,.{_places(v)}f}")
 
-    previous = number(batch["previous_actual"]) + ", " + batch["previous_period"]
     return batch.assign(
         value_shown=number(batch["value"]),
-        previous_shown=previous,
+        previous_shown=number(batch["previous_actual"]) + ", " + batch["previous_period"],
+        next_shown=number(batch["next_actual"]) + ", " + batch["next_period"],
         typical_shown=number(batch["typical_value"]),
         status_shown=batch["status"].map(_STATUS_TH).fillna(""),
         computed_shown=batch["computed_status"].map(_STATUS_TH).fillna(""),

@@ -169,6 +169,12 @@ _RULES = (
     Rule("confidence-invalid", ERROR,
          "ระดับความเชื่อมั่น \"{value}\" ไม่อยู่ในรายการ กรุณาเลือกจากรายการ ({expected})",
          "Confidence \"{value}\" is not in the list; pick one of the list ({expected})."),
+    Rule("cumulative-above-later", WARNING,
+         "ผลสะสม {value} สูงกว่าผลที่รายงานไว้ในรอบถัดไป ({expected}) ตัวชี้วัดนี้เป็นผลสะสม "
+         "จึงต้องไม่ลดลง กรุณาตรวจสอบ และส่งรายงานรอบนั้นที่แก้ไขแล้วด้วย",
+         "The cumulative value {value} is higher than reported for a later period "
+         "({expected}); a cumulative key result cannot go down: check it, and send that "
+         "period's report corrected too."),
     Rule("cumulative-decreased", ERROR,
          "ผลสะสม {value} ต่ำกว่าผลที่รายงานไว้ในรอบก่อน ({expected}) ตัวชี้วัดนี้เป็นผลสะสม "
          "จึงต้องไม่ลดลง",

@@ -132,6 +132,10 @@ ROW_RULES: tuple[RowRule, ...] = (
             lambda f: ~(f["cumulative"].eq(True) & f["direction"].eq("increase")
                         & (f["value"] < f["previous_actual"])),
             "value_shown", "previous_shown", expected_is_column=True),
+    RowRule("cumulative-above-later", VALUE_CELL,
+            lambda f: ~(f["cumulative"].eq(True) & f["direction"].eq("increase")
+                        & (f["value"] > f["next_actual"])),
+            "value_shown", "next_shown", expected_is_column=True),
     RowRule("value-outlier", VALUE_CELL, lambda f: ~(f["outlier"] & f["note"].eq("")),
             "value_shown", "typical_shown", expected_is_column=True),
     RowRule("value-outlier-explained", VALUE_CELL, lambda f: ~(f["outlier"] & f["note"].ne("")),
@@ -153,8 +157,8 @@ ROW_RULES: tuple[RowRule, ...] = (
 # check that fails, it scans every column of the frame it validates.
 CHECKED_COLUMNS = (
     "file_id", "row", "kr_code", "kr_type", "assigned", "retired", "note", "milestone",
-    "actual", "numerator", "denominator", "value", "previous_actual", "cumulative", "direction",
-    "outlier", "status", "confidence", "computed_status",
+    "actual", "numerator", "denominator", "value", "previous_actual", "next_actual", "cumulative",
+    "direction", "outlier", "status", "confidence", "computed_status",
     *(f"{key}_raw" for key in ("actual", "numerator", "denominator", "status", "confidence")),
 )
 

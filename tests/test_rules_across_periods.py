@@ -152,6 +152,23 @@ def test_a_cumulative_kr_lower_than_last_period_is_refused(workspace):
         "จึงต้องไม่ลดลง")
 
 
+def test_a_late_correction_above_a_later_periods_cumulative_figure_is_a_warning(workspace):
+    """Q1 corrected to 400 once Q2 stands at 300: one of them is wrong, and the clerk may be
+    correcting both, Q1 first; so a warning that names the later figure, not a refusal."""
+    assert _sent_and_run(workspace, workspace.clerk("1001", "2569-Q1").type(
+        "KR-1-03", "actual", 200))["outcome"] == "accepted"
+    assert _sent_and_run(workspace, workspace.clerk("1001", "2569-Q2").type(
+        "KR-1-03", "actual", 300))["outcome"] == "accepted"
+    correction = workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 400)
+    outcome = _sent_and_run(workspace, correction)
+    assert outcome["outcome"] == "accepted"
+    (warning,) = [p for p in outcome["problems"] if p["code"] == "cumulative-above-later"]
+    assert (warning["severity"], warning["cell"]) == ("warning", "H8")
+    assert warning["message_th"] == (
+        "ผลสะสม 400 สูงกว่าผลที่รายงานไว้ในรอบถัดไป (300, 2569-Q2) ตัวชี้วัดนี้เป็นผลสะสม "
+        "จึงต้องไม่ลดลง กรุณาตรวจสอบ และส่งรายงานรอบนั้นที่แก้ไขแล้วด้วย")
+
+
 @pytest.fixture
 def peers(workspace):
     """Twelve districts report KR-1-03 for 2569-Q2 as honest clerks do."""
