@@ -32,6 +32,9 @@ def _card(kr, row: dict | None, expected: float, history) -> str:
                         if kr.kr_type == "milestone" else (kr.unit_th, kr.unit_en))
     figure = f"{_figure(actual, kr)} / {_figure(target, kr)}"
     reporting = "–" if row is None else f"{int(row['reporting'])}/{int(row['assigned'])}"
+    # the target is the sum or mean of the reporting districts' own, as the actual is
+    whose = (f"เขตที่รายงาน {reporting} (เป้าหมายของเขตเหล่านี้)",
+             f"districts reporting {reporting} (the target is theirs)")
     lower = (f'<div class="muted">{bi("↓ ยิ่งน้อยยิ่งดี", "lower is better", inline=True)}</div>'
              if kr.direction == "decrease" else "")
     bar_label = f"progress {pct(progress)}, expected {expected:.0%}"
@@ -42,7 +45,7 @@ def _card(kr, row: dict | None, expected: float, history) -> str:
         f"{lower}{progress_bar(progress, expected, bar_label, status)}"
         f"<div>{bi(f'ความก้าวหน้า {pct(progress)}', f'progress {pct(progress)}', inline=True)} "
         f"{badge(status)}</div>"
-        f'<div class="muted">{bi(f"เขตที่รายงาน {reporting}", f"districts reporting {reporting}")}'
+        f'<div class="muted">{bi(*whose)}'
         f"</div>{_trend(kr.kr_code, history)}</div>")
 
 

@@ -24,8 +24,10 @@ KR_COLS = [
     Col("name_th", "ตัวชี้วัดผลหลัก", "Key result", width=64),
     Col("unit_th", "หน่วยนับ", "Unit", width=12),
     Col("actual", "ผลการดำเนินงาน", "Actual", "measure", 12),
-    Col("baseline", "ค่าฐาน", "Baseline", "measure", 11),
-    Col("target", "ค่าเป้าหมาย", "Target", "measure", 11),
+    # a group's or the city's: the sum or mean over the districts that reported, as its
+    # actual is (a target of all assigned districts read as shrinking as fewer reported)
+    Col("baseline", "ค่าฐานของเขตที่รายงาน", "Baseline of districts reporting", "measure", 11),
+    Col("target", "เป้าหมายของเขตที่รายงาน", "Target of districts reporting", "measure", 11),
     Col("progress_shown", "ความก้าวหน้า", "Progress", "percent", 11),
     Col("expected", "ที่คาดหวัง", "Expected", "percent", 10),
     Col("status", "สถานะ", "Status", "status", 13),

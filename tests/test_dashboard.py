@@ -97,6 +97,9 @@ def test_it_shows_every_dimension_group_and_key_result_and_the_reporting_rates(p
     assert f"เขตที่ส่งรายงานผ่านการตรวจ {int(city['accepted'])} จาก {int(city['expected'])} เขต" in text
     missing = data.completeness[data.completeness["state"] != "accepted"]
     assert len(missing) and all(name in text for name in missing["name_th"])
+    # a card's target is the reporting districts' (fewer reported, it read as shrinking)
+    assert "เขตที่รายงาน 44/50 (เป้าหมายของเขตเหล่านี้)" in text
+    assert "districts reporting 44/50 (the target is theirs)" in text
 
 
 def test_each_key_result_has_a_trend_point_per_period_of_the_year(rollups):

@@ -216,6 +216,16 @@ def test_the_ranking_says_what_it_ranks_by_and_ranks_by_it(books):
     assert {r[4].split(" / ")[1] for r in ranked if r[4] != "ไม่จัดอันดับ"} == {"44"}
 
 
+def test_a_group_or_the_citys_baseline_and_target_say_they_are_the_reporting_districts(books):
+    """Summed over the districts that reported, as the actual is: headed "Target", the city's
+    seemed to shrink each quarter as fewer districts reported."""
+    sheet = load_workbook(books / "dimension-1.xlsx")["สรุป"]
+    headers = {cell.value for row in sheet.iter_rows() for cell in row if cell.value}
+    assert {"ค่าฐานของเขตที่รายงาน", "เป้าหมายของเขตที่รายงาน", "Baseline of districts reporting",
+            "Target of districts reporting"} <= headers
+    assert not {"ค่าเป้าหมาย", "Target"} & headers
+
+
 def test_equal_scores_share_a_rank_in_the_city_and_in_the_group():
     """The same four dimension scores in another order: both means are 0.5, one of them
     0.4999999999999999 as summed, and it was ranked below."""
