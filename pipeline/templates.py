@@ -140,10 +140,14 @@ def _data_sheet(book, formats, rows: pd.DataFrame, district, period: Period) -> 
     sheet.merge_range(0, 0, 0, last_col,
                       f"รายงานผลการดำเนินงานตามตัวชี้วัดผลหลัก (OKR) สำนักงานเขต{district.name_th} "
                       f"{period.label_th}", formats["title"])
-    sheet.merge_range(1, 0, 1, col["denominator"],
+    # up to the numerator: the "data as of" label, right-aligned two columns on, runs left
+    # into the empty cell between them, as it is wider than its own
+    sheet.merge_range(1, 0, 1, col["numerator"],
                       f"OKR progress report — {district.name_en} ({district.code}) — "
                       f"{period.label_en}", formats["subtitle"])
     _as_of_cell(sheet, formats, period)
+    sheet.set_row(0, 30)  # the title's 18 pt and the subtitle's 14 pt, which the default
+    sheet.set_row(1, 24)  # 15 pt rows cut in LibreOffice
     for i, column in enumerate(layout.COLUMNS):
         sheet.set_column(i, i, column.width)
         sheet.write_string(layout.KEY_ROW - 1, i, column.key, formats["key"])

@@ -189,6 +189,11 @@ def test_the_sheet_is_protected_and_only_the_input_cells_are_unlocked(sheet_1001
 
 def test_the_date_the_figures_stand_at_is_asked_for_beside_the_title(sheet_1001):
     assert sheet_1001["K2"].value == "ข้อมูล ณ วันที่ / data as of"
+    # shown whole: the label, wider than its column, runs left into J2, which the subtitle's
+    # merge left empty; and the title rows are as tall as their fonts (cut in LibreOffice)
+    assert "A2:I2" in {str(merged) for merged in sheet_1001.merged_cells.ranges}
+    assert sheet_1001["J2"].value is None
+    assert (sheet_1001.row_dimensions[1].height, sheet_1001.row_dimensions[2].height) == (30, 24)
     rule = _validations(sheet_1001)["L2"]
     assert rule.type == "date"
     assert rule.formula1 and rule.formula2  # between the period's start and a quarter after
