@@ -23,7 +23,7 @@ from pipeline.xlsx_style import Col, Styles, print_setup
 from pipeline.xlsx_table import progress_lights, write_heading, write_note, write_table
 
 FURTHEST = 15
-KR_SHORT = [Col("dimension_id", "ด้าน", "Dim.", "int", 6), *KR_COLS[:2]]
+KR_SHORT = [Col("dimension_id", "ด้าน", "Dim.", "short", 6), *KR_COLS[:2]]
 DISTRICT_COLS = [
     Col("district_th", "สำนักงานเขต", "District", width=14), *KR_SHORT[1:],
     Col("actual", "ผลการดำเนินงาน", "Actual", "measure", 12),

@@ -53,7 +53,7 @@ def write_group(book, styles: Styles, rollup: PeriodRollup, group) -> None:
 
 
 RANK_COLS = [
-    Col("rank_shown", "อันดับในกลุ่ม", "Rank in group", "int", 10),
+    Col("rank_shown", "อันดับในกลุ่ม", "Rank in group", "short", 10),
     Col("name_th", "สำนักงานเขต", "District", width=18),
     Col("name_en", "ชื่ออังกฤษ", "English name", width=20),
     Col("score", "คะแนนรวม", "Overall score", "percent", 11),

@@ -45,7 +45,8 @@ class Col:
     key: str
     th: str
     en: str
-    kind: str = "text"  # text, bold, indented, int, number, percent, change, date, measure, status
+    # text, bold, indented, int, short, number, percent, change, date, measure, status
+    kind: str = "text"
     width: float = 12
 
 
@@ -66,6 +67,8 @@ class Styles:
             "text": self.make(border=1, text_wrap=True),
             "bold": self.make(border=1, text_wrap=True, bold=True),
             "int": self.make(border=1, num_format="#,##0"),
+            # a dimension or a rank: right-aligned, it ran into the text beside it ("1KR-1-01")
+            "short": self.make(border=1, align="center", num_format="#,##0"),
             "number": self.make(border=1, num_format="#,##0.##"),
             "percent": self.make(border=1, num_format=PERCENT),
             "change": self.make(border=1, num_format="+0%;-0%;0%"),

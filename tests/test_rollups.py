@@ -478,3 +478,20 @@ def test_libreoffice_draws_the_trend_from_its_hidden_figures(books, tmp_path):
                   if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
     (trend,) = [c for c in charts if "แนวโน้ม!" in c]
     assert '<c:plotVisOnly val="0"/>' in trend  # LibreOffice's own "include hidden cells"
+
+
+def test_a_short_number_does_not_run_into_the_text_beside_it(books):
+    """A dimension or rank, right-aligned against a left-aligned count or name, read as one
+    with it: "1" then "0 / 9" read "10 / 9", "1" then "KR-1-01" read "1KR-1-01". It is
+    centred, and a district's count of KRs with data reads as words."""
+    group = load_workbook(books / "group-01.xlsx")
+    district = [r for r in group["พระนคร"].iter_rows(min_row=6) if isinstance(r[0].value, int)]
+    counts = [r[1].value for r in district if not r[1].value.startswith("KR-")]
+    assert len(counts) == 9 and all(re.fullmatch(r"\d+ จาก \d+|—", c) for c in counts), counts
+    ranks = [r for r in group["อันดับ"].iter_rows(min_row=6) if r[1].value]
+    committee = load_workbook(books / "committee.xlsx")
+    krs = [r for sheet in ("ล่าช้าที่สุด", "เปลี่ยนแปลง")
+           for r in committee[sheet].iter_rows(min_row=6) if isinstance(r[0].value, int)]
+    for cells in (district, ranks, krs):
+        assert cells
+        assert {r[0].alignment.horizontal for r in cells} == {"center"}, cells[0][0].coordinate
