@@ -110,6 +110,7 @@ def _cells(styles: Styles, kind: str, column: pd.Series, formats: list[str]
                 [styles.missing if v is None else style for v in shown])
     numbers = ([styles.number(f) for f in formats] if kind == "measure"
                else [styles.cell[kind]] * len(values))
+    scale = 100.0 if kind == "points" else 1.0
     shown, styled = [], []
     for value, gap, style in zip(values, gaps, numbers, strict=True):
         if gap:
@@ -119,7 +120,7 @@ def _cells(styles: Styles, kind: str, column: pd.Series, formats: list[str]
             shown.append(value)
             styled.append(styles.absent)
         else:
-            shown.append(float(value))
+            shown.append(float(value) * scale)
             styled.append(style)
     return shown, styled
 

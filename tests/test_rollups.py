@@ -185,7 +185,7 @@ def test_the_committee_sees_what_changed_since_the_previous_period(books, built)
     before = built["2569-Q1"].kr_city.set_index("kr_code")["progress"].clip(0, 1)
     now = built["2569-Q2"].kr_city.set_index("kr_code")["progress"].clip(0, 1)
     for kr, row in rows.items():
-        assert row[3:6] == pytest.approx((before[kr], now[kr], now[kr] - before[kr])), kr
+        assert row[3:6] == pytest.approx((before[kr], now[kr], 100 * (now[kr] - before[kr]))), kr
     changes = [r[5] for r in rows.values()]
     assert changes == sorted(changes), "largest fall first"
 
@@ -495,3 +495,27 @@ def test_a_short_number_does_not_run_into_the_text_beside_it(books):
     for cells in (district, ranks, krs):
         assert cells
         assert {r[0].alignment.horizontal for r in cells} == {"center"}, cells[0][0].coordinate
+
+
+def test_changes_and_gaps_are_shown_in_percentage_points(books, built, reference):
+    """"+20%" beside a score of 43% read as a relative change: a change since the previous
+    period and a KR's gap to expected are written in points (20) and say so ("+20 จุด")."""
+    points = '+0" จุด";-0" จุด";0" จุด"'
+    book = load_workbook(books / "committee.xlsx")
+    before = built["2569-Q1"].dims_city.set_index("dimension_id")["score"]
+    dims = dict(zip(reference.dimensions["name_th"], reference.dimensions["dimension_id"],
+                    strict=True))
+    overview = [r for r in book["ภาพรวม"].iter_rows(min_row=6) if r[0].value in dims]
+    assert len(overview) == 9
+    for label, _, score_now, change, *_ in overview:
+        assert change.number_format == points
+        assert change.value == pytest.approx(100 * (score_now.value - before[dims[label.value]]))
+    changed = [r for r in book["เปลี่ยนแปลง"].iter_rows(min_row=6) if r[0].value]
+    behind = [r for r in book["ล่าช้าที่สุด"].iter_rows(min_row=6) if r[0].value]
+    assert changed and behind
+    for row in changed:
+        assert row[5].number_format == points
+        assert row[5].value == pytest.approx(100 * (row[4].value - row[3].value))
+    for row in behind:
+        assert row[9].number_format == points
+        assert row[9].value == pytest.approx(100 * (row[7].value - row[8].value))
