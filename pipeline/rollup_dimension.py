@@ -82,7 +82,8 @@ def _trend(book, styles: Styles, current: PeriodRollup, rollups: list[CityFigure
                         period.thresholds.at_risk)
     figures = frame[codes].apply(pd.to_numeric, errors="coerce").to_numpy(float).tolist()
     hidden = rollup_charts.plotted(sheet, 5, 2 + len(cols) + CHART_COLUMNS, figures)
-    rollup_charts.trend_lines(book, sheet, (5, last - 1), (2, 1 + len(cols)), 4,
+    # the periods as the Thai header row names them (the English row's read "Q1, FY 2569")
+    rollup_charts.trend_lines(book, sheet, (5, last - 1), (2, 1 + len(cols)), 3,
                               (3, 3 + len(cols)), last, hidden)
     print_setup(sheet, (3, 4), footer(current))
 

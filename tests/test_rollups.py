@@ -519,3 +519,18 @@ def test_changes_and_gaps_are_shown_in_percentage_points(books, built, reference
     for row in behind:
         assert row[9].number_format == points
         assert row[9].value == pytest.approx(100 * (row[7].value - row[8].value))
+
+
+def test_the_trend_chart_names_the_periods_in_thai(books):
+    """Its axis took the English header row and read "Q1, FY 2569" in a Thai book."""
+    path = books / "dimension-1.xlsx"
+    with zipfile.ZipFile(path) as book:
+        chart = book.read("xl/charts/chart2.xml").decode()  # the glance sheet's is chart1
+    refs = set(re.findall(r"<c:cat><c:\w+><c:f>'แนวโน้ม'!\$(\w+)\$(\d+):\$(\w+)\$(\d+)</c:f>",
+                          chart))
+    assert len(refs) == 1
+    ((first, row, last, same),) = refs
+    sheet = load_workbook(path)["แนวโน้ม"]
+    assert row == same
+    assert [sheet[f"{first}{row}"].value, sheet[f"{last}{row}"].value] == [
+        "ไตรมาส 1\nปีงบประมาณ 2569", "ไตรมาส 2\nปีงบประมาณ 2569"]
