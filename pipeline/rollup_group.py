@@ -129,9 +129,10 @@ def _timeliness(book, styles: Styles, rollup: PeriodRollup, completeness) -> Non
         accepted_on=[d.date() if pd.notna(d) else None for d in first],
         on_time_th=completeness["on_time"].map({True: "ตรงเวลา", False: "ล่าช้า"}).where(
             completeness["state"].eq("accepted"), "—")).sort_values("district_code")
-    due = f"กำหนดส่ง {thai_date(rollup.due)} / due " if rollup.due else ""
+    due = (f" — กำหนดส่ง {thai_date(rollup.due)} / due {rollup.due:%Y-%m-%d}" if rollup.due
+           else "")
     table_sheet(book, styles, rollup, "ส่งรายเขต",
-                f"การส่งรายงานรายเขต / each district's submission — {due}", frame, [
+                f"การส่งรายงานรายเขต / each district's submission{due}", frame, [
         Col("district_code", "รหัสเขต", "District code", width=10),
         Col("name_th", "สำนักงานเขต", "District", width=18),
         Col("name_en", "ชื่ออังกฤษ", "English name", width=20),

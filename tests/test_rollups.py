@@ -14,7 +14,7 @@ import xlsxwriter
 from openpyxl import load_workbook
 
 from pipeline import rollup, score
-from pipeline.periods import parse_period
+from pipeline.periods import parse_period, thai_date
 from pipeline.rollup import overall_scores, stored_city_figures
 from pipeline.rollup_inputs import BookInputs
 from pipeline.rollup_xlsx import write_named, write_rollups
@@ -534,3 +534,11 @@ def test_the_trend_chart_names_the_periods_in_thai(books):
     assert row == same
     assert [sheet[f"{first}{row}"].value, sheet[f"{last}{row}"].value] == [
         "ไตรมาส 1\nปีงบประมาณ 2569", "ไตรมาส 2\nปีงบประมาณ 2569"]
+
+
+def test_the_timeliness_sheet_gives_the_due_date_in_both_languages(books, built):
+    """Its title ended "กำหนดส่ง 15 เม.ย. 2569 / due", the English without its date."""
+    due = built["2569-Q2"].due
+    title = load_workbook(books / "group-01.xlsx")["ส่งรายเขต"]["A1"].value
+    assert title == (f"การส่งรายงานรายเขต / each district's submission — "
+                     f"กำหนดส่ง {thai_date(due)} / due {due:%Y-%m-%d}")
