@@ -64,8 +64,9 @@ def trend_lines(book, sheet, rows: tuple[int, int], value_cols: tuple[int, int],
                 header_row: int, anchor: tuple[int, int], expected_row: int,
                 plotted_cols: tuple[int, int]) -> None:
     """One line per KR over the periods of the fiscal year so far, the expected progress as a
-    dashed line; a row of the table is a series, its header row the periods. The lines are
-    drawn from the table's figures as `plotted` wrote them again, in `plotted_cols`."""
+    dashed line with diamonds; a row of the table is a series, its header row the periods.
+    The lines are drawn from the table's figures as `plotted` wrote them again, in
+    `plotted_cols`."""
     name = sheet.get_name()
     first_col, last_col = plotted_cols
     chart = _chart(book, {"type": "line"},
@@ -83,7 +84,9 @@ def trend_lines(book, sheet, rows: tuple[int, int], value_cols: tuple[int, int],
     chart.add_series({"name": [name, expected_row, 0], "categories": categories,
                       "values": [name, expected_row, first_col, expected_row, last_col],
                       "line": {"color": "#000000", "width": 2, "dash_type": "dash"},
-                      "marker": {"type": "none"}})
+                      # in a year's first period the line is one point, drawn only as a marker
+                      "marker": {"type": "diamond", "size": 7, "fill": {"color": "#000000"},
+                                 "border": {"color": "#000000"}}})
     sheet.insert_chart(*anchor, chart, {"x_offset": 4, "y_offset": 8})
 
 

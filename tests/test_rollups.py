@@ -542,3 +542,18 @@ def test_the_timeliness_sheet_gives_the_due_date_in_both_languages(books, built)
     title = load_workbook(books / "group-01.xlsx")["ส่งรายเขต"]["A1"].value
     assert title == (f"การส่งรายงานรายเขต / each district's submission — "
                      f"กำหนดส่ง {thai_date(due)} / due {due:%Y-%m-%d}")
+
+
+def test_the_expected_progress_shows_on_the_trend_chart_of_a_year_s_first_period(
+        demo_settings):
+    """With one period its line has one point, which a line without markers does not draw,
+    while the legend lists it."""
+    path = demo_settings.rollups_dir("2569-Q1") / "dimension-1.xlsx"
+    with zipfile.ZipFile(path) as book:
+        chart = book.read("xl/charts/chart2.xml").decode()  # the glance sheet's is chart1
+    expected = re.findall(r"<c:ser>.*?</c:ser>", chart, re.S)[-1]
+    row = re.search(r"<c:tx><c:strRef><c:f>'แนวโน้ม'!\$A\$(\d+)</c:f>", expected).group(1)
+    assert load_workbook(path)["แนวโน้ม"][f"A{row}"].value == "คาดหวัง"
+    assert re.search(r"<c:val><c:numRef><c:f>'แนวโน้ม'!\$\w+\$\d+</c:f>", expected)  # a point
+    symbol = re.search(r'<c:marker><c:symbol val="(\w+)"/>', expected).group(1)
+    assert symbol != "none"
