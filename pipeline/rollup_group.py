@@ -85,7 +85,7 @@ def _summary(book, styles: Styles, rollup: PeriodRollup, group, members) -> None
     write_section(sheet, styles, 2, "คะแนนรายด้านของแต่ละเขต เทียบกับทั้งกลุ่มและทั้งกรุงเทพฯ / each "
                        "district's score by dimension against the group and the city")
     cols = [Col("label", "พื้นที่", "Area", width=26), *dimension_cols(rollup)]
-    last = write_table(sheet, styles, 3, table, cols)
+    last = write_table(sheet, styles, 3, table, cols, totals=2)  # the chart's rows: unsorted
     progress_lights(sheet, styles, (5, 1, last, len(cols) - 1), rollup.expected,
                     rollup.thresholds.at_risk)
     for row, label in zip((last - 1, last), table["label"].tail(2), strict=True):

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 import xlsxwriter
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string, range_boundaries
 
 from pipeline import rollup, score
 from pipeline.periods import parse_period, thai_date
@@ -157,6 +158,8 @@ def test_the_committee_sees_completeness_and_timeliness_by_group_and_city(books)
                          "กรุงเทพตะวันออก", "กรุงธนเหนือ", "กรุงธนใต้"}
     # expected, received, accepted, on time, late, rejected, missing, rate, on-time rate
     assert rows["ทั้งกรุงเทพฯ"][2:] == (50, 47, 44, 42, 2, 3, 3, 0.88, 0.84)
+    _, header, _, last = range_boundaries(sheet.auto_filter.ref)  # a sort leaves the city last
+    assert (last - header, sheet.cell(last + 1, 1).value) == (6, "ทั้งกรุงเทพฯ")
 
 
 def test_a_group_book_shows_its_group_beside_the_whole_city(books):
@@ -465,7 +468,8 @@ def test_a_trend_line_leaves_a_gap_where_a_kr_has_no_data(built, tmp_path):
     assert "<c:plotVisOnly" not in chart  # as Excel says "draw hidden cells too"
     first, last = re.search(r"<c:val><c:numRef><c:f>'แนวโน้ม'!\$(\w+)\$6:\$(\w+)\$6</c:f>",
                             chart).groups()
-    assert sheet.column_dimensions[first].hidden
+    hidden = [d for d in sheet.column_dimensions.values() if d.hidden]
+    assert any(d.min <= column_index_from_string(first) <= d.max for d in hidden)
     assert sheet[f"{first}6"].value == pytest.approx(sheet["C6"].value)  # Q1: drawn
     assert sheet[f"{last}6"].value is None  # Q2: a gap, not 0 %
 
@@ -552,8 +556,56 @@ def test_the_expected_progress_shows_on_the_trend_chart_of_a_year_s_first_period
     with zipfile.ZipFile(path) as book:
         chart = book.read("xl/charts/chart2.xml").decode()  # the glance sheet's is chart1
     expected = re.findall(r"<c:ser>.*?</c:ser>", chart, re.S)[-1]
-    row = re.search(r"<c:tx><c:strRef><c:f>'แนวโน้ม'!\$A\$(\d+)</c:f>", expected).group(1)
-    assert load_workbook(path)["แนวโน้ม"][f"A{row}"].value == "คาดหวัง"
+    name = re.search(r"<c:tx><c:strRef><c:f>'แนวโน้ม'!([$\w]+)</c:f>", expected).group(1)
+    assert load_workbook(path)["แนวโน้ม"][name.replace("$", "")].value == "คาดหวัง"
     assert re.search(r"<c:val><c:numRef><c:f>'แนวโน้ม'!\$\w+\$\d+</c:f>", expected)  # a point
     symbol = re.search(r'<c:marker><c:symbol val="(\w+)"/>', expected).group(1)
     assert symbol != "none"
+
+
+def _series(chart: str) -> list[tuple[tuple, tuple]]:
+    """Each series of a chart's XML: the cells of its name and of its values (first column,
+    first row, last column, last row)."""
+    def cells(pattern: str, series: str) -> tuple:
+        return range_boundaries(re.search(pattern, series).group(1).split("!")[1].replace("$", ""))
+    return [(cells(r"<c:tx><c:strRef><c:f>([^<]+)</c:f>", s),
+             cells(r"<c:val><c:numRef><c:f>([^<]+)</c:f>", s))
+            for s in re.findall(r"<c:ser>.*?</c:ser>", chart, re.S)]
+
+
+def test_a_sort_leaves_a_group_summary_s_totals_and_its_chart_in_place(books, reference):
+    """The group's and the city's rows were inside the autofilter: a sort scattered them among
+    the districts, and the chart, pinned to the last two rows, drew two districts as "group
+    against city". The filter holds the districts only; the totals and the chart's rows are
+    beneath it."""
+    path = books / "group-01.xlsx"
+    sheet = load_workbook(path)["สรุป"]
+    _, header, _, last = range_boundaries(sheet.auto_filter.ref)
+    members = reference.districts.loc[reference.districts["group_code"] == "01", "name_th"]
+    assert sorted(sheet.cell(r, 1).value for r in range(header + 1, last + 1)) == sorted(members)
+    with zipfile.ZipFile(path) as book:
+        series = _series(book.read("xl/charts/chart1.xml").decode())
+    assert [sheet.cell(name[1], 1).value for name, _ in series] == [
+        "ทั้งกลุ่มกรุงเทพกลาง (group)", "ทั้งกรุงเทพฯ (city)"]
+    for name, values in series:
+        assert name[:2] == (1, values[1]) and values[1] == values[3] > last
+
+
+def test_a_sort_leaves_each_trend_line_with_its_name(books):
+    """The expected row was inside the autofilter, and each line took its name from column A
+    while its values came from a hidden copy a sort leaves in place: sorted, names and lines
+    disagreed. The filter holds the KRs only, and each line's name is kept beside its values,
+    out of the filter's reach."""
+    path = books / "dimension-1.xlsx"
+    sheet = load_workbook(path)["แนวโน้ม"]
+    _, header, filtered, last = range_boundaries(sheet.auto_filter.ref)
+    assert all(sheet.cell(r, 1).value.startswith("KR-") for r in range(header + 1, last + 1))
+    assert sheet.cell(last + 1, 1).value == "คาดหวัง"
+    with zipfile.ZipFile(path) as book:
+        series = _series(book.read("xl/charts/chart2.xml").decode())
+    assert len(series) == last - header + 1
+    for (name_col, row, _, _), (first, at, final, same) in series:
+        assert row == at == same and min(name_col, first) > filtered
+        assert sheet.cell(row, name_col).value == sheet.cell(row, 1).value
+        assert [sheet.cell(row, c).value for c in range(first, final + 1)] == pytest.approx(
+            [sheet.cell(row, c).value for c in range(3, filtered + 1)])
