@@ -107,7 +107,8 @@ def district_rows(rollup: PeriodRollup) -> pd.DataFrame:
 
 
 def table_sheet(book, styles: Styles, rollup: PeriodRollup, name: str, title: str,
-                frame: pd.DataFrame, cols: list[Col], freeze: int = 1, note: str = "") -> None:
+                frame: pd.DataFrame, cols: list[Col], freeze: int = 1, note: str = "",
+                totals: int = 0) -> None:
     sheet = book.add_worksheet(name)
     write_heading(sheet, styles, title, subtitle(rollup))
     if note:
@@ -115,7 +116,7 @@ def table_sheet(book, styles: Styles, rollup: PeriodRollup, name: str, title: st
     if frame.empty:
         sheet.write_string(3, 0, "ไม่มีรายการ / nothing to list", styles.text)
     else:
-        write_table(sheet, styles, 3, frame, cols, freeze=freeze)
+        write_table(sheet, styles, 3, frame, cols, freeze=freeze, totals=totals)
     print_setup(sheet, (3, 4), footer(rollup))
 
 
@@ -143,7 +144,7 @@ def completeness_sheet(book, styles: Styles, rollup: PeriodRollup,
         Col("missing", "ยังไม่ส่ง", "Missing", "int", 9),
         Col("rate", "อัตราการส่ง", "Reporting rate", "percent", 11),
         Col("on_time_rate", "อัตราตรงเวลา", "On-time rate", "percent", 11),
-    ])
+    ], totals=1)  # the city's row, last ("city" sorts after the group codes)
 
 
 def missing_sheet(book, styles: Styles, rollup: PeriodRollup,

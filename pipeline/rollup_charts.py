@@ -47,25 +47,30 @@ def progress_bars(book, sheet, rows: tuple[int, int], columns: dict[str, int],
     sheet.insert_chart(*anchor, chart, {"x_offset": 4, "y_offset": 4})
 
 
-def plotted(sheet, top: int, left: int, values: list[list[float]]) -> tuple[int, int]:
-    """The figures a chart draws, written again as numbers and blanks in hidden columns from
-    `left`, row `top` on; returns their first and last column. A chart draws the text a table
-    shows for "no data" as 0 %, and a blank as a gap."""
-    for row, figures in enumerate(values, start=top):
-        for col, figure in enumerate(figures, start=left):
+def plotted(sheet, top: int, left: int, series: list[tuple[str, list[float]]]
+            ) -> tuple[int, int]:
+    """The series a chart draws, each a name and its figures, written again in hidden columns
+    from `left`, row `top` on: the name in column `left`, the figures as numbers and blanks
+    after it; returns the figures' first and last column. A chart draws the text a table shows
+    for "no data" as 0 %, and a blank as a gap; a name kept beside its figures, outside the
+    table, stays with them when the table is sorted."""
+    for row, (label, figures) in enumerate(series, start=top):
+        sheet.write_string(row, left, label)
+        for col, figure in enumerate(figures, start=left + 1):
             if figure == figure:  # not NaN
                 sheet.write_number(row, col, figure)
-    last = left + max(map(len, values), default=1) - 1
+    last = left + max((len(figures) for _, figures in series), default=1)
     sheet.set_column(left, last, None, None, {"hidden": True})
-    return left, last
+    return left + 1, last
 
 
 def trend_lines(book, sheet, rows: tuple[int, int], value_cols: tuple[int, int],
                 header_row: int, anchor: tuple[int, int], expected_row: int,
                 plotted_cols: tuple[int, int]) -> None:
     """One line per KR over the periods of the fiscal year so far, the expected progress as a
-    dashed line; a row of the table is a series, its header row the periods. The lines are
-    drawn from the table's figures as `plotted` wrote them again, in `plotted_cols`."""
+    dashed line with diamonds; a row of the table is a series, its header row the periods.
+    The lines are drawn from the table's figures as `plotted` wrote them again, in
+    `plotted_cols`, and named as it did, in the column before them."""
     name = sheet.get_name()
     first_col, last_col = plotted_cols
     chart = _chart(book, {"type": "line"},
@@ -75,15 +80,17 @@ def trend_lines(book, sheet, rows: tuple[int, int], value_cols: tuple[int, int],
     categories = [name, header_row, value_cols[0], header_row, value_cols[1]]
     for i, row in enumerate(range(rows[0], rows[1] + 1)):
         colour = PALETTE[i % len(PALETTE)]
-        chart.add_series({"name": [name, row, 0], "categories": categories,
+        chart.add_series({"name": [name, row, first_col - 1], "categories": categories,
                           "values": [name, row, first_col, row, last_col],
                           "line": {"color": colour, "width": 2},
                           "marker": {"type": "circle", "size": 6,
                                      "fill": {"color": colour}, "border": {"color": colour}}})
-    chart.add_series({"name": [name, expected_row, 0], "categories": categories,
+    chart.add_series({"name": [name, expected_row, first_col - 1], "categories": categories,
                       "values": [name, expected_row, first_col, expected_row, last_col],
                       "line": {"color": "#000000", "width": 2, "dash_type": "dash"},
-                      "marker": {"type": "none"}})
+                      # in a year's first period the line is one point, drawn only as a marker
+                      "marker": {"type": "diamond", "size": 7, "fill": {"color": "#000000"},
+                                 "border": {"color": "#000000"}}})
     sheet.insert_chart(*anchor, chart, {"x_offset": 4, "y_offset": 8})
 
 

@@ -23,7 +23,7 @@ from pipeline.xlsx_style import Col, Styles, print_setup
 from pipeline.xlsx_table import progress_lights, write_heading, write_note, write_table
 
 FURTHEST = 15
-KR_SHORT = [Col("dimension_id", "ด้าน", "Dim.", "int", 6), *KR_COLS[:2]]
+KR_SHORT = [Col("dimension_id", "ด้าน", "Dim.", "short", 6), *KR_COLS[:2]]
 DISTRICT_COLS = [
     Col("district_th", "สำนักงานเขต", "District", width=14), *KR_SHORT[1:],
     Col("actual", "ผลการดำเนินงาน", "Actual", "measure", 12),
@@ -46,7 +46,7 @@ def write_committee(book, styles: Styles, rollup: PeriodRollup,
                 f"ตัวชี้วัดที่ล่าช้ากว่าแผนมากที่สุด ({FURTHEST} อันดับ ทั้งกรุงเทพฯ) / "
                 "KRs furthest behind, city-wide", behind.head(FURTHEST),
                 [*KR_SHORT, *KR_COLS[2:8],
-                 Col("gap", "ห่างจากที่คาดหวัง", "Gap to expected", "change", 11),
+                 Col("gap", "ห่างจากที่คาดหวัง (จุด)", "Gap to expected (points)", "points", 11),
                  *KR_COLS[8:]], freeze=3)
     _changes(book, styles, rollup, previous)
     flags = district_rows(rollup)
@@ -74,7 +74,7 @@ def _overview(book, styles: Styles, rollup: PeriodRollup,
     cols = [Col("label", "ด้าน", "Dimension", width=16),
             Col("label_en", "Dimension", "English", width=20),
             Col("score", "ทั้งกรุงเทพฯ", "City", "percent", 11),
-            Col("change", "เปลี่ยนจากงวดก่อน (จุด)", "Change (points)", "change", 11),
+            Col("change", "เปลี่ยนจากงวดก่อน (จุด)", "Change (points)", "points", 11),
             *[Col(g.group_code, g.group_th, g.group_en, "percent", 13)
               for g in ref.groups.itertuples()],
             Col("krs_with_data", "KR ที่มีข้อมูล", "KRs with data", "int", 10),
@@ -107,7 +107,7 @@ def _changes(book, styles: Styles, rollup: PeriodRollup,
         *KR_SHORT,
         Col("before_shown", "ความก้าวหน้างวดก่อน", "Progress before", "percent", 12),
         Col("progress_shown", "ความก้าวหน้างวดนี้", "Progress now", "percent", 12),
-        Col("change", "เปลี่ยนแปลง (จุด)", "Change (points)", "change", 11),
+        Col("change", "เปลี่ยนแปลง (จุด)", "Change (points)", "points", 11),
         Col("status_before", "สถานะงวดก่อน", "Status before", "status", 13),
         Col("status", "สถานะงวดนี้", "Status now", "status", 13)], freeze=3)
     progress_lights(sheet, styles, (5, 4, last, 4), rollup.expected, rollup.thresholds.at_risk)

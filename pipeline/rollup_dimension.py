@@ -76,13 +76,15 @@ def _trend(book, styles: Styles, current: PeriodRollup, rollups: list[CityFigure
                   f"/ trend over the fiscal year — ด้าน{dim.name_th}", subtitle(current))
     cols = [Col(r.period.code, r.period.label_th.replace(" ปีงบประมาณ", "\nปีงบประมาณ"),
                 r.period.label_en, "percent", 16) for r in rollups]
-    last = write_table(sheet, styles, 3, frame, [*KR_NAME, *cols], freeze=2)
+    last = write_table(sheet, styles, 3, frame, [*KR_NAME, *cols], freeze=2, totals=1)
     for column, period in enumerate(rollups, start=2):  # each period against its own plan
         progress_lights(sheet, styles, (5, column, last - 1, column), period.expected,
                         period.thresholds.at_risk)
     figures = frame[codes].apply(pd.to_numeric, errors="coerce").to_numpy(float).tolist()
-    hidden = rollup_charts.plotted(sheet, 5, 2 + len(cols) + CHART_COLUMNS, figures)
-    rollup_charts.trend_lines(book, sheet, (5, last - 1), (2, 1 + len(cols)), 4,
+    hidden = rollup_charts.plotted(sheet, 5, 2 + len(cols) + CHART_COLUMNS,
+                                   list(zip(frame["kr_code"], figures, strict=True)))
+    # the periods as the Thai header row names them (the English row's read "Q1, FY 2569")
+    rollup_charts.trend_lines(book, sheet, (5, last - 1), (2, 1 + len(cols)), 3,
                               (3, 3 + len(cols)), last, hidden)
     print_setup(sheet, (3, 4), footer(current))
 

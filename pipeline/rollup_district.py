@@ -20,7 +20,7 @@ from pipeline.xlsx_table import (
 FOLLOW_UP = ("off_track", "no_data")
 # The two tables share their first six columns, so their widths agree.
 DIMENSION_COLS = [
-    Col("dimension_id", "ด้าน", "Dim.", "int", 6),
+    Col("dimension_id", "ด้าน", "Dim.", "short", 6),
     Col("krs_text", "KR มีข้อมูล", "KRs with data", width=9),
     Col("label", "ด้าน", "Dimension", width=44),
     Col("district", "เขตนี้", "This district", "percent", 11),
@@ -28,7 +28,7 @@ DIMENSION_COLS = [
     Col(CITY, "ทั้งกรุงเทพฯ", "City", "percent", 11),
 ]
 KR_COLS = [
-    Col("dimension_id", "ด้าน", "Dim.", "int", 6),
+    Col("dimension_id", "ด้าน", "Dim.", "short", 6),
     Col("kr_code", "รหัส", "KR", width=9),
     Col("name_th", "ตัวชี้วัดผลหลัก", "Key result", width=44),
     Col("progress_shown", "เขตนี้", "This district", "percent", 11),

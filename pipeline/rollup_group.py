@@ -55,7 +55,7 @@ def write_group(book, styles: Styles, rollup: PeriodRollup, group) -> None:
 
 
 RANK_COLS = [
-    Col("rank_shown", "อันดับในกลุ่ม", "Rank in group", "int", 10),
+    Col("rank_shown", "อันดับในกลุ่ม", "Rank in group", "short", 10),
     Col("name_th", "สำนักงานเขต", "District", width=18),
     Col("name_en", "ชื่ออังกฤษ", "English name", width=20),
     Col("score", "คะแนนรวม", "Overall score", "percent", 11),
@@ -87,7 +87,7 @@ def _summary(book, styles: Styles, rollup: PeriodRollup, group, members) -> None
     write_section(sheet, styles, 2, "คะแนนรายด้านของแต่ละเขต เทียบกับทั้งกลุ่มและทั้งกรุงเทพฯ / each "
                        "district's score by dimension against the group and the city")
     cols = [Col("label", "พื้นที่", "Area", width=26), *dimension_cols(rollup)]
-    last = write_table(sheet, styles, 3, table, cols)
+    last = write_table(sheet, styles, 3, table, cols, totals=2)  # the chart's rows: unsorted
     progress_lights(sheet, styles, (5, 1, last, len(cols) - 1), rollup.expected,
                     rollup.thresholds.at_risk)
     for row, label in zip((last - 1, last), table["label"].tail(2), strict=True):
@@ -131,9 +131,10 @@ def _timeliness(book, styles: Styles, rollup: PeriodRollup, completeness) -> Non
         accepted_on=[d.date() if pd.notna(d) else None for d in first],
         on_time_th=completeness["on_time"].map({True: "ตรงเวลา", False: "ล่าช้า"}).where(
             completeness["state"].eq("accepted"), "—")).sort_values("district_code")
-    due = f"กำหนดส่ง {thai_date(rollup.due)} / due " if rollup.due else ""
+    due = (f" — กำหนดส่ง {thai_date(rollup.due)} / due {rollup.due:%Y-%m-%d}" if rollup.due
+           else "")
     table_sheet(book, styles, rollup, "ส่งรายเขต",
-                f"การส่งรายงานรายเขต / each district's submission — {due}", frame, [
+                f"การส่งรายงานรายเขต / each district's submission{due}", frame, [
         Col("district_code", "รหัสเขต", "District code", width=10),
         Col("name_th", "สำนักงานเขต", "District", width=18),
         Col("name_en", "ชื่ออังกฤษ", "English name", width=20),

@@ -85,7 +85,7 @@ def _dimensions(rollup: PeriodRollup) -> dict[str, pd.DataFrame]:
     groups = rollup.dims_group.set_index(["group_code", "dimension_id"])["score"]
     table = table.assign(
         district=table["score"],
-        krs_text=[f"{w:.0f} / {k:.0f}" if k == k else "—"
+        krs_text=[f"{w:.0f} จาก {k:.0f}" if k == k else "—"
                   for w, k in zip(table["krs_with_data"], table["krs"], strict=True)],
         group=groups.reindex(pd.MultiIndex.from_frame(
             table[["group_code", "dimension_id"]])).to_numpy(),

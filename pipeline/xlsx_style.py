@@ -40,12 +40,14 @@ def measure_format(kr_type: str, unit_en: str, decimals: int) -> str:
 @dataclass(frozen=True)
 class Col:
     """A table column: the frame column, Thai and English headers, how it shows, its width.
-    Kind `measure` takes each row's number format from the frame's `num_format` column."""
+    Kind `measure` takes each row's number format from the frame's `num_format` column;
+    `points` is a difference of two shares (0.2), written in percentage points (20)."""
 
     key: str
     th: str
     en: str
-    kind: str = "text"  # text, bold, indented, int, number, percent, change, date, measure, status
+    # text, bold, indented, int, short, number, percent, points, date, measure, status
+    kind: str = "text"
     width: float = 12
 
 
@@ -66,9 +68,12 @@ class Styles:
             "text": self.make(border=1, text_wrap=True),
             "bold": self.make(border=1, text_wrap=True, bold=True),
             "int": self.make(border=1, num_format="#,##0"),
+            # a dimension or a rank: right-aligned, it ran into the text beside it ("1KR-1-01")
+            "short": self.make(border=1, align="center", num_format="#,##0"),
             "number": self.make(border=1, num_format="#,##0.##"),
             "percent": self.make(border=1, num_format=PERCENT),
-            "change": self.make(border=1, num_format="+0%;-0%;0%"),
+            # "+20%" beside a score of 43% read as a relative change
+            "points": self.make(border=1, num_format='+0" จุด";-0" จุด";0" จุด"'),
             "status": self.make(border=1, align="center"),
             "date": self.make(border=1, align="left", num_format=THAI_DATE),
             "indented": self.make(border=1, text_wrap=True, indent=2),

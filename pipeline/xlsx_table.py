@@ -59,10 +59,12 @@ def row_height(texts: list[tuple[str, float]], line: float = LINE_PT) -> float:
 
 
 def write_table(sheet, styles: Styles, top: int, frame: pd.DataFrame, cols: list[Col],
-                freeze: int | None = 1, autofilter: bool = True, left: int = 0) -> int:
+                freeze: int | None = 1, autofilter: bool = True, left: int = 0,
+                totals: int = 0) -> int:
     """Writes the table with its headers at row `top`; returns the last row written. `freeze`
     columns stay in view with the header rows (None: nothing frozen, for a table below another
-    one); a sheet has one autofilter, on its main table."""
+    one); a sheet has one autofilter, on its main table, and its last `totals` rows (a total,
+    the expected progress) are left out of it: a sort scattered them among the rows above."""
     for i, col in enumerate(cols):
         sheet.write_string(top, left + i, col.th, styles.header_th)
         sheet.write_string(top + 1, left + i, col.en, styles.header_en)
@@ -82,8 +84,8 @@ def write_table(sheet, styles: Styles, top: int, frame: pd.DataFrame, cols: list
             _status_lights(sheet, styles, first, left + i, last)
     if freeze is not None:
         sheet.freeze_panes(first, left + freeze)
-    if autofilter:
-        sheet.autofilter(top + 1, left, last, left + len(cols) - 1)
+    if autofilter and len(frame) > totals:
+        sheet.autofilter(top + 1, left, last - totals, left + len(cols) - 1)
     return last
 
 
@@ -110,6 +112,7 @@ def _cells(styles: Styles, kind: str, column: pd.Series, formats: list[str]
                 [styles.missing if v is None else style for v in shown])
     numbers = ([styles.number(f) for f in formats] if kind == "measure"
                else [styles.cell[kind]] * len(values))
+    scale = 100.0 if kind == "points" else 1.0
     shown, styled = [], []
     for value, gap, style in zip(values, gaps, numbers, strict=True):
         if gap:
@@ -119,7 +122,7 @@ def _cells(styles: Styles, kind: str, column: pd.Series, formats: list[str]
             shown.append(value)
             styled.append(styles.absent)
         else:
-            shown.append(float(value))
+            shown.append(float(value) * scale)
             styled.append(style)
     return shown, styled
 

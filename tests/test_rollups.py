@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 import xlsxwriter
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string, range_boundaries
 
 from pipeline import rollup, score
-from pipeline.periods import parse_period
+from pipeline.periods import parse_period, thai_date
 from pipeline.rollup import overall_scores, ranks, stored_city_figures
 from pipeline.rollup_inputs import BookInputs
 from pipeline.rollup_xlsx import write_named, write_rollups
@@ -157,6 +158,8 @@ def test_the_committee_sees_completeness_and_timeliness_by_group_and_city(books)
                          "กรุงเทพตะวันออก", "กรุงธนเหนือ", "กรุงธนใต้"}
     # expected, received, accepted, on time, late, rejected, missing, rate, on-time rate
     assert rows["ทั้งกรุงเทพฯ"][2:] == (50, 47, 44, 42, 2, 3, 3, 0.88, 0.84)
+    _, header, _, last = range_boundaries(sheet.auto_filter.ref)  # a sort leaves the city last
+    assert (last - header, sheet.cell(last + 1, 1).value) == (6, "ทั้งกรุงเทพฯ")
 
 
 def test_a_group_book_shows_its_group_beside_the_whole_city(books):
@@ -185,7 +188,7 @@ def test_the_committee_sees_what_changed_since_the_previous_period(books, built)
     before = built["2569-Q1"].kr_city.set_index("kr_code")["progress"].clip(0, 1)
     now = built["2569-Q2"].kr_city.set_index("kr_code")["progress"].clip(0, 1)
     for kr, row in rows.items():
-        assert row[3:6] == pytest.approx((before[kr], now[kr], now[kr] - before[kr])), kr
+        assert row[3:6] == pytest.approx((before[kr], now[kr], 100 * (now[kr] - before[kr]))), kr
     changes = [r[5] for r in rows.values()]
     assert changes == sorted(changes), "largest fall first"
 
@@ -488,7 +491,8 @@ def test_a_trend_line_leaves_a_gap_where_a_kr_has_no_data(built, tmp_path):
     assert "<c:plotVisOnly" not in chart  # as Excel says "draw hidden cells too"
     first, last = re.search(r"<c:val><c:numRef><c:f>'แนวโน้ม'!\$(\w+)\$6:\$(\w+)\$6</c:f>",
                             chart).groups()
-    assert sheet.column_dimensions[first].hidden
+    hidden = [d for d in sheet.column_dimensions.values() if d.hidden]
+    assert any(d.min <= column_index_from_string(first) <= d.max for d in hidden)
     assert sheet[f"{first}6"].value == pytest.approx(sheet["C6"].value)  # Q1: drawn
     assert sheet[f"{last}6"].value is None  # Q2: a gap, not 0 %
 
@@ -501,3 +505,130 @@ def test_libreoffice_draws_the_trend_from_its_hidden_figures(books, tmp_path):
                   if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
     (trend,) = [c for c in charts if "แนวโน้ม!" in c]
     assert '<c:plotVisOnly val="0"/>' in trend  # LibreOffice's own "include hidden cells"
+
+
+def test_a_short_number_does_not_run_into_the_text_beside_it(books):
+    """A dimension or rank, right-aligned against a left-aligned count or name, read as one
+    with it: "1" then "0 / 9" read "10 / 9", "1" then "KR-1-01" read "1KR-1-01". It is
+    centred, and a district's count of KRs with data reads as words."""
+    group = load_workbook(books / "group-01.xlsx")
+    district = [r for r in group["พระนคร"].iter_rows(min_row=6) if isinstance(r[0].value, int)]
+    counts = [r[1].value for r in district if not r[1].value.startswith("KR-")]
+    assert len(counts) == 9 and all(re.fullmatch(r"\d+ จาก \d+|—", c) for c in counts), counts
+    ranks = [r for r in group["อันดับ"].iter_rows(min_row=6) if r[1].value]
+    committee = load_workbook(books / "committee.xlsx")
+    krs = [r for sheet in ("ล่าช้าที่สุด", "เปลี่ยนแปลง")
+           for r in committee[sheet].iter_rows(min_row=6) if isinstance(r[0].value, int)]
+    for cells in (district, ranks, krs):
+        assert cells
+        assert {r[0].alignment.horizontal for r in cells} == {"center"}, cells[0][0].coordinate
+
+
+def test_changes_and_gaps_are_shown_in_percentage_points(books, built, reference):
+    """"+20%" beside a score of 43% read as a relative change: a change since the previous
+    period and a KR's gap to expected are written in points (20) and say so ("+20 จุด")."""
+    points = '+0" จุด";-0" จุด";0" จุด"'
+    book = load_workbook(books / "committee.xlsx")
+    before = built["2569-Q1"].dims_city.set_index("dimension_id")["score"]
+    dims = dict(zip(reference.dimensions["name_th"], reference.dimensions["dimension_id"],
+                    strict=True))
+    overview = [r for r in book["ภาพรวม"].iter_rows(min_row=6) if r[0].value in dims]
+    assert len(overview) == 9
+    for label, _, score_now, change, *_ in overview:
+        assert change.number_format == points
+        assert change.value == pytest.approx(100 * (score_now.value - before[dims[label.value]]))
+    changed = [r for r in book["เปลี่ยนแปลง"].iter_rows(min_row=6) if r[0].value]
+    behind = [r for r in book["ล่าช้าที่สุด"].iter_rows(min_row=6) if r[0].value]
+    assert changed and behind
+    for row in changed:
+        assert row[5].number_format == points
+        assert row[5].value == pytest.approx(100 * (row[4].value - row[3].value))
+    for row in behind:
+        assert row[9].number_format == points
+        assert row[9].value == pytest.approx(100 * (row[7].value - row[8].value))
+
+
+def test_the_trend_chart_names_the_periods_in_thai(books):
+    """Its axis took the English header row and read "Q1, FY 2569" in a Thai book."""
+    path = books / "dimension-1.xlsx"
+    with zipfile.ZipFile(path) as book:
+        chart = book.read("xl/charts/chart2.xml").decode()  # the glance sheet's is chart1
+    refs = set(re.findall(r"<c:cat><c:\w+><c:f>'แนวโน้ม'!\$(\w+)\$(\d+):\$(\w+)\$(\d+)</c:f>",
+                          chart))
+    assert len(refs) == 1
+    ((first, row, last, same),) = refs
+    sheet = load_workbook(path)["แนวโน้ม"]
+    assert row == same
+    assert [sheet[f"{first}{row}"].value, sheet[f"{last}{row}"].value] == [
+        "ไตรมาส 1\nปีงบประมาณ 2569", "ไตรมาส 2\nปีงบประมาณ 2569"]
+
+
+def test_the_timeliness_sheet_gives_the_due_date_in_both_languages(books, built):
+    """Its title ended "กำหนดส่ง 15 เม.ย. 2569 / due", the English without its date."""
+    due = built["2569-Q2"].due
+    title = load_workbook(books / "group-01.xlsx")["ส่งรายเขต"]["A1"].value
+    assert title == (f"การส่งรายงานรายเขต / each district's submission — "
+                     f"กำหนดส่ง {thai_date(due)} / due {due:%Y-%m-%d}")
+
+
+def test_the_expected_progress_shows_on_the_trend_chart_of_a_year_s_first_period(
+        demo_settings):
+    """With one period its line has one point, which a line without markers does not draw,
+    while the legend lists it."""
+    path = demo_settings.rollups_dir("2569-Q1") / "dimension-1.xlsx"
+    with zipfile.ZipFile(path) as book:
+        chart = book.read("xl/charts/chart2.xml").decode()  # the glance sheet's is chart1
+    expected = re.findall(r"<c:ser>.*?</c:ser>", chart, re.S)[-1]
+    name = re.search(r"<c:tx><c:strRef><c:f>'แนวโน้ม'!([$\w]+)</c:f>", expected).group(1)
+    assert load_workbook(path)["แนวโน้ม"][name.replace("$", "")].value == "คาดหวัง"
+    assert re.search(r"<c:val><c:numRef><c:f>'แนวโน้ม'!\$\w+\$\d+</c:f>", expected)  # a point
+    symbol = re.search(r'<c:marker><c:symbol val="(\w+)"/>', expected).group(1)
+    assert symbol != "none"
+
+
+def _series(chart: str) -> list[tuple[tuple, tuple]]:
+    """Each series of a chart's XML: the cells of its name and of its values (first column,
+    first row, last column, last row)."""
+    def cells(pattern: str, series: str) -> tuple:
+        return range_boundaries(re.search(pattern, series).group(1).split("!")[1].replace("$", ""))
+    return [(cells(r"<c:tx><c:strRef><c:f>([^<]+)</c:f>", s),
+             cells(r"<c:val><c:numRef><c:f>([^<]+)</c:f>", s))
+            for s in re.findall(r"<c:ser>.*?</c:ser>", chart, re.S)]
+
+
+def test_a_sort_leaves_a_group_summary_s_totals_and_its_chart_in_place(books, reference):
+    """The group's and the city's rows were inside the autofilter: a sort scattered them among
+    the districts, and the chart, pinned to the last two rows, drew two districts as "group
+    against city". The filter holds the districts only; the totals and the chart's rows are
+    beneath it."""
+    path = books / "group-01.xlsx"
+    sheet = load_workbook(path)["สรุป"]
+    _, header, _, last = range_boundaries(sheet.auto_filter.ref)
+    members = reference.districts.loc[reference.districts["group_code"] == "01", "name_th"]
+    assert sorted(sheet.cell(r, 1).value for r in range(header + 1, last + 1)) == sorted(members)
+    with zipfile.ZipFile(path) as book:
+        series = _series(book.read("xl/charts/chart1.xml").decode())
+    assert [sheet.cell(name[1], 1).value for name, _ in series] == [
+        "ทั้งกลุ่มกรุงเทพกลาง (group)", "ทั้งกรุงเทพฯ (city)"]
+    for name, values in series:
+        assert name[:2] == (1, values[1]) and values[1] == values[3] > last
+
+
+def test_a_sort_leaves_each_trend_line_with_its_name(books):
+    """The expected row was inside the autofilter, and each line took its name from column A
+    while its values came from a hidden copy a sort leaves in place: sorted, names and lines
+    disagreed. The filter holds the KRs only, and each line's name is kept beside its values,
+    out of the filter's reach."""
+    path = books / "dimension-1.xlsx"
+    sheet = load_workbook(path)["แนวโน้ม"]
+    _, header, filtered, last = range_boundaries(sheet.auto_filter.ref)
+    assert all(sheet.cell(r, 1).value.startswith("KR-") for r in range(header + 1, last + 1))
+    assert sheet.cell(last + 1, 1).value == "คาดหวัง"
+    with zipfile.ZipFile(path) as book:
+        series = _series(book.read("xl/charts/chart2.xml").decode())
+    assert len(series) == last - header + 1
+    for (name_col, row, _, _), (first, at, final, same) in series:
+        assert row == at == same and min(name_col, first) > filtered
+        assert sheet.cell(row, name_col).value == sheet.cell(row, 1).value
+        assert [sheet.cell(row, c).value for c in range(first, final + 1)] == pytest.approx(
+            [sheet.cell(row, c).value for c in range(3, filtered + 1)])
