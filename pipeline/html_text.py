@@ -23,7 +23,7 @@ def num(value) -> float | None:
 
 def pct(value: float | None) -> str:
     """Shown within 0–100 %, as DESIGN says progress is shown."""
-    return "–" if value is None else f"{min(max(value, 0.0), 1.0):.0%}"
+    return "–" if value is None else f"{min(max(value, 0.0), 1.0):.1%}"
 
 
 def badge(status: str) -> str:

@@ -61,7 +61,7 @@ def as_of_text(rollup: PeriodRollup) -> str:
 
 def subtitle(rollup: PeriodRollup) -> str:
     return (f"{rollup.period.label_en} · ข้อมูล ณ {as_of_text(rollup)} (data as of) · "
-            f"ความก้าวหน้าที่คาดหวัง / expected progress {rollup.expected:.0%}")
+            f"ความก้าวหน้าที่คาดหวัง / expected progress {rollup.expected:.1%}")
 
 
 def footer(rollup: PeriodRollup) -> str:

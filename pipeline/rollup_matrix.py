@@ -35,8 +35,8 @@ def dimension_cols(rollup: PeriodRollup, width: float = 12) -> list[Col]:
 
 def legend(rollup: PeriodRollup) -> str:
     expected = rollup.expected
-    return (f"สี: {STATUS_TH['on_track']} ≥ {expected:.0%} · {STATUS_TH['at_risk']} ≥ "
-            f"{expected * rollup.thresholds.at_risk:.0%} · {STATUS_TH['off_track']} ต่ำกว่านั้น · "
+    return (f"สี: {STATUS_TH['on_track']} ≥ {expected:.1%} · {STATUS_TH['at_risk']} ≥ "
+            f"{expected * rollup.thresholds.at_risk:.1%} · {STATUS_TH['off_track']} ต่ำกว่านั้น · "
             f"{STATUS_TH['no_data']} (colours: {STATUS_EN['on_track']}, {STATUS_EN['at_risk']}, "
             f"{STATUS_EN['off_track']}, {STATUS_EN['no_data']}) · ค่าในตาราง = ความก้าวหน้า "
             f"(ไม่เกิน 100%) / cells show progress, capped at 100% · {ABSENT} ไม่ได้รับผิดชอบ "

@@ -12,7 +12,7 @@ STATUS_TH = {code: th for code, (th, _) in STATUS_LABELS.items()} | {"no_data": 
 STATUS_EN = {code: en for code, (_, en) in STATUS_LABELS.items()} | {"no_data": "no data"}
 STATUS_FILL = {"on_track": "#C6EFCE", "at_risk": "#FFEB9C", "off_track": "#FFC7CE",
                "no_data": "#EDEDED"}
-PERCENT = "0%"
+PERCENT = "0.0%"  # one decimal: 49.6 % in amber under "on track ≥ 50 %" read "50 %"
 # A date cell shown as a Thai reader writes it, 17 เม.ย. 2569: Thai locale (041E), Buddhist
 # calendar (07), Western digits (1), the code Thai Excel users give it; LibreOffice renders it
 # so (tests/test_rollups.py). The cell stays a date that sorts and filters as one.

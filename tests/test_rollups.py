@@ -452,6 +452,18 @@ def test_a_district_sheet_lists_the_krs_to_follow_up_and_points_to_every_kr(book
     assert any("อยู่ในแผ่นงาน “รายตัวชี้วัด”" in text for text in texts)
 
 
+def test_progress_is_shown_to_a_tenth_of_a_percent_as_its_legend_is(books):
+    """0.4956 in amber showed "50%" under "on track ≥ 50%": a tenth of a percent tells it
+    apart ("49.6%")."""
+    sheet = load_workbook(books / "dimension-9.xlsx")["รายกลุ่มเขต"]
+    texts = [cell.value for row in sheet.iter_rows(max_row=3) for cell in row
+             if isinstance(cell.value, str)]
+    assert any("เป็นไปตามแผน ≥ 50.0% · มีความเสี่ยง ≥ 35.0%" in text for text in texts)
+    progress = [cell for row in sheet.iter_rows(min_row=6) for cell in row[2:]
+                if isinstance(cell.value, float)]
+    assert progress and {cell.number_format for cell in progress} == {"0.0%"}
+
+
 @pytest.mark.parametrize("month", range(1, 13))
 def test_a_books_traffic_light_agrees_with_the_status_at_each_month(tmp_path, month):
     """A progress exactly at the expected progress (or at its at-risk share) is lit as
