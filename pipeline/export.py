@@ -42,10 +42,10 @@ DICTIONARY: dict[str, dict[str, tuple[str, str, str]]] = {
         "kr_code": ("text", "รหัสตัวชี้วัด", "key result code"),
         "kr_type": ("text", "ประเภท", "how district values combine"),
         "actual": ("number", "ผลรวม", "combined value: sum, ratio of sums, mean or share done"),
-        "baseline": ("number", "ค่าฐานของเขตที่รายงาน",
-                     "combined baseline of the districts that reported"),
-        "target": ("number", "เป้าหมายของเขตที่รายงาน",
-                   "combined target of the districts that reported"),
+        "baseline": ("number", "ค่าฐาน", "a district's own; a group's or the city's combined "
+                     "over the districts that reported"),
+        "target": ("number", "ค่าเป้าหมาย", "a district's own; a group's or the city's "
+                   "combined over the districts that reported"),
         "progress": ("number", "ความก้าวหน้า", "progress of the combined value"),
         "status": ("text", "สถานะ", "on_track, at_risk, off_track or no_data"),
         "reporting": ("integer", "เขตที่รายงาน", "districts whose figures stand behind it"),

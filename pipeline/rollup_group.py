@@ -27,12 +27,13 @@ from pipeline.xlsx_table import (
     write_table,
 )
 
-RANKED_BY = ("เรียงตามคะแนนรวม = ค่าเฉลี่ยของคะแนนรายด้านของด้านที่มีข้อมูล (คะแนนด้าน = ค่าเฉลี่ย"
-             "ความก้าวหน้าของตัวชี้วัดที่มีข้อมูลในด้าน ไม่เกิน 100%) ตัวชี้วัดที่ไม่มีข้อมูลไม่นับ ดูคอลัมน์ "
-             "KR ที่มีข้อมูล เขตที่ไม่มีข้อมูลไม่จัดอันดับ / ranked by the overall score: the mean "
-             "of the scores of the dimensions with data (each the mean capped progress of its KRs "
-             "with data); KRs without data are left out (see KRs with data); districts without "
-             "data are not ranked")
+RANKED_BY = ("เรียงตามคะแนนรวม = ค่าเฉลี่ยของคะแนนรายด้านของด้านที่มีข้อมูล (คะแนนด้าน = ค่าเฉลี่ยของคะแนน"
+             "ประเด็นการพัฒนา ซึ่งเฉลี่ยจากเป้าประสงค์ และเป้าประสงค์จากความก้าวหน้าของตัวชี้วัด ไม่เกิน 100%) "
+             "ตัวชี้วัดที่ไม่มีข้อมูลไม่นับ ดูคอลัมน์ KR ที่มีข้อมูล เขตที่ไม่มีข้อมูลไม่จัดอันดับ / ranked by "
+             "the overall score: the mean of the scores of the dimensions with data (a dimension's "
+             "score is the mean of its development issues', each the mean of its objectives', each "
+             "the mean capped progress of its KRs); KRs without data are left out (see KRs with "
+             "data); districts without data are not ranked")
 
 
 def write_group(book, styles: Styles, rollup: PeriodRollup, group) -> None:

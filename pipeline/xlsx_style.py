@@ -73,7 +73,7 @@ class Styles:
             "number": self.make(border=1, num_format="#,##0.##"),
             "percent": self.make(border=1, num_format=PERCENT),
             # "+20%" beside a score of 43% read as a relative change
-            "points": self.make(border=1, num_format='+0" จุด";-0" จุด";0" จุด"'),
+            "points": self.make(border=1, num_format='+0.0" จุด";-0.0" จุด";0.0" จุด"'),
             "status": self.make(border=1, align="center"),
             "date": self.make(border=1, align="left", num_format=THAI_DATE),
             "indented": self.make(border=1, text_wrap=True, indent=2),

@@ -38,6 +38,12 @@ def test_export_writes_parquet_csv_with_bom_and_a_dictionary(demo_settings, tmp_
     assert {(r["file"], r["column"]) for r in rows} == {
         (name, column) for name, columns in DICTIONARY.items() for column in columns}
     assert all(r["description_th"] and r["description_en"] for r in rows)
+    # as the dictionary says: a district's row holds its own target, reported or not
+    described = {r["column"]: r["description_en"] for r in rows if r["file"] == "kr_scores"}
+    assert described["target"].startswith("a district's own; a group's or the city's")
+    scores = pd.read_parquet(folder / "kr_scores.parquet")
+    unreported = scores[scores["area"].str.fullmatch(r"\d{4}") & scores["reporting"].eq(0)]
+    assert len(unreported) and unreported["target"].notna().all()
 
 
 def _blank_actuals(root) -> int:

@@ -538,8 +538,9 @@ def test_a_short_number_does_not_run_into_the_text_beside_it(books):
 
 def test_changes_and_gaps_are_shown_in_percentage_points(books, built, reference):
     """"+20%" beside a score of 43% read as a relative change: a change since the previous
-    period and a KR's gap to expected are written in points (20) and say so ("+20 จุด")."""
-    points = '+0" จุด";-0" จุด";0" จุด"'
+    period and a KR's gap to expected are written in points (20) and say so ("+20.0 จุด"), to
+    the tenth the percentages beside them show (97.7 % to 98.3 % read "+1 จุด")."""
+    points = '+0.0" จุด";-0.0" จุด";0.0" จุด"'
     book = load_workbook(books / "committee.xlsx")
     before = built["2569-Q1"].dims_city.set_index("dimension_id")["score"]
     dims = dict(zip(reference.dimensions["name_th"], reference.dimensions["dimension_id"],
