@@ -114,8 +114,10 @@ def normalize(raws: dict[int, RawWorkbook]) -> tuple[pd.DataFrame, dict[int, lis
         out[key] = [code for _, code, _ in read]
         found += [(at, key, "normalized-choice", text, label)
                   for at, (text, _, label) in enumerate(read) if label is not None]
-    out["milestone"] = each_distinct(out["actual_raw"],
-                                     partial(parse_choice, labels=layout.MILESTONE_LABELS))
+    # a milestone's word, noticed where the KR turns out to be one (validate knows its type)
+    read = each_distinct(out["actual_raw"], partial(_read_choice, labels=layout.MILESTONE_LABELS))
+    out["milestone"] = [code for _, code, _ in read]
+    out["milestone_label"] = [label for _, _, label in read]
     return (pd.DataFrame(out).assign(file_id=file_ids),
             _notices(found, raws, file_ids, excel_rows))
 

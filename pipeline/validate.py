@@ -268,6 +268,12 @@ def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]) -> tuple[pd.DataF
         notices.append((batch.at[index, "file_id"], problem(
             "normalized-rounded", raw.sheet, f"{raw.cells['actual']}{batch.at[index, 'row']}",
             value=f"{shown[index]:.15g}", expected=rounded[index])))
+    worded = batch["kr_type"].eq("milestone") & batch["milestone_label"].notna()
+    for index in batch.index[worded]:  # "เสร็จแล้ว" read as done: said, as a status word is
+        raw = raws[batch.at[index, "file_id"]]
+        notices.append((batch.at[index, "file_id"], problem(
+            "normalized-choice", raw.sheet, f"{raw.cells['actual']}{batch.at[index, 'row']}",
+            value=batch.at[index, "actual_raw"], expected=batch.at[index, "milestone_label"])))
     ratio = batch["kr_type"].eq("ratio")
     milestone = batch["kr_type"].eq("milestone")
     value = rounded.where(~milestone, batch["milestone"].astype(float))

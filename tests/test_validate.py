@@ -405,24 +405,27 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(workspace):
                         verdict.problems[0].message_th)
 
 
-@pytest.mark.parametrize(("key", "typed", "code", "label"), [
-    ("status", "ล่าช้า", "off_track", "ล่าช้ากว่าแผน"),
-    ("status", "เป็นไป ตามแผน", "on_track", "เป็นไปตามแผน"),
-    ("status", "เสี่ยง", "at_risk", "มีความเสี่ยง"),
-    ("confidence", "กลาง", "medium", "ปานกลาง"),
+@pytest.mark.parametrize(("kr", "key", "typed", "code", "label"), [
+    ("KR-1-01", "status", "ล่าช้า", "off_track", "ล่าช้ากว่าแผน"),
+    ("KR-1-01", "status", "เป็นไป ตามแผน", "on_track", "เป็นไปตามแผน"),
+    ("KR-1-01", "status", "เสี่ยง", "at_risk", "มีความเสี่ยง"),
+    ("KR-1-01", "confidence", "กลาง", "medium", "ปานกลาง"),
+    (MILESTONE, "actual", "เสร็จแล้ว", 1.0, "ดำเนินการแล้ว"),
+    (MILESTONE, "actual", "ยังไม่ได้ดำเนินการ", 0.0, "ยังไม่ดำเนินการ"),
 ])
-def test_a_choice_typed_in_a_clerks_own_words_is_read_with_a_notice(workspace, key, typed,
+def test_a_choice_typed_in_a_clerks_own_words_is_read_with_a_notice(workspace, kr, key, typed,
                                                                      code, label):
-    """Short forms rejected the whole file: "ล่าช้า" is not in the list."""
-    clerk = workspace.clerk("1001").type("KR-1-01", key, typed)
+    """Short forms rejected the whole file: "ล่าช้า" is not in the list. A milestone's word
+    was read without a word to the clerk."""
+    clerk = workspace.clerk("1001").type(kr, key, typed)
     if key == "status":  # its note, as the status asks; and no "status disagrees" warning
-        clerk.type("KR-1-01", "note", "รอผลการสำรวจ")
+        clerk.type(kr, "note", "รอผลการสำรวจ")
     workspace.send(clerk, "1001")
     verdict = only_verdict(workspace)
     assert verdict.accepted
     (notice,) = [p for p in verdict.problems if p.code == "normalized-choice"]
     assert notice.message_th == f'อ่าน "{typed}" เป็นตัวเลือก "{label}"'
-    assert verdict.facts.set_index("kr_code").at["KR-1-01", key] == code
+    assert verdict.facts.set_index("kr_code").at[kr, key] == code
 
 
 def test_typed_numbers_and_choices_are_read_and_reported_as_notices(workspace):
