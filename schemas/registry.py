@@ -102,8 +102,7 @@ def assignments_schema(kr_codes, district_codes, milestones=()) -> pa.DataFrameS
     ), pa.Check(
         lambda df: _done_or_not(df, milestones),
         error="assigns a milestone key result with a baseline other than 0 or a target other "
-              "than 1: its clerks pick done (1) or not done (0), and a group counts its "
-              "districts done",
+              "than 1: its clerks pick done (1) or not done (0); stages are not supported",
     )], strict="filter")
 
 

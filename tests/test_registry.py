@@ -309,8 +309,8 @@ def test_a_milestone_assigned_as_a_stage_is_refused(tmp_path, reference):
     assignments.loc[first, "target"] = "5"
     assert _problems(_write(tmp_path, frames), reference) == [
         f"sheet assignments, row {first + 2}: assigns a milestone key result with a baseline "
-        "other than 0 or a target other than 1: its clerks pick done (1) or not done (0), and "
-        "a group counts its districts done"]
+        "other than 0 or a target other than 1: its clerks pick done (1) or not done (0); "
+        "stages are not supported"]
 
 
 def test_a_blank_baseline_is_reported_once_as_blank(tmp_path, reference):
