@@ -9,13 +9,11 @@ A child exits as soon as the run that started it is gone: a run killed mid-way m
 processes behind that go on renaming files into place while the next run works."""
 
 import multiprocessing
-import os
-import threading
 import traceback
 from collections.abc import Callable
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 
-from pipeline.workers import exit_reason, forked
+from pipeline.workers import exit_reason, exit_with_parent, forked
 
 
 class ChildDied(RuntimeError):
@@ -67,9 +65,7 @@ class Child:
 
 
 def _call(function: Callable, args: tuple, connection: Connection) -> None:
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        threading.Thread(target=_exit_when_gone, args=(parent.sentinel,), daemon=True).start()
+    exit_with_parent()
     try:
         outcome = (True, function(*args), "")
     except BaseException as err:  # sent to the run, which raises it
@@ -80,7 +76,3 @@ def _call(function: Callable, args: tuple, connection: Connection) -> None:
         connection.send((False, ChildDied(f"a child's outcome could not be sent back: {err!r}"),
                          outcome[2]))
 
-
-def _exit_when_gone(sentinel: int) -> None:
-    wait([sentinel])
-    os._exit(1)

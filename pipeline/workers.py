@@ -11,8 +11,10 @@ data instead of importing and unpickling them, and what neither process changes 
 """
 
 import multiprocessing
+import os
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -168,7 +170,22 @@ def exit_reason(exitcode: int | None) -> str:
     return f"exit code {exitcode}"
 
 
+def exit_with_parent() -> None:
+    """In a forked process: exit at once when the process that forked it is gone. It holds
+    both ends of its pipe (the run's, inherited), so a read would never end: a run killed
+    alone (kill PID, the out-of-memory killer) left its readers waiting, each 100 MB."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_when_gone, args=(parent.sentinel,), daemon=True).start()
+
+
+def _exit_when_gone(sentinel: int) -> None:
+    wait([sentinel])
+    os._exit(1)
+
+
 def _serve(function: Callable, connection: Connection) -> None:
+    exit_with_parent()
     connection.send(_READY)
     while True:
         item = connection.recv()

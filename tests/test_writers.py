@@ -1,5 +1,5 @@
 """Writer processes (pipeline/writers.py): forked from the run, given nothing pickled, holding
-nothing of the run's, and never outliving it."""
+nothing of the run's, and never outliving it, no more than its readers (pipeline/workers.py)."""
 
 import multiprocessing
 import os
@@ -127,8 +127,26 @@ os.kill(os.getpid(), signal.SIGKILL)
 """
 
 
-def test_writers_exit_as_soon_as_the_run_that_started_them_is_killed():
-    run = subprocess.Popen([sys.executable, "-c", _RUN_THEN_DIE], cwd=ROOT,
+# Readers (pipeline/workers.py) hold both ends of their pipe: they waited forever.
+_READING_THEN_DIE = """
+import multiprocessing, os, signal, threading, time
+from pipeline import workers
+
+def read(item):
+    time.sleep(60)
+
+threading.Thread(target=workers.call_all, args=(read, ["a", "b"], 120), daemon=True).start()
+while len(multiprocessing.active_children()) < 2:
+    time.sleep(0.05)
+time.sleep(0.5)  # each has an item: both are reading
+print(*[child.pid for child in multiprocessing.active_children()], flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.parametrize("script", [_RUN_THEN_DIE, _READING_THEN_DIE], ids=["writers", "readers"])
+def test_children_exit_as_soon_as_the_run_that_started_them_is_killed(script):
+    run = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT,
                            stdout=subprocess.PIPE, text=True)
     children = [int(pid) for pid in run.stdout.readline().split()]  # they hold the pipe open
     assert run.wait(timeout=60) == -signal.SIGKILL
@@ -137,7 +155,10 @@ def test_writers_exit_as_soon_as_the_run_that_started_them_is_killed():
     deadline = time.monotonic() + 10
     while any(map(_alive, children)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not [pid for pid in children if _alive(pid)]
+    left = [pid for pid in children if _alive(pid)]
+    for pid in left:  # not to outlive the test either
+        os.kill(pid, signal.SIGKILL)
+    assert not left
 
 
 def _alive(pid: int) -> bool:
