@@ -61,13 +61,18 @@ def _ends_by(code: str, end) -> bool:
         return False
 
 
-def load(manifest_path: Path, stamp: str) -> dict | None:
-    """What was recorded with the outputs when they were written, if they are still fresh."""
+def load(manifest_path: Path, stamp: str, outputs: Path) -> dict | None:
+    """What was recorded with the outputs when they were written, if they are still fresh and
+    every file written then (`files`, under `outputs`) is still there: a folder deleted by
+    hand is written again by the next run, not left missing until the period changes."""
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return manifest.get("recorded") if manifest.get("fingerprint") == stamp else None
+    if manifest.get("fingerprint") != stamp or not all(
+            (outputs / name).is_file() for name in manifest.get("files", [])):
+        return None
+    return manifest.get("recorded")
 
 
 def books(manifest_path: Path) -> dict[str, dict]:
@@ -114,8 +119,10 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def save(manifest_path: Path, stamp: str, recorded: dict, books: dict[str, dict]) -> None:
-    """Written last: the outputs it vouches for are all in place."""
-    text = json.dumps({"fingerprint": stamp, "recorded": recorded, "books": books},
-                      ensure_ascii=False, indent=1, default=str)
+def save(manifest_path: Path, stamp: str, recorded: dict, books: dict[str, dict],
+         files: list[str]) -> None:
+    """Written last: the outputs it vouches for (`files`, relative to outputs/) are all in
+    place."""
+    text = json.dumps({"fingerprint": stamp, "recorded": recorded, "books": books,
+                       "files": files}, ensure_ascii=False, indent=1, default=str)
     write_bytes(manifest_path, text.encode("utf-8"))

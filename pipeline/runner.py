@@ -315,7 +315,7 @@ def _publish(con, settings: Settings, registries: RegistryVersions, reference,
         registry = registries.in_force(code)
         stamp = freshness.fingerprint(con, code, registry.content_sha256,
                                       repr(settings.thresholds))
-        recorded = freshness.load(_manifest(settings, code), stamp)
+        recorded = freshness.load(_manifest(settings, code), stamp, settings.outputs)
         if recorded is None:
             written = _rewrite(con, settings, registry, reference, code, periods, report)
             finish = partial(_finish, settings, report, code, stamp, written, advance)
@@ -355,7 +355,8 @@ def _finish(settings: Settings, report: RunReport, code: str, stamp: str,
     report.rollups[code] = [str(p.relative_to(settings.outputs)) for p in records]
     report.rewritten[code] = [str(p.relative_to(settings.outputs)) for p in rewritten]
     freshness.save(_manifest(settings, code), stamp, recorded,
-                   {path.stem: record for path, record in records.items()})
+                   {path.stem: record for path, record in records.items()},
+                   report.rollups[code] + report.public[code])
     _record(report, code, recorded, advance)
 
 

@@ -79,6 +79,24 @@ def test_a_book_changed_or_removed_since_it_was_written_is_written_again(correct
     assert after["dimension-5"] == books["dimension-5"]
 
 
+def test_outputs_deleted_by_hand_are_written_again_by_the_next_run_with_nothing_new(workspace):
+    """A rerun restores them: they stayed missing until something in their period changed."""
+    for district in ("1001", "1002"):
+        workspace.send(workspace.clerk(district), district)
+    run(workspace.settings)
+    settings = workspace.settings
+    public = sorted(p.name for p in settings.public_dir(PERIOD).iterdir())
+    books = _books(workspace)
+    shutil.rmtree(settings.public_dir(PERIOD))
+    (settings.rollups_dir(PERIOD) / "committee.xlsx").unlink()
+    report = run(settings)
+    assert sorted(p.name for p in settings.public_dir(PERIOD).iterdir()) == public
+    assert "index.html" in public
+    assert set(_books(workspace)) == set(books)
+    assert [Path(p).stem for p in report.rewritten[PERIOD]] == ["committee"]  # the rest kept
+    assert run(settings).rewritten == {}  # and then nothing more to do
+
+
 def test_a_correction_to_an_earlier_period_rewrites_only_the_trends_it_changes_after_it(
         workspace):
     """Q2's books show Q1 only in the trends (its dimension's book) and in what changed since
