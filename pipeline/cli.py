@@ -72,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     period.add_argument("period", help="a period code such as 2569-Q2")
     period.add_argument("--by", default=getpass.getuser(),
                         help="who is acting (default: the operating-system user)")
+    period.add_argument("--force", action="store_true",
+                        help="close even though new files wait in the inbox")
     return parser
 
 
@@ -101,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             return _trace(settings, args.district, parse_period(args.period).code, args.kr,
                           console)
         if args.command == "period":
-            return _period(settings, args.action, args.period, args.by, console)
+            return _period(settings, args.action, args.period, args.by, console, args.force)
         return _demo(settings, args.no_run, console)
     except RegistryError as err:
         console.print(f"[red]{err}[/red]", highlight=False, soft_wrap=True)
@@ -133,12 +135,13 @@ def _templates(settings: Settings, period_code: str, console: Console) -> int:
     return EXIT_OK
 
 
-def _period(settings: Settings, action: str, code: str, actor: str, console: Console) -> int:
+def _period(settings: Settings, action: str, code: str, actor: str, console: Console,
+            force: bool = False) -> int:
     period = parse_period(code)
     try:
-        state, refused = set_period(settings, action, period.code, actor)
+        state, refused = set_period(settings, action, period.code, actor, force=force)
     except PeriodActionError as err:
-        console.print(f"[red]{err}[/red]", highlight=False)
+        console.print(f"[red]{err}[/red]", highlight=False, soft_wrap=True)
         return EXIT_USAGE
     shown = {"open": "เปิดรับรายงาน / open", "closed": "ปิดรับรายงาน / closed"}[state]
     console.print(f"รอบ {period.code}: {shown} (by {actor})", highlight=False)

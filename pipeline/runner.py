@@ -457,20 +457,35 @@ def trace_figure(settings: Settings, district: str, period: str, kr: str) -> pd.
 
 
 def set_period(settings: Settings, action: str, period: str, actor: str,
-               now: Callable[[], datetime] = lambda: datetime.now(UTC)
+               now: Callable[[], datetime] = lambda: datetime.now(UTC), force: bool = False
                ) -> tuple[str, list[tuple[str, str, datetime]]]:
     """Opens, closes or reopens a period of the registry, under the run's lock: one writer at
     a time. Returns the period's state and, when it is reopened, the files refused while it
     was closed (period_locks.refused_while_closed). A folder without a registry is not a
     workspace: it is refused (RegistryError) rather than given a warehouse of its own where
-    the period would be closed unseen."""
+    the period would be closed unseen. A period is not closed while new files wait in the
+    inbox, unless `force`d: they may be its own, sent in time, and would be refused."""
     with workspace_lock(settings):
         registry = _registry(settings)[1]
         with closing(store.connect(settings.warehouse_path)) as con:
             _listing(registry_store.versions(con, registry, settings), period)
+            if action == "close" and not force:
+                _nothing_waiting(con, settings)
             state = period_locks.record(con, action, period, actor, now())
             refused = period_locks.refused_while_closed(con, period) if action == "reopen" else []
             return state, refused
+
+
+def _nothing_waiting(con, settings: Settings) -> None:
+    new = _new_arrivals(con, discover(settings.inbox)) if waiting(settings.inbox) else []
+    if new:
+        names = ", ".join(f"{a.folder or 'inbox'}/{a.name}" for a in new)
+        raise period_locks.PeriodActionError(
+            f"มีไฟล์ {len(new)} ไฟล์รอในกล่องรับที่ยังไม่ได้ตรวจ ({names}) อาจเป็นไฟล์ของรอบนี้ที่ส่งทันกำหนด "
+            "กรุณาเรียกงานประจำคืน (run) ก่อนปิดรอบ หรือสั่งปิดด้วย --force / "
+            f"{len(new)} file(s) wait in the inbox, not yet judged ({names}): they may be this "
+            "period's, sent in time, and would be refused once it is closed; run the nightly "
+            "job first, or close with --force")
 
 
 def _listing(registries: RegistryVersions, period: str) -> RegistryVersions:

@@ -206,7 +206,7 @@ def test_a_file_judged_otherwise_after_a_killed_run_ends_in_one_place_only(works
     sha = _sha(sent)
     assert crash(workspace.root, "pipeline.store/record:before:1").returncode == -9
     assert [_sha(p) for p in workspace.settings.archive.rglob("*.xlsx")] == [sha]
-    set_period(workspace.settings, "close", "2569-Q2", "somchai")
+    set_period(workspace.settings, "close", "2569-Q2", "somchai", force=True)  # it waits
     assert [entry["outcome"] for entry in run(workspace.settings).files] == ["rejected"]
     assert list(workspace.settings.archive.rglob("*.xlsx")) == []
     assert [_sha(p) for p in workspace.settings.quarantine.rglob("*.xlsx")] == [sha]

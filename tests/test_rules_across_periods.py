@@ -67,6 +67,26 @@ def test_the_period_command_records_who_closed_it(workspace):
     assert "period 2569-Q1 is already closed" in again.stdout
 
 
+def test_a_period_is_not_closed_while_new_files_wait_in_the_inbox_unless_forced(workspace):
+    """A file sent before the due date, still waiting for the night's run, was refused once
+    the period was closed; the office was not told it waited."""
+    workspace.send(workspace.clerk("1001"), "1001", "in_time.xlsx")
+    refused = run_cli("period", "close", "2569-Q2", "--workspace", str(workspace.root))
+    assert refused.returncode == 2
+    assert ("1 file(s) wait in the inbox, not yet judged (1001/in_time.xlsx): they may be this "
+            "period's, sent in time, and would be refused once it is closed; run the nightly "
+            "job first, or close with --force") in " ".join(refused.stdout.split())
+    assert query(workspace.settings.warehouse_path, "SELECT count(*) FROM period_events") == [
+        (0,)]
+    run(workspace.settings)  # judged while open: accepted; now nothing waits
+    assert set_period(workspace.settings, "close", "2569-Q2", "somchai") == ("closed", [])
+    workspace.send(workspace.clerk("1002"), "1002", "late.xlsx")
+    forced = run_cli("period", "reopen", "2569-Q2", "--workspace", str(workspace.root))
+    assert forced.returncode == 0  # reopening is never held up
+    forced = run_cli("period", "close", "2569-Q2", "--force", "--workspace", str(workspace.root))
+    assert forced.returncode == 0, forced.stdout
+
+
 def test_reopening_a_period_lists_the_files_refused_while_it_was_closed(workspace):
     """Only those: a file rejected for its figures would be rejected again. The very same
     file sent again is a duplicate (a file is judged once), so the office asks for it saved
