@@ -3,6 +3,8 @@
 import json
 import zipfile
 
+from filelock import FileLock
+
 from pipeline.runner import run
 from tests.running import file_hashes, query, run_cli, warehouse_content
 
@@ -126,7 +128,12 @@ def test_demo_no_run_leaves_a_workspace_the_nightly_job_can_run(tmp_path):
     assert not (root / "outputs" / "warehouse.duckdb").exists()
     from pipeline.settings import Settings
 
-    report = run(Settings(workspace=root))
+    settings = Settings(workspace=root)
+    with FileLock(settings.lock_path):  # a nightly run going on: not wiped from under it
+        held = run_cli("demo", "--no-run", "--workspace", str(root))
+    assert held.returncode == 3
+    assert settings.registry_path.exists() and list(settings.inbox.rglob("*.xlsx"))
+    report = run(settings)
     assert report.count("accepted") == 91
 
 

@@ -4,6 +4,7 @@ mistake, a few districts missing, one district correcting a file it had sent."""
 
 import os
 import shutil
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from pipeline.demo.sample_registry import write_sample_registry
 from pipeline.periods import BE_OFFSET, parse_period
 from pipeline.reference import load_reference
 from pipeline.registry import load_registry
+from pipeline.runner import workspace_lock
 from pipeline.settings import Settings
 from pipeline.templates import template_path, write_templates
 
@@ -46,7 +48,7 @@ class DemoSummary:
 
 
 def build_demo(settings: Settings) -> DemoSummary:
-    _fresh(settings.workspace)
+    _fresh(settings)
     reference = load_reference()
     write_sample_registry(settings.registry_path, reference)
     registry = load_registry(settings.registry_path, reference)
@@ -68,11 +70,16 @@ def build_demo(settings: Settings) -> DemoSummary:
     return DemoSummary(templates, count)
 
 
-def _fresh(workspace: Path) -> None:
+def _fresh(settings: Settings) -> None:
+    """The workspace emptied, unless it is not a demo's or a run holds it (LockHeld): wiped
+    from under a nightly run, it failed and left outputs of a warehouse that was gone."""
+    workspace = settings.workspace
     if workspace.exists() and any(workspace.iterdir()):
         if not (workspace / MARKER).exists():
             raise NotADemoWorkspace(f"{workspace} is not empty and is not a demo workspace")
-        shutil.rmtree(workspace)
+        held = workspace_lock(settings) if settings.registry_path.exists() else nullcontext()
+        with held:
+            shutil.rmtree(workspace)
     workspace.mkdir(parents=True, exist_ok=True)
     (workspace / MARKER).write_text("built by `python run_pipeline.py demo`\n", encoding="utf-8")
 
