@@ -443,17 +443,19 @@ def export_period(settings: Settings, period: str) -> list[Path]:
 def trace_figure(settings: Settings, district: str, period: str, kr: str) -> pd.DataFrame:
     """A figure's history, read under the lock: DuckDB lets no reader in while a run writes.
     A district, period or KR the registry does not know is refused (UnknownName, PeriodError):
-    a name typed wrong would read as a figure nobody reported."""
+    a name typed wrong would read as a figure nobody reported. A KR a later version retired
+    from the period is known by the figures stored for it."""
     with workspace_lock(settings):
         reference, registry = _registry(settings)
         with _warehouse_if_any(settings) as con:
             registries = _listing(registry_store.versions(con, registry, settings), period)
             if district not in set(reference.districts["code"]):
                 raise UnknownName(f"ไม่มีเขตรหัส {district} / no district has the code {district}")
-            if kr not in set(registries.in_force(period).key_results["kr_code"]):
+            history = trace(con, district, period, kr) if con else pd.DataFrame()
+            if history.empty and kr not in set(registries.in_force(period).key_results["kr_code"]):
                 raise UnknownName(f"ไม่มีตัวชี้วัด {kr} ในทะเบียนของรอบ {period} / the registry "
                                   f"of period {period} has no key result {kr}")
-            return trace(con, district, period, kr) if con else pd.DataFrame()
+            return history
 
 
 def set_period(settings: Settings, action: str, period: str, actor: str,

@@ -155,6 +155,24 @@ def test_a_registry_edited_without_a_new_version_is_refused(workspace, reference
     assert query(workspace.settings.warehouse_path, "SELECT count(*) FROM submissions") == [(1,)]
 
 
+def test_trace_finds_a_figure_of_a_kr_a_later_version_retired_from_its_period(
+        workspace, reference):
+    """Q2 reported under 2569.1, then 2569.2 made in force from Q2 retires one of its KRs:
+    the stored figure is still there, and trace said no such key result (exit 2)."""
+    workspace.send(workspace.clerk("1001", "2569-Q2"), "1001", "q2.xlsx")
+    run(workspace.settings)
+    write_registry_file(workspace.settings.registry_path, _version_two(reference),
+                        version="2569.2", in_force_from="2569-Q2")
+    run(workspace.settings)
+    traced = run_cli("trace", "--district", "1001", "--period", "2569-Q2", "--kr", RETIRED,
+                     "--workspace", str(workspace.root))
+    assert traced.returncode == 0, traced.stdout
+    assert "q2.xlsx" in traced.stdout
+    typo = run_cli("trace", "--district", "1001", "--period", "2569-Q2", "--kr", "KR-0-00",
+                   "--workspace", str(workspace.root))
+    assert typo.returncode == 2
+
+
 def test_an_earlier_version_put_back_is_refused(revised, reference):
     """registry.xlsx of 2569.1 copied back over 2569.2: the later periods would silently move
     back to 2569.1 (its KRs, its targets) and their roll-ups be rewritten under it."""
