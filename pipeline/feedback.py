@@ -9,6 +9,7 @@ workbook: the list alone.
 import math
 import warnings
 from collections.abc import Sequence
+from copy import copy
 from datetime import UTC, datetime
 from itertools import groupby
 from pathlib import Path
@@ -138,9 +139,17 @@ def _unhide(sheet, cell) -> None:
     """A marked cell in a row or column the clerk hid (KRs "we don't do") is shown again:
     "correct the red cells" led to cells nobody could see."""
     sheet.row_dimensions[cell.row].hidden = False
-    for columns in sheet.column_dimensions.values():  # a dimension may span several columns
+    for columns in list(sheet.column_dimensions.values()):
         if columns.hidden and columns.min <= cell.column <= columns.max:
-            columns.hidden = False
+            # a block of hidden columns (L:N) split around the marked one, the rest still hidden
+            for first, last, hidden in ((columns.min, cell.column - 1, True),
+                                        (cell.column, cell.column, False),
+                                        (cell.column + 1, columns.max, True)):
+                if first <= last:
+                    part = copy(columns)
+                    part.index = get_column_letter(first)
+                    part.min, part.max, part.hidden = first, last, hidden
+                    sheet.column_dimensions[part.index] = part
 
 
 def _shown_at(sheet, cell: str) -> str:

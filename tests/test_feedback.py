@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from pipeline.feedback import (
     ACCEPTED,
@@ -132,12 +132,14 @@ def test_a_problem_in_a_row_or_column_the_clerk_hid_is_shown_again(workspace, tm
     clerk.sheet.row_dimensions[7].hidden = True
     clerk.sheet.row_dimensions[8].hidden = True
     clerk.sheet.row_dimensions[9].hidden = True  # no problem there: stays hidden
-    clerk.sheet.column_dimensions["L"].hidden = True
+    clerk.sheet.column_dimensions.group("L", "M", hidden=True)  # one block, L marked
     _, problems, dest = _feedback(workspace, tmp_path, clerk)
     assert {p.cell for p in problems if p.severity == "error"} == {"H7", "L8"}
     sheet = load_workbook(dest)[DATA]
     assert [sheet.row_dimensions[row].hidden for row in (7, 8, 9)] == [False, False, True]
-    assert not sheet.column_dimensions["L"].hidden
+    shown = {c: not any(d.hidden for d in sheet.column_dimensions.values()
+                        if d.min <= column_index_from_string(c) <= d.max) for c in "LM"}
+    assert shown == {"L": True, "M": False}  # the whole block came back
     assert sheet["H7"].fill.start_color.rgb == RED
 
 
