@@ -255,8 +255,17 @@ def _with_plan(batch: pd.DataFrame, registries: RegistryVersions) -> pd.DataFram
 
 
 def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]) -> tuple[pd.DataFrame, list]:
-    """The value each KR type reports, its number rounded to the KR's precision (noticed)."""
+    """The value each KR type reports, its number rounded to the KR's precision, and the
+    notices of the actual cells read otherwise than typed: a number rounded, a milestone's
+    word (whether a row is a milestone is known only here, once the plan is joined)."""
     notices = []
+
+    def notice(index, code: str, value, expected) -> None:
+        raw = raws[batch.at[index, "file_id"]]
+        notices.append((batch.at[index, "file_id"], problem(
+            code, raw.sheet, f"{raw.cells['actual']}{batch.at[index, 'row']}", value=value,
+            expected=expected)))
+
     decimals = batch["decimals"].fillna(6).astype(int)
     pairs = [_at_precision(v, d)
              for v, d in zip(batch["actual"].tolist(), decimals.tolist(), strict=True)]
@@ -264,16 +273,11 @@ def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]) -> tuple[pd.DataF
     rounded = pd.Series([pair[1] for pair in pairs], index=batch.index, dtype=float)
     changed = shown.notna() & ~np.isclose(rounded, shown, rtol=0, atol=0)
     for index in batch.index[changed & batch["kr_type"].isin(["count", "percent"])]:
-        raw = raws[batch.at[index, "file_id"]]
-        notices.append((batch.at[index, "file_id"], problem(
-            "normalized-rounded", raw.sheet, f"{raw.cells['actual']}{batch.at[index, 'row']}",
-            value=f"{shown[index]:.15g}", expected=rounded[index])))
+        notice(index, "normalized-rounded", f"{shown[index]:.15g}", rounded[index])
     worded = batch["kr_type"].eq("milestone") & batch["milestone_label"].notna()
     for index in batch.index[worded]:  # "เสร็จแล้ว" read as done: said, as a status word is
-        raw = raws[batch.at[index, "file_id"]]
-        notices.append((batch.at[index, "file_id"], problem(
-            "normalized-choice", raw.sheet, f"{raw.cells['actual']}{batch.at[index, 'row']}",
-            value=batch.at[index, "actual_raw"], expected=batch.at[index, "milestone_label"])))
+        notice(index, "normalized-choice", batch.at[index, "actual_raw"],
+               batch.at[index, "milestone_label"])
     ratio = batch["kr_type"].eq("ratio")
     milestone = batch["kr_type"].eq("milestone")
     value = rounded.where(~milestone, batch["milestone"].astype(float))
