@@ -75,7 +75,7 @@ def write_table(sheet, styles: Styles, top: int, frame: pd.DataFrame, cols: list
     formats = (frame["num_format"].tolist() if "num_format" in frame.columns
                else [""] * len(frame))
     for i, col in enumerate(cols):
-        _write_column(sheet, first, left + i, _cells(styles, col.kind, frame[col.key], formats))
+        sheet.write_column(first, left + i, *_cells(styles, col.kind, frame[col.key], formats))
     for r, height in _tall_rows(frame, cols):
         sheet.set_row(first + r, height)
     last = max(first + len(frame) - 1, first)
@@ -91,8 +91,8 @@ def write_table(sheet, styles: Styles, top: int, frame: pd.DataFrame, cols: list
 
 def write_cell(sheet, styles: Styles, row: int, col: int, kind: str, value,
                num_format: str = "") -> None:
-    _write_column(sheet, row, col, _cells(styles, kind, pd.Series([value], dtype=object),
-                                          [num_format]))
+    sheet.write_column(row, col, *_cells(styles, kind, pd.Series([value], dtype=object),
+                                         [num_format]))
 
 
 def _cells(styles: Styles, kind: str, column: pd.Series, formats: list[str]
@@ -125,22 +125,6 @@ def _cells(styles: Styles, kind: str, column: pd.Series, formats: list[str]
             shown.append(float(value) * scale)
             styled.append(style)
     return shown, styled
-
-
-def _write_column(sheet, first: int, col: int, cells: tuple[list, list]) -> None:
-    """Text always through write_string: text from a submission stays text."""
-    string, number = sheet.write_string, sheet.write_number
-    for row, value, style in zip(range(first, first + len(cells[0])), *cells,
-                                 strict=True):
-        typed = type(value)
-        if typed is str:
-            string(row, col, value, style)
-        elif typed is float:
-            number(row, col, value, style)
-        elif value is None:
-            sheet.write_blank(row, col, None, style)
-        else:
-            sheet.write_datetime(row, col, value, style)
 
 
 def _tall_rows(frame: pd.DataFrame, cols: list[Col]) -> list[tuple[int, float]]:
