@@ -31,11 +31,10 @@ class _Sheet(Worksheet):
 
     def write_column(self, first: int, col: int, values: Sequence, formats: Sequence[Format]
                      ) -> None:
-        """Each value in the cell below the last, as write_string, write_number,
-        write_datetime or (None) write_blank would store it, with its format. Text and finite
-        numbers, all but a few, are stored here: what those methods check of each cell (its
-        place, the text's length, a number's finiteness) is checked once for the column or
-        costs less."""
+        """values[i] with formats[i] at row first + i, as write_string, write_number,
+        write_datetime or (None) write_blank would store it. Text and finite numbers, all but
+        a few, are stored here: of what those methods check, a cell's place is checked once
+        for the column, and the text's length and the number's finiteness in line."""
         last = first + len(values) - 1
         if (self.constant_memory or not values or self._check_dimensions(first, col)
                 or self._check_dimensions(last, col)):
