@@ -184,8 +184,9 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
             responses = respond(verdicts, history.facts, reference, settings.answers)
         with log.stage("store"):
             stale = stale_feedback(responses)
+            _clear(settings, verdicts, stale)
             _store(con, settings, report, log, verdicts, kept, responses, stale)
-            _after_commit(con, settings, report, log, verdicts, stale, arrivals, new)
+            _after_commit(con, settings, report, log, arrivals, new)
     return report
 
 
@@ -220,17 +221,22 @@ def _store(con, settings: Settings, report: RunReport, log: RunLog, verdicts: li
                   problems=len(verdict.problems))
 
 
-def _after_commit(con, settings: Settings, report: RunReport, log: RunLog,
-                  verdicts: list[Verdict], stale: set[Path], arrivals: list[Arrival],
-                  new: list[Arrival]) -> None:
-    """Once the warehouse holds the night's files: the annotated workbooks it owes no more
-    and a copy a killed run kept under another verdict removed, the files already judged
-    answered, and the inbox released."""
+def _clear(settings: Settings, verdicts: list[Verdict], stale: set[Path]) -> None:
+    """The annotated workbooks the night's files make stale, and a copy a killed run kept
+    under another verdict, removed before the warehouse commits: a run killed after the commit
+    would leave them for good, the next finding the files already judged. Should the commit
+    never come, the next run judges the files again and finds them as stale."""
     for path in stale:
         path.unlink(missing_ok=True)
     for verdict in verdicts:
         keep.kept_path(verdict.arrival, settings.quarantine if verdict.accepted
                        else settings.archive).unlink(missing_ok=True)
+
+
+def _after_commit(con, settings: Settings, report: RunReport, log: RunLog,
+                  arrivals: list[Arrival], new: list[Arrival]) -> None:
+    """Once the warehouse holds the night's files: the files already judged answered, and
+    the inbox released."""
     _answer_duplicates(con, settings, report, log, arrivals, new)
     for arrival in arrivals:
         keep.release(arrival)

@@ -118,6 +118,18 @@ def test_a_corrected_file_accepted_under_the_same_name_takes_the_old_feedback_aw
     assert sorted(p.name for p in _folder(workspace).iterdir()) == ["OKR.xlsx.receipt.md"]
 
 
+def test_the_old_feedback_is_gone_after_a_run_killed_once_its_corrected_file_was_stored(
+        workspace):
+    """Killed between the commit and the removal, the rerun found the file already judged (a
+    duplicate) and the rejected file's workbook stayed for good beside "accepted"."""
+    workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", "สิบ"), "1001", "OKR.xlsx")
+    run(workspace.settings)
+    workspace.send(workspace.clerk("1001"), "1001", "OKR.xlsx")
+    assert crash(workspace.root, "pipeline.store/record:after:1").returncode == -9
+    run(workspace.settings)
+    assert sorted(p.name for p in _folder(workspace).iterdir()) == ["OKR.xlsx.receipt.md"]
+
+
 def test_feedback_owed_by_a_killed_run_is_not_written_once_a_corrected_file_is_accepted(
         workspace):
     """The rejected file's workbook is still owed when its corrected file (same name) is
