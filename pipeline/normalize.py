@@ -38,11 +38,17 @@ CHOICES = {"status": layout.STATUS_LABELS, "confidence": layout.CONFIDENCE_LABEL
 
 
 def clean_text(value: object) -> str:
-    """Unicode NFC, Thai sara am typed as nikhahit + sara aa, invisible and non-breaking spaces."""
+    """unified_text, with every run of spaces and line breaks one space."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    text = str(value).translate(_INVISIBLE).replace("\u00a0", " ").replace("\u0e4d\u0e32", "\u0e33")
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    return " ".join(unified_text(str(value)).split())
+
+
+def unified_text(text: str) -> str:
+    """Unicode NFC, Thai sara am typed as nikhahit + sara aa made one, invisible characters
+    dropped and non-breaking spaces made plain: the same words typed two ways read alike."""
+    text = text.translate(_INVISIBLE).replace("\u00a0", " ").replace("\u0e4d\u0e32", "\u0e33")
+    return unicodedata.normalize("NFC", text)
 
 
 def parse_number(value: object) -> float | None:

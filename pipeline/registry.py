@@ -15,6 +15,7 @@ import pandera.pandas as pa
 from python_calamine import CalamineWorkbook
 
 from pipeline.cells import cell_text
+from pipeline.normalize import unified_text
 from pipeline.periods import parse_period
 from pipeline.reference import Reference
 from schemas import registry as model
@@ -74,7 +75,9 @@ def _sheet_frame(book: CalamineWorkbook, sheet: str, columns: tuple[str, ...]) -
             f"sheet {sheet}, row 1: {what} {', '.join(names)}"
             for what, names in (("missing column(s)", missing),
                                 ("column(s) named more than once", twice)) if names])
-    body = [[cell_text(v).strip() for v in row] for row in rows[1:]]
+    # a name typed with a decomposed sara am, a code with a zero-width space pasted in: the
+    # same registry re-saved must stay the same version, and its names match the clerks'
+    body = [[unified_text(cell_text(v)).strip() for v in row] for row in rows[1:]]
     frame = pd.DataFrame(body, columns=header, dtype=str)
     frame.index = range(2, len(frame) + 2)  # Excel row numbers
     frame = frame[list(columns)]

@@ -313,6 +313,22 @@ def test_a_milestone_assigned_as_a_stage_is_refused(tmp_path, reference):
         "stages are not supported"]
 
 
+def test_text_typed_another_way_is_read_as_the_same_registry(tmp_path, reference):
+    """ำ typed as nikhahit + sara aa, a zero-width space pasted after a code: the same
+    registry re-saved was refused as another content of its version, and a name so typed
+    reached the books unlike the same name elsewhere."""
+    frames = registry_frames(reference)
+    clean = load_registry(write_registry_file(tmp_path / "clean.xlsx", frames), reference)
+    krs = frames["key_results"]
+    named = krs.index[krs["name_th"].str.contains("ำ")][0]
+    krs.loc[named, "name_th"] = krs.loc[named, "name_th"].replace("ำ", "\u0e4d\u0e32")
+    krs.loc[0, "kr_code"] += "\u200b"
+    typed = load_registry(write_registry_file(tmp_path / "typed.xlsx", frames), reference)
+    for column in ("kr_code", "name_th"):
+        assert typed.key_results[column].tolist() == clean.key_results[column].tolist()
+    assert typed.content_sha256 == clean.content_sha256
+
+
 def test_a_blank_baseline_is_reported_once_as_blank(tmp_path, reference):
     frames = registry_frames(reference)
     _text(frames["assignments"], "baseline")
