@@ -13,7 +13,7 @@ from functools import cached_property
 import duckdb
 import pandas as pd
 
-from pipeline import store
+from pipeline import period_locks, store
 from pipeline.discover import sha256_of
 from pipeline.periods import parse_period
 from pipeline.reference import Reference
@@ -82,6 +82,13 @@ def versions(con: duckdb.DuckDBPyConnection | None, current: Registry,
                 f"'{later[-1]}' in fiscal year {current.fiscal_year}; registry.xlsx must be "
                 f"the latest version ('{later[-1]}') or a new one (a new registry_version "
                 "and in_force_from)"])
+    if con is not None and current.version not in stored and (
+            closed := _closed_from(con, current)):
+        raise RegistryError(settings.registry_path, [
+            f"sheet about: in_force_from '{current.in_force_from}' would put registry_version "
+            f"'{current.version}' in force for {', '.join(closed)}, already closed: a closed "
+            "period keeps the figures and roll-ups it was closed with; name a later period, or "
+            "reopen those first (python run_pipeline.py period reopen PERIOD)"])
     earlier = tuple(_load(con, *row) for row in rows if row[0] != current.version)
     follows = [r.version for r in earlier if r.fiscal_year == current.fiscal_year]
     if follows and not current.in_force_from_named and current.version not in (
@@ -92,6 +99,14 @@ def versions(con: duckdb.DuckDBPyConnection | None, current: Registry,
             "first period it applies to (the periods before it keep the version they were "
             "reported under)"])
     return RegistryVersions((*earlier, current))
+
+
+def _closed_from(con: duckdb.DuckDBPyConnection, registry: Registry) -> list[str]:
+    """The closed periods of the registry's fiscal year from its in_force_from on."""
+    start = parse_period(registry.in_force_from).start
+    return sorted((code for code in period_locks.closed_periods(con)
+                   if int(code[:4]) == registry.fiscal_year and parse_period(code).start >= start),
+                  key=lambda code: parse_period(code).start)
 
 
 def sync(con: duckdb.DuckDBPyConnection, reference: Reference, current: Registry,

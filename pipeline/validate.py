@@ -351,13 +351,15 @@ def _row_problem(rule: submission.RowRule, row: dict, raw: RawWorkbook) -> Probl
 def _verdict(raw: RawWorkbook, problems: list[Problem], facts: pd.DataFrame | None,
              as_of: date | None, registries: RegistryVersions,
              due_dates: dict[tuple[str, str], date]) -> Verdict:
-    """`facts` is None for a rejected file; `due_dates` by registry version and period."""
+    """`facts` is None for a rejected file; `due_dates` by registry version and period. A
+    rejected file of a known period names the version in force too: the files a new version
+    turned away are found by it."""
     meta = raw.metadata
     checked_against = on_time = None
+    if meta.get("period") in registries.listed:
+        checked_against = registries.in_force(meta["period"]).version
     if facts is not None:
-        in_force = registries.in_force(meta["period"])
-        checked_against = in_force.version
-        due = due_dates.get((in_force.version, meta["period"]))
+        due = due_dates.get((checked_against, meta["period"]))
         on_time = due is None or raw.arrival.received_at.astimezone(BANGKOK).date() <= due
     return Verdict(
         arrival=raw.arrival,

@@ -117,10 +117,11 @@ _RULES = (
          "รหัสตัวชี้วัด {value} ไม่ได้มอบหมายให้เขตนี้",
          "Key result {value} is not assigned to this district."),
     Rule("kr-retired", ERROR,
-         "ตัวชี้วัด {value} ไม่อยู่ในทะเบียน OKR รุ่น {expected} ที่ใช้กับรอบนี้ (ถูกยกเลิกหรือเปลี่ยนแปลง) "
-         "กรุณากรอกแบบรายงานของรอบนี้แล้วส่งใหม่",
-         "Key result {value} is not in registry version {expected}, which this period uses (it "
-         "was retired or changed); fill in this period's template and send it again."),
+         "ตัวชี้วัด {value} ไม่ได้มอบหมายให้เขตนี้ในทะเบียน OKR รุ่น {expected} ที่ใช้กับรอบนี้ "
+         "(ถูกยกเลิกหรือเปลี่ยนแปลง) กรุณากรอกแบบรายงานของรอบนี้แล้วส่งใหม่",
+         "Key result {value} is not assigned to this district in registry version {expected}, "
+         "which this period uses (it was retired or changed); fill in this period's template "
+         "and send it again."),
     Rule("kr-duplicated", ERROR,
          "ตัวชี้วัด {value} ปรากฏมากกว่าหนึ่งแถว",
          "Key result {value} appears on more than one row."),

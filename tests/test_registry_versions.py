@@ -109,12 +109,18 @@ def test_an_older_template_with_a_retired_kr_is_rejected_at_its_row(revised):
     (retired,) = [p for p in entry["problems"] if p["code"] == "kr-retired"]
     cell = _cell_of(old.template("1001", "2569-Q2"), RETIRED)
     assert (retired["severity"], retired["cell"]) == ("error", cell)
+    # true as well of a KR the new version keeps but no longer assigns to this district
     assert retired["message_th"] == (
-        f"ตัวชี้วัด {RETIRED} ไม่อยู่ในทะเบียน OKR รุ่น 2569.2 ที่ใช้กับรอบนี้ "
+        f"ตัวชี้วัด {RETIRED} ไม่ได้มอบหมายให้เขตนี้ในทะเบียน OKR รุ่น 2569.2 ที่ใช้กับรอบนี้ "
         "(ถูกยกเลิกหรือเปลี่ยนแปลง) กรุณากรอกแบบรายงานของรอบนี้แล้วส่งใหม่")
     assert retired["message_en"] == (
-        f"Key result {RETIRED} is not in registry version 2569.2, which this period uses (it "
-        "was retired or changed); fill in this period's template and send it again.")
+        f"Key result {RETIRED} is not assigned to this district in registry version 2569.2, "
+        "which this period uses (it was retired or changed); fill in this period's template "
+        "and send it again.")
+    # the files a new version turned away are found by the version they were checked against
+    assert query(old.settings.warehouse_path, "SELECT period, accepted, checked_against "
+                 "FROM submissions ORDER BY submission_id DESC LIMIT 1") == [
+        ("2569-Q2", False, "2569.2")]
 
 
 def _cell_of(path, text: str) -> str:
@@ -153,6 +159,32 @@ def test_a_registry_edited_without_a_new_version_is_refused(workspace, reference
             "changed registry needs a new registry_version") in " ".join(result.stdout.split())
     assert waiting.exists()  # nothing was processed
     assert query(workspace.settings.warehouse_path, "SELECT count(*) FROM submissions") == [(1,)]
+
+
+def test_a_new_version_in_force_for_a_closed_period_is_refused(workspace, reference):
+    """A closed period's figures and roll-ups are final: a version in force from it would
+    score them anew against its targets and rewrite its books."""
+    workspace.send(workspace.clerk("1001", "2569-Q1"), "1001")
+    run(workspace.settings)
+    assert run_cli("period", "close", "2569-Q1", "--by", "สยป.",
+                   "--workspace", str(workspace.root)).returncode == 0
+    book = workspace.settings.rollups_dir("2569-Q1") / "committee.xlsx"
+    before = book.read_bytes()
+    write_registry_file(workspace.settings.registry_path, _version_two(reference),
+                        version="2569.2", in_force_from="2569-Q1")
+    result = run_cli("run", "--workspace", str(workspace.root))
+    assert result.returncode == EXIT_REGISTRY
+    assert ("sheet about: in_force_from '2569-Q1' would put registry_version '2569.2' in force "
+            "for 2569-Q1, already closed: a closed period keeps the figures and roll-ups it was "
+            "closed with; name a later period, or reopen those first (python run_pipeline.py "
+            "period reopen PERIOD)") in " ".join(result.stdout.split())
+    assert query(workspace.settings.warehouse_path,
+                 "SELECT registry_version FROM registry_versions") == [("2569.1",)]
+    assert book.read_bytes() == before
+    write_registry_file(workspace.settings.registry_path, _version_two(reference),
+                        version="2569.2", in_force_from="2569-Q2")
+    assert run_cli("run", "--workspace", str(workspace.root)).returncode == 0
+    assert book.read_bytes() == before
 
 
 def test_trace_finds_a_figure_of_a_kr_a_later_version_retired_from_its_period(
