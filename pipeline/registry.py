@@ -125,13 +125,15 @@ def load_registry(path: Path, reference: Reference) -> Registry:
                 if not about.get(key)] + _keys_given_twice(frames["about"])
     problems += _check(frames["objectives"],
                        model.objectives_schema(reference.issues["issue_code"]), "objectives")
-    problems += _check(frames["key_results"],
-                       model.key_results_schema(frames["objectives"]["objective_code"]),
-                       "key_results")
+    problems += _check(frames["key_results"], model.key_results_schema(
+        frames["objectives"]["objective_code"], frames["assignments"]["kr_code"]),
+        "key_results")
     key_results = frames["key_results"]
     problems += _check(frames["assignments"], model.assignments_schema(
         key_results["kr_code"], reference.districts["code"],
-        key_results.loc[key_results["kr_type"].eq("milestone"), "kr_code"]), "assignments")
+        key_results.loc[key_results["kr_type"].eq("milestone"), "kr_code"],
+        dict(zip(key_results["kr_code"], key_results["direction"], strict=True))),
+        "assignments")
     periods = _check(frames["periods"], model.periods_schema(), "periods")
     problems += periods + [f"sheet {sheet}: no rows" for sheet in model.SHEETS
                            if sheet != "about" and frames[sheet].empty]

@@ -5,6 +5,8 @@ and column of the failing cell. Cross-sheet checks (an objective's issue exists 
 allowed codes as arguments.
 """
 
+from collections.abc import Mapping
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -71,9 +73,11 @@ def objectives_schema(issue_codes) -> pa.DataFrameSchema:
     }, strict="filter")
 
 
-def key_results_schema(objective_codes) -> pa.DataFrameSchema:
+def key_results_schema(objective_codes, assigned_codes) -> pa.DataFrameSchema:
     return pa.DataFrameSchema({
-        "kr_code": _text(unique=True),
+        "kr_code": _text(_one_of(assigned_codes, "is assigned to no district in sheet "
+                                 "assignments: assign it, or take its row out to retire it"),
+                         unique=True),
         "objective_code": _text(
             _one_of(objective_codes, "is not an objective_code of sheet objectives")),
         "name_th": _text(_SHOWN),
@@ -89,7 +93,8 @@ def key_results_schema(objective_codes) -> pa.DataFrameSchema:
     }, strict="filter")
 
 
-def assignments_schema(kr_codes, district_codes, milestones=()) -> pa.DataFrameSchema:
+def assignments_schema(kr_codes, district_codes, milestones=(),
+                       directions: Mapping[str, str] | None = None) -> pa.DataFrameSchema:
     number = pa.Check(_number_or_blank, error="must be a number")
     return pa.DataFrameSchema({
         "kr_code": _text(_one_of(kr_codes, "is not a kr_code of sheet key_results")),
@@ -100,10 +105,25 @@ def assignments_schema(kr_codes, district_codes, milestones=()) -> pa.DataFrameS
         lambda df: ~df.duplicated(["kr_code", "district_code"], keep=False),
         error="assigns the same key result to the same district twice",
     ), pa.Check(
+        lambda df: _towards_its_direction(df, directions),
+        error="sets a target the other side of its baseline than its key result's direction: "
+              "an increase needs a target at or above the baseline, a decrease at or below",
+    ), pa.Check(
         lambda df: _done_or_not(df, milestones),
         error="assigns a milestone key result with a baseline other than 0 or a target other "
               "than 1: its clerks pick done (1) or not done (0); stages are not supported",
     )], strict="filter")
+
+
+def _towards_its_direction(df: pd.DataFrame, directions) -> pd.Series:
+    """A decrease KR with a target above its baseline scored a fall, its improvement, as
+    negative progress, and an increase KR the other way round. `directions`: each KR's; a
+    maintained level is held wherever its target is."""
+    numbers = df[["baseline", "target"]].apply(pd.to_numeric, errors="coerce")
+    direction = df["kr_code"].map(directions or {})
+    wrong_side = ((direction.eq("increase") & numbers["target"].lt(numbers["baseline"]))
+                  | (direction.eq("decrease") & numbers["target"].gt(numbers["baseline"])))
+    return ~wrong_side
 
 
 def _done_or_not(df: pd.DataFrame, milestones) -> pd.Series:

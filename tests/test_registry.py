@@ -329,6 +329,37 @@ def test_text_typed_another_way_is_read_as_the_same_registry(tmp_path, reference
     assert typed.content_sha256 == clean.content_sha256
 
 
+def test_a_target_the_other_side_of_its_baseline_than_its_direction_is_refused(
+        tmp_path, reference):
+    """A decrease KR's target above its baseline scored its district's fall, the
+    improvement, as negative progress, off track; an increase KR's below, likewise."""
+    frames = registry_frames(reference)
+    krs, assignments = frames["key_results"], frames["assignments"]
+    rows = []
+    for direction in ("decrease", "increase"):
+        code = krs.loc[krs["direction"].eq(direction) & krs["kr_type"].ne("milestone"),
+                       "kr_code"].iloc[0]
+        row = assignments.index[assignments["kr_code"].eq(code)][0]
+        baseline = float(assignments.loc[row, "baseline"])
+        assignments.loc[row, "target"] = baseline + (3 if direction == "decrease" else -3)
+        rows.append(row + 2)
+    assert _problems(_write(tmp_path, frames), reference) == [
+        f"sheet assignments, row {row}: sets a target the other side of its baseline than its "
+        "key result's direction: an increase needs a target at or above the baseline, a "
+        "decrease at or below" for row in sorted(rows)]
+
+
+def test_a_key_result_assigned_to_no_district_is_refused(tmp_path, reference):
+    """It vanished from the roll-ups without a word, its dimension standing on one KR
+    fewer than the period before."""
+    frames = registry_frames(reference)
+    code = frames["key_results"].loc[5, "kr_code"]
+    frames["assignments"] = frames["assignments"][frames["assignments"]["kr_code"] != code]
+    assert _problems(_write(tmp_path, frames), reference) == [
+        f"sheet key_results, row 7, column kr_code: '{code}' is assigned to no district in "
+        "sheet assignments: assign it, or take its row out to retire it"]
+
+
 def test_a_blank_baseline_is_reported_once_as_blank(tmp_path, reference):
     frames = registry_frames(reference)
     _text(frames["assignments"], "baseline")
