@@ -17,12 +17,13 @@ from python_calamine import CalamineSheet, CalamineWorkbook, PasswordError, Shee
 
 from pipeline.cells import address, cell_position, cell_text, column_letter, one_of_each
 from pipeline.normalize import clean_text
-from pipeline.ods_merges import ods_merged_ranges
+from pipeline.ods_sheet import ods_sheet
 from pipeline.problems import Problem, problem
 from pipeline.safety import refusal
 from pipeline.settings import Limits
 from pipeline.values import Arrival, RawWorkbook
 from pipeline.workers import TIMEOUT, call_all
+from pipeline.xls_shown import xls_percentages
 from pipeline.xlsx_shown import ERROR, PERCENT, shown_cells
 from schemas import template_layout as layout
 
@@ -101,7 +102,8 @@ def _read(arrival: Arrival, book: CalamineWorkbook) -> RawWorkbook:
             expected=metadata.get("data_sheet") or layout.DATA_SHEET),))
     shown = shown_cells(arrival.path, sheet)
     grid = _grid(arrival, book.get_sheet_by_name(sheet),
-                 {(cell.row0, cell.col0): cell.text for cell in shown if cell.kind == PERCENT})
+                 {(cell.row0, cell.col0): cell.text for cell in shown if cell.kind == PERCENT}
+                 or xls_percentages(arrival.path, sheet))
     columns, first_row = _locate(grid)
     missing = [c for c in layout.COLUMNS if c.key in REQUIRED_KEYS and c.key not in columns]
     if missing:
@@ -169,15 +171,17 @@ def _data_sheet(book: CalamineWorkbook, metadata: dict[str, str]
 def _grid(arrival: Arrival, sheet: CalamineSheet, percentages: dict[tuple[int, int], str]
           ) -> list[list]:
     """The sheet from A1, a number formatted as a percentage as the text it shows ("85%", by
-    0-based row and column: see pipeline.xlsx_shown), each merged range showing its top-left
-    value in every cell."""
+    0-based row and column: see pipeline.xlsx_shown, xls_shown, ods_sheet), each merged range
+    showing its top-left value in every cell."""
     grid = sheet.to_python(skip_empty_area=False)
+    merged = sheet.merged_cell_ranges
+    if merged is None:  # an .ods: calamine gives both for Excel formats only
+        merged, shown = ods_sheet(arrival.path, sheet.name, len(grid),
+                                  max(map(len, grid), default=0))
+        percentages = percentages | shown
     for (row0, col0), text in percentages.items():
         if row0 < len(grid) and col0 < len(grid[row0]) and type(grid[row0][col0]) in (float, int):
             grid[row0][col0] = text
-    merged = sheet.merged_cell_ranges
-    if merged is None:  # calamine reports merges for Excel formats only
-        merged = ods_merged_ranges(arrival.path, sheet.name)
     for (top, left), (bottom, right) in merged:
         if top >= len(grid) or left >= len(grid[top]):
             continue

@@ -120,12 +120,12 @@ def _shown(cell, local: "_LocalNames", percent: set[str]) -> tuple[str, str] | N
     if "f" in children and (value is None or (not value.text and kind != "str")):
         return NO_VALUE, ""
     if cell.get("s") in percent and kind in (None, "n") and value is not None:
-        shown = _as_percent(value.text or "")
+        shown = percent_text(value.text or "")
         return (PERCENT, shown) if shown else None
     return None
 
 
-def _as_percent(number: str) -> str | None:
+def percent_text(number: str) -> str | None:
     """A stored number as a percentage, to the 15 significant digits Excel shows: "0.85" →
     "85%", "7.0000000000000007E-2" (0.07 as Excel stores it) → "7%"."""
     try:
@@ -151,7 +151,13 @@ def _percent_styles(archive: zipfile.ZipFile, related: list[tuple[str, str, str]
     formats = [xf.get("numFmtId", "0") for e in root if _local(e.tag) == "cellXfs"
                for xf in e if _local(xf.tag) == "xf"]
     return {str(index) for index, fmt in enumerate(formats)
-            if fmt in _PERCENT_FORMATS or "%" in _LITERALS.sub("", codes.get(fmt, ""))}
+            if fmt in _PERCENT_FORMATS or is_percent_format(codes.get(fmt, ""))}
+
+
+def is_percent_format(code: str) -> bool:
+    """Whether a number format code shows the number as a percentage: a % outside literal
+    text, colours and conditions, which scales it by 100."""
+    return "%" in _LITERALS.sub("", code)
 
 
 class _LocalNames(dict):

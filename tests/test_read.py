@@ -25,6 +25,7 @@ from python_calamine import CalamineWorkbook
 
 from pipeline import workers
 from pipeline.discover import sha256_of
+from pipeline.ods_sheet import ods_sheet
 from pipeline.read import read_all, read_submission
 from pipeline.settings import Limits
 from pipeline.values import Arrival
@@ -347,6 +348,33 @@ def test_a_workbook_saved_by_libreoffice_as_xls_ods_or_xlsx_reads_the_same(
         assert raw.row_numbers == original.row_numbers, path.name
         workspace.drop(path, "1001", f"saved-by-libreoffice-{path.parent.name}{path.suffix}")
     assert [v.accepted for v in judge_inbox(workspace)] == [True] * 3
+
+
+def test_an_ods_percentage_written_once_for_a_run_of_cells_is_read_where_the_sheet_was(
+        tmp_path):
+    """LibreOffice writes equal neighbours once, repeated: each shows the percentage, as far as
+    calamine read the sheet and no further (a run may repeat to the sheet's last row)."""
+    table = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    office = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    cell = ('<table:table-cell office:value-type="percentage" office:value="0.855" '
+            'table:number-columns-repeated="{}"/>')
+    content = (
+        f'<office:document-content xmlns:table="{table}" xmlns:office="{office}">'
+        '<office:body><office:spreadsheet><table:table table:name="other">'
+        f'<table:table-row>{cell.format(1)}</table:table-row></table:table>'
+        '<table:table table:name="รายงานผล">'
+        '<table:table-row><table:table-cell table:number-columns-spanned="2"/>'
+        '<table:covered-table-cell/><table:table-cell office:value-type="float" '
+        'office:value="0.5"/></table:table-row>'
+        f'<table:table-row table:number-rows-repeated="1048575"><table:table-cell/>'
+        f'{cell.format(16383)}</table:table-row>'
+        '</table:table></office:spreadsheet></office:body></office:document-content>')
+    path = tmp_path / "runs.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("content.xml", content)
+    merged, percentages = ods_sheet(path, "รายงานผล", rows=3, columns=3)
+    assert merged == [((0, 0), (0, 1))]
+    assert percentages == {(1, 1): "85.5%", (1, 2): "85.5%", (2, 1): "85.5%", (2, 2): "85.5%"}
 
 
 # Refused before parsing.

@@ -512,9 +512,11 @@ def test_a_percent_sign_written_as_text_in_a_format_does_not_scale_the_number(wo
 
 
 @needs_libreoffice
-def test_a_percentage_saved_by_libreoffice_is_read_as_it_shows(workspace, tmp_path):
+@pytest.mark.parametrize("saved_as", ["xlsx", "ods", "xls"])
+def test_a_percentage_saved_by_libreoffice_is_read_as_it_shows(workspace, tmp_path, saved_as):
+    """Saved as .ods or .xls, 85% was read as 0.85 and accepted, a hundred times too small."""
     typed = _percent_typed(workspace, 0.85, "0%").save(tmp_path / "typed" / "report.xlsx")
-    workspace.drop(convert(typed, "xlsx", tmp_path / "saved"), "1001", "report.xlsx")
+    workspace.drop(convert(typed, saved_as, tmp_path / "saved"), "1001", f"report.{saved_as}")
     verdict = only_verdict(workspace)
     assert verdict.facts.set_index("kr_code").loc["KR-1-02", "actual"] == 85.0
     assert [(p.code, p.value) for p in verdict.problems if p.cell == "H7"] == [
