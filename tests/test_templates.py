@@ -334,6 +334,10 @@ def test_the_instructions_come_first_in_thai_with_the_due_date(book_1001):
     assert "กำหนดส่ง: ภายในวันที่ 15 เม.ย. 2569" in lines
     assert "วิธีกรอก" in lines
     assert sum(1 for line in lines if THAI.search(line)) >= 10
+    # the "data as of" date, which the instructions never asked for
+    assert any("ข้อมูล ณ วันที่" in line for line in lines if line.startswith("2."))
+    # one line of English wrapped past the page's edge: printed, its end was lost
+    assert max(len(line) for line in lines if not THAI.search(line)) <= 80
     assert sheet.protection.sheet
     assert int(sheet.page_setup.paperSize) == 9
 
