@@ -82,8 +82,8 @@ def versions(con: duckdb.DuckDBPyConnection | None, current: Registry,
                 f"'{later[-1]}' in fiscal year {current.fiscal_year}; registry.xlsx must be "
                 f"the latest version ('{later[-1]}') or a new one (a new registry_version "
                 "and in_force_from)"])
-    if con is not None and current.version not in stored and (
-            closed := _closed_from(con, current)):
+    replacing = any(year == current.fiscal_year for _, year, _, _ in rows)
+    if replacing and current.version not in stored and (closed := _closed_from(con, current)):
         raise RegistryError(settings.registry_path, [
             f"sheet about: in_force_from '{current.in_force_from}' would put registry_version "
             f"'{current.version}' in force for {', '.join(closed)}, already closed: a closed "
