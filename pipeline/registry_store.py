@@ -150,18 +150,26 @@ def _store_version(con: duckdb.DuckDBPyConnection, registry: Registry,
 
 
 def _periods(known: RegistryVersions) -> pd.DataFrame:
-    """The calendar of the current registry, each period with the due date in force."""
-    codes = known.current.periods["period"].tolist()
+    """Every period a version lists, each with the due date in force for it: last year's
+    periods stay once the next year's registry is loaded, its figures with them."""
+    codes = sorted(known.listed, key=lambda code: parse_period(code).start)
     parsed = [parse_period(code) for code in codes]
-    due = [known.in_force(code).periods.set_index("period")["due_date"].get(code,
-           known.current.periods.set_index("period")["due_date"][code]) for code in codes]
     return pd.DataFrame({
         "period": codes,
         "start_date": [p.start for p in parsed],
         "end_date": [p.end for p in parsed],
-        "due_date": due,
+        "due_date": [_due(known, code) for code in codes],
         "expected_share": [p.elapsed_share for p in parsed],
     })
+
+
+def _due(known: RegistryVersions, code: str):
+    """The due date of the version in force for the period, else of the latest that lists it."""
+    for registry in (known.in_force(code), *reversed(known.versions)):
+        due = registry.periods.set_index("period")["due_date"]
+        if code in due.index:
+            return due[code]
+    raise KeyError(code)  # listed, so some version lists it
 
 
 def _load(con: duckdb.DuckDBPyConnection, version: str, fiscal_year: int, in_force_from: str,

@@ -320,6 +320,11 @@ def test_last_years_periods_stay_known_once_the_next_years_registry_is_loaded(
     refused = run_cli("period", "close", "2568-Q2", "--workspace", str(workspace.root))
     assert refused.returncode == 2
     assert "period 2568-Q2 is not in the registry's periods sheet" in refused.stdout
+    # the warehouse's calendar keeps them: queries that start from it found no 2569 figures
+    calendar = query(workspace.settings.warehouse_path,
+                     "SELECT period, due_date::VARCHAR FROM periods ORDER BY start_date, period")
+    assert [code[:4] for code, _ in calendar] == ["2569"] * 16 + ["2570"] * 16
+    assert ("2569-Q4", "2026-10-15") in calendar
 
 
 def test_a_correction_to_an_earlier_period_is_compared_with_that_periods_plan(
