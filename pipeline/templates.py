@@ -14,9 +14,11 @@ from pipeline.reference import Reference
 from pipeline.registry import Registry
 from pipeline.signature import sign
 from pipeline.xlsx_style import FONT
+from pipeline.xlsx_table import row_height
 from pipeline.xlsx_workbook import Workbook
 from schemas import template_layout as layout
 
+_WIDTH = {column.key: column.width for column in layout.COLUMNS}
 _GREY = "#E7E6E6"
 _INPUT = "#FFF9DB"
 _INSTRUCTIONS = (
@@ -158,12 +160,15 @@ def _data_sheet(book, formats, rows: pd.DataFrame, district, period: Period) -> 
         sheet.write_string(layout.HEADER_TH_ROW - 1, i, column.header_th, formats["header_th"])
         sheet.write_string(layout.HEADER_EN_ROW - 1, i, column.header_en, formats["header_en"])
     sheet.set_row(layout.KEY_ROW - 1, None, None, {"hidden": True})
-    sheet.set_row(layout.HEADER_TH_ROW - 1, 40)
+    sheet.set_row(layout.HEADER_TH_ROW - 1, row_height(
+        [(c.header_th, c.width) for c in layout.COLUMNS]))
     checks = _Validations()
     for offset, kr in enumerate(rows.itertuples()):
         row = layout.FIRST_DATA_ROW - 1 + offset
         number = formats[f"number{kr.decimals}"]
-        sheet.set_row(row, 42)  # two wrapped lines of a long KR name
+        # as tall as the KR's name wraps, two lines at least: LibreOffice cut a longer one
+        sheet.set_row(row, max(42, row_height([(kr.name_th, _WIDTH["kr_name_th"]),
+                                               (kr.name_en, _WIDTH["kr_name_en"] * 14 / 12)])))
         type_th, _ = layout.KR_TYPE_LABELS[kr.kr_type]
         sheet.write_string(row, col["kr_code"], kr.kr_code, formats["locked"])
         sheet.write_string(row, col["kr_name_th"], kr.name_th, formats["locked"])

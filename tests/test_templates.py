@@ -7,6 +7,7 @@ I numerator, J denominator, K status, L confidence, M note.
 """
 
 import dataclasses
+import math
 import re
 import zipfile
 from pathlib import Path
@@ -369,3 +370,16 @@ def test_the_created_date_is_the_start_of_the_period_not_the_clock(tmp_path, reg
     [q3] = write_templates(one, reference, parse_period("2569-Q3"), tmp_path,
                            DEFAULT_SIGNING_KEY)
     assert _created(q3) == "2026-04-01T00:00:00Z"
+
+
+def test_a_kr_row_is_as_tall_as_its_name_wraps(sheet_1001):
+    """Rows were two lines tall whatever the name: LibreOffice cut a three-line name."""
+    heights = {}
+    for row in range(6, sheet_1001.max_row + 1):
+        name_th = sheet_1001.cell(row, 2).value
+        if name_th:
+            lines = max(len(name_th) / (48 * 0.95), len(sheet_1001.cell(row, 3).value) / 35)
+            heights[row] = (math.ceil(lines), sheet_1001.row_dimensions[row].height)
+    assert all(height >= 42 for _, height in heights.values())
+    tall = [height for lines, height in heights.values() if lines >= 3]
+    assert tall and all(height >= 3 * 21 for height in tall)
