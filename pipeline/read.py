@@ -175,7 +175,8 @@ def _grid(arrival: Arrival, sheet: CalamineSheet, percentages: dict[tuple[int, i
     showing its top-left value in every cell."""
     grid = sheet.to_python(skip_empty_area=False)
     merged = sheet.merged_cell_ranges
-    if merged is None:  # an .ods: calamine gives both for Excel formats only
+    if merged is None:  # an .ods: calamine reports merges for Excel formats only; the
+        # sheet's percentages are found in the same pass
         merged, shown = ods_sheet(arrival.path, sheet.name, len(grid),
                                   max(map(len, grid), default=0))
         percentages = percentages | shown

@@ -167,6 +167,7 @@ def _data_sheet(book, formats, rows: pd.DataFrame, district, period: Period) -> 
         row = layout.FIRST_DATA_ROW - 1 + offset
         number = formats[f"number{kr.decimals}"]
         # as tall as the KR's name wraps, two lines at least: LibreOffice cut a longer one
+        # (the 12-point English fits 14/12 as many letters to a line as 14-point text)
         sheet.set_row(row, max(42, row_height([(kr.name_th, _WIDTH["kr_name_th"]),
                                                (kr.name_en, _WIDTH["kr_name_en"] * 14 / 12)])))
         type_th, _ = layout.KR_TYPE_LABELS[kr.kr_type]
