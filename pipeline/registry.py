@@ -117,7 +117,8 @@ def load_registry(path: Path, reference: Reference) -> Registry:
         raise RegistryError(path, [f"cannot be read as a workbook: {err}"]) from err
     missing = [s for s in model.SHEETS if s not in book.sheet_names]
     if missing:
-        raise RegistryError(path, [f"sheet {s} is missing" for s in missing])
+        raise RegistryError(path, [f"sheet {s} is missing{_renamed(s, book.sheet_names)}"
+                                   for s in missing])
     frames = {s: _sheet_frame(book, s, cols) for s, cols in model.SHEETS.items()}
     about = dict(zip(frames["about"]["key"], frames["about"]["value"], strict=True))
 
@@ -150,6 +151,13 @@ def load_registry(path: Path, reference: Reference) -> Registry:
     if problems:
         raise RegistryError(path, problems)
     return _build(about, frames, reference)
+
+
+def _renamed(sheet: str, names: list[str]) -> str:
+    """A sheet the office renamed by a letter's case or a space ("Assignments") is named back
+    to it: the message said only that the sheet was missing, beside the sheet in plain view."""
+    near = [name for name in names if "".join(name.split()).casefold() == sheet]
+    return f" ('{near[0]}' is there: sheet names must be written exactly so)" if near else ""
 
 
 def _keys_given_twice(about: pd.DataFrame) -> list[str]:

@@ -451,6 +451,16 @@ def test_a_registry_without_the_periods_sheet_is_refused(tmp_path, reference):
     assert _problems(path, reference) == ["sheet periods is missing"]
 
 
+def test_a_sheet_renamed_by_case_or_a_space_is_named_in_the_message(tmp_path, reference):
+    def rename(book):
+        book["assignments"].title = "Assignments "
+
+    path = _edited(tmp_path, reference, rename)
+    assert _problems(path, reference) == [
+        "sheet assignments is missing ('Assignments ' is there: sheet names must be written "
+        "exactly so)"]
+
+
 def test_a_registry_without_a_column_is_refused(tmp_path, reference):
     def delete_direction(book):
         sheet = book["key_results"]
