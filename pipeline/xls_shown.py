@@ -16,13 +16,17 @@ def xls_percentages(path: Path, sheet: str) -> dict[tuple[int, int], str]:
     if not olefile.isOleFile(str(path)):
         return {}
     try:
-        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+        return _percentages(path, sheet)
     except Exception:  # calamine read what xlrd cannot: its figures stand as read
         return {}
+
+
+def _percentages(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
     try:
         if sheet not in book.sheet_names():
             return {}
-        cells = book.sheet_by_name(sheet)
+        cells = book.sheet_by_name(sheet)  # parsed here, on demand
         percent = {index for index, xf in enumerate(book.xf_list)
                    if xf.format_key in book.format_map
                    and is_percent_format(book.format_map[xf.format_key].format_str)}

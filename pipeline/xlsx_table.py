@@ -75,7 +75,7 @@ def write_table(sheet, styles: Styles, top: int, frame: pd.DataFrame, cols: list
     formats = (frame["num_format"].tolist() if "num_format" in frame.columns
                else [""] * len(frame))
     for i, col in enumerate(cols):
-        sheet.write_column(first, left + i, *_cells(styles, col.kind, frame[col.key], formats))
+        sheet.write_cells(first, left + i, *_cells(styles, col.kind, frame[col.key], formats))
     for r, height in _tall_rows(frame, cols):
         sheet.set_row(first + r, height)
     last = max(first + len(frame) - 1, first)
@@ -91,7 +91,7 @@ def write_table(sheet, styles: Styles, top: int, frame: pd.DataFrame, cols: list
 
 def write_cell(sheet, styles: Styles, row: int, col: int, kind: str, value,
                num_format: str = "") -> None:
-    sheet.write_column(row, col, *_cells(styles, kind, pd.Series([value], dtype=object),
+    sheet.write_cells(row, col, *_cells(styles, kind, pd.Series([value], dtype=object),
                                          [num_format]))
 
 

@@ -5,7 +5,7 @@
   newer functions) each time it writes one, and a period's roll-ups write the same few dozen
   conditional-format rules over a thousand times. What it prepares depends on the formula and
   on whether the newer functions are expanded, nothing else, so it is kept.
-- A column of cells is stored with one check of where it lies, not one a cell.
+- A column of cells is stored with one check of where it lies, not one a cell (write_cells).
 - A formatted number or shared string is written to the sheet's XML at once: xlsxwriter builds
   a list of attributes for each cell and escapes each of them, one by raising an exception.
 
@@ -29,15 +29,18 @@ class _Sheet(Worksheet):
     def _prepare_formula(self, formula, expand_future_functions=False):
         return _prepared(formula, bool(expand_future_functions or self.use_future_functions))
 
-    def write_column(self, first: int, col: int, values: Sequence, formats: Sequence[Format]
-                     ) -> None:
+    def write_cells(self, first: int, col: int, values: Sequence, formats: Sequence[Format]
+                    ) -> None:
         """values[i] with formats[i] at row first + i, as write_string, write_number,
         write_datetime or (None) write_blank would store it. Text and finite numbers, all but
         a few, are stored here: of what those methods check, a cell's place is checked once
         for the column, and the text's length and the number's finiteness in line."""
         last = first + len(values) - 1
-        if (self.constant_memory or not values or self._check_dimensions(first, col)
-                or self._check_dimensions(last, col)):
+        # a blank without a format is not a cell: at an end, it must not widen the sheet
+        if (self.constant_memory or not values
+                or (values[0] is None and formats[0] is None)
+                or (values[-1] is None and formats[-1] is None)
+                or self._check_dimensions(first, col) or self._check_dimensions(last, col)):
             for row, value, cell_format in zip(range(first, last + 1), values, formats,
                                                strict=True):
                 self._write_any(row, col, value, cell_format)

@@ -67,6 +67,8 @@ def _columns(book, write) -> None:
     write(sheet, 15, 3, COLUMN, [None] * len(COLUMN))
     write(sheet, 1_048_570, 1, COLUMN, formats[:len(COLUMN)])  # runs past the last row
     write(sheet, 0, 16_384, ["beyond the last column"], [bold])
+    # a blank without a format is no cell: at the column's ends it does not widen the sheet
+    write(book.add_worksheet("ปลาย"), 0, 0, [None, 1.0, None], [None, share, None])
 
 
 def _one_by_one(sheet, first, col, values, formats) -> None:
@@ -85,7 +87,7 @@ def _one_by_one(sheet, first, col, values, formats) -> None:
 def test_a_column_is_written_as_xlsxwriter_writes_it_cell_by_cell(tmp_path):
     ours, theirs = tmp_path / "ours.xlsx", tmp_path / "theirs.xlsx"
     book = Workbook(ours)
-    _columns(book, lambda sheet, *column: sheet.write_column(*column))
+    _columns(book, lambda sheet, *column: sheet.write_cells(*column))
     book.close()
     stock = xlsxwriter.Workbook(str(theirs), workbook_options())
     _columns(stock, _one_by_one)
@@ -102,4 +104,4 @@ def test_a_column_is_written_as_xlsxwriter_writes_it_cell_by_cell(tmp_path):
 def test_a_number_excel_cannot_hold_is_refused_as_xlsxwriter_refuses_it(tmp_path):
     sheet = Workbook(tmp_path / "nan.xlsx").add_worksheet()
     with pytest.raises(TypeError, match="NAN/INF not supported"):
-        sheet.write_column(0, 0, [1.0, float("nan")], [None, None])
+        sheet.write_cells(0, 0, [1.0, float("nan")], [None, None])
