@@ -82,13 +82,6 @@ def versions(con: duckdb.DuckDBPyConnection | None, current: Registry,
                 f"'{later[-1]}' in fiscal year {current.fiscal_year}; registry.xlsx must be "
                 f"the latest version ('{later[-1]}') or a new one (a new registry_version "
                 "and in_force_from)"])
-    replacing = any(year == current.fiscal_year for _, year, _, _ in rows)
-    if replacing and current.version not in stored and (closed := _closed_from(con, current)):
-        raise RegistryError(settings.registry_path, [
-            f"sheet about: in_force_from '{current.in_force_from}' would put registry_version "
-            f"'{current.version}' in force for {', '.join(closed)}, already closed: a closed "
-            "period keeps the figures and roll-ups it was closed with; name a later period, or "
-            "reopen those first (python run_pipeline.py period reopen PERIOD)"])
     earlier = tuple(_load(con, *row) for row in rows if row[0] != current.version)
     follows = [r.version for r in earlier if r.fiscal_year == current.fiscal_year]
     if follows and not current.in_force_from_named and current.version not in (
@@ -101,12 +94,24 @@ def versions(con: duckdb.DuckDBPyConnection | None, current: Registry,
     return RegistryVersions((*earlier, current))
 
 
-def _closed_from(con: duckdb.DuckDBPyConnection, registry: Registry) -> list[str]:
-    """The closed periods of the registry's fiscal year from its in_force_from on."""
-    start = parse_period(registry.in_force_from).start
-    return sorted((code for code in period_locks.closed_periods(con)
-                   if int(code[:4]) == registry.fiscal_year and parse_period(code).start >= start),
-                  key=lambda code: parse_period(code).start)
+def _refuse_closed(con: duckdb.DuckDBPyConnection, known: RegistryVersions,
+                   settings: Settings) -> None:
+    """A new version replacing another of its year in a closed period would score the
+    period anew and rewrite its books. Checked only where versions are stored: `period
+    reopen`, which the message asks for, must not be refused by it."""
+    new = known.current
+    if not any(r.fiscal_year == new.fiscal_year for r in known.versions[:-1]):
+        return
+    start = parse_period(new.in_force_from).start
+    closed = sorted((code for code in period_locks.closed_periods(con)
+                     if int(code[:4]) == new.fiscal_year and parse_period(code).start >= start),
+                    key=lambda code: parse_period(code).start)
+    if closed:
+        raise RegistryError(settings.registry_path, [
+            f"sheet about: in_force_from '{new.in_force_from}' would put registry_version "
+            f"'{new.version}' in force for {', '.join(closed)}, already closed: a closed "
+            "period keeps the figures and roll-ups it was closed with; name a later period, or "
+            "reopen those first (python run_pipeline.py period reopen PERIOD)"])
 
 
 def sync(con: duckdb.DuckDBPyConnection, reference: Reference, current: Registry,
@@ -117,6 +122,8 @@ def sync(con: duckdb.DuckDBPyConnection, reference: Reference, current: Registry
                          "WHERE registry_version = ?", [current.version]).fetchone()
     if stored == (current.content_sha256, file_sha256):
         return known
+    if not stored:
+        _refuse_closed(con, known, settings)
     con.execute("BEGIN")
     if stored:  # the same content re-saved, or stored before versions had hashes
         con.execute("UPDATE registry_versions SET content_sha256 = ?, file_sha256 = ? "

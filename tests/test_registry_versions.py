@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from pipeline.cli import EXIT_REGISTRY
 from pipeline.registry import load_registry
-from pipeline.runner import export_period, run
+from pipeline.runner import export_period, run, set_period
 from pipeline.templates import template_path
 from tests.builders import Workspace, registry_frames, write_registry_file
 from tests.running import query, run_cli
@@ -181,9 +181,26 @@ def test_a_new_version_in_force_for_a_closed_period_is_refused(workspace, refere
     assert query(workspace.settings.warehouse_path,
                  "SELECT registry_version FROM registry_versions") == [("2569.1",)]
     assert book.read_bytes() == before
+    # what the message asks for can be done: the period reopened, the version goes in
+    assert run_cli("period", "reopen", "2569-Q1", "--by", "สยป.",
+                   "--workspace", str(workspace.root)).returncode == 0
+    assert run_cli("run", "--workspace", str(workspace.root)).returncode == 0
+    assert query(workspace.settings.warehouse_path, "SELECT registry_version FROM "
+                 "registry_versions ORDER BY loaded_seq") == [("2569.1",), ("2569.2",)]
+
+
+def test_a_new_version_in_force_after_a_closed_period_goes_in_and_leaves_it(
+        workspace, reference):
+    workspace.send(workspace.clerk("1001", "2569-Q1"), "1001")
+    run(workspace.settings)
+    set_period(workspace.settings, "close", "2569-Q1", "สยป.")
+    book = workspace.settings.rollups_dir("2569-Q1") / "committee.xlsx"
+    before = book.read_bytes()
     write_registry_file(workspace.settings.registry_path, _version_two(reference),
                         version="2569.2", in_force_from="2569-Q2")
-    assert run_cli("run", "--workspace", str(workspace.root)).returncode == 0
+    run(workspace.settings)
+    assert query(workspace.settings.warehouse_path, "SELECT registry_version FROM "
+                 "registry_versions ORDER BY loaded_seq") == [("2569.1",), ("2569.2",)]
     assert book.read_bytes() == before
 
 
