@@ -5,7 +5,7 @@ A bad registry is refused as a whole, with every problem named by sheet, row and
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
@@ -46,6 +46,9 @@ class Registry:
     # whether the about sheet names in_force_from (else it is the first period): a version
     # that follows another must, or it would rewrite the periods reported under the other
     in_force_from_named: bool = True
+    # of the content as typed, before its text was unified: what a version stored before the
+    # text was unified holds; that registry re-saved is still the same version
+    typed_sha256: str | None = None
 
     def assigned(self, district_code: str) -> pd.DataFrame:
         """The district's KRs in registry order, with their baseline and target."""
@@ -75,9 +78,7 @@ def _sheet_frame(book: CalamineWorkbook, sheet: str, columns: tuple[str, ...]) -
             f"sheet {sheet}, row 1: {what} {', '.join(names)}"
             for what, names in (("missing column(s)", missing),
                                 ("column(s) named more than once", twice)) if names])
-    # a name typed with a decomposed sara am, a code with a zero-width space pasted in: the
-    # same registry re-saved must stay the same version, and its names match the clerks'
-    body = [[unified_text(cell_text(v)).strip() for v in row] for row in rows[1:]]
+    body = [[cell_text(v).strip() for v in row] for row in rows[1:]]
     frame = pd.DataFrame(body, columns=header, dtype=str)
     frame.index = range(2, len(frame) + 2)  # Excel row numbers
     frame = frame[list(columns)]
@@ -119,7 +120,10 @@ def load_registry(path: Path, reference: Reference) -> Registry:
     if missing:
         raise RegistryError(path, [f"sheet {s} is missing{_renamed(s, book.sheet_names)}"
                                    for s in missing])
-    frames = {s: _sheet_frame(book, s, cols) for s, cols in model.SHEETS.items()}
+    typed = {s: _sheet_frame(book, s, cols) for s, cols in model.SHEETS.items()}
+    # a name typed with a decomposed sara am, a code with a zero-width space pasted in: the
+    # same registry re-saved must stay the same version, and its names match the clerks'
+    frames = {s: frame.map(lambda text: unified_text(text).strip()) for s, frame in typed.items()}
     about = dict(zip(frames["about"]["key"], frames["about"]["value"], strict=True))
 
     problems = [f"sheet about: {key} is missing" for key in ("registry_version", "fiscal_year")
@@ -150,7 +154,9 @@ def load_registry(path: Path, reference: Reference) -> Registry:
                         "sheet periods")
     if problems:
         raise RegistryError(path, problems)
-    return _build(about, frames, reference)
+    typed_about = dict(zip(typed["about"]["key"], typed["about"]["value"], strict=True))
+    return replace(_build(about, frames, reference),
+                   typed_sha256=_content_sha256(typed_about, typed))
 
 
 def _renamed(sheet: str, names: list[str]) -> str:

@@ -67,7 +67,8 @@ def versions(con: duckdb.DuckDBPyConnection | None, current: Registry,
     rows = con.execute("SELECT registry_version, fiscal_year, in_force_from, content_sha256 "
                        "FROM registry_versions ORDER BY loaded_seq").fetchall() if con else []
     for version, _, _, content in rows:
-        if version == current.version and content not in (None, current.content_sha256):
+        if version == current.version and content not in (None, current.content_sha256,
+                                                          current.typed_sha256):
             raise RegistryError(settings.registry_path, [
                 f"sheet about: registry_version '{current.version}' is already stored with "
                 "other content; a changed registry needs a new registry_version (and "

@@ -1,6 +1,7 @@
 """Registry changes mid-year: a new version in force from a period, earlier periods keep theirs,
 a template of another version is checked against the one in force (issue 4, point 6)."""
 
+import duckdb
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -240,6 +241,27 @@ def test_a_resaved_registry_with_the_same_content_is_the_same_version(workspace,
     run(workspace.settings)
     write_registry_file(workspace.settings.registry_path, registry_frames(reference))
     run(workspace.settings)
+    assert query(workspace.settings.warehouse_path,
+                 "SELECT count(*) FROM registry_versions") == [(1,)]
+
+
+def test_a_version_stored_before_its_text_was_unified_is_the_same_version_re_saved(
+        workspace, reference):
+    """A warehouse holds the hash of the content as typed (ำ as ํ + า): the same registry
+    saved again was refused as another content of its version."""
+    frames = registry_frames(reference)
+    krs = frames["key_results"]
+    named = krs.index[krs["name_th"].str.contains("ำ")][0]
+    krs.loc[named, "name_th"] = krs.loc[named, "name_th"].replace("ำ", "\u0e4d\u0e32")
+    path = write_registry_file(workspace.settings.registry_path, frames)
+    run(workspace.settings)
+    typed = load_registry(path, reference).typed_sha256
+    con = duckdb.connect(str(workspace.settings.warehouse_path))
+    con.execute("UPDATE registry_versions SET content_sha256 = ?, file_sha256 = 'saved before'",
+                [typed])  # as the version was stored before the text was unified
+    con.close()
+    result = run_cli("run", "--workspace", str(workspace.root))
+    assert result.returncode == 0, result.stdout
     assert query(workspace.settings.warehouse_path,
                  "SELECT count(*) FROM registry_versions") == [(1,)]
 
