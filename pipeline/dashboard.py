@@ -84,7 +84,7 @@ def _summary(rollup: PeriodRollup) -> str:
     legend = "".join(f'<span><span class="swatch" style="background:{STATUS_COLOUR[s]}"></span>'
                      f"{bi(*STATUS[s], inline=True)} {n}</span>" for s, n in counts.items())
     city = reporting_rates(rollup.completeness).set_index("area").loc[CITY]
-    n, expected = len(rollup.kr_city), f"{rollup.expected:.1%}"
+    n, expected = len(rollup.kr_city), pct(rollup.expected)
     accepted, due = int(city["accepted"]), int(city["expected"])
     lines = [
         bi(f"ตัวชี้วัด {n} ตัว ตามสถานะ", f"{n} key results by status"),
@@ -100,7 +100,7 @@ def _summary(rollup: PeriodRollup) -> str:
 
 
 def _bar_note(rollup: PeriodRollup) -> str:
-    expected = f"{rollup.expected:.1%}"
+    expected = pct(rollup.expected)
     return ('<p class="muted">'
             + bi(f"แถบ = คะแนน (ความก้าวหน้าเฉลี่ย 0–100%) · เส้นตั้ง = ที่คาดหวัง {expected}",
                  f"bar = score (mean progress, 0–100%) · tick = expected {expected}") + "</p>")
@@ -115,7 +115,7 @@ def _dimensions(rollup: PeriodRollup) -> str:
         row = scores.loc[d] if d in scores.index else None
         score = None if row is None else num(row["score"])
         total, with_data = (0, 0) if row is None else (int(row["krs"]), int(row["krs_with_data"]))
-        label = f"score {pct(score)}, expected {rollup.expected:.1%}"
+        label = f"score {pct(score)}, expected {pct(rollup.expected)}"
         counted = bi(f"ตัวชี้วัด {total} ตัว มีข้อมูล {with_data}",
                      f"{total} key results, {with_data} with figures")
         cards.append(

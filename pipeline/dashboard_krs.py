@@ -37,7 +37,7 @@ def _card(kr, row: dict | None, expected: float, history) -> str:
              f"districts reporting {reporting} (the target is theirs)")
     lower = (f'<div class="muted">{bi("↓ ยิ่งน้อยยิ่งดี", "lower is better", inline=True)}</div>'
              if kr.direction == "decrease" else "")
-    bar_label = f"progress {pct(progress)}, expected {expected:.1%}"
+    bar_label = f"progress {pct(progress)}, expected {pct(expected)}"
     return (
         f'<div class="card"><div class="code">{escape(kr.kr_code)}</div>'
         f"<h3>{bi(kr.name_th, kr.name_en)}</h3>"
