@@ -237,7 +237,14 @@ def _demo(settings: Settings, no_run: bool, console: Console) -> int:
 
 
 def render_report(report: RunReport, settings: Settings, console: Console) -> None:
-    """Files that need someone's attention, then accepted / rejected / missing by period."""
+    """Runs that did not finish and files that need someone's attention, then accepted /
+    rejected / missing by period."""
+    for earlier in report.unfinished:
+        stored = len(earlier["files"])
+        console.print(f"[yellow]การประมวลผล {earlier['run_id']} หยุดก่อนเสร็จ: บันทึกไฟล์ไว้แล้ว "
+                      f"{stored} ไฟล์ (รายการอยู่ในรายงานการประมวลผลนี้) / run {earlier['run_id']} "
+                      f"did not finish; it had stored {stored} files (listed in this run's "
+                      "report, under unfinished_runs)[/yellow]", highlight=False, soft_wrap=True)
     every = report.files
     attention = [f for f in every if f["outcome"] != "accepted"]
     if attention:

@@ -29,6 +29,9 @@ class RunReport:
     rewritten: dict[str, list[str]] = field(default_factory=dict)  # period → those written now
     public: dict[str, list[str]] = field(default_factory=dict)  # period → open data, dashboard
     seconds: dict[str, float] = field(default_factory=dict)  # stage → wall time
+    # the runs before this one that never finished, with the files they stored
+    # (pipeline.store.unfinished_runs): no report of theirs lists them
+    unfinished: list[dict] = field(default_factory=list)
 
     def add_verdict(self, verdict: Verdict, kept: str, response: Response,
                     outputs: Path) -> None:
@@ -85,6 +88,7 @@ class RunReport:
             "rewritten": self.rewritten,
             "public": self.public,
             "seconds": self.seconds,
+            "unfinished_runs": self.unfinished,
         }
 
     def write(self, runs_dir: Path) -> Path:

@@ -120,6 +120,7 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
         registry, file_sha256 = registry_store.load_current(con, settings, reference)
         report.registry_version = registry.version
         registries = registry_store.sync(con, reference, registry, file_sha256, settings)
+        report.unfinished = store.unfinished_runs(con, report.run_id)
         store.start_run(con, report)
         log.event("run.start", registry_version=registry.version)
         con = _take_in(con, settings, registries, reference, report, log)

@@ -143,6 +143,28 @@ def start_run(con: duckdb.DuckDBPyConnection, report) -> None:
                 [report.run_id, report.started_at.replace(tzinfo=None), report.registry_version])
 
 
+def unfinished_runs(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict]:
+    """The runs since the last that finished which did not finish themselves (killed, or
+    failed), but this one, each with the files it stored: its own report was never written,
+    and the run that completes its work finds those files already judged."""
+    rows = con.execute(
+        "SELECT run_id, r.started_at, s.inbox_folder, s.original_name, s.accepted, "
+        "s.district_code, s.period FROM runs r LEFT JOIN submissions s USING (run_id) "
+        "WHERE r.finished_at IS NULL AND run_id <> ? AND r.started_at > coalesce("
+        "(SELECT max(started_at) FROM runs WHERE finished_at IS NOT NULL), "
+        "TIMESTAMP '-infinity') ORDER BY r.started_at, run_id, s.submission_id",
+        [run_id]).fetchall()
+    runs: dict[str, dict] = {}
+    for run, started, folder, name, accepted, district, period in rows:
+        entry = runs.setdefault(run, {"run_id": run, "started_at": started.isoformat(),
+                                      "files": []})
+        if name is not None:
+            entry["files"].append({"folder": folder, "name": name, "district_code": district,
+                                   "period": period,
+                                   "outcome": "accepted" if accepted else "rejected"})
+    return list(runs.values())
+
+
 def finish_run(con: duckdb.DuckDBPyConnection, report) -> None:
     con.execute("UPDATE runs SET finished_at = ?, new_files = ?, accepted = ?, rejected = ?, "
                 "duplicates = ? WHERE run_id = ?",

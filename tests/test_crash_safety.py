@@ -7,7 +7,9 @@ and after each stage, inside the warehouse transaction, while a roll-up is being
 after a random delay), reruns the job to completion, and compares with the clean run.
 """
 
+import json
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -159,3 +161,34 @@ def test_the_point_list_reaches_every_point(prepared, tmp_path):
     root = tmp_path / "ws"
     shutil.copytree(prepared, root)
     assert crash(root, "pipeline.keep/keep:after:999").returncode == NOT_REACHED
+
+
+def test_the_rerun_of_a_killed_run_lists_the_files_the_killed_run_stored(prepared, tmp_path):
+    """The killed run wrote no report, and its rerun finds the files it stored already judged,
+    so no report said what became of them: the rerun's report and summary do, once."""
+    root = tmp_path / "ws"
+    shutil.copytree(prepared, root)
+    assert crash(root, "pipeline.store/record:after:1").returncode == SIGKILLED
+    ((killed,),) = _unfinished(root)
+    rerun = run_cli("run", "--workspace", str(root))
+    assert rerun.returncode == 0, rerun.stderr
+    assert (f"run {killed} did not finish; it had stored 5 files (listed in this run's report, "
+            "under unfinished_runs)") in rerun.stdout
+    (listed,) = _report(root, rerun.stdout)["unfinished_runs"]
+    assert listed["run_id"] == killed
+    assert [(f["folder"], f["name"], f["district_code"], f["period"], f["outcome"])
+            for f in listed["files"]] == [
+        ("1001", "report_1.xlsx", "1001", "2569-Q1", "accepted"),
+        ("1002", "report_2.xlsx", "1002", "2569-Q1", "rejected"),
+        ("1001", "ผลไตรมาส2.xlsx", "1001", "2569-Q2", "accepted"),
+        ("1003", "report_4.xlsx", "1003", "2569-Q2", "accepted"),
+        ("1001", "ผลไตรมาส2_แก้ไข.xlsx", "1001", "2569-Q2", "accepted")]
+    again = run_cli("run", "--workspace", str(root))
+    assert _report(root, again.stdout)["unfinished_runs"] == []
+    assert "did not finish" not in again.stdout
+
+
+def _report(root: Path, stdout: str) -> dict:
+    """The report of the run whose summary is `stdout`."""
+    (name,) = re.findall(r"run report: \S+/(\S+\.json)", stdout)
+    return json.loads((Settings(workspace=root).runs / name).read_text(encoding="utf-8"))

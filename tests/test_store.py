@@ -146,3 +146,22 @@ def test_the_limit_to_store_grows_with_the_rows_past_the_usual_one():
     assert duckdb_limit_to_store(0) == "48MB"
     assert duckdb_limit_to_store(100_000) == "48MB"  # a night's files: 44 MB is enough
     assert duckdb_limit_to_store(3_000_000) == "398MB"  # 32 MB and 128 bytes a row
+
+
+def test_the_runs_that_did_not_finish_since_the_last_that_did_are_listed(tmp_path):
+    """A killed or failed run's report is never written: the next run's lists it. One before
+    the last finished run was listed by that run already; the run asking is not listed."""
+    from pipeline.report import RunReport
+
+    con = connect(tmp_path / "warehouse.duckdb")
+    runs = [RunReport(run_id=f"run-{day}", started_at=datetime(2026, 4, day),
+                      registry_version="2569.1") for day in range(1, 6)]
+    for report in runs:
+        store.start_run(con, report)
+    runs[1].finished_at = datetime(2026, 4, 2, 1)
+    store.finish_run(con, runs[1])
+    # run-1 unfinished before run-2 finished; run-3 and run-4 unfinished since; run-5 is asking
+    listed = store.unfinished_runs(con, "run-5")
+    assert [(r["run_id"], r["started_at"], r["files"]) for r in listed] == [
+        ("run-3", "2026-04-03T00:00:00", []), ("run-4", "2026-04-04T00:00:00", [])]
+    con.close()
