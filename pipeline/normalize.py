@@ -152,8 +152,9 @@ def _columns(raws: dict[int, RawWorkbook]) -> tuple[dict[str, list], list[int], 
     for file_id, raw in raws.items():
         file_ids += [file_id] * len(raw.row_numbers)
         excel_rows += raw.row_numbers
+        columns = raw.data.unpacked()
         for key, values in cells.items():
-            values += raw.data[key]
+            values += columns[key]
     return cells, file_ids, excel_rows
 
 

@@ -21,7 +21,7 @@ from pipeline.ods_sheet import ods_sheet
 from pipeline.problems import Problem, problem
 from pipeline.safety import refusal
 from pipeline.settings import Limits
-from pipeline.values import Arrival, RawWorkbook
+from pipeline.values import Arrival, Cells, RawWorkbook
 from pipeline.workers import TIMEOUT, call_all
 from pipeline.xls_shown import xls_percentages
 from pipeline.xlsx_shown import ERROR, PERCENT, shown_cells
@@ -120,7 +120,7 @@ def _read(arrival: Arrival, book: CalamineWorkbook) -> RawWorkbook:
         and cell.row0 >= first_row and cell.col0 in inputs.values())
     as_of_cell = _as_of_cell(grid, metadata.get("as_of_cell") or layout.AS_OF_CELL)
     row0, col0 = cell_position(as_of_cell)
-    return RawWorkbook(arrival, metadata, sheet, data, row_numbers,
+    return RawWorkbook(arrival, metadata, sheet, Cells(data), row_numbers,
                        {key: column_letter(col) for key, col in inputs.items()}, unread,
                        _at(grid, row0, col0), as_of_cell)
 

@@ -1,5 +1,7 @@
 """The plain values stages hand each other."""
 
+import pickle
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +24,45 @@ class Arrival:
     received_at: datetime
 
 
+class Cells(Mapping):
+    """A submission's data cells: kr_code and each input → its cells, row by row (plain lists,
+    cheaper to pickle than a frame). Pickled, they cross from the reader processes as one bytes
+    object and stay so until read: the run holds a year's cells as a few hundred objects, not a
+    million and a half, and the workers that judge them (pipeline.validate), forked from it,
+    touch only their share (a forked process copies each page whose objects it touches, if only
+    to count a reference)."""
+
+    __slots__ = ("_columns", "_packed")
+
+    def __init__(self, columns: dict[str, list]):
+        self._columns: dict[str, list] | None = columns
+        self._packed: bytes | None = None
+
+    @classmethod
+    def _unpickled(cls, packed: bytes) -> "Cells":
+        cells = cls({})
+        cells._columns, cells._packed = None, packed
+        return cells
+
+    def __reduce__(self):
+        return Cells._unpickled, (self._packed or pickle.dumps(self._columns,
+                                                               pickle.HIGHEST_PROTOCOL),)
+
+    def unpacked(self) -> dict[str, list]:
+        """The columns, unpacked anew each time if packed: not kept, so that a process holds
+        only the cells it is reading."""
+        return self._columns if self._columns is not None else pickle.loads(self._packed)
+
+    def __getitem__(self, key: str) -> list:
+        return self.unpacked()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.unpacked())
+
+    def __len__(self) -> int:
+        return len(self.unpacked())
+
+
 @dataclass(frozen=True)
 class RawWorkbook:
     """What was read from a submission: its metadata and its data rows, cells as typed."""
@@ -29,9 +70,7 @@ class RawWorkbook:
     arrival: Arrival
     metadata: dict[str, str] = field(default_factory=dict)
     sheet: str = ""
-    # kr_code and each input → its cells, row by row (plain lists: they cross from the reader
-    # processes, and a frame costs more to pickle than to build); None when not read
-    data: dict[str, list] | None = None
+    data: Cells | None = None  # None when not read
     row_numbers: list[int] = field(default_factory=list)  # each row's Excel row number
     cells: dict[str, str] = field(default_factory=dict)  # the keys of data → column letter
     problems: tuple[Problem, ...] = ()

@@ -51,9 +51,11 @@ def forked(target: Callable, *args, daemon: bool = True) -> multiprocessing.Proc
 
 
 def call_all(function: Callable, items: Sequence, seconds: float, workers: int = 2,
-             done: Callable[[], None] = lambda: None) -> list[Outcome]:
+             done: Callable[[], None] = lambda: None, in_flight: int = _IN_FLIGHT
+             ) -> list[Outcome]:
     """`function(item)` for each item, in item order. Items and results are pickled;
-    `done` is called as each item finishes."""
+    `done` is called as each item finishes. A worker holds `in_flight` items at most: one,
+    for a few long items, or the first worker ready could take them all."""
     if not items:
         return []
     outcomes: list[Outcome] = [Outcome()] * len(items)
@@ -61,7 +63,7 @@ def call_all(function: Callable, items: Sequence, seconds: float, workers: int =
     pool = [_Worker(function, seconds) for _ in range(min(workers, len(items)))]
     try:
         while todo or any(worker.busy for worker in pool):
-            _hand_out(pool, todo)
+            _hand_out(pool, todo, in_flight)
             _wait(pool)
             for worker in list(pool):
                 for index, outcome in worker.poll():
@@ -79,12 +81,12 @@ def call_all(function: Callable, items: Sequence, seconds: float, workers: int =
     return outcomes
 
 
-def _hand_out(pool: list["_Worker"], todo: deque) -> None:
-    """Items to the ready workers in turn, until each holds _IN_FLIGHT or none is left."""
+def _hand_out(pool: list["_Worker"], todo: deque, in_flight: int) -> None:
+    """Items to the ready workers in turn, until each holds `in_flight` or none is left."""
     taking = [worker for worker in pool if worker.ready and not worker.spent]
     while todo and taking:
         for worker in list(taking):
-            if todo and len(worker.held) < _IN_FLIGHT and worker.give(*todo[0]):
+            if todo and len(worker.held) < in_flight and worker.give(*todo[0]):
                 todo.popleft()
             else:
                 taking.remove(worker)  # full, or dead: poll says how, and with which item

@@ -109,6 +109,18 @@ def test_a_column_s_repeated_words_are_held_once_and_equal_values_keep_their_typ
         (bool, True), (float, 1.0), (float, 1.0)]
 
 
+def test_the_cells_cross_from_a_reader_process_packed_and_read_the_same(filled, original):
+    """They cross as one bytes object a file and are unpacked where they are read, each time:
+    the run holds a year's cells as a few hundred objects, and a process judging some of them
+    holds only those. A status is still one string a file."""
+    (crossed,) = read_all([arrival(filled)], Limits())
+    assert crossed.data == original.data
+    assert crossed.data.unpacked() is not crossed.data.unpacked()
+    assert original.data.unpacked() is original.data.unpacked()
+    statuses = crossed.data["status"]
+    assert len({id(status) for status in statuses}) == len(set(statuses)) < len(statuses)
+
+
 # Layouts edited by the clerk in a spreadsheet program (openpyxl stands in for it).
 
 def test_rows_inserted_above_the_header_only_move_the_row_numbers(clerk, original, tmp_path):

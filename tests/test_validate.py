@@ -19,6 +19,7 @@ from pipeline import validate
 from pipeline.registry_store import RegistryVersions
 from pipeline.settings import Limits
 from pipeline.validate import by_periods, judge
+from pipeline.workers import call_all
 from schemas import submission
 from tests.builders.libreoffice import convert, needs_libreoffice
 from tests.judging import found, judge_inbox, only_verdict, read_inbox
@@ -617,6 +618,47 @@ def test_verdicts_come_back_in_the_files_order_when_periods_are_judged_apart(wor
     (rejected,) = [v for v in verdicts if not v.accepted]
     assert found(rejected) == [("error", "count-negative", "H6")]
     assert all(set(v.facts["period"]) == {v.period} for v in verdicts if v.accepted)
+
+
+def test_a_backlog_of_periods_is_judged_in_two_workers_with_the_same_verdicts(workspace,
+                                                                            monkeypatch):
+    _send_two_periods(workspace)
+    workspace.send(workspace.clerk("1004", "2569-Q1").type("KR-1-01", "actual", -1), "1004")
+    workspace.send(workspace.clerk("1003", "2569-Q2").type("KR-1-02", "actual", "85 %"), "1003")
+    raws = read_inbox(workspace)
+    registries = RegistryVersions((workspace.registry,))
+    here = judge(raws, registries, workspace.settings)
+    outcomes = []
+
+    def workers(*args, **kwargs):  # the real pool, its outcomes kept to look at
+        outcomes.extend(call_all(*args, **kwargs))
+        return outcomes[-len(args[1]):]
+
+    monkeypatch.setattr(validate, "ROWS_A_WORKER", 1)  # a period each, as in a backlog
+    monkeypatch.setattr(validate, "call_all", workers)
+    apart = judge(raws, registries, workspace.settings)
+    assert len(outcomes) == 2 and not any(outcome.failure for outcome in outcomes)  # a period each
+    assert [(v.arrival, v.accepted, v.problems, v.as_of, v.on_time) for v in apart] == [
+        (v.arrival, v.accepted, v.problems, v.as_of, v.on_time) for v in here]
+    assert [found(v) for v in apart if v.problems] == [
+        [("error", "count-negative", "H6")], [("notice", "normalized-number", "H7")]]
+    for mine, theirs in zip(here, apart, strict=True):
+        if mine.accepted:
+            pd.testing.assert_frame_equal(theirs.facts, mine.facts)
+
+
+def test_a_fault_of_the_code_in_a_worker_is_raised_with_its_traceback(workspace, monkeypatch):
+    """The worker says only the exception's type: the period is judged again here, where the
+    fault is raised as it is."""
+    _send_two_periods(workspace)
+
+    def faulty(*args):
+        raise ValueError("a fault of the code")
+
+    monkeypatch.setattr(validate, "ROWS_A_WORKER", 1)
+    monkeypatch.setattr(validate, "_judge", faulty)
+    with pytest.raises(ValueError, match="a fault of the code"):
+        judge(read_inbox(workspace), RegistryVersions((workspace.registry,)), workspace.settings)
 
 
 def test_judging_does_not_import_hypothesis_as_pandera_would_if_it_could():
