@@ -28,12 +28,20 @@ def paused() -> Iterator[None]:
             gc.collect(1)
 
 
+_frozen = 0  # out_of_sight blocks open
+
+
 @contextmanager
 def out_of_sight() -> Iterator[None]:
     """The objects alive now are left out of the collector's walks (gc.freeze) until the block
-    ends; what is made meanwhile is collected as usual."""
+    ends; what is made meanwhile is collected as usual. Blocks nest (a worker forked while a
+    year's verdicts are held): the objects stay out of sight until the outermost one ends."""
+    global _frozen
     gc.freeze()
+    _frozen += 1
     try:
         yield
     finally:
-        gc.unfreeze()
+        _frozen -= 1
+        if not _frozen:
+            gc.unfreeze()

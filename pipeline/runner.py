@@ -174,7 +174,7 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
     then every arrival released. Returns the report with their entries."""
     with log.stage("read", len(new)) as advance:
         raws = read_all(new, settings.limits, done=advance)
-    with out_of_sight():  # the files read: a million and a half small objects
+    with out_of_sight():  # the files read, then their verdicts and facts
         with log.stage("validate", len(raws)):
             history = _history(con, raws) if raws else History()  # nothing to check against
             verdicts = judge(raws, registries, settings, history)

@@ -6,7 +6,7 @@ import weakref
 
 import xlsxwriter
 
-from pipeline.collector import paused
+from pipeline.collector import out_of_sight, paused
 from pipeline.rollup_xlsx import write_rollups
 from pipeline.settings import Settings
 from tests.rollup_books import build_rollups
@@ -35,3 +35,14 @@ def test_no_written_rollup_book_stays_in_memory(demo_workspace, registry, refere
     gc.collect()
     write_rollups(built["2569-Q1"], tmp_path)
     assert [o for o in gc.get_objects() if isinstance(o, xlsxwriter.Workbook)] == []
+
+
+def test_objects_kept_out_of_sight_stay_so_until_the_outermost_block_ends():
+    """A worker forked (workers.forked) while the ingest holds a year's files out of sight
+    ended the ingest's block with its own: every later collection walked them again."""
+    with out_of_sight():
+        held = gc.get_freeze_count()
+        with out_of_sight():
+            pass
+        assert gc.get_freeze_count() >= held > 0
+    assert gc.get_freeze_count() == 0
