@@ -120,7 +120,8 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
         registry, file_sha256 = registry_store.load_current(con, settings, reference)
         report.registry_version = registry.version
         registries = registry_store.sync(con, reference, registry, file_sha256, settings)
-        report.unfinished = store.unfinished_runs(con, report.run_id)
+        report.unfinished = [earlier for earlier in store.unfinished_runs(con, report.run_id)
+                             if not (settings.runs / f"{earlier['run_id']}.json").exists()]
         store.start_run(con, report)
         log.event("run.start", registry_version=registry.version)
         con = _take_in(con, settings, registries, reference, report, log)

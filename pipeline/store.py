@@ -145,12 +145,14 @@ def start_run(con: duckdb.DuckDBPyConnection, report) -> None:
 
 def unfinished_runs(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict]:
     """The runs since the last that finished which did not finish themselves (killed, or
-    failed), but this one, each with the files it stored: its own report was never written,
-    and the run that completes its work finds those files already judged."""
+    failed), but this one, each with the files it stored: killed before its report was
+    written (the caller checks), it left none, and the run that completes its work finds those
+    files already judged. A run started at the same moment as the last finished one is listed
+    too."""
     rows = con.execute(
         "SELECT run_id, r.started_at, s.inbox_folder, s.original_name, s.accepted, "
         "s.district_code, s.period FROM runs r LEFT JOIN submissions s USING (run_id) "
-        "WHERE r.finished_at IS NULL AND run_id <> ? AND r.started_at > coalesce("
+        "WHERE r.finished_at IS NULL AND run_id <> ? AND r.started_at >= coalesce("
         "(SELECT max(started_at) FROM runs WHERE finished_at IS NOT NULL), "
         "TIMESTAMP '-infinity') ORDER BY r.started_at, run_id, s.submission_id",
         [run_id]).fetchall()

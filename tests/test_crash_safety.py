@@ -188,6 +188,19 @@ def test_the_rerun_of_a_killed_run_lists_the_files_the_killed_run_stored(prepare
     assert "did not finish" not in again.stdout
 
 
+def test_a_run_killed_once_its_report_was_written_is_not_said_to_have_lost_it(prepared,
+                                                                             tmp_path):
+    """Its report lists its files already: the run after it does not list them again."""
+    root = tmp_path / "ws"
+    shutil.copytree(prepared, root)
+    assert crash(root, "pipeline.report/RunReport.write:after:1").returncode == SIGKILLED
+    assert len(_unfinished(root)) == 1
+    rerun = run_cli("run", "--workspace", str(root))
+    assert rerun.returncode == 0, rerun.stderr
+    assert _latest_report(root)["unfinished_runs"] == []
+    assert "did not finish" not in rerun.stdout
+
+
 def _latest_report(root: Path) -> dict:
     """The last run's report: a run's id begins with the time it started."""
     path = sorted(Settings(workspace=root).runs.glob("*.json"))[-1]

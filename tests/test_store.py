@@ -156,12 +156,15 @@ def test_the_runs_that_did_not_finish_since_the_last_that_did_are_listed(tmp_pat
     con = connect(tmp_path / "warehouse.duckdb")
     runs = [RunReport(run_id=f"run-{day}", started_at=datetime(2026, 4, day),
                       registry_version="2569.1") for day in range(1, 6)]
+    runs.append(RunReport(run_id="run-2b", started_at=datetime(2026, 4, 2),
+                          registry_version="2569.1"))  # at the same moment as run-2
     for report in runs:
         store.start_run(con, report)
     runs[1].finished_at = datetime(2026, 4, 2, 1)
     store.finish_run(con, runs[1])
-    # run-1 unfinished before run-2 finished; run-3 and run-4 unfinished since; run-5 is asking
+    # run-1 unfinished before run-2 finished; run-2b, 3 and 4 unfinished since; run-5 is asking
     listed = store.unfinished_runs(con, "run-5")
     assert [(r["run_id"], r["started_at"], r["files"]) for r in listed] == [
-        ("run-3", "2026-04-03T00:00:00", []), ("run-4", "2026-04-04T00:00:00", [])]
+        ("run-2b", "2026-04-02T00:00:00", []), ("run-3", "2026-04-03T00:00:00", []),
+        ("run-4", "2026-04-04T00:00:00", [])]
     con.close()
