@@ -130,7 +130,7 @@ class _Worker:
         if not self.process.is_alive():
             self.process.join()
             if not self.ready:
-                raise RuntimeError("a reader process could not start (exit code "
+                raise RuntimeError("a worker process could not start (exit code "
                                    f"{self.process.exitcode})")
             finished += self._returned()  # sent just before it died
             self.spent = True

@@ -16,6 +16,8 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline import validate
+from pipeline.discover import discover
+from pipeline.read import read_all
 from pipeline.registry_store import RegistryVersions
 from pipeline.settings import Limits
 from pipeline.validate import by_periods, judge
@@ -625,18 +627,13 @@ def test_a_backlog_of_periods_is_judged_in_two_workers_with_the_same_verdicts(wo
     _send_two_periods(workspace)
     workspace.send(workspace.clerk("1004", "2569-Q1").type("KR-1-01", "actual", -1), "1004")
     workspace.send(workspace.clerk("1003", "2569-Q2").type("KR-1-02", "actual", "85 %"), "1003")
-    raws = read_inbox(workspace)
     registries = RegistryVersions((workspace.registry,))
-    here = judge(raws, registries, workspace.settings)
-    outcomes = []
-
-    def workers(*args, **kwargs):  # the real pool, its outcomes kept to look at
-        outcomes.extend(call_all(*args, **kwargs))
-        return outcomes[-len(args[1]):]
-
+    here = judge(read_inbox(workspace), registries, workspace.settings)
+    outcomes = _watch_the_workers(monkeypatch)
     monkeypatch.setattr(validate, "ROWS_A_WORKER", 1)  # a period each, as in a backlog
-    monkeypatch.setattr(validate, "call_all", workers)
-    apart = judge(raws, registries, workspace.settings)
+    # read as the run reads them: in reader processes, the cells crossing packed
+    packed = read_all(discover(workspace.settings.inbox), workspace.settings.limits)
+    apart = judge(packed, registries, workspace.settings)
     assert len(outcomes) == 2 and not any(outcome.failure for outcome in outcomes)  # a period each
     assert [(v.arrival, v.accepted, v.problems, v.as_of, v.on_time) for v in apart] == [
         (v.arrival, v.accepted, v.problems, v.as_of, v.on_time) for v in here]
@@ -655,10 +652,24 @@ def test_a_fault_of_the_code_in_a_worker_is_raised_with_its_traceback(workspace,
     def faulty(*args):
         raise ValueError("a fault of the code")
 
+    outcomes = _watch_the_workers(monkeypatch)
     monkeypatch.setattr(validate, "ROWS_A_WORKER", 1)
     monkeypatch.setattr(validate, "_judge", faulty)
     with pytest.raises(ValueError, match="a fault of the code"):
         judge(read_inbox(workspace), RegistryVersions((workspace.registry,)), workspace.settings)
+    assert [outcome.failure for outcome in outcomes] == ["ValueError", "ValueError"]
+
+
+def _watch_the_workers(monkeypatch) -> list:
+    """The outcomes of the workers' pool (the real one) as judge gets them."""
+    outcomes = []
+
+    def workers(*args, **kwargs):
+        outcomes.extend(call_all(*args, **kwargs))
+        return outcomes[-len(args[1]):]
+
+    monkeypatch.setattr(validate, "call_all", workers)
+    return outcomes
 
 
 def test_judging_does_not_import_hypothesis_as_pandera_would_if_it_could():
