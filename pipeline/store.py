@@ -145,10 +145,10 @@ def start_run(con: duckdb.DuckDBPyConnection, report) -> None:
 
 def unfinished_runs(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict]:
     """The runs since the last that finished which did not finish themselves (killed, or
-    failed), but this one, each with the files it stored: killed before its report was
-    written (the caller checks), it left none, and the run that completes its work finds those
-    files already judged. A run started at the same moment as the last finished one is listed
-    too."""
+    failed), but this one, each with the files it stored. One killed before writing its report
+    left no word of them, and the run that completes its work finds them already judged; the
+    caller leaves out those whose report was written. A run started at the same moment as the
+    last finished one is listed too."""
     rows = con.execute(
         "SELECT run_id, r.started_at, s.inbox_folder, s.original_name, s.accepted, "
         "s.district_code, s.period FROM runs r LEFT JOIN submissions s USING (run_id) "
