@@ -90,14 +90,16 @@ def _size(unit: str) -> float:
 def parse_choice(value: object, labels: dict) -> object | None:
     """The canonical choice for a dropdown label, an English word, the code or a word clerks
     type for it (layout.TYPED_WORDS), in any case and with spaces anywhere ("เป็นไป ตามแผน")."""
-    text = _spaceless(value)
+    text = folded(value)
     for code, (thai, english) in labels.items():
-        if text in map(_spaceless, (thai, english, str(code), *layout.TYPED_WORDS.get(code, ()))):
+        if text in map(folded, (thai, english, str(code), *layout.TYPED_WORDS.get(code, ()))):
             return code
     return None
 
 
-def _spaceless(value: object) -> str:
+def folded(value: object) -> str:
+    """How typed words are compared with known ones (a choice, a header, a sheet's name):
+    unified (clean_text), case and every space ignored."""
     return "".join(clean_text(value).casefold().split())
 
 

@@ -6,7 +6,6 @@ worker process that is killed past limits.read_seconds. The data sheet is read a
 sees it: wherever its header row is, in any column order, merged cells filled.
 """
 
-import unicodedata
 from collections.abc import Callable
 from functools import lru_cache, partial
 from itertools import compress, repeat
@@ -16,7 +15,7 @@ import numpy as np
 from python_calamine import CalamineSheet, CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from pipeline.cells import address, cell_position, cell_text, column_letter, one_of_each
-from pipeline.normalize import clean_text
+from pipeline.normalize import clean_text, folded
 from pipeline.ods_sheet import ods_sheet
 from pipeline.problems import Problem, problem
 from pipeline.safety import refusal
@@ -40,15 +39,9 @@ ALIASES = {
 }
 
 
-def _fold(text: str) -> str:
-    """How a header is compared: NFC, case and every space (line breaks too) ignored."""
-    text = unicodedata.normalize("NFC", text).replace("\u200b", "")
-    return "".join(text.split()).casefold()
-
-
-_AS_OF_LABEL = _fold(layout.AS_OF_LABEL)
+_AS_OF_LABEL = folded(layout.AS_OF_LABEL)
 _HEADER_NAMES = {
-    _fold(name): column.key
+    folded(name): column.key
     for column in layout.COLUMNS
     for name in (column.key, column.header_th, column.header_en, *ALIASES.get(column.key, ()))
 }
@@ -139,7 +132,7 @@ def _as_of_cell(grid: list[list], cell: str) -> str:
 
 
 def _is_as_of_label(value: object) -> bool:
-    return isinstance(value, str) and _fold(value) == _AS_OF_LABEL
+    return isinstance(value, str) and folded(value) == _AS_OF_LABEL
 
 
 def _at(grid: list[list], row0: int, col0: int) -> object:
@@ -227,7 +220,7 @@ def _header_cells(row: list) -> dict[int, str]:
 def _header_key(text: str) -> str | None:
     """The template key a text names as a header, if any. Remembered: every data row is
     checked for a repeated header, and its KR code, status and confidence recur in every file."""
-    return _HEADER_NAMES.get(_fold(text))
+    return _HEADER_NAMES.get(folded(text))
 
 
 def _rows(grid: list[list], columns: dict[str, int], first_row: int

@@ -15,7 +15,7 @@ import pandera.pandas as pa
 from python_calamine import CalamineWorkbook
 
 from pipeline.cells import cell_text
-from pipeline.normalize import unified_text
+from pipeline.normalize import folded, unified_text
 from pipeline.periods import parse_period
 from pipeline.reference import Reference
 from schemas import registry as model
@@ -162,7 +162,7 @@ def load_registry(path: Path, reference: Reference) -> Registry:
 def _renamed(sheet: str, names: list[str]) -> str:
     """A sheet the office renamed by a letter's case or a space ("Assignments") is named back
     to it: the message said only that the sheet was missing, beside the sheet in plain view."""
-    near = [name for name in names if "".join(name.split()).casefold() == sheet]
+    near = [name for name in names if folded(name) == sheet]
     return f" ('{near[0]}' is there: sheet names must be written exactly so)" if near else ""
 
 
