@@ -119,17 +119,22 @@ def _towards_its_direction(df: pd.DataFrame, directions) -> pd.Series:
     """A decrease KR with a target above its baseline scored a fall, its improvement, as
     negative progress, and an increase KR the other way round. `directions`: each KR's; a
     maintained level is held wherever its target is."""
-    numbers = df[["baseline", "target"]].apply(pd.to_numeric, errors="coerce")
+    numbers = _baseline_and_target(df)
     direction = df["kr_code"].map(directions or {})
     wrong_side = ((direction.eq("increase") & numbers["target"].lt(numbers["baseline"]))
                   | (direction.eq("decrease") & numbers["target"].gt(numbers["baseline"])))
     return ~wrong_side
 
 
+def _baseline_and_target(df: pd.DataFrame) -> pd.DataFrame:
+    """As numbers; a blank or a word as NaN (their own checks name them)."""
+    return df[["baseline", "target"]].apply(pd.to_numeric, errors="coerce")
+
+
 def _done_or_not(df: pd.DataFrame, milestones) -> pd.Series:
     """A stage as a target ("level 5") would score a district done at 20 % and a group's share
     of districts done against a target of 300 %. A blank or a word is told apart."""
-    numbers = df[["baseline", "target"]].apply(pd.to_numeric, errors="coerce")
+    numbers = _baseline_and_target(df)
     return (~df["kr_code"].isin(list(milestones)) | numbers.isna().any(axis=1)
             | (numbers["baseline"].eq(0) & numbers["target"].eq(1)))
 
