@@ -302,6 +302,21 @@ def test_a_formula_without_a_value_is_found_in_a_sheet_of_prefixed_tags(clerk, t
         ("formula-no-value", DATA, "H8")]
 
 
+def test_a_formula_without_a_value_is_found_below_notes_full_of_the_letter_f(clerk, tmp_path):
+    """The letter f is looked for first, and the tags' starts once too many f's are in text."""
+    *above, last = clerk.kr_codes
+    note = "fifty staff offices of the fire and flood force briefed, after a field day; " * 6
+    for code in above:
+        clerk.type(code, "note", note)
+    clerk.type(last, "actual", "=100+95")
+    path = clerk.save(tmp_path / "notes.xlsx")
+    with zipfile.ZipFile(path) as book:
+        sheet = next(xml for xml in map(book.read, book.namelist()) if b"<f>100+95" in xml)
+    assert sheet.count(b"f", 0, sheet.find(b"<f>")) > 4096  # more than are looked at one by one
+    assert [(p.code, p.cell) for p in read(path).problems] == [
+        ("formula-no-value", f"H{clerk.rows[last]}")]
+
+
 @needs_libreoffice
 def test_a_formula_whose_value_was_dropped_after_libreoffice_saved_it_is_found(
         clerk, tmp_path):
