@@ -61,6 +61,15 @@ class Registry:
         return self._codes_by_district.get(district_code, ())
 
     @cached_property
+    def plan(self) -> pd.DataFrame:
+        """Every district's assignments with their KR's type, precision, direction and
+        whether it accumulates, and this version's name: what each row a clerk sends is
+        checked against, built once for a run's groups of files. Read, never changed."""
+        columns = ["kr_code", "kr_type", "decimals", "direction", "cumulative"]
+        plan = self.assignments.merge(self.key_results[columns], on="kr_code")
+        return plan.assign(plan_version=self.version)
+
+    @cached_property
     def _codes_by_district(self) -> dict[str, tuple[str, ...]]:
         pairs = self.key_results[["kr_code"]].merge(
             self.assignments[["district_code", "kr_code"]], on="kr_code", how="inner")

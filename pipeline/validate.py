@@ -35,7 +35,6 @@ from schemas.rules import ERROR, RULES
 
 FACT_COLUMNS = ["district_code", "period", "kr_code", "actual", "numerator", "denominator",
                 "status", "confidence", "note", "sheet", "cell"]
-_KR_COLUMNS = ["kr_code", "kr_type", "decimals", "direction", "cumulative"]
 ROWS_AT_ONCE = 90_000  # about four monthly periods of the whole city
 # Two workers judge at once, and the verdicts they send back are held as they come: each
 # worker takes a quarter of what this process would, a monthly period of the whole city.
@@ -206,10 +205,10 @@ def _with_files(rows: pd.DataFrame, ready: dict[int, RawWorkbook],
     return rows.join(about, on="file_id")
 
 
-def _plan(registry: Registry) -> pd.DataFrame:
-    """Every district's assignments with their KR's type, as the rows are checked against."""
-    plan = registry.assignments.merge(registry.key_results[_KR_COLUMNS], on="kr_code")
-    return plan.assign(plan_version=registry.version)
+def _plans(registries: RegistryVersions, versions: list[str]) -> pd.DataFrame:
+    """The plans of these registry versions (Registry.plan), one under the other."""
+    plans = [registries.get(version).plan for version in versions]
+    return plans[0] if len(plans) == 1 else pd.concat(plans, ignore_index=True)
 
 
 def _stored_plans(versions: dict[str, str], registries: RegistryVersions) -> pd.DataFrame:
@@ -217,8 +216,7 @@ def _stored_plans(versions: dict[str, str], registries: RegistryVersions) -> pd.
     period's version in force), as the history is levelled against. A target revised from Q3
     on leaves Q2's figures measured against Q2's target: a Q2 correction is compared with its
     peers as they were, not as outliers of a plan they never had."""
-    return pd.concat([_plan(registries.get(version)) for version in sorted(set(versions.values()))]
-                     or [_plan(registries.current)], ignore_index=True)
+    return _plans(registries, sorted(set(versions.values())) or [registries.current.version])
 
 
 def _has_error(problems: list[Problem]) -> bool:
@@ -293,7 +291,7 @@ def _missing_krs(raw: RawWorkbook, present: set[str], in_force: Registry,
 def _with_plan(batch: pd.DataFrame, registries: RegistryVersions) -> pd.DataFrame:
     """Rows joined with their period's plan; `retired` when only the template's has the KR."""
     used = sorted({*batch["plan_version"].unique(), *batch["template_version"].unique()})
-    plans = pd.concat([_plan(registries.get(v)) for v in used], ignore_index=True)
+    plans = _plans(registries, used)
     keys = ["district_code", "kr_code"]
     batch = batch.merge(plans, on=["plan_version", *keys], how="left", indicator=True)
     own = plans[[*keys, "plan_version"]].rename(columns={"plan_version": "template_version"})
