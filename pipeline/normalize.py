@@ -11,7 +11,7 @@ import re
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
-from functools import partial
+from functools import lru_cache, partial
 
 import pandas as pd
 
@@ -90,11 +90,18 @@ def _size(unit: str) -> float:
 def parse_choice(value: object, labels: dict) -> object | None:
     """The canonical choice for a dropdown label, an English word, the code or a word clerks
     type for it (layout.TYPED_WORDS), in any case and with spaces anywhere ("เป็นไป ตามแผน")."""
-    text = folded(value)
-    for code, (thai, english) in labels.items():
-        if text in map(folded, (thai, english, str(code), *layout.TYPED_WORDS.get(code, ()))):
-            return code
-    return None
+    return _known_words(tuple(labels.items())).get(folded(value))
+
+
+@lru_cache
+def _known_words(labels: tuple) -> dict[str, object]:
+    """Each known word of the labels, folded, and its code: the first code's if two share it.
+    Worked out once for each set of labels: a period's files ask for thousands of cells."""
+    words: dict[str, object] = {}
+    for code, (thai, english) in labels:
+        for word in (thai, english, str(code), *layout.TYPED_WORDS.get(code, ())):
+            words.setdefault(folded(word), code)
+    return words
 
 
 def folded(value: object) -> str:
