@@ -187,5 +187,8 @@ def batch_schema() -> pa.DataFrameSchema:
             **{f"{key}_raw": text for key in
                ("actual", "numerator", "denominator", "status", "confidence")},
         },
-        checks=[pa.Check(rule.passes, error=rule_id(rule)) for rule in ROW_RULES],
+        # ignore_na: a row whose every column is blank passes, which pandera finds by looking
+        # at every cell of the batch for each check; every row has its file and row number
+        checks=[pa.Check(rule.passes, error=rule_id(rule), ignore_na=False)
+                for rule in ROW_RULES],
     )
