@@ -14,7 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 from python_calamine import CalamineWorkbook
 
-from pipeline.cells import cell_text
+from pipeline.cells import cell_text, each_distinct
 from pipeline.normalize import folded, unified_text
 from pipeline.periods import parse_period
 from pipeline.reference import Reference
@@ -94,6 +94,12 @@ def _sheet_frame(book: CalamineWorkbook, sheet: str, columns: tuple[str, ...]) -
     return frame[frame.ne("").any(axis=1)]
 
 
+def _unified(column: pd.Series) -> pd.Series:
+    """Each text unified once, however often the column repeats it (a KR's code, a district's)."""
+    texts = each_distinct(column.tolist(), lambda text: unified_text(text).strip())
+    return pd.Series(texts, index=column.index, dtype=str)
+
+
 def _check(frame: pd.DataFrame, schema: pa.DataFrameSchema, sheet: str) -> list[str]:
     try:
         schema.validate(frame, lazy=True)
@@ -132,7 +138,7 @@ def load_registry(path: Path, reference: Reference) -> Registry:
     typed = {s: _sheet_frame(book, s, cols) for s, cols in model.SHEETS.items()}
     # a name typed with a decomposed sara am, a code with a zero-width space pasted in: the
     # same registry re-saved must stay the same version, and its names match the clerks'
-    frames = {s: frame.map(lambda text: unified_text(text).strip()) for s, frame in typed.items()}
+    frames = {s: frame.apply(_unified) for s, frame in typed.items()}
     about = dict(zip(frames["about"]["key"], frames["about"]["value"], strict=True))
 
     problems = [f"sheet about: {key} is missing" for key in ("registry_version", "fiscal_year")
