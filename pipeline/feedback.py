@@ -11,6 +11,7 @@ import warnings
 from collections.abc import Sequence
 from copy import copy
 from datetime import UTC, datetime
+from functools import cache
 from itertools import groupby
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
@@ -19,7 +20,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import coordinate_to_tuple, get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.writer.excel import ExcelWriter
 
@@ -127,7 +128,8 @@ def _save_annotated(source: Path, ordered: list[Problem], tmp: Path) -> bool:
 
 
 def _mark_cells(book: Workbook, ordered: list[Problem]) -> None:
-    located = sorted(((p.sheet, _shown_at(book[p.sheet], p.cell), p) for p in ordered
+    merged = {name: _merged(book[name]) for name in book.sheetnames}
+    located = sorted(((p.sheet, _shown_at(merged[p.sheet], p.cell), p) for p in ordered
                       if p.cell and p.sheet in book.sheetnames),
                      key=lambda found: (*found[:2], found[2].sort_key))
     for (sheet, cell), group in groupby(located, key=lambda found: found[:2]):
@@ -152,11 +154,18 @@ def _unhide(sheet, cell) -> None:
                     sheet.column_dimensions[part.index] = part
 
 
-def _shown_at(sheet, cell: str) -> str:
+def _merged(sheet) -> list[tuple[tuple[int, int, int, int], str]]:
+    """The sheet's merged ranges: the bounds of each (first column, first row, last column,
+    last row) and its first cell."""
+    return [(merged.bounds, merged.start_cell.coordinate) for merged in sheet.merged_cells.ranges]
+
+
+def _shown_at(merged: list[tuple[tuple[int, int, int, int], str]], cell: str) -> str:
     """Where a problem at `cell` is marked: the first cell of the merged range it is in (the
     clerk merged two status cells, say), the only one that shows and can take a comment."""
-    merged = next((r for r in sheet.merged_cells.ranges if cell in r), None)
-    return merged.start_cell.coordinate if merged else cell
+    row, column = coordinate_to_tuple(cell)
+    return next((first for (left, top, right, bottom), first in merged
+                 if top <= row <= bottom and left <= column <= right), cell)
 
 
 def _mark(cell, problems: list[Problem]) -> None:
@@ -269,6 +278,7 @@ def _text(cell, text: str) -> None:
         cell.data_type = "s"
 
 
+@cache  # a fill is never changed once made: a marked cell's is shared, not made a cell
 def _solid(argb: str) -> PatternFill:
     return PatternFill(fill_type="solid", start_color=argb, end_color=argb)
 
