@@ -128,7 +128,9 @@ def _save_annotated(source: Path, ordered: list[Problem], tmp: Path) -> bool:
 
 
 def _mark_cells(book: Workbook, ordered: list[Problem]) -> None:
-    merged = {name: _merged(book[name]) for name in book.sheetnames}
+    # the sheets with problems on them: a chart sheet has no cells, nor merged ranges
+    merged = {name: _merged(book[name]) for name in {p.sheet for p in ordered if p.cell}
+              if name in book.sheetnames}
     located = sorted(((p.sheet, _shown_at(merged[p.sheet], p.cell), p) for p in ordered
                       if p.cell and p.sheet in book.sheetnames),
                      key=lambda found: (*found[:2], found[2].sort_key))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from pipeline.feedback import (
@@ -122,6 +123,19 @@ def test_problems_in_merged_cells_are_marked_on_the_cell_that_shows(workspace, t
     sheet = book[DATA]
     assert sheet["K6"].fill.start_color.rgb == RED
     assert sheet["K6"].comment.text.count('สถานะ "ok" ไม่อยู่ในรายการ') == 2
+
+
+def test_a_workbook_with_a_chart_sheet_the_clerk_added_is_still_marked(workspace, tmp_path):
+    """A chart sheet has no cells: the marks go on the data sheet as ever."""
+    clerk = workspace.clerk("1001").type("KR-1-01", "status", "ok")
+    chart = BarChart()
+    chart.add_data(Reference(clerk.sheet, min_col=8, min_row=6, max_row=9))
+    clerk.book.create_chartsheet("กราฟ").add_chart(chart)
+    _, problems, dest = _feedback(workspace, tmp_path, clerk)
+    assert [p.cell for p in problems if p.code == "status-invalid"] == ["K6"]
+    book = load_workbook(dest)
+    assert book.sheetnames == [SHEET_TITLE, *clerk.book.sheetnames]  # not the list alone
+    assert book[DATA]["K6"].fill.start_color.rgb == RED
 
 
 def test_a_problem_in_a_row_or_column_the_clerk_hid_is_shown_again(workspace, tmp_path):
