@@ -9,9 +9,10 @@ column by column, and each distinct cell value is read once: most cells of a col
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache, partial
+from functools import partial
 
 import pandas as pd
 
@@ -87,21 +88,16 @@ def _size(unit: str) -> float:
     return size
 
 
-def parse_choice(value: object, labels: dict) -> object | None:
-    """The canonical choice for a dropdown label, an English word, the code or a word clerks
-    type for it (layout.TYPED_WORDS), in any case and with spaces anywhere ("เป็นไป ตามแผน")."""
-    return _known_words(tuple(labels.items())).get(folded(value))
-
-
-@lru_cache
-def _known_words(labels: tuple) -> dict[str, object]:
-    """Each known word of the labels, folded, and its code: the first code's if two share it.
-    Worked out once for each set of labels: a period's files ask for thousands of cells."""
+def choice_parser(labels: dict) -> Callable[[object], object | None]:
+    """Reads the canonical choice for a dropdown label, an English word, the code or a word
+    clerks type for it (layout.TYPED_WORDS), in any case and with spaces anywhere ("เป็นไป
+    ตามแผน"); None for another text. The known words are folded once, not for each of a
+    column's cells; a word two codes share is the first one's."""
     words: dict[str, object] = {}
-    for code, (thai, english) in labels:
+    for code, (thai, english) in labels.items():
         for word in (thai, english, str(code), *layout.TYPED_WORDS.get(code, ())):
             words.setdefault(folded(word), code)
-    return words
+    return lambda value: words.get(folded(value))
 
 
 def folded(value: object) -> str:
@@ -124,13 +120,16 @@ def normalize(raws: dict[int, RawWorkbook]) -> tuple[pd.DataFrame, dict[int, lis
         found += [(at, key, "normalized-number", typed, number)
                   for at, (_, number, typed) in enumerate(read) if typed is not None]
     for key, labels in CHOICES.items():
-        read = each_distinct(cells[key], partial(_read_choice, labels=labels))
+        read = each_distinct(cells[key], partial(_read_choice, labels=labels,
+                                                 parse=choice_parser(labels)))
         out[f"{key}_raw"] = [text for text, _, _ in read]
         out[key] = [code for _, code, _ in read]
         found += [(at, key, "normalized-choice", text, label)
                   for at, (text, _, label) in enumerate(read) if label is not None]
     # a milestone's word, noticed where the KR turns out to be one (validate knows its type)
-    read = each_distinct(out["actual_raw"], partial(_read_choice, labels=layout.MILESTONE_LABELS))
+    milestones = layout.MILESTONE_LABELS
+    read = each_distinct(out["actual_raw"], partial(_read_choice, labels=milestones,
+                                                    parse=choice_parser(milestones)))
     out["milestone"] = [code for _, code, _ in read]
     out["milestone_label"] = [label for _, _, label in read]
     return (pd.DataFrame(out).assign(file_id=file_ids),
@@ -194,10 +193,12 @@ def _read_note(value: object) -> str:
     return "" if text in _PLACEHOLDERS else text
 
 
-def _read_choice(value: object, labels: dict) -> tuple[str, object | None, str | None]:
-    """A dropdown cell: its text, its code, and the label to notice when typed otherwise."""
+def _read_choice(value: object, labels: dict, parse: Callable[[object], object | None]
+                 ) -> tuple[str, object | None, str | None]:
+    """A dropdown cell: its text, its code, and the label to notice when typed otherwise.
+    `parse`: choice_parser(labels)."""
     text = _typed(value)
-    code = parse_choice(text, labels)
+    code = parse(text)
     label = None if code is None else labels[code][0]
     return text, code, label if label is not None and text != label else None
 

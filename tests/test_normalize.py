@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pipeline.normalize import clean_text, parse_choice, parse_number
+from pipeline.normalize import choice_parser, clean_text, parse_number
 from schemas.template_layout import CONFIDENCE_LABELS, MILESTONE_LABELS, STATUS_LABELS
 
 # ---------------------------------------------------------------- clean_text
@@ -95,7 +95,7 @@ def test_parse_number_gives_none_for_a_float_cell_that_is_not_finite(value):
     assert parse_number(value) is None
 
 
-# ---------------------------------------------------------------- parse_choice
+# ---------------------------------------------------------------- choice_parser
 
 
 @pytest.mark.parametrize(("typed", "code"), [
@@ -108,22 +108,22 @@ def test_parse_number_gives_none_for_a_float_cell_that_is_not_finite(value):
     pytest.param("at_risk", "at_risk", id="canonical-code"),
     pytest.param("AT_RISK", "at_risk", id="canonical-code-upper"),
 ])
-def test_parse_choice_reads_a_status_however_it_was_typed(typed, code):
-    assert parse_choice(typed, STATUS_LABELS) == code
+def test_choice_parser_reads_a_status_however_it_was_typed(typed, code):
+    assert choice_parser(STATUS_LABELS)(typed) == code
 
 
 @pytest.mark.parametrize(("typed", "code"), [
     ("สูง", "high"), ("ปานกลาง", "medium"), ("ต่ำ", "low"), ("Medium", "medium"), ("LOW", "low"),
 ])
-def test_parse_choice_reads_a_confidence_however_it_was_typed(typed, code):
-    assert parse_choice(typed, CONFIDENCE_LABELS) == code
+def test_choice_parser_reads_a_confidence_however_it_was_typed(typed, code):
+    assert choice_parser(CONFIDENCE_LABELS)(typed) == code
 
 
 @pytest.mark.parametrize(("typed", "done"), [
     ("ดำเนินการแล้ว", 1.0), ("ยังไม่ดำเนินการ", 0.0), ("Done", 1.0), ("not done", 0.0),
 ])
-def test_parse_choice_reads_a_milestone_as_one_or_zero(typed, done):
-    assert parse_choice(typed, MILESTONE_LABELS) == done
+def test_choice_parser_reads_a_milestone_as_one_or_zero(typed, done):
+    assert choice_parser(MILESTONE_LABELS)(typed) == done
 
 
 @pytest.mark.parametrize("typed", [
@@ -135,8 +135,8 @@ def test_parse_choice_reads_a_milestone_as_one_or_zero(typed, done):
     pytest.param("", id="empty"),
     pytest.param(None, id="none"),
 ])
-def test_parse_choice_gives_none_for_an_unknown_word(typed):
-    assert parse_choice(typed, STATUS_LABELS) is None
+def test_choice_parser_gives_none_for_an_unknown_word(typed):
+    assert choice_parser(STATUS_LABELS)(typed) is None
 
 
 # ---------------------------------------------------------------- properties
