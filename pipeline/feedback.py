@@ -280,7 +280,7 @@ def _text(cell, text: str) -> None:
         cell.data_type = "s"
 
 
-@cache  # a fill is never changed once made: a marked cell's is shared, not made a cell
+@cache  # openpyxl never changes a fill it is given: one a colour serves every cell
 def _solid(argb: str) -> PatternFill:
     return PatternFill(fill_type="solid", start_color=argb, end_color=argb)
 

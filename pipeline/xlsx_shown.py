@@ -84,6 +84,8 @@ def _may_hold_one(xml: bytes, percent: set[str]) -> bool:
 
 
 def _has_formula_tag(xml: bytes, end: int) -> bool:
+    """Whether a formula element starts before `end`: an f between "<" or ":" and a byte that
+    ends a tag's name."""
     at = xml.find(b"f", 0, end)
     for _ in range(_F_LOOKS):
         if at < 0:
