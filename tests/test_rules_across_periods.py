@@ -189,6 +189,34 @@ def test_a_late_correction_above_a_later_periods_cumulative_figure_is_a_warning(
         "จึงต้องไม่ลดลง กรุณาตรวจสอบ และส่งรายงานรอบนั้นที่แก้ไขแล้วด้วย")
 
 
+# Periods are judged apart, each against the warehouse as it stood before the night (they may
+# be judged at once, in two processes): two periods of one district sent the same night are not
+# checked against each other. Known and not yet fixed; each test below fails until it is.
+SAME_NIGHT = pytest.mark.xfail(strict=True, reason="a night's periods are checked against the "
+                               "warehouse only, not against each other")
+
+
+@SAME_NIGHT
+def test_a_cumulative_kr_lower_than_the_same_nights_earlier_period_is_refused(workspace):
+    workspace.send(workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 300), "1001")
+    workspace.send(workspace.clerk("1001", "2569-Q2").type("KR-1-03", "actual", 200), "1001")
+    first, second = run(workspace.settings).files
+    assert (first["period"], first["outcome"]) == ("2569-Q1", "accepted")
+    assert (second["period"], second["outcome"]) == ("2569-Q2", "rejected")
+
+
+@SAME_NIGHT
+def test_a_later_period_is_checked_against_the_same_nights_correction_of_an_earlier_one(
+        workspace):
+    """Q1 stood at 300; tonight Q1 is corrected to 150 and Q2 sent at 200: Q2 compared with
+    the 300 the correction replaced was refused as a fall."""
+    assert _sent_and_run(workspace, workspace.clerk("1001", "2569-Q1").type(
+        "KR-1-03", "actual", 300))["outcome"] == "accepted"
+    workspace.send(workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 150), "1001")
+    workspace.send(workspace.clerk("1001", "2569-Q2").type("KR-1-03", "actual", 200), "1001")
+    assert [f["outcome"] for f in run(workspace.settings).files] == ["accepted", "accepted"]
+
+
 @pytest.fixture
 def peers(workspace):
     """Twelve districts report KR-1-03 for 2569-Q2 as honest clerks do."""
