@@ -93,8 +93,11 @@ def _has_formula_tag(xml: bytes, end: int) -> bool:
         if xml[at - 1:at] in _TAG_STARTS and xml[at + 1:at + 2] in _NAME_ENDS:
             return True
         at = xml.find(b"f", at + 1, end)
+    if at < 0:
+        return False
+    unlooked = max(at - 1, 0)  # the first f not looked at, after what may start its tag
     for start in _FORMULA_STARTS:
-        at = xml.find(start, max(at - 1, 0), end)
+        at = xml.find(start, unlooked, end)
         while at >= 0:
             if xml[at + 2:at + 3] in _NAME_ENDS:
                 return True

@@ -313,8 +313,10 @@ def test_a_formula_without_a_value_is_found_below_notes_full_of_the_letter_f(cle
     with zipfile.ZipFile(path) as book:
         sheet = next(xml for xml in map(book.read, book.namelist()) if b"<f>100+95" in xml)
     assert sheet.count(b"f", 0, sheet.find(b"<f>")) > 4096  # more than are looked at one by one
-    assert [(p.code, p.cell) for p in read(path).problems] == [
-        ("formula-no-value", f"H{clerk.rows[last]}")]
+    cell = f"H{clerk.rows[last]}"
+    assert [(p.code, p.cell) for p in read(path).problems] == [("formula-no-value", cell)]
+    prefixed = _sheets_rewritten(path, tmp_path / "prefixed.xlsx", _prefixed)  # <x:f>
+    assert [(p.code, p.cell) for p in read(prefixed).problems] == [("formula-no-value", cell)]
 
 
 @needs_libreoffice
