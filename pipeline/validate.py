@@ -20,7 +20,6 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline import history as past
-from pipeline import same_night
 from pipeline.normalize import normalize, normalize_as_of
 from pipeline.periods import parse_period, thai_date
 from pipeline.problems import Problem, problem
@@ -59,8 +58,7 @@ def judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Setti
     has more rows than ROWS_A_WORKER are judged in two worker processes, forked as the readers
     are, a period or so at a time. Periods are judged apart, so the verdicts are the same. A
     group whose worker failed is judged again here, where a fault of the code is raised with
-    its traceback. A district's several periods of the night are then walked in period order
-    (pipeline.same_night), each against the earlier ones accepted."""
+    its traceback."""
     history = history or past.History()
     judged = partial(_judge_group, raws, registries, settings, history)
     shares = by_periods(raws, ROWS_A_WORKER)
@@ -71,15 +69,7 @@ def judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Setti
     else:
         groups = list(map(judged, by_periods(raws)))
     verdicts = {file_id: verdict for group in groups for file_id, verdict in group.unpacked()}
-
-    def again(file_id: int, with_the_night: past.History) -> Verdict:
-        period = raws[file_id].metadata.get("period")  # its period's files: its peers
-        peers = [i for i, raw in enumerate(raws) if raw.metadata.get("period") == period]
-        return dict(_judge_group(raws, registries, settings, with_the_night, peers).unpacked()
-                    )[file_id]
-
-    return same_night.in_period_order([verdicts[file_id] for file_id in range(len(raws))],
-                                      history, registries, again)
+    return [verdicts[file_id] for file_id in range(len(raws))]
 
 
 @dataclass(frozen=True)
