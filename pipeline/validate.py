@@ -35,10 +35,9 @@ from schemas.rules import ERROR, RULES
 
 FACT_COLUMNS = ["district_code", "period", "kr_code", "actual", "numerator", "denominator",
                 "status", "confidence", "note", "sheet", "cell"]
-ROWS_AT_ONCE = 90_000  # about four monthly periods of the whole city
-# Two workers judge at once, and the verdicts they send back are held as they come: each
-# worker takes a quarter of what this process would, a monthly period of the whole city.
-ROWS_A_WORKER = ROWS_AT_ONCE // 4
+# A monthly period of the whole city: two workers judge at once, and the verdicts they send
+# back are held as they come.
+ROWS_A_WORKER = 22_500
 JUDGE_SECONDS = 3600  # a period's rows take a second; a worker is not expected to hang
 AS_OF_GRACE = timedelta(days=90)  # figures may be dated up to a quarter after the period
 _STATUS_TH = {code: thai for code, (thai, _) in layout.STATUS_LABELS.items()}
@@ -67,7 +66,7 @@ def judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Setti
                   in zip(shares, call_all(judged, shares, JUDGE_SECONDS, in_flight=1),
                          strict=True)]
     else:
-        groups = list(map(judged, by_periods(raws)))
+        groups = [judged(shares[0])]
     verdicts = {file_id: verdict for group in groups for file_id, verdict in group.unpacked()}
     return [verdicts[file_id] for file_id in range(len(raws))]
 
@@ -101,12 +100,11 @@ def _judge_group(raws: list[RawWorkbook], registries: RegistryVersions, settings
                    [next(rows) if verdict.accepted else None for verdict in verdicts])
 
 
-def by_periods(raws: list[RawWorkbook], rows_at_once: int | None = None) -> list[list[int]]:
+def by_periods(raws: list[RawWorkbook], rows_at_once: int) -> list[list[int]]:
     """The files' ids in groups of whole periods, each of about `rows_at_once` rows at most
     unless one period has more. A row is only ever compared with rows of its own period and
     with the warehouse, so the groups are judged apart: a year's rows judged at once would
     hold every row three times over (the cells, the typed rows, the batch), 500 MB."""
-    rows_at_once = rows_at_once or ROWS_AT_ONCE
     by_period: dict[str, list[int]] = {}
     for file_id, raw in enumerate(raws):
         by_period.setdefault(raw.metadata.get("period", ""), []).append(file_id)

@@ -609,9 +609,9 @@ def test_verdicts_come_back_in_the_files_order_when_periods_are_judged_apart(wor
                                                                             monkeypatch):
     _send_two_periods(workspace)
     workspace.send(workspace.clerk("1004", "2569-Q1").type("KR-1-01", "actual", -1), "1004")
-    monkeypatch.setattr(validate, "ROWS_AT_ONCE", 1)
+    monkeypatch.setattr(validate, "ROWS_A_WORKER", 1)
     raws = read_inbox(workspace)
-    assert len(by_periods(raws)) == 2
+    assert len(by_periods(raws, validate.ROWS_A_WORKER)) == 2
     verdicts = judge(raws, RegistryVersions((workspace.registry,)), workspace.settings)
     assert [v.arrival for v in verdicts] == [raw.arrival for raw in raws]
     assert [(v.district_code, v.period, v.accepted) for v in verdicts] == [
