@@ -12,7 +12,6 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from functools import partial
 
 import pandas as pd
 
@@ -120,16 +119,13 @@ def normalize(raws: dict[int, RawWorkbook]) -> tuple[pd.DataFrame, dict[int, lis
         found += [(at, key, "normalized-number", typed, number)
                   for at, (_, number, typed) in enumerate(read) if typed is not None]
     for key, labels in CHOICES.items():
-        read = each_distinct(cells[key], partial(_read_choice, labels=labels,
-                                                 parse=choice_parser(labels)))
+        read = each_distinct(cells[key], _choice_reader(labels))
         out[f"{key}_raw"] = [text for text, _, _ in read]
         out[key] = [code for _, code, _ in read]
         found += [(at, key, "normalized-choice", text, label)
                   for at, (text, _, label) in enumerate(read) if label is not None]
     # a milestone's word, noticed where the KR turns out to be one (validate knows its type)
-    milestones = layout.MILESTONE_LABELS
-    read = each_distinct(out["actual_raw"], partial(_read_choice, labels=milestones,
-                                                    parse=choice_parser(milestones)))
+    read = each_distinct(out["actual_raw"], _choice_reader(layout.MILESTONE_LABELS))
     out["milestone"] = [code for _, code, _ in read]
     out["milestone_label"] = [label for _, _, label in read]
     return (pd.DataFrame(out).assign(file_id=file_ids),
@@ -193,14 +189,18 @@ def _read_note(value: object) -> str:
     return "" if text in _PLACEHOLDERS else text
 
 
-def _read_choice(value: object, labels: dict, parse: Callable[[object], object | None]
-                 ) -> tuple[str, object | None, str | None]:
-    """A dropdown cell: its text, its code, and the label to notice when typed otherwise.
-    `parse`: choice_parser(labels)."""
-    text = _typed(value)
-    code = parse(text)
-    label = None if code is None else labels[code][0]
-    return text, code, label if label is not None and text != label else None
+def _choice_reader(labels: dict) -> Callable[[object], tuple[str, object | None, str | None]]:
+    """Reads a dropdown cell: its text, its code, and the label to notice when typed
+    otherwise."""
+    parse = choice_parser(labels)
+
+    def read(value: object) -> tuple[str, object | None, str | None]:
+        text = _typed(value)
+        code = parse(text)
+        label = None if code is None else labels[code][0]
+        return text, code, label if label is not None and text != label else None
+
+    return read
 
 
 def _notices(found: list, raws: dict[int, RawWorkbook], file_ids: list[int],
