@@ -33,6 +33,19 @@ KEY = ["district_code", "kr_code"]
 class History:
     closed: frozenset[str] = frozenset()
     facts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FACT_COLUMNS))
+    # The night's accepted figures of earlier periods (pipeline.same_night): a later period's
+    # figures are compared with them, in place of the warehouse's for the same district and
+    # period. Outliers are not: they are measured against the warehouse, for every file alike.
+    tonight: pd.DataFrame | None = None
+
+    def around(self) -> pd.DataFrame:
+        """The figures a file's earlier and later periods are read from."""
+        if self.tonight is None:
+            return self.facts
+        keys = ["district_code", "period"]
+        replaced = pd.MultiIndex.from_frame(self.facts[keys]).isin(
+            pd.MultiIndex.from_frame(self.tonight[keys]))
+        return pd.concat([self.facts[~replaced], self.tonight], ignore_index=True)
 
 
 def load_history(con: duckdb.DuckDBPyConnection, districts: Collection[str],
@@ -61,7 +74,7 @@ def annotate(batch: pd.DataFrame, history: History, plan: pd.DataFrame,
     out = _levelled(batch)
     out["computed_status"] = score.status(out["progress"], out["share"], thresholds).where(
         out["progress"].notna())
-    out = _with_neighbours(out, history.facts)
+    out = _with_neighbours(out, history.around())
     far, peer_level = _far_from_peers(out, stored)
     typical = peer_level * out["scale"]
     unit = 10.0 ** -out["decimals"].astype(float)

@@ -20,6 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline import history as past
+from pipeline import same_night
 from pipeline.normalize import normalize, normalize_as_of
 from pipeline.periods import parse_period, thai_date
 from pipeline.problems import Problem, problem
@@ -67,37 +68,58 @@ def judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Setti
                          strict=True)]
     else:
         groups = [judged(shares[0])]
-    verdicts = {file_id: verdict for group in groups for file_id, verdict in group.unpacked()}
+    verdicts: dict[int, Verdict] = {}
+    figures: dict[int, pd.DataFrame] = {}
+    for group in groups:
+        _unpack(group, verdicts, figures)
+
+    def again(file_ids: list[int], tonight: pd.DataFrame) -> None:
+        _unpack(_judge_group(raws, registries, settings, replace(history, tonight=tonight),
+                             file_ids), verdicts, figures)
+
+    same_night.walk(raws, verdicts, figures, history, registries, again)
     return [verdicts[file_id] for file_id in range(len(raws))]
+
+
+def _unpack(group: "_Judged", verdicts: dict[int, Verdict],
+            figures: dict[int, pd.DataFrame]) -> None:
+    for file_id, verdict, judged in group.unpacked():
+        verdicts[file_id] = verdict
+        if judged is not None:
+            figures[file_id] = judged
 
 
 @dataclass(frozen=True)
 class _Judged:
-    """A group's verdicts, with their accepted files' facts as one frame and each one's rows
-    in it: a frame a file, sent from a worker, would be pickled and held apart, each with its
-    own copy of its columns (for a year, about 100 MB more)."""
+    """A group's verdicts, with the figures of every file whose rows were judged as one frame
+    and each file's rows in it: a frame a file, sent from a worker, would be pickled and held
+    apart, each with its own copy of its columns (for a year, about 100 MB more). A refused
+    file's figures are what a same-night walk compares (pipeline.same_night)."""
 
     file_ids: list[int]
     verdicts: list[Verdict]  # facts left out
-    facts: pd.DataFrame
-    rows: list[tuple[int, int] | None]  # each verdict's facts: rows of `facts`; None: rejected
+    figures: pd.DataFrame
+    rows: list[tuple[int, int] | None]  # each file's rows of `figures`; None: none judged
+    accepted: list[bool]
 
-    def unpacked(self) -> Iterator[tuple[int, Verdict]]:
-        for file_id, verdict, rows in zip(self.file_ids, self.verdicts, self.rows, strict=True):
-            if rows is not None:
-                verdict = replace(verdict, facts=self.facts.iloc[slice(*rows)].reset_index(
-                    drop=True))
-            yield file_id, verdict
+    def unpacked(self) -> Iterator[tuple[int, Verdict, pd.DataFrame | None]]:
+        for file_id, verdict, rows, accepted in zip(self.file_ids, self.verdicts, self.rows,
+                                                    self.accepted, strict=True):
+            figures = (None if rows is None else
+                       self.figures.iloc[slice(*rows)].reset_index(drop=True))
+            yield file_id, replace(verdict, facts=figures) if accepted else verdict, figures
 
 
 def _judge_group(raws: list[RawWorkbook], registries: RegistryVersions, settings: Settings,
                  history: past.History, file_ids: list[int]) -> _Judged:
-    verdicts = _judge([raws[i] for i in file_ids], registries, settings, history)
-    accepted = [verdict.facts for verdict in verdicts if verdict.accepted]
-    rows = iter(pairwise(np.cumsum([0, *map(len, accepted)]).tolist()))
+    verdicts, figures = _judge([raws[i] for i in file_ids], registries, settings, history)
+    judged = [figures.get(i) for i in range(len(verdicts))]
+    rows = iter(pairwise(np.cumsum([0, *(len(f) for f in judged if f is not None)]).tolist()))
+    frames = [frame for frame in judged if frame is not None]
     return _Judged(file_ids, [replace(verdict, facts=None) for verdict in verdicts],
-                   pd.concat(accepted, ignore_index=True) if accepted else pd.DataFrame(),
-                   [next(rows) if verdict.accepted else None for verdict in verdicts])
+                   pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
+                   [None if frame is None else next(rows) for frame in judged],
+                   [verdict.accepted for verdict in verdicts])
 
 
 def by_periods(raws: list[RawWorkbook], rows_at_once: int) -> list[list[int]]:
@@ -122,7 +144,8 @@ def by_periods(raws: list[RawWorkbook], rows_at_once: int) -> list[list[int]]:
 
 
 def _judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Settings,
-           history: past.History) -> list[Verdict]:
+           history: past.History) -> tuple[list[Verdict], dict[int, pd.DataFrame]]:
+    """The verdicts, and the figures of each file whose rows were judged, accepted or not."""
     found, ready = _file_checks(raws, registries, settings.signing_key, history)
     rows, notices = normalize(ready)
     present = _kr_codes(rows)
@@ -147,12 +170,14 @@ def _judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Sett
                               settings.thresholds)
         for file_id, problems in _row_problems(batch, raws).items():
             found[file_id] += problems
-    facts = _facts(batch, found, raws)
+    accepted = {file_id for file_id, problems in found.items() if not _has_error(problems)}
+    figures = _figures(batch, raws, accepted | set(ready))
     due_dates = {(registry.version, period): due for registry in registries.versions
                  for period, due in zip(registry.periods["period"].tolist(),
                                         registry.periods["due_date"].tolist(), strict=True)}
-    return [_verdict(raw, found[file_id], facts.get(file_id), dates.get(file_id), registries,
-                     due_dates) for file_id, raw in enumerate(raws)]
+    return [_verdict(raw, found[file_id], figures[file_id] if file_id in accepted else None,
+                     dates.get(file_id), registries, due_dates)
+            for file_id, raw in enumerate(raws)], figures
 
 
 def _file_checks(raws: list[RawWorkbook], registries: RegistryVersions, signing_key: str,
@@ -419,13 +444,12 @@ def _verdict(raw: RawWorkbook, problems: list[Problem], facts: pd.DataFrame | No
     )
 
 
-def _facts(batch: pd.DataFrame, found: dict[int, list[Problem]],
-           raws: list[RawWorkbook]) -> dict[int, pd.DataFrame]:
-    """The facts of each accepted file (by file id), built for every row at once and sliced:
-    the rows with the value each KR type reports, and the cell it was typed in."""
-    accepted = [file_id for file_id, problems in found.items() if not _has_error(problems)]
+def _figures(batch: pd.DataFrame, raws: list[RawWorkbook],
+             file_ids: set[int]) -> dict[int, pd.DataFrame]:
+    """These files' rows as facts (by file id), built for every row at once and sliced: the
+    rows with the value each KR type reports, and the cell it was typed in."""
     if batch.empty:
-        return {file_id: pd.DataFrame(columns=FACT_COLUMNS) for file_id in accepted}
+        return {file_id: pd.DataFrame(columns=FACT_COLUMNS) for file_id in file_ids}
     files = batch["file_id"].tolist()
     ratio = batch["kr_type"].eq("ratio")
     facts = pd.DataFrame({
@@ -444,4 +468,4 @@ def _facts(batch: pd.DataFrame, found: dict[int, list[Problem]],
     }, columns=FACT_COLUMNS, index=batch.index)
     by_file = {file_id: facts.iloc[start:stop] for file_id, start, stop in _runs(batch["file_id"])}
     return {file_id: by_file.get(file_id, facts.iloc[:0]).reset_index(drop=True)
-            for file_id in accepted}
+            for file_id in file_ids}

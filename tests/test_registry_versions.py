@@ -18,15 +18,15 @@ ADDED = "KR-1-99"
 REVISED = "KR-1-03"  # every district's target doubled
 
 
-def _version_two(reference) -> dict:
+def _version_two(reference, retired: str | None = RETIRED) -> dict:
     frames = registry_frames(reference)
     krs = frames["key_results"]
     added = krs[krs["kr_code"] == "KR-1-01"].assign(
         kr_code=ADDED, name_th="จำนวนจุดให้บริการใหม่", name_en="New service points")
-    frames["key_results"] = pd.concat([krs[krs["kr_code"] != RETIRED], added],
+    frames["key_results"] = pd.concat([krs[krs["kr_code"] != retired], added],
                                       ignore_index=True)
     plan = frames["assignments"]
-    plan = plan[plan["kr_code"] != RETIRED]
+    plan = plan[plan["kr_code"] != retired]
     plan.loc[plan["kr_code"] == REVISED, "target"] *= 2
     new = plan[plan["kr_code"] == "KR-1-01"].assign(kr_code=ADDED)
     frames["assignments"] = pd.concat([plan, new], ignore_index=True)
@@ -392,3 +392,52 @@ def test_a_correction_to_an_earlier_period_is_compared_with_that_periods_plan(
     (entry,) = run(settings).files
     assert entry["outcome"] == "accepted"
     assert [p["code"] for p in entry["problems"] if p["severity"] != "notice"] == []
+
+
+@pytest.fixture
+def added(workspace, reference, tmp_path):
+    """Registry 2569.2 adds KR-1-99 (cumulative, to increase) from Q1 and retires none: a
+    template of 2569.1, without its row, is accepted, and has no KR-1-99 figure."""
+    run(workspace.settings)  # 2569.1 loaded, nothing received
+    path = write_registry_file(workspace.settings.registry_path,
+                               _version_two(reference, retired=None), version="2569.2",
+                               in_force_from="2569-Q1")
+    return workspace, Workspace(workspace.root, load_registry(path, reference), reference,
+                                tmp_path / "templates-2569.2")
+
+
+def test_a_later_file_of_a_period_counts_whole_for_the_next_period_sent_that_night(added):
+    """Tonight district 1001 sends Q1 on the new template (KR-1-99 at 2.0), then Q1 again on
+    the old one, and Q2 with KR-1-99 at 1.5. The later Q1 file is in force whole, as the
+    warehouse keeps it: Q2 has no earlier KR-1-99 figure to fall below."""
+    workspace, new = added
+    new.send(new.clerk("1001", "2569-Q1").type(ADDED, "actual", 2.0), "1001")
+    workspace._clock = new._clock
+    workspace.send(workspace.clerk("1001", "2569-Q1"), "1001")
+    new._clock = workspace._clock
+    new.send(new.clerk("1001", "2569-Q2").type(ADDED, "actual", 1.5), "1001")
+    report = run(new.settings)
+    assert [(f["period"], f["outcome"]) for f in report.files] == [
+        ("2569-Q1", "accepted"), ("2569-Q1", "accepted"), ("2569-Q2", "accepted")]
+    assert "kr-added" in [p["code"] for p in report.files[1]["problems"]]
+    assert query(new.settings.warehouse_path,
+                 f"SELECT period FROM current_facts WHERE kr_code = '{ADDED}'") == [("2569-Q2",)]
+
+
+def test_a_later_period_falls_below_what_a_same_night_correction_leaves_in_force(added):
+    """Q1's KR-1-99 was corrected to 3.0 once Q2 stood at 2.0 (a warning). Tonight Q2 comes
+    again on the old template, without KR-1-99, and Q3 at 2.5: with Q2's figure gone, Q3
+    falls below Q1's 3.0, as it would have the night after."""
+    workspace, new = added
+    for period, figure in (("2569-Q1", 1.0), ("2569-Q2", 2.0), ("2569-Q1", 3.0)):
+        new.send(new.clerk("1001", period).type(ADDED, "actual", figure), "1001")
+        assert run(new.settings).files[0]["outcome"] == "accepted"
+    workspace._clock = new._clock
+    workspace.send(workspace.clerk("1001", "2569-Q2"), "1001")
+    new._clock = workspace._clock
+    new.send(new.clerk("1001", "2569-Q3").type(ADDED, "actual", 2.5), "1001")
+    second, third = run(new.settings).files
+    assert (second["outcome"], third["outcome"]) == ("accepted", "rejected")
+    assert [p["message_th"] for p in third["problems"] if p["severity"] == "error"] == [
+        "ผลสะสม 2.50 ต่ำกว่าผลที่รายงานไว้ในรอบก่อน (3, 2569-Q1) ตัวชี้วัดนี้เป็นผลสะสม "
+        "จึงต้องไม่ลดลง"]

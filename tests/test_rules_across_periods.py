@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from pipeline.runner import run, set_period
+from pipeline.runner import check, run, set_period
 from tests.judging import found, only_verdict
 from tests.running import query, run_cli
 
@@ -189,32 +189,112 @@ def test_a_late_correction_above_a_later_periods_cumulative_figure_is_a_warning(
         "จึงต้องไม่ลดลง กรุณาตรวจสอบ และส่งรายงานรอบนั้นที่แก้ไขแล้วด้วย")
 
 
-# Periods are judged apart, each against the warehouse as it stood before the night (they may
-# be judged at once, in two processes): two periods of one district sent the same night are not
-# checked against each other. Known and not yet fixed; each test below fails until it is.
-SAME_NIGHT = pytest.mark.xfail(strict=True, reason="a night's periods are checked against the "
-                               "warehouse only, not against each other")
+FALL_300_Q1 = ("ผลสะสม {} ต่ำกว่าผลที่รายงานไว้ในรอบก่อน (300, 2569-Q1) ตัวชี้วัดนี้เป็นผลสะสม "
+               "จึงต้องไม่ลดลง")
 
 
-@SAME_NIGHT
+def _night(workspace, *figures) -> list[dict]:
+    """District 1001's KR-1-03 for 2569-Q1, Q2, … sent the same night, the later periods
+    first (as a clerk catching up may send them), then the night's run; by period."""
+    for quarter, figure in reversed(list(enumerate(figures, start=1))):
+        workspace.send(workspace.clerk("1001", f"2569-Q{quarter}").type(
+            "KR-1-03", "actual", figure), "1001")
+    return sorted(run(workspace.settings).files, key=lambda file: file["period"])
+
+
+def _falls(file: dict) -> list[str]:
+    return [p["message_th"] for p in file["problems"] if p["code"] == "cumulative-decreased"]
+
+
 def test_a_cumulative_kr_lower_than_the_same_nights_earlier_period_is_refused(workspace):
-    workspace.send(workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 300), "1001")
-    workspace.send(workspace.clerk("1001", "2569-Q2").type("KR-1-03", "actual", 200), "1001")
-    first, second = run(workspace.settings).files
+    """Q1 and Q2 sent the same night, Q2 first: Q2 is judged as if Q1 had come the night
+    before, and refused as it would have been then."""
+    first, second = _night(workspace, 300, 200)
     assert (first["period"], first["outcome"]) == ("2569-Q1", "accepted")
     assert (second["period"], second["outcome"]) == ("2569-Q2", "rejected")
+    assert _falls(second) == [FALL_300_Q1.format(200)]
+    assert query(workspace.settings.warehouse_path,
+                 "SELECT period, actual FROM current_facts WHERE kr_code = 'KR-1-03' "
+                 "AND district_code = '1001'") == [("2569-Q1", 300.0)]
 
 
-@SAME_NIGHT
+def test_a_period_refused_the_same_night_is_not_what_the_next_one_is_checked_against(workspace):
+    """Q2 is refused as a fall below Q1: Q3 is checked against Q1, the latest figure accepted,
+    not against the 100 refused."""
+    first, second, third = _night(workspace, 300, 100, 150)
+    assert [f["outcome"] for f in (first, second, third)] == ["accepted", "rejected", "rejected"]
+    assert _falls(second) == [FALL_300_Q1.format(100)]
+    assert _falls(third) == [FALL_300_Q1.format(150)]
+
+
+def test_an_honest_backlog_sent_in_one_night_is_accepted_whole(workspace):
+    first, second, third = _night(workspace, 100, 200, 300)
+    assert [f["outcome"] for f in (first, second, third)] == ["accepted"] * 3
+    assert [_falls(f) for f in (first, second, third)] == [[], [], []]
+
+
+@pytest.mark.parametrize(("sent", "outcome"), [((300, 150), "accepted"),
+                                               ((150, 300), "rejected")])
+def test_of_two_files_of_a_period_sent_the_same_night_the_later_one_counts(
+        workspace, sent, outcome):
+    """Q1 sent twice, then Q2 at 200: Q2 is checked against the Q1 file received last, the one
+    the warehouse keeps."""
+    for figure, name in zip(sent, ("q1.xlsx", "q1-again.xlsx"), strict=True):
+        workspace.send(workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", figure),
+                       "1001", name=name)
+    workspace.send(workspace.clerk("1001", "2569-Q2").type("KR-1-03", "actual", 200), "1001")
+    *firsts, second = run(workspace.settings).files
+    assert [f["outcome"] for f in firsts] == ["accepted", "accepted"]
+    assert second["outcome"] == outcome
+    assert _falls(second) == ([] if outcome == "accepted" else [FALL_300_Q1.format(200)])
+
+
+def test_check_takes_a_periods_files_in_the_order_they_were_received(workspace):
+    """The dry run of a night's files given in another order: the Q1 file received last is
+    the one that counts, as in the nightly run."""
+    first = workspace.send(workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 300),
+                           "1001", name="q1.xlsx")
+    later = workspace.send(workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 150),
+                           "1001", name="q1-again.xlsx")
+    second = workspace.send(workspace.clerk("1001", "2569-Q2").type("KR-1-03", "actual", 200),
+                            "1001")
+    judged, _ = check(workspace.settings, [second, later, first])
+    assert [(v.period, v.accepted) for v, _ in judged] == [
+        ("2569-Q2", True), ("2569-Q1", True), ("2569-Q1", True)]
+
+
+def test_a_refused_file_is_told_of_its_fall_below_the_same_nights_earlier_period(workspace):
+    """Q2 is refused for another reason too: the clerk is told of every problem at once."""
+    workspace.send(workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 300), "1001")
+    workspace.send(workspace.clerk("1001", "2569-Q2").type("KR-1-03", "actual", 200)
+                   .type("KR-1-01", "actual", "สิบ"), "1001")
+    _, second = sorted(run(workspace.settings).files, key=lambda file: file["period"])
+    assert second["outcome"] == "rejected"
+    assert sorted(p["code"] for p in second["problems"] if p["severity"] == "error") == [
+        "cumulative-decreased", "not-a-number"]
+    assert _falls(second) == [FALL_300_Q1.format(200)]
+
+
 def test_a_later_period_is_checked_against_the_same_nights_correction_of_an_earlier_one(
         workspace):
     """Q1 stood at 300; tonight Q1 is corrected to 150 and Q2 sent at 200: Q2 compared with
-    the 300 the correction replaced was refused as a fall."""
+    the 300 the correction replaced would be refused as a fall."""
     assert _sent_and_run(workspace, workspace.clerk("1001", "2569-Q1").type(
         "KR-1-03", "actual", 300))["outcome"] == "accepted"
-    workspace.send(workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 150), "1001")
     workspace.send(workspace.clerk("1001", "2569-Q2").type("KR-1-03", "actual", 200), "1001")
+    workspace.send(workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 150), "1001")
     assert [f["outcome"] for f in run(workspace.settings).files] == ["accepted", "accepted"]
+
+
+def test_a_correction_raised_the_same_night_refuses_a_later_period_below_it(workspace):
+    """Q1 stood at 100; tonight Q1 is corrected to 300 and Q2 sent at 200."""
+    assert _sent_and_run(workspace, workspace.clerk("1001", "2569-Q1").type(
+        "KR-1-03", "actual", 100))["outcome"] == "accepted"
+    workspace.send(workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 300), "1001")
+    workspace.send(workspace.clerk("1001", "2569-Q2").type("KR-1-03", "actual", 200), "1001")
+    first, second = run(workspace.settings).files
+    assert (first["outcome"], second["outcome"]) == ("accepted", "rejected")
+    assert _falls(second) == [FALL_300_Q1.format(200)]
 
 
 @pytest.fixture
