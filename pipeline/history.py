@@ -33,19 +33,21 @@ KEY = ["district_code", "kr_code"]
 class History:
     closed: frozenset[str] = frozenset()
     facts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FACT_COLUMNS))
-    # The night's accepted figures of earlier periods (pipeline.same_night): a later period's
-    # figures are compared with them, in place of the warehouse's for the same district and
-    # period. Outliers are not: they are measured against the warehouse, for every file alike.
+    # The figures of the files accepted tonight for earlier periods, and their (district,
+    # period) (pipeline.same_night): a later period's figures are compared with them, in place
+    # of the warehouse's for the same district and period, a file's whole. Outliers are not:
+    # they are measured against the warehouse, for every file alike.
     tonight: pd.DataFrame | None = None
+    tonight_periods: frozenset[tuple[str, str]] = frozenset()
 
     def around(self) -> pd.DataFrame:
         """The figures a file's earlier and later periods are read from."""
         if self.tonight is None:
             return self.facts
-        keys = ["district_code", "period"]
-        replaced = pd.MultiIndex.from_frame(self.facts[keys]).isin(
-            pd.MultiIndex.from_frame(self.tonight[keys]))
-        return pd.concat([self.facts[~replaced], self.tonight], ignore_index=True)
+        replaced = pd.MultiIndex.from_frame(self.facts[["district_code", "period"]]).isin(
+            list(self.tonight_periods))
+        kept = self.facts[~replaced]
+        return pd.concat([kept, self.tonight], ignore_index=True) if len(kept) else self.tonight
 
 
 def load_history(con: duckdb.DuckDBPyConnection, districts: Collection[str],
@@ -110,7 +112,8 @@ def _with_neighbours(batch: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     pairs = rows.merge(other, on=KEY)
     pairs = pairs[pairs["other_period"].str[:4] == pairs["period"].str[:4]]
     pairs = pairs.assign(end=_per_period(pairs["other_period"], "end"),
-                         own_end=_per_period(pairs["period"], "end")).sort_values("end")
+                         own_end=_per_period(pairs["period"], "end")
+                         ).sort_values(["end", "other_period"])  # Q1 after M03, its last month
     before = pairs[pairs["end"] < pairs["own_end"]].drop_duplicates("index", keep="last")
     after = pairs[pairs["end"] > pairs["own_end"]].drop_duplicates("index", keep="first")
     found = {}

@@ -58,7 +58,9 @@ def judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Setti
     has more rows than ROWS_A_WORKER are judged in two worker processes, forked as the readers
     are, a period or so at a time. Periods are judged apart, so the verdicts are the same. A
     group whose worker failed is judged again here, where a fault of the code is raised with
-    its traceback."""
+    its traceback. A district's several periods of the night are then walked in order, and a
+    period judged again here where the night's earlier periods may change a verdict
+    (pipeline.same_night)."""
     history = history or past.History()
     judged = partial(_judge_group, raws, registries, settings, history)
     shares = by_periods(raws, ROWS_A_WORKER)
@@ -73,9 +75,9 @@ def judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Setti
     for group in groups:
         _unpack(group, verdicts, figures)
 
-    def again(file_ids: list[int], tonight: pd.DataFrame) -> None:
-        _unpack(_judge_group(raws, registries, settings, replace(history, tonight=tonight),
-                             file_ids), verdicts, figures)
+    def again(file_ids: list[int], with_tonight: past.History) -> None:
+        _unpack(_judge_group(raws, registries, settings, with_tonight, file_ids), verdicts,
+                figures)
 
     same_night.walk(raws, verdicts, figures, history, registries, again)
     return [verdicts[file_id] for file_id in range(len(raws))]
@@ -124,9 +126,10 @@ def _judge_group(raws: list[RawWorkbook], registries: RegistryVersions, settings
 
 def by_periods(raws: list[RawWorkbook], rows_at_once: int) -> list[list[int]]:
     """The files' ids in groups of whole periods, each of about `rows_at_once` rows at most
-    unless one period has more. A row is only ever compared with rows of its own period and
-    with the warehouse, so the groups are judged apart: a year's rows judged at once would
-    hold every row three times over (the cells, the typed rows, the batch), 500 MB."""
+    unless one period has more. A row is compared with rows of its own period and with the
+    warehouse (the night's other periods come after: pipeline.same_night), so the groups are
+    judged apart: a year's rows judged at once would hold every row three times over (the
+    cells, the typed rows, the batch), 500 MB."""
     by_period: dict[str, list[int]] = {}
     for file_id, raw in enumerate(raws):
         by_period.setdefault(raw.metadata.get("period", ""), []).append(file_id)

@@ -250,17 +250,30 @@ def test_of_two_files_of_a_period_sent_the_same_night_the_later_one_counts(
 
 
 def test_check_takes_a_periods_files_in_the_order_they_were_received(workspace):
-    """The dry run of a night's files given in another order: the Q1 file received last is
-    the one that counts, as in the nightly run."""
-    first = workspace.send(workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 300),
+    """The dry run of a night's files given in another order: the Q1 file received last (at
+    300) is the one that counts, as in the nightly run, not the last one named (at 150)."""
+    first = workspace.send(workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 150),
                            "1001", name="q1.xlsx")
-    later = workspace.send(workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 150),
+    later = workspace.send(workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 300),
                            "1001", name="q1-again.xlsx")
     second = workspace.send(workspace.clerk("1001", "2569-Q2").type("KR-1-03", "actual", 200),
                             "1001")
-    judged, _ = check(workspace.settings, [second, later, first])
-    assert [(v.period, v.accepted) for v, _ in judged] == [
-        ("2569-Q2", True), ("2569-Q1", True), ("2569-Q1", True)]
+    judged = [verdict for verdict, _ in check(workspace.settings, [second, later, first])[0]]
+    assert [(v.period, v.accepted) for v in judged] == [
+        ("2569-Q2", False), ("2569-Q1", True), ("2569-Q1", True)]
+    assert [p.message_th for p in judged[0].problems] == [FALL_300_Q1.format(200)]
+
+
+def test_a_quarter_is_checked_against_the_same_nights_month_before_it(workspace):
+    """A district that reports by month and by quarter: Q2 (to 31 March) after M03 (to 31
+    December) sent the same night."""
+    workspace.send(workspace.clerk("1001", "2569-Q2").type("KR-1-03", "actual", 200), "1001")
+    workspace.send(workspace.clerk("1001", "2569-M03").type("KR-1-03", "actual", 300), "1001")
+    quarter, month = run(workspace.settings).files
+    assert (month["outcome"], quarter["outcome"]) == ("accepted", "rejected")
+    assert _falls(quarter) == [
+        "ผลสะสม 200 ต่ำกว่าผลที่รายงานไว้ในรอบก่อน (300, 2569-M03) ตัวชี้วัดนี้เป็นผลสะสม "
+        "จึงต้องไม่ลดลง"]
 
 
 def test_a_refused_file_is_told_of_its_fall_below_the_same_nights_earlier_period(workspace):
