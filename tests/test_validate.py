@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from pipeline import validate
 from pipeline.discover import discover
+from pipeline.history import FACT_COLUMNS, History
 from pipeline.read import read_all
 from pipeline.registry_store import RegistryVersions
 from pipeline.settings import Limits
@@ -677,6 +678,19 @@ def _watch_the_workers(monkeypatch) -> list:
 
     monkeypatch.setattr(validate, "call_all", workers)
     return outcomes
+
+
+def test_a_same_night_file_replaces_its_periods_stored_figures_whole_even_with_no_rows():
+    """What a later period is compared with: the night's accepted files in place of the
+    warehouse's figures of their district and period, a file with no rows too."""
+    stored = pd.DataFrame([("1001", "2569-Q1", "KR-1-03", 300.0, "on_track", 1),
+                           ("1002", "2569-Q1", "KR-1-03", 250.0, "on_track", 2)],
+                          columns=FACT_COLUMNS)
+    tonight = pd.DataFrame(columns=["district_code", "period", "kr_code", "actual"])
+    around = History(facts=stored, tonight=tonight,
+                     tonight_periods=frozenset({("1001", "2569-Q1")})).around()
+    assert around[["district_code", "actual"]].values.tolist() == [["1002", 250.0]]
+    assert History(facts=stored).around() is stored
 
 
 def test_judging_does_not_import_hypothesis_as_pandera_would_if_it_could():
