@@ -1,6 +1,7 @@
-"""A district's files for several periods sent in one night, judged as if each period had come
-on a night of its own, the earliest first: a later period's figures are compared with the
-earlier periods accepted that night, in place of the warehouse's figures they replace.
+"""A district's files for several periods sent in one night, each checked against the night's
+other periods as accepted, in place of the warehouse's figures they replace: a cumulative
+figure below the same night's earlier period is refused, as if that period had come the night
+before, and one above a later period sent that night is warned of.
 
 validate.judge checks every period against the warehouse alone, a backlog's periods in two
 processes at once. The night is then walked a period at a time, earliest end first, and a
@@ -8,17 +9,21 @@ period is judged again, all its files together as before, when one of its files 
 otherwise: a cumulative figure below the same KR's highest in the earlier periods accepted
 that night, a fall found against the warehouse (a figure of the night may stand before the one
 it fell below), or a correction tonight without a KR the warehouse held for its period (the
-figure before it counts again). An honest backlog is judged once. The file of a period that
-counts is the one a run stores last: a district's last accepted file in order of receipt,
-whole.
+figure before it counts again). Whether a file is accepted is settled so, since only the fall
+is an error. The night is then walked back, latest end first, for the warning, the same way
+round: a figure above the same KR's lowest in the later periods accepted that night, a warning
+found against the warehouse, or a later correction without a KR. An honest backlog is judged
+once. The file of a period that counts is the one a run stores last: a district's last
+accepted file in order of receipt, whole.
 
 Only what a figure is compared with across periods changes; outliers are measured against the
 warehouse and the period's peers, for every file alike.
 """
 
 import math
+import operator
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import pandas as pd
@@ -28,8 +33,22 @@ from pipeline.periods import parse_period
 from pipeline.registry_store import RegistryVersions
 from pipeline.values import RawWorkbook, Verdict
 
-FALL = "cumulative-decreased"
 _NEIGHBOUR_COLUMNS = ["district_code", "period", "kr_code", "actual"]
+_Columns = tuple[list[str], list[float]]
+
+
+@dataclass(frozen=True)
+class _Way:
+    """A direction of the walk: the rule its neighbours raise or lift, and how a figure stands
+    beyond theirs (below an earlier period's, above a later one's)."""
+
+    rule: str
+    beyond: Callable[[float, float], bool]
+    nothing: float  # the neighbours' figure of a KR they do not have: nothing is beyond it
+
+
+FORWARD = _Way("cumulative-decreased", operator.lt, -math.inf)
+BACKWARD = _Way("cumulative-above-later", operator.gt, math.inf)
 
 
 def walk(raws: list[RawWorkbook], verdicts: dict[int, Verdict],
@@ -37,17 +56,39 @@ def walk(raws: list[RawWorkbook], verdicts: dict[int, Verdict],
          registries: RegistryVersions,
          again: Callable[[list[int], past.History], None]) -> None:
     """Updates `verdicts` and `figures` (every judged file's rows, by file id) where a period
-    is judged again: `again(its file ids, the history with the night's earlier figures)` does
-    so."""
+    is judged again: `again(its file ids, the history with the night's figures)` does so."""
     by_period = _by_period(raws, registries)
-    night = _Night(_several_periods(by_period, verdicts), history, registries)
-    if not night.districts:
+    districts = _several_periods(by_period, verdicts)
+    if not districts:
         return
-    for period in sorted(by_period, key=lambda code: (parse_period(code).end, code)):
-        file_ids = by_period[period]
-        if any(night.may_change(verdicts[i], figures.get(i)) for i in file_ids):
-            again(sorted(file_ids), night.history())  # as first judged: in the files' order
-        night.accept(period, [verdicts[i] for i in file_ids])
+    order = sorted(by_period, key=lambda code: (parse_period(code).end, code))
+    read: dict[int, _Columns | None] = {}
+
+    def columns(file_id: int) -> _Columns | None:
+        """A file's KR codes and figures, as lists: judged again, a file has the same."""
+        if file_id not in read:
+            judged = figures.get(file_id)
+            read[file_id] = None if judged is None else (judged["kr_code"].tolist(),
+                                                          judged["actual"].tolist())
+        return read[file_id]
+
+    earlier = _Night(FORWARD, districts, history, registries, columns)
+    for period in order:
+        _judged_past(earlier, earlier, by_period[period], verdicts, again)
+        earlier.accept(period, by_period[period], verdicts)
+    later = _Night(BACKWARD, districts, history, registries, columns)
+    for period in reversed(order):  # the whole night's accepted periods are known
+        _judged_past(later, earlier, by_period[period], verdicts, again)
+        later.accept(period, by_period[period], verdicts)
+
+
+def _judged_past(night: "_Night", accepted: "_Night", file_ids: list[int],
+                 verdicts: dict[int, Verdict],
+                 again: Callable[[list[int], past.History], None]) -> None:
+    """A period judged again, with `accepted`'s periods in its history, when one of its files
+    may fare otherwise against `night`'s."""
+    if any(night.may_change(i, verdicts[i]) for i in file_ids):
+        again(sorted(file_ids), accepted.history())  # as first judged: in the files' order
 
 
 def _by_period(raws: list[RawWorkbook], registries: RegistryVersions) -> dict[str, list[int]]:
@@ -80,53 +121,58 @@ def _several_periods(by_period: dict[str, list[int]],
 
 
 class _Night:
-    """The periods accepted so far tonight, of the districts that sent several."""
+    """The periods walked so far tonight, as accepted, of the districts that sent several."""
 
-    def __init__(self, districts: set[tuple[str, int]], history: past.History,
-                 registries: RegistryVersions):
-        self.districts = districts
+    def __init__(self, way: _Way, districts: set[tuple[str, int]], history: past.History,
+                 registries: RegistryVersions, columns: Callable[[int], _Columns | None]):
+        self._way = way
+        self._columns = columns
+        self._districts = districts
         self._history = history
         self._registries = registries
         self._accepted: dict[tuple[str, str], pd.DataFrame] = {}  # by (district, period)
-        self._highest: dict[tuple[str, int], dict[str, float]] = {}  # KR → its highest figure
+        self._farthest: dict[tuple[str, int], dict[str, float]] = {}  # KR → figure
         self._dropped: set[tuple[str, int]] = set()  # a KR the warehouse held, not tonight
         self._rising: dict[str, set[str]] = {}
 
-    def may_change(self, verdict: Verdict, figures: pd.DataFrame | None) -> bool:
-        """Whether the file may fare otherwise against the night's earlier periods."""
+    def may_change(self, file_id: int, verdict: Verdict) -> bool:
+        """Whether the file may fare otherwise against the periods walked."""
         key = (verdict.district_code, parse_period(verdict.period).fiscal_year)
-        highest = self._highest.get(key)
-        if highest is None:
+        farthest = self._farthest.get(key)
+        if farthest is None:
             return False
-        if key in self._dropped or any(p.code == FALL for p in verdict.problems):
+        if key in self._dropped or any(p.code == self._way.rule for p in verdict.problems):
             return True
-        if figures is None:
+        judged = self._columns(file_id)
+        if judged is None:
             return False
-        rising = self._rising_krs(verdict.period)
-        pairs = zip(figures["kr_code"].tolist(), figures["actual"].tolist(), strict=True)
-        return any(figure < highest.get(code, -math.inf) for code, figure in pairs
-                   if code in rising)
+        rising, beyond, nothing = (self._rising_krs(verdict.period), self._way.beyond,
+                                   self._way.nothing)
+        return any(beyond(figure, farthest.get(code, nothing))
+                   for code, figure in zip(*judged, strict=True) if code in rising)
 
-    def accept(self, period: str, verdicts: list[Verdict]) -> None:
-        """Takes each district's last accepted file of the period, whole."""
-        last = {v.district_code: v.facts for v in verdicts if v.accepted}
+    def accept(self, period: str, file_ids: list[int], verdicts: dict[int, Verdict]) -> None:
+        """Takes each district's last accepted file of the period (`file_ids` in order of
+        receipt), whole."""
+        last = {verdicts[i].district_code: i for i in file_ids if verdicts[i].accepted}
         year = parse_period(period).fiscal_year
-        for district, facts in last.items():
+        beyond, nothing = self._way.beyond, self._way.nothing
+        for district, file_id in last.items():
             key = (district, year)
-            if key not in self.districts:
+            if key not in self._districts:
                 continue
-            self._accepted[(district, period)] = facts
-            codes = facts["kr_code"].tolist()
-            highest = self._highest.setdefault(key, {})
-            for code, figure in zip(codes, facts["actual"].tolist(), strict=True):
-                if figure > highest.get(code, -math.inf):
-                    highest[code] = figure
+            self._accepted[(district, period)] = verdicts[file_id].facts
+            codes, figures = self._columns(file_id)
+            farthest = self._farthest.setdefault(key, {})
+            for code, figure in zip(codes, figures, strict=True):
+                if beyond(farthest.get(code, nothing), figure):
+                    farthest[code] = figure
             if (district, period) in self._stored and self._stored_krs(
                     district, period) - set(codes):
                 self._dropped.add(key)
 
     def history(self) -> past.History:
-        """The warehouse's history with the night's accepted periods in place of its own."""
+        """The warehouse's history with the night's periods walked in place of its own."""
         return replace(self._history, tonight_periods=frozenset(self._accepted),
                        tonight=pd.concat([facts[_NEIGHBOUR_COLUMNS]
                                           for facts in self._accepted.values()],

@@ -59,7 +59,7 @@ def judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Setti
     are, a period or so at a time. Periods are judged apart, so the verdicts are the same. A
     group whose worker failed is judged again here, where a fault of the code is raised with
     its traceback. A district's several periods of the night are then walked in order, and a
-    period judged again here where the night's earlier periods may change a verdict
+    period judged again here where the night's other periods may change a verdict
     (pipeline.same_night)."""
     history = history or past.History()
     judged = partial(_judge_group, raws, registries, settings, history)

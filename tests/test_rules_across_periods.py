@@ -310,6 +310,53 @@ def test_a_correction_raised_the_same_night_refuses_a_later_period_below_it(work
     assert _falls(second) == [FALL_300_Q1.format(200)]
 
 
+ABOVE = ("ผลสะสม {} สูงกว่าผลที่รายงานไว้ในรอบถัดไป ({}, 2569-Q2) ตัวชี้วัดนี้เป็นผลสะสม "
+         "จึงต้องไม่ลดลง กรุณาตรวจสอบ และส่งรายงานรอบนั้นที่แก้ไขแล้วด้วย")
+
+
+def _above(file: dict) -> list[str]:
+    return [p["message_th"] for p in file["problems"] if p["code"] == "cumulative-above-later"]
+
+
+@pytest.fixture
+def stood(workspace):
+    """District 1001's KR-1-03 stood at 200 in Q1 and 300 in Q2."""
+    for quarter, figure in (("2569-Q1", 200), ("2569-Q2", 300)):
+        assert _sent_and_run(workspace, workspace.clerk("1001", quarter).type(
+            "KR-1-03", "actual", figure))["outcome"] == "accepted"
+    return workspace
+
+
+def test_a_correction_sent_with_its_later_periods_is_compared_with_them(stood):
+    """Q1 corrected to 400 and Q2 to 450 the same night: Q1 is not warned that it stands
+    above the 300 that the night's Q2 replaces."""
+    first, second = _night(stood, 400, 450)
+    assert (first["outcome"], second["outcome"]) == ("accepted", "accepted")
+    assert (_above(first), _falls(second)) == ([], [])
+
+
+def test_a_later_period_refused_the_same_night_leaves_the_stored_one_to_compare_with(stood):
+    """Q1 corrected to 400 and Q2 to 350: Q2 falls below the night's Q1 and is refused, so Q1
+    is warned against the 300 that still stands for Q2."""
+    first, second = _night(stood, 400, 350)
+    assert (first["outcome"], second["outcome"]) == ("accepted", "rejected")
+    assert _falls(second) == [
+        "ผลสะสม 350 ต่ำกว่าผลที่รายงานไว้ในรอบก่อน (400, 2569-Q1) ตัวชี้วัดนี้เป็นผลสะสม "
+        "จึงต้องไม่ลดลง"]
+    assert _above(first) == [ABOVE.format(400, 300)]
+
+
+def test_a_refused_file_is_warned_of_a_later_period_below_it_sent_the_same_night(workspace):
+    """Q1 at 500 is refused for a word where a number goes; Q2 at 300, with no Q1 to fall
+    below, is accepted: Q1's clerk is told that its 500 stands above it too."""
+    workspace.send(workspace.clerk("1001", "2569-Q2").type("KR-1-03", "actual", 300), "1001")
+    workspace.send(workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 500)
+                   .type("KR-1-01", "actual", "สิบ"), "1001")
+    second, first = run(workspace.settings).files
+    assert (first["outcome"], second["outcome"]) == ("rejected", "accepted")
+    assert _above(first) == [ABOVE.format(500, 300)]
+
+
 @pytest.fixture
 def peers(workspace):
     """Twelve districts report KR-1-03 for 2569-Q2 as honest clerks do."""
