@@ -33,8 +33,8 @@ KEY = ["district_code", "kr_code"]
 class History:
     closed: frozenset[str] = frozenset()
     facts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FACT_COLUMNS))
-    # The figures of the files accepted tonight for other periods, and their (district,
-    # period) (pipeline.same_night): a file's figures are compared across periods with them,
+    # The figures of the files accepted tonight, and their (district, period)
+    # (pipeline.same_night): a file's figures are compared across periods with them,
     # in place of the warehouse's for the same district and period, a file's whole. Outliers
     # are not: they are measured against the warehouse, for every file alike.
     tonight: pd.DataFrame | None = None

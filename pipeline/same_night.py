@@ -1,7 +1,7 @@
 """A district's files for several periods sent in one night, each checked against the night's
 other periods as accepted, in place of the warehouse's figures they replace: a cumulative
 figure below the same night's earlier period is refused, as if that period had come the night
-before, and one above a later period sent that night is warned of.
+before, and one above a later period accepted that night is warned of.
 
 validate.judge checks every period against the warehouse alone, a backlog's periods in two
 processes at once. The night is then walked a period at a time, earliest end first, and a
@@ -9,12 +9,12 @@ period is judged again, all its files together as before, when one of its files 
 otherwise: a cumulative figure below the same KR's highest in the earlier periods accepted
 that night, a fall found against the warehouse (a figure of the night may stand before the one
 it fell below), or a correction tonight without a KR the warehouse held for its period (the
-figure before it counts again). Whether a file is accepted is settled so, since only the fall
-is an error. The night is then walked back, latest end first, for the warning, the same way
-round: a figure above the same KR's lowest in the later periods accepted that night, a warning
-found against the warehouse, or a later correction without a KR. An honest backlog is judged
-once. The file of a period that counts is the one a run stores last: a district's last
-accepted file in order of receipt, whole.
+figure before it counts again). Whether a file is accepted is settled so: the fall is the
+only error that depends on the night. The night is then walked back, latest end first, for
+the warning, the same way round: a figure above the same KR's lowest in the later periods
+accepted that night, a warning found against the warehouse, or a later correction without a
+KR. An honest backlog is judged once. The file of a period that counts is the one a run
+stores last: a district's last accepted file in order of receipt, whole.
 
 Only what a figure is compared with across periods changes; outliers are measured against the
 warehouse and the period's peers, for every file alike.
@@ -24,7 +24,7 @@ import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cache, cached_property
 
 import pandas as pd
 
@@ -39,8 +39,8 @@ _Columns = tuple[list[str], list[float]]
 
 @dataclass(frozen=True)
 class _Way:
-    """A direction of the walk: the rule its neighbours raise or lift, and how a figure stands
-    beyond theirs (below an earlier period's, above a later one's)."""
+    """A direction of the walk: the rule its periods may raise or remove, and how a figure
+    stands beyond theirs (below an earlier period's, above a later one's)."""
 
     rule: str
     beyond: Callable[[float, float], bool]
@@ -72,23 +72,25 @@ def walk(raws: list[RawWorkbook], verdicts: dict[int, Verdict],
                                                           judged["actual"].tolist())
         return read[file_id]
 
-    earlier = _Night(FORWARD, districts, history, registries, columns)
+    shared = _Shared(districts, history, registries, columns)
+    earlier = _Night(FORWARD, shared)
     for period in order:
-        _judged_past(earlier, earlier, by_period[period], verdicts, again)
+        _judged_past(earlier, earlier.history, by_period[period], verdicts, again)
         earlier.accept(period, by_period[period], verdicts)
-    later = _Night(BACKWARD, districts, history, registries, columns)
-    for period in reversed(order):  # the whole night's accepted periods are known
-        _judged_past(later, earlier, by_period[period], verdicts, again)
+    later = _Night(BACKWARD, shared)
+    whole_night = cache(earlier.history)  # every period's accepted files are known
+    for period in reversed(order):
+        _judged_past(later, whole_night, by_period[period], verdicts, again)
         later.accept(period, by_period[period], verdicts)
 
 
-def _judged_past(night: "_Night", accepted: "_Night", file_ids: list[int],
+def _judged_past(night: "_Night", history: Callable[[], past.History], file_ids: list[int],
                  verdicts: dict[int, Verdict],
                  again: Callable[[list[int], past.History], None]) -> None:
-    """A period judged again, with `accepted`'s periods in its history, when one of its files
-    may fare otherwise against `night`'s."""
+    """A period judged again, with `history()`, when one of its files may fare otherwise
+    against `night`'s periods."""
     if any(night.may_change(i, verdicts[i]) for i in file_ids):
-        again(sorted(file_ids), accepted.history())  # as first judged: in the files' order
+        again(sorted(file_ids), history())  # as first judged: in the files' order
 
 
 def _by_period(raws: list[RawWorkbook], registries: RegistryVersions) -> dict[str, list[int]]:
@@ -120,20 +122,44 @@ def _several_periods(by_period: dict[str, list[int]],
     return {key for key, seen in periods.items() if len(seen) > 1}
 
 
+class _Shared:
+    """What both ways of the walk read: the districts that sent several periods of a year,
+    the warehouse's history, each file's figures (`columns`)."""
+
+    def __init__(self, districts: set[tuple[str, int]], history: past.History,
+                 registries: RegistryVersions, columns: Callable[[int], _Columns | None]):
+        self.districts = districts
+        self.history = history
+        self.columns = columns
+        self._registries = registries
+        self._rising: dict[str, set[str]] = {}
+
+    @cached_property
+    def held(self) -> dict[tuple[str, str], set[str]]:
+        """The KRs the warehouse holds a figure of, by (district, period)."""
+        facts = self.history.facts
+        return {key: set(codes) for key, codes in
+                facts.groupby(["district_code", "period"])["kr_code"]}
+
+    def rising(self, period: str) -> set[str]:
+        """The KRs whose figure must not fall within a year (cumulative, to increase)."""
+        registry = self._registries.in_force(period)
+        if registry.version not in self._rising:
+            krs = registry.key_results
+            self._rising[registry.version] = set(krs.loc[
+                krs["cumulative"].eq(True) & krs["direction"].eq("increase"), "kr_code"])
+        return self._rising[registry.version]
+
+
 class _Night:
     """The periods walked so far tonight, as accepted, of the districts that sent several."""
 
-    def __init__(self, way: _Way, districts: set[tuple[str, int]], history: past.History,
-                 registries: RegistryVersions, columns: Callable[[int], _Columns | None]):
+    def __init__(self, way: _Way, shared: _Shared):
         self._way = way
-        self._columns = columns
-        self._districts = districts
-        self._history = history
-        self._registries = registries
+        self._shared = shared
         self._accepted: dict[tuple[str, str], pd.DataFrame] = {}  # by (district, period)
         self._farthest: dict[tuple[str, int], dict[str, float]] = {}  # KR → figure
         self._dropped: set[tuple[str, int]] = set()  # a KR the warehouse held, not tonight
-        self._rising: dict[str, set[str]] = {}
 
     def may_change(self, file_id: int, verdict: Verdict) -> bool:
         """Whether the file may fare otherwise against the periods walked."""
@@ -143,10 +169,10 @@ class _Night:
             return False
         if key in self._dropped or any(p.code == self._way.rule for p in verdict.problems):
             return True
-        judged = self._columns(file_id)
+        judged = self._shared.columns(file_id)
         if judged is None:
             return False
-        rising, beyond, nothing = (self._rising_krs(verdict.period), self._way.beyond,
+        rising, beyond, nothing = (self._shared.rising(verdict.period), self._way.beyond,
                                    self._way.nothing)
         return any(beyond(figure, farthest.get(code, nothing))
                    for code, figure in zip(*judged, strict=True) if code in rising)
@@ -159,41 +185,21 @@ class _Night:
         beyond, nothing = self._way.beyond, self._way.nothing
         for district, file_id in last.items():
             key = (district, year)
-            if key not in self._districts:
+            if key not in self._shared.districts:
                 continue
             self._accepted[(district, period)] = verdicts[file_id].facts
-            codes, figures = self._columns(file_id)
+            codes, figures = self._shared.columns(file_id)
             farthest = self._farthest.setdefault(key, {})
             for code, figure in zip(codes, figures, strict=True):
                 if beyond(farthest.get(code, nothing), figure):
                     farthest[code] = figure
-            if (district, period) in self._stored and self._stored_krs(
-                    district, period) - set(codes):
+            held = self._shared.held.get((district, period))
+            if held and held - set(codes):
                 self._dropped.add(key)
 
     def history(self) -> past.History:
         """The warehouse's history with the night's periods walked in place of its own."""
-        return replace(self._history, tonight_periods=frozenset(self._accepted),
+        return replace(self._shared.history, tonight_periods=frozenset(self._accepted),
                        tonight=pd.concat([facts[_NEIGHBOUR_COLUMNS]
                                           for facts in self._accepted.values()],
                                          ignore_index=True))
-
-    @cached_property
-    def _stored(self) -> set[tuple[str, str]]:
-        """(district, period) of the warehouse's figures."""
-        pairs = self._history.facts[["district_code", "period"]].drop_duplicates()
-        return set(zip(pairs["district_code"], pairs["period"], strict=True))
-
-    def _stored_krs(self, district: str, period: str) -> set[str]:
-        stored = self._history.facts
-        return set(stored.loc[stored["district_code"].eq(district)
-                              & stored["period"].eq(period), "kr_code"])
-
-    def _rising_krs(self, period: str) -> set[str]:
-        """The KRs whose figure must not fall within a year (cumulative, to increase)."""
-        registry = self._registries.in_force(period)
-        if registry.version not in self._rising:
-            krs = registry.key_results
-            self._rising[registry.version] = set(krs.loc[
-                krs["cumulative"].eq(True) & krs["direction"].eq("increase"), "kr_code"])
-        return self._rising[registry.version]
