@@ -75,19 +75,19 @@ def walk(raws: list[RawWorkbook], verdicts: dict[int, Verdict],
     shared = _Shared(districts, history, registries, columns)
     earlier = _Night(FORWARD, shared)
     for period in order:
-        _judged_past(earlier, earlier.history, by_period[period], verdicts, again)
+        _judge_again_if_needed(earlier, earlier.history, by_period[period], verdicts, again)
         earlier.accept(period, by_period[period], verdicts)
     later = _Night(BACKWARD, shared)
     whole_night = cache(earlier.history)  # every period's accepted files are known
     for period in reversed(order):
-        _judged_past(later, whole_night, by_period[period], verdicts, again)
+        _judge_again_if_needed(later, whole_night, by_period[period], verdicts, again)
         later.accept(period, by_period[period], verdicts)
 
 
-def _judged_past(night: "_Night", history: Callable[[], past.History], file_ids: list[int],
-                 verdicts: dict[int, Verdict],
-                 again: Callable[[list[int], past.History], None]) -> None:
-    """A period judged again, with `history()`, when one of its files may fare otherwise
+def _judge_again_if_needed(night: "_Night", history: Callable[[], past.History],
+                           file_ids: list[int], verdicts: dict[int, Verdict],
+                           again: Callable[[list[int], past.History], None]) -> None:
+    """A period's files judged again, with `history()`, when one of them may fare otherwise
     against `night`'s periods."""
     if any(night.may_change(i, verdicts[i]) for i in file_ids):
         again(sorted(file_ids), history())  # as first judged: in the files' order
