@@ -19,7 +19,13 @@ def discover(inbox: Path) -> list[Arrival]:
     for path in _files(inbox):
         parts = path.relative_to(inbox).parts
         arrivals.append(arrival_for(path, parts[0] if len(parts) > 1 else ""))
-    return sorted(arrivals, key=lambda a: (a.received_at, a.folder, a.name))
+    return sorted(arrivals, key=receipt_order)
+
+
+def receipt_order(arrival: Arrival) -> tuple:
+    """The order a night's files are judged and stored in: the one stored last is current.
+    `check`'s files have no folder."""
+    return arrival.received_at, arrival.folder or "", arrival.name
 
 
 def waiting(inbox: Path) -> bool:

@@ -27,6 +27,7 @@ OWN_GAP = 0.5  # half the district's own earlier level away from it
 MIN_GAP_UNITS = 2  # and at least two units of the KR's precision: 1 tree is no outlier of 0.4
 FACT_COLUMNS = ["district_code", "period", "kr_code", "actual", "status", "submission_id"]
 KEY = ["district_code", "kr_code"]
+NEIGHBOUR_COLUMNS = [*KEY, "period", "actual"]  # what a figure's earlier and later ones say
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def _with_neighbours(batch: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     its earliest in a later one: a late correction of an earlier period is compared with what
     followed it."""
     rows = batch.reset_index()[["index", *KEY, "period"]]
-    other = facts[[*KEY, "period", "actual"]].rename(columns={"period": "other_period",
+    other = facts[NEIGHBOUR_COLUMNS].rename(columns={"period": "other_period",
                                                              "actual": "other_actual"})
     pairs = rows.merge(other, on=KEY)
     pairs = pairs[pairs["other_period"].str[:4] == pairs["period"].str[:4]]

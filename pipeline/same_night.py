@@ -29,11 +29,12 @@ from functools import cache, cached_property
 import pandas as pd
 
 from pipeline import history as past
+from pipeline.discover import receipt_order
 from pipeline.periods import parse_period
 from pipeline.registry_store import RegistryVersions
 from pipeline.values import RawWorkbook, Verdict
+from schemas.submission import must_not_fall
 
-_NEIGHBOUR_COLUMNS = ["district_code", "period", "kr_code", "actual"]
 _Columns = tuple[list[str], list[float]]
 
 
@@ -94,19 +95,14 @@ def _judge_again_if_needed(night: "_Night", history: Callable[[], past.History],
 
 
 def _by_period(raws: list[RawWorkbook], registries: RegistryVersions) -> dict[str, list[int]]:
-    """Each known period's files, in the order a run stores them: by receipt, as
-    pipeline.discover orders a night's files (`check` is given them in any order)."""
+    """Each known period's files, in the order a run stores them (`check` is given them in
+    any order)."""
     by_period: dict[str, list[int]] = {}
-    for file_id in sorted(range(len(raws)), key=lambda i: _receipt(raws[i])):
+    for file_id in sorted(range(len(raws)), key=lambda i: receipt_order(raws[i].arrival)):
         period = raws[file_id].metadata.get("period")
         if period in registries.listed:
             by_period.setdefault(period, []).append(file_id)
     return by_period
-
-
-def _receipt(raw: RawWorkbook) -> tuple:
-    arrival = raw.arrival
-    return arrival.received_at, arrival.folder or "", arrival.name
 
 
 def _several_periods(by_period: dict[str, list[int]],
@@ -146,8 +142,7 @@ class _Shared:
         registry = self._registries.in_force(period)
         if registry.version not in self._rising:
             krs = registry.key_results
-            self._rising[registry.version] = set(krs.loc[
-                krs["cumulative"].eq(True) & krs["direction"].eq("increase"), "kr_code"])
+            self._rising[registry.version] = set(krs.loc[must_not_fall(krs), "kr_code"])
         return self._rising[registry.version]
 
 
@@ -200,6 +195,6 @@ class _Night:
     def history(self) -> past.History:
         """The warehouse's history with the night's periods walked in place of its own."""
         return replace(self._shared.history, tonight_periods=frozenset(self._accepted),
-                       tonight=pd.concat([facts[_NEIGHBOUR_COLUMNS]
+                       tonight=pd.concat([facts[past.NEIGHBOUR_COLUMNS]
                                           for facts in self._accepted.values()],
                                          ignore_index=True))

@@ -7,7 +7,7 @@ a milestone as 1 done / 0 not done).
 """
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -102,13 +102,12 @@ class _Judged:
     verdicts: list[Verdict]  # facts left out
     figures: pd.DataFrame
     rows: list[tuple[int, int] | None]  # each file's rows of `figures`; None: none judged
-    accepted: list[bool]
 
     def unpacked(self) -> Iterator[tuple[int, Verdict, pd.DataFrame | None]]:
-        for file_id, verdict, rows, accepted in zip(self.file_ids, self.verdicts, self.rows,
-                                                    self.accepted, strict=True):
+        for file_id, verdict, rows in zip(self.file_ids, self.verdicts, self.rows, strict=True):
             figures = (None if rows is None else
                        self.figures.iloc[slice(*rows)].reset_index(drop=True))
+            accepted = not _has_error(verdict.problems)
             yield file_id, replace(verdict, facts=figures) if accepted else verdict, figures
 
 
@@ -120,8 +119,7 @@ def _judge_group(raws: list[RawWorkbook], registries: RegistryVersions, settings
     frames = [frame for frame in judged if frame is not None]
     return _Judged(file_ids, [replace(verdict, facts=None) for verdict in verdicts],
                    pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
-                   [None if frame is None else next(rows) for frame in judged],
-                   [verdict.accepted for verdict in verdicts])
+                   [None if frame is None else next(rows) for frame in judged])
 
 
 def by_periods(raws: list[RawWorkbook], rows_at_once: int) -> list[list[int]]:
@@ -174,7 +172,7 @@ def _judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Sett
         for file_id, problems in _row_problems(batch, raws).items():
             found[file_id] += problems
     accepted = {file_id for file_id, problems in found.items() if not _has_error(problems)}
-    figures = _figures(batch, raws, accepted | set(ready))
+    figures = _figures(batch, raws, set(ready))  # an accepted file is one of them
     due_dates = {(registry.version, period): due for registry in registries.versions
                  for period, due in zip(registry.periods["period"].tolist(),
                                         registry.periods["due_date"].tolist(), strict=True)}
@@ -245,7 +243,7 @@ def _stored_plans(versions: dict[str, str], registries: RegistryVersions) -> pd.
     return _plans(registries, sorted(set(versions.values())) or [registries.current.version])
 
 
-def _has_error(problems: list[Problem]) -> bool:
+def _has_error(problems: Iterable[Problem]) -> bool:
     return any(p.severity == ERROR for p in problems)
 
 

@@ -31,6 +31,12 @@ class RowRule:
     expected_is_column: bool = False
 
 
+def must_not_fall(f: Frame) -> pd.Series:
+    """The rows (of KRs, or of figures with their KR's columns) whose figure must not fall
+    within a year: cumulative, to increase."""
+    return f["cumulative"].eq(True) & f["direction"].eq("increase")
+
+
 def _is(kr_type: str) -> Callable[[Frame], pd.Series]:
     return lambda f: f["kr_type"].eq(kr_type)
 
@@ -129,12 +135,10 @@ ROW_RULES: tuple[RowRule, ...] = (
             _labels(layout.CONFIDENCE_LABELS)),
     # Across periods: the rows carry what the warehouse knows (pipeline/history.py).
     RowRule("cumulative-decreased", VALUE_CELL,
-            lambda f: ~(f["cumulative"].eq(True) & f["direction"].eq("increase")
-                        & (f["value"] < f["previous_actual"])),
+            lambda f: ~(must_not_fall(f) & (f["value"] < f["previous_actual"])),
             "value_shown", "previous_shown", expected_is_column=True),
     RowRule("cumulative-above-later", VALUE_CELL,
-            lambda f: ~(f["cumulative"].eq(True) & f["direction"].eq("increase")
-                        & (f["value"] > f["next_actual"])),
+            lambda f: ~(must_not_fall(f) & (f["value"] > f["next_actual"])),
             "value_shown", "next_shown", expected_is_column=True),
     RowRule("value-outlier", VALUE_CELL, lambda f: ~(f["outlier"] & f["note"].eq("")),
             "value_shown", "typical_shown", expected_is_column=True),
