@@ -181,30 +181,48 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
             verdicts = judge(raws, registries, settings, history)
         del raws  # what follows, storing above all, needs the room
         with log.stage("keep", len(verdicts)) as advance:
-            verdicts, kept = _kept(settings, log, verdicts, advance)
+            verdicts, kept, left = _kept(settings, log, verdicts, advance)
         with log.stage("receipts"):
             responses = respond(verdicts, history.facts, reference, settings.answers)
         with log.stage("store"):
             stale = stale_feedback(responses)
             _clear(settings, verdicts, stale)
             _store(con, settings, report, log, verdicts, kept, responses, stale)
-            _after_commit(con, settings, report, log, arrivals, new)
+            _after_commit(con, settings, report, log,
+                          [arrival for arrival in arrivals if arrival.sha256 not in left], new)
     return report
 
 
 def _kept(settings: Settings, log: RunLog, verdicts: list[Verdict],
-          advance: Callable[[], None]) -> tuple[list[Verdict], list[Path]]:
-    """The verdicts whose files are kept, and their copies; a file changed since it was
-    read is left out, for the next run."""
-    kept = []
-    for verdict, path in zip(verdicts, each_in_threads(partial(_keep, settings), verdicts),
-                             strict=True):
-        if path is None:
-            log.event("changed", file=verdict.arrival.name, folder=verdict.arrival.folder)
-        kept.append(path)
+          advance: Callable[[], None]) -> tuple[list[Verdict], list[Path], set[str]]:
+    """The verdicts whose files are kept, their copies, and the sha256 of the files left in
+    the inbox for the next run: a file changed since it was read, and, when it was accepted,
+    its district's other files of that fiscal year sent tonight, which were judged against
+    its figures (pipeline.same_night)."""
+    copies = []
+    for path in each_in_threads(partial(_keep, settings), verdicts):
+        copies.append(path)
         advance()
-    return ([verdict for verdict, path in zip(verdicts, kept, strict=True) if path],
-            [path for path in kept if path])
+    changed = {_district_year(verdict) for verdict, path in zip(verdicts, copies, strict=True)
+               if path is None and verdict.accepted}
+    kept, left = [], set()
+    for verdict, path in zip(verdicts, copies, strict=True):
+        if path is not None and _district_year(verdict) not in changed:
+            kept.append((verdict, path))
+            continue
+        left.add(verdict.arrival.sha256)
+        if path is not None:  # the next run keeps it again, under the verdict it gets then
+            path.unlink()
+        log.event("changed" if path is None else "left-with-changed",
+                  file=verdict.arrival.name, folder=verdict.arrival.folder)
+    return [verdict for verdict, _ in kept], [path for _, path in kept], left
+
+
+def _district_year(verdict: Verdict) -> tuple[str, int] | None:
+    try:
+        return verdict.district_code, parse_period(verdict.period).fiscal_year
+    except (PeriodError, TypeError):
+        return None
 
 
 def _store(con, settings: Settings, report: RunReport, log: RunLog, verdicts: list[Verdict],

@@ -170,6 +170,58 @@ def test_a_file_saved_over_during_the_run_is_left_for_the_next_one(workspace, mo
         hashlib.sha256(new_bytes).hexdigest(),)
 
 
+@pytest.mark.parametrize("first_quarter", ["accepted", "rejected"])
+def test_a_file_saved_over_during_the_run_keeps_back_what_was_judged_against_it(
+        workspace, monkeypatch, first_quarter):
+    """District 1001's Q2 was judged against its Q1 sent the same night (pipeline.same_night).
+    Q1 saved over before it was kept is not stored: Q2, judged against figures the warehouse
+    will not hold, waits with it for the next run, and so does a copy of Q2 under another name.
+    Another district's file is stored. A rejected Q1 never counted for Q2 (the walk
+    takes accepted files only), so Q2 is stored."""
+    from pipeline import keep
+
+    q1 = workspace.clerk("1001", "2569-Q1")
+    if first_quarter == "rejected":
+        q1.type("KR-1-01", "actual", None).type("KR-1-01", "note", None)
+    q1 = workspace.send(q1, "1001", "q1.xlsx")
+    q2 = workspace.send(workspace.clerk("1001", "2569-Q2"), "1001", "q2.xlsx")
+    q2_copy = workspace.drop(q2, "1001", "q2-again.xlsx")
+    other = workspace.send(workspace.clerk("1002"), "1002", "other.xlsx")
+    corrected = workspace.clerk("1001", "2569-Q1").type("KR-1-01", "note", "ฉบับแก้ไข")
+    new_bytes = corrected.save(workspace.root / "corrected.xlsx").read_bytes()
+    original = keep.keep
+
+    def saved_over_first(arrival, root):
+        if arrival.path == q1:
+            q1.write_bytes(new_bytes)
+        return original(arrival, root)
+
+    monkeypatch.setattr(keep, "keep", saved_over_first)
+    report = run(workspace.settings)
+    stored = {name for (name,) in query(workspace.settings.warehouse_path,
+                                        "SELECT original_name FROM submissions")}
+    if first_quarter == "accepted":
+        assert [entry["name"] for entry in report.files] == ["other.xlsx"]
+        assert stored == {"other.xlsx"}
+        assert q2.exists() and q2_copy.exists()
+        assert [path.name[13:] for path in workspace.settings.archive.rglob("*.xlsx")] == [
+            "other.xlsx"]
+        log = max(workspace.settings.runs.glob("*.jsonl")).read_text(encoding="utf-8")
+        assert '"event": "left-with-changed", "file": "q2.xlsx"' in log
+    else:
+        assert [(entry["name"], entry["outcome"]) for entry in report.files] == [
+            ("q2.xlsx", "accepted"), ("other.xlsx", "accepted"), ("q2-again.xlsx", "duplicate")]
+        assert stored == {"q2.xlsx", "other.xlsx"}
+        assert not q2.exists() and not q2_copy.exists()
+    assert q1.read_bytes() == new_bytes and not other.exists()
+    monkeypatch.undo()
+    run(workspace.settings)
+    assert query(workspace.settings.warehouse_path,
+                 "SELECT period, original_name FROM current_facts WHERE district_code = '1001' "
+                 "GROUP BY ALL ORDER BY 1") == [("2569-Q1", "q1.xlsx"), ("2569-Q2", "q2.xlsx")]
+    assert not any(workspace.settings.inbox.rglob("*.xlsx"))
+
+
 def test_a_file_named_as_long_as_a_name_can_be_is_kept_and_answered(workspace):
     """80 Thai characters and .xlsx: 245 bytes, within the 255 a file name may have. The kept
     copy, the receipt, the feedback workbook and their temporary names add to it; each is cut
