@@ -22,8 +22,10 @@ from pipeline.svg_charts import STATUS_COLOUR, progress_bar, status_stack
 
 DOWNLOADS = {  # open-data file → what it holds (Thai, English)
     "facts": ("ผลการดำเนินงานรายเขต", "figures by district"),
-    "kr_scores": ("ผลรวมรายตัวชี้วัด ระดับเมืองและกลุ่มเขต", "key results, city and district groups"),
-    "dimension_scores": ("คะแนนรายด้าน", "dimension scores by city, group and district"),
+    "kr_scores": ("ผลรวมรายตัวชี้วัด ระดับเมือง กลุ่มเขต และเขต",
+                  "key results by city, group and district"),
+    "dimension_scores": ("คะแนนรายด้าน ระดับเมือง กลุ่มเขต และเขต",
+                         "dimension scores by city, group and district"),
 }
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 BANGKOK = ZoneInfo("Asia/Bangkok")

@@ -96,10 +96,9 @@ def build(con: duckdb.DuckDBPyConnection, registry: Registry, reference: Referen
     kr_group = _with_status(score.roll_up(rows, ["group_code"]), period.elapsed_share, thresholds)
     kr_city = _with_status(score.roll_up(rows.assign(area=CITY), ["area"]),
                            period.elapsed_share, thresholds)
-    as_of = facts["received_at"].max()
     return PeriodRollup(
         period=period,
-        as_of=as_of.to_pydatetime() if pd.notna(as_of) else datetime(2000, 1, 1),
+        as_of=_as_of(con, facts, period),
         krs=registry.key_results,
         kr_district=rows,
         kr_group=kr_group,
@@ -163,6 +162,16 @@ def completeness(con: duckdb.DuckDBPyConnection, registry: Registry, reference: 
     return out.reset_index(drop=True)
 
 
+def _as_of(con: duckdb.DuckDBPyConnection, facts: pd.DataFrame, period: Period) -> datetime:
+    """The latest receipt among the figures; when the period has none (every file rejected),
+    the latest receipt of its files: the books show nobody's figures as of then."""
+    latest = facts["received_at"].max()
+    if pd.notna(latest):
+        return latest.to_pydatetime()
+    return con.execute("SELECT max(received_at) FROM submissions WHERE period = ?",
+                       [period.code]).fetchone()[0]
+
+
 def tree_scores(kr_rows: pd.DataFrame, key_results: pd.DataFrame) -> pd.DataFrame:
     """Scores of each development issue and objective (means of capped progress, as
     score.dimension_scores takes them): one row per issue, then its objectives beneath it."""
@@ -183,7 +192,7 @@ def tree_scores(kr_rows: pd.DataFrame, key_results: pd.DataFrame) -> pd.DataFram
 
 def _natural(column: pd.Series) -> pd.Series:
     """1.10 after 1.9: codes sort by their numeric parts."""
-    if column.dtype != object:
+    if not pd.api.types.is_string_dtype(column):
         return column
     return column.map(lambda code: tuple(int(p) for p in str(code).split(".") if p.isdigit()))
 

@@ -40,8 +40,8 @@ def write_committee(book, styles: Styles, rollup: PeriodRollup,
     previous = earlier[-1] if earlier else None
     _overview(book, styles, rollup, previous)
     behind = with_kr(rollup.kr_city, rollup)
-    behind = behind[behind["progress"].notna()].assign(
-        gap=lambda f: f["progress_shown"] - rollup.expected).sort_values(["gap", "kr_code"])
+    behind = behind.assign(gap=lambda f: f["progress_shown"] - rollup.expected)
+    behind = behind[behind["gap"] < 0].sort_values(["gap", "kr_code"])  # no data: no gap
     table_sheet(book, styles, rollup, "ล่าช้าที่สุด",
                 f"ตัวชี้วัดที่ล่าช้ากว่าแผนมากที่สุด ({FURTHEST} อันดับ ทั้งกรุงเทพฯ) / "
                 "KRs furthest behind, city-wide", behind.head(FURTHEST),

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from html.parser import HTMLParser
 
 import duckdb
+import pandas as pd
 import pytest
 
 from pipeline import rollup
@@ -202,3 +203,14 @@ def test_a_screenshot_shows_a_whole_page(page, browser, tmp_path, viewport):
     width, height = struct.unpack(">II", data[16:24])
     assert width == viewport["width"] and height > 4 * viewport["height"]
     assert len(data) > 100_000  # text and charts, not a blank page
+
+
+def test_each_download_says_which_areas_its_rows_are_for(page):
+    """kr_scores was said to hold the city and the district groups; it holds each district's
+    figures too, as dimension_scores does."""
+    text = page.read_text(encoding="utf-8")
+    for name in ("kr_scores", "dimension_scores"):
+        areas = set(pd.read_parquet(page.parent / f"{name}.parquet")["area"])
+        assert {"city", "01", "1001"} <= areas
+    assert text.count("ระดับเมือง กลุ่มเขต และเขต") == 2
+    assert "key results by city, group and district" in text

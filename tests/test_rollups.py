@@ -14,11 +14,12 @@ import xlsxwriter
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, range_boundaries
 
-from pipeline import rollup, score
+from pipeline import rollup, rollup_book, score
 from pipeline.periods import parse_period, thai_date
 from pipeline.rollup import overall_scores, ranks, stored_city_figures
 from pipeline.rollup_inputs import BookInputs
 from pipeline.rollup_xlsx import write_named, write_rollups
+from pipeline.runner import run
 from pipeline.settings import Settings, Thresholds
 from pipeline.store import connect
 from pipeline.xlsx_style import MISSING, Styles, workbook_options
@@ -645,3 +646,47 @@ def test_a_sort_leaves_each_trend_line_with_its_name(books):
         assert sheet.cell(row, name_col).value == sheet.cell(row, 1).value
         assert [sheet.cell(row, c).value for c in range(first, final + 1)] == pytest.approx(
             [sheet.cell(row, c).value for c in range(3, filtered + 1)])
+
+
+def test_issues_and_objectives_are_listed_in_the_order_of_their_numbers():
+    """1.1.2 before 1.1.10. Codes read from the registry are pandas 3's strings, which the sort
+    took for something else than text: it sorted them as text, 1.1.10 before 1.1.2."""
+    key_results = pd.DataFrame({
+        "kr_code": ["KR-a", "KR-b", "KR-c", "KR-d"],
+        "objective_code": ["1.10.1", "1.1.10", "1.1.2", "1.2.1"],
+        "issue_code": ["1.10", "1.1", "1.1", "1.2"], "dimension_id": [1, 1, 1, 1]})
+    kr_rows = pd.DataFrame({"kr_code": ["KR-a", "KR-b", "KR-c", "KR-d"],
+                            "progress": [0.5, 0.5, 0.5, 0.5]})
+    tree = rollup.tree_scores(kr_rows, key_results)
+    assert list(zip(tree["level"], tree["issue_code"], tree["objective_code"], strict=True)) == [
+        ("issue", "1.1", ""), ("objective", "1.1", "1.1.2"), ("objective", "1.1", "1.1.10"),
+        ("issue", "1.2", ""), ("objective", "1.2", "1.2.1"),
+        ("issue", "1.10", ""), ("objective", "1.10", "1.10.1")]
+
+
+def test_a_period_whose_every_file_was_rejected_is_shown_as_of_its_last_file(workspace,
+                                                                              reference):
+    """Its books show every district without a report; their "data as of" said 1 January 2000
+    (ข้อมูล ณ 1 ม.ค. 2543), a time no file was sent at."""
+    for district in ("1001", "1002"):
+        workspace.send(workspace.clerk(district).type("KR-1-01", "actual", "ไม่ทราบ"), district)
+    assert [e["outcome"] for e in run(workspace.settings).files] == ["rejected", "rejected"]
+    (built,) = build_rollups(workspace.settings, workspace.registry, reference).values()
+    assert built.as_of == datetime(2026, 4, 1, 0, 2)  # the second file's receipt (UTC)
+    assert rollup_book.as_of_text(built) == "1 เม.ย. 2569 07:02 น."
+
+
+def test_the_krs_furthest_behind_are_only_those_behind(built, tmp_path):
+    """With fewer than 15 KRs behind the expected progress, KRs on track filled the rest of the
+    committee's table of those furthest behind."""
+    rollup_q2 = built["2569-Q2"]
+    kr_city = rollup_q2.kr_city.assign(progress=1.0)  # every KR done, but two
+    kr_city.loc[kr_city["kr_code"] == "KR-1-02", "progress"] = 0.1
+    kr_city.loc[kr_city["kr_code"] == "KR-2-01", "progress"] = 0.3
+    kr_city.loc[kr_city["kr_code"] == "KR-3-01", "progress"] = rollup_q2.expected  # on plan
+    path = write_named(tmp_path / "committee.xlsx", "committee",
+                       replace(rollup_q2, kr_city=kr_city), [])
+    rows = load_workbook(path)["ล่าช้าที่สุด"].iter_rows(min_row=6, values_only=True)
+    assert [(r[1], r[9]) for r in rows if isinstance(r[0], int)] == [
+        ("KR-1-02", pytest.approx(100 * (0.1 - rollup_q2.expected))),
+        ("KR-2-01", pytest.approx(100 * (0.3 - rollup_q2.expected)))]
