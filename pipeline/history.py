@@ -106,10 +106,10 @@ def _per_period(codes: pd.Series, attribute: str) -> pd.Series:
 def _with_neighbours(batch: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """The district's latest accepted figure for the KR in an earlier period of the year, and
     its earliest in a later one: a late correction of an earlier period is compared with what
-    followed it."""
+    followed it. A period left blank (a note says why) has no figure: it is passed over."""
     rows = batch.reset_index()[["index", *KEY, "period"]]
-    other = facts[NEIGHBOUR_COLUMNS].rename(columns={"period": "other_period",
-                                                             "actual": "other_actual"})
+    other = facts.loc[facts["actual"].notna(), NEIGHBOUR_COLUMNS].rename(
+        columns={"period": "other_period", "actual": "other_actual"})
     pairs = rows.merge(other, on=KEY)
     pairs = pairs[pairs["other_period"].str[:4] == pairs["period"].str[:4]]
     pairs = pairs.assign(end=_per_period(pairs["other_period"], "end"),

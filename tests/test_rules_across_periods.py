@@ -172,6 +172,36 @@ def test_a_cumulative_kr_lower_than_last_period_is_refused(workspace):
         "จึงต้องไม่ลดลง")
 
 
+def _blank_with_a_note(clerk):
+    return clerk.type("KR-1-03", "actual", None).type("KR-1-03", "note", "ยังไม่ได้นับ")
+
+
+@pytest.mark.parametrize("same_night", [False, True])
+def test_a_cumulative_kr_is_compared_across_a_period_left_blank(workspace, same_night):
+    """Q2 left blank, with a note that says why: Q3 below Q1 was accepted, compared with Q2's
+    blank as the figure before it; and Q1 corrected above Q3 drew no warning."""
+    files = [workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 300),
+             _blank_with_a_note(workspace.clerk("1001", "2569-Q2")),
+             workspace.clerk("1001", "2569-Q3").type("KR-1-03", "actual", 200)]
+    if same_night:
+        for clerk in files:
+            workspace.send(clerk, "1001")
+        outcomes = run(workspace.settings).files
+    else:
+        outcomes = [_sent_and_run(workspace, clerk) for clerk in files]
+    assert [file["outcome"] for file in outcomes] == ["accepted", "accepted", "rejected"]
+    (fall,) = [p for p in outcomes[2]["problems"] if p["code"] == "cumulative-decreased"]
+    assert (fall["cell"], fall["message_th"]) == ("H8", FALL_300_Q1.format(200))
+    _sent_and_run(workspace, workspace.clerk("1001", "2569-Q3").type("KR-1-03", "actual", 400))
+    correction = _sent_and_run(workspace, workspace.clerk("1001", "2569-Q1").type(
+        "KR-1-03", "actual", 500))
+    assert correction["outcome"] == "accepted"
+    assert [p["message_th"] for p in correction["problems"]
+            if p["code"] == "cumulative-above-later"] == [
+        "ผลสะสม 500 สูงกว่าผลที่รายงานไว้ในรอบถัดไป (400, 2569-Q3) ตัวชี้วัดนี้เป็นผลสะสม "
+        "จึงต้องไม่ลดลง กรุณาตรวจสอบ และส่งรายงานรอบนั้นที่แก้ไขแล้วด้วย"]
+
+
 def test_a_late_correction_above_a_later_periods_cumulative_figure_is_a_warning(workspace):
     """Q1 corrected to 400 once Q2 stands at 300: one of them is wrong, and the clerk may be
     correcting both, Q1 first; so a warning that names the later figure, not a refusal."""
