@@ -97,7 +97,7 @@ def _read(arrival: Arrival, book: CalamineWorkbook) -> RawWorkbook:
     grid = _grid(arrival, book.get_sheet_by_name(sheet),
                  {(cell.row0, cell.col0): cell.text for cell in shown if cell.kind == PERCENT}
                  or xls_percentages(arrival.path, sheet))
-    columns, first_row = _locate(grid)
+    columns, top, first_row = _locate(grid)
     missing = [c for c in layout.COLUMNS if c.key in REQUIRED_KEYS and c.key not in columns]
     if missing:
         return RawWorkbook(arrival, metadata, sheet, problems=tuple(
@@ -115,12 +115,13 @@ def _read(arrival: Arrival, book: CalamineWorkbook) -> RawWorkbook:
     row0, col0 = cell_position(as_of_cell)
     return RawWorkbook(arrival, metadata, sheet, Cells(data), row_numbers,
                        {key: column_letter(col) for key, col in inputs.items()}, unread,
-                       _at(grid, row0, col0), as_of_cell)
+                       _at(grid, row0, col0) if row0 < top else None, as_of_cell)
 
 
 def _as_of_cell(grid: list[list], cell: str) -> str:
     """Where the "data as of" date is: right of its label, which the clerk may have moved with
-    rows or columns inserted above or before it, else where the template put it."""
+    rows or columns inserted above or before it, else where the template put it (read only
+    above the table's header: rows deleted above it bring the header up there)."""
     row0, col0 = cell_position(cell)
     if _is_as_of_label(_at(grid, row0, col0 - 1)):
         return cell
@@ -185,8 +186,9 @@ def _grid(arrival: Arrival, sheet: CalamineSheet, percentages: dict[tuple[int, i
     return grid
 
 
-def _locate(grid: list[list]) -> tuple[dict[str, int], int]:
-    """Template key → 0-based column, and the first row below the header; ({}, 0) if none.
+def _locate(grid: list[list]) -> tuple[dict[str, int], int, int]:
+    """Template key → 0-based column, the header's first row and the first row below it;
+    ({}, 0, 0) if none.
 
     The header is the row of the first 20 naming the most columns, with the KR code among
     them (the hidden machine key row of the template, else a row of Thai or English headers
@@ -196,7 +198,7 @@ def _locate(grid: list[list]) -> tuple[dict[str, int], int]:
     anchors = [row0 for row0, cells in enumerate(named)
                if "kr_code" in cells.values() and len(set(cells.values())) >= 2]
     if not anchors:
-        return {}, 0
+        return {}, 0, 0
     anchor = max(anchors, key=lambda row0: len(set(named[row0].values())))
     first, last = anchor, anchor
     while first > 0 and len(set(named[first - 1].values())) >= 2:
@@ -208,7 +210,7 @@ def _locate(grid: list[list]) -> tuple[dict[str, int], int]:
         for col0, key in named[row0].items():
             if key not in columns and col0 not in columns.values():
                 columns[key] = col0
-    return columns, last + 1
+    return columns, first, last + 1
 
 
 def _header_cells(row: list) -> dict[int, str]:

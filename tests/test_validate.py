@@ -553,6 +553,18 @@ def test_the_figures_date_is_found_by_its_label_when_rows_were_inserted_above(wo
     assert (notice.code, notice.cell) == ("normalized-date", "L4")
 
 
+@pytest.mark.parametrize("deleted", [(1, 2), (2, 1)])
+def test_title_rows_deleted_with_the_figures_date_leave_it_not_given(workspace, deleted):
+    """The title rows deleted, the date's label with them: the template's cell of the date
+    (L2) then held a header ("ความเชื่อมั่น", or the hidden key row's "confidence"), read as
+    a date that is not one, and a good file was refused for it."""
+    clerk = workspace.clerk("1001").date_figures("31/3/2569")
+    clerk.sheet.delete_rows(*deleted)
+    workspace.send(clerk, "1001")
+    verdict = only_verdict(workspace)
+    assert (verdict.accepted, verdict.problems, verdict.as_of) == (True, (), None)
+
+
 def test_a_date_cell_needs_no_notice(workspace):
     workspace.send(workspace.clerk("1001").date_figures(datetime(2026, 3, 31)), "1001")
     verdict = only_verdict(workspace)
