@@ -1,6 +1,6 @@
 """Dates as Thai clerks type them → dates: Buddhist Era years (2569 → 2026), d/m/yyyy, Thai
-month names, Thai digits, and the year 2569 CE that LibreOffice in a Thai locale makes of a
-BE date typed into a date cell."""
+month names, Thai digits, "ณ วันที่" before them, and the year 2569 CE that LibreOffice in a
+Thai locale makes of a BE date typed into a date cell."""
 
 import re
 from datetime import date, datetime, timedelta
@@ -19,6 +19,9 @@ _MONTHS = {name: number for number, names in enumerate((  # in full, abbreviated
 _NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _NAMED = re.compile(r"^(\d{1,2})\s*([^\d\s]+)\s*(?:พ\.ศ\.\s*)?(\d{4}|\d{2})$")
+# What official Thai writes before a date: ณ (as at), วันที่ (the day), a weekday's name
+_PREFIX = re.compile(r"^(?:ณ\s*)?(?:วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)?"
+                     r"\s*ที่\s*)?")
 _EXCEL_EPOCH = date(1899, 12, 30)
 BE_THRESHOLD = 2400  # no report is dated after 2400 CE: such a year is Buddhist Era
 # Two digits, as Thai documents shorten the year (31 มี.ค. 69): from 50 on, Buddhist Era
@@ -38,7 +41,7 @@ def parse_date(value: object) -> date | None:
         return None
     if not isinstance(value, str):
         return None
-    text = " ".join(value.translate(_THAI_DIGITS).split())
+    text = _PREFIX.sub("", " ".join(value.translate(_THAI_DIGITS).split()))
     if match := _NUMERIC.match(text):
         day, month, year = map(int, match.groups())
     elif match := _ISO.match(text):

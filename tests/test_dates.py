@@ -25,13 +25,18 @@ from pipeline.dates import parse_date
     ("31 มี.ค. 69", date(2026, 3, 31)),  # the year shortened, as Thai documents write it
     ("31/3/69", date(2026, 3, 31)),
     ("31/3/26", date(2026, 3, 31)),  # two digits below 50: Christian Era
+    ("ณ วันที่ 31 มีนาคม 2569", date(2026, 3, 31)),  # as official Thai writes it
+    ("วันที่ 31 มี.ค. 2569", date(2026, 3, 31)),
+    ("ณ 31/3/2569", date(2026, 3, 31)),
+    ("วันอังคารที่ 31 มีนาคม พ.ศ. 2569", date(2026, 3, 31)),
+    ("ณวันที่31มี.ค.69", date(2026, 3, 31)),
 ])
 def test_a_date_as_typed(typed, meant):
     assert parse_date(typed) == meant
 
 
 @pytest.mark.parametrize("typed", ["31/2/2569", "สิ้นไตรมาส", "", "31 Mar", None, 12.5,
-                                   "31 มีน 2569", True])
+                                   "31 มีน 2569", True, "ณ วันที่", "วันที่ มีนาคม 2569"])
 def test_what_is_not_a_date(typed):
     assert parse_date(typed) is None
 
