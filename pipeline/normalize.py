@@ -184,8 +184,8 @@ def _read_number(value: object) -> tuple[str, float, str | None]:
 
 def _read_note(value: object) -> str:
     """A note's text; a dash alone, as clerks write "nothing", is no note: it explains no blank
-    figure and no status behind plan."""
-    text = clean_text(value)
+    figure and no status behind plan. A number reads as the cell shows it: 2567, not 2567.0."""
+    text = _typed(value)
     return "" if text in _PLACEHOLDERS else text
 
 

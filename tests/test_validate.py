@@ -565,6 +565,14 @@ def test_title_rows_deleted_with_the_figures_date_leave_it_not_given(workspace, 
     assert (verdict.accepted, verdict.problems, verdict.as_of) == (True, (), None)
 
 
+def test_a_number_typed_as_the_note_is_kept_as_it_shows(workspace):
+    """A year typed alone in the note cell (a number cell) was stored as "2567.0"."""
+    workspace.send(workspace.clerk("1001").type("KR-1-01", "note", 2567), "1001")
+    verdict = only_verdict(workspace)
+    facts = verdict.facts.set_index("kr_code")
+    assert facts.loc["KR-1-01", "note"] == "2567"
+
+
 def test_a_date_cell_needs_no_notice(workspace):
     workspace.send(workspace.clerk("1001").date_figures(datetime(2026, 3, 31)), "1001")
     verdict = only_verdict(workspace)
