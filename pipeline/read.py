@@ -22,8 +22,8 @@ from pipeline.safety import refusal
 from pipeline.settings import Limits
 from pipeline.values import Arrival, Cells, RawWorkbook
 from pipeline.workers import TIMEOUT, call_all
-from pipeline.xls_shown import xls_percentages
-from pipeline.xlsx_shown import ERROR, PERCENT, shown_cells
+from pipeline.xls_shown import xls_shown
+from pipeline.xlsx_shown import ERROR, PERCENT, Shown, shown_cells
 from schemas import template_layout as layout
 
 READERS = 2  # worker processes: the machine has two cores
@@ -93,10 +93,8 @@ def _read(arrival: Arrival, book: CalamineWorkbook) -> RawWorkbook:
             "data-sheet-ambiguous" if candidates else "data-sheet-missing",
             value=", ".join(candidates),
             expected=metadata.get("data_sheet") or layout.DATA_SHEET),))
-    shown = shown_cells(arrival.path, sheet)
-    grid = _grid(arrival, book.get_sheet_by_name(sheet),
-                 {(cell.row0, cell.col0): cell.text for cell in shown if cell.kind == PERCENT}
-                 or xls_percentages(arrival.path, sheet))
+    grid, shown = _grid(arrival, book.get_sheet_by_name(sheet),
+                        shown_cells(arrival.path, sheet) or xls_shown(arrival.path, sheet))
     columns, top, first_row = _locate(grid)
     missing = [c for c in layout.COLUMNS if c.key in REQUIRED_KEYS and c.key not in columns]
     if missing:
@@ -162,20 +160,22 @@ def _data_sheet(book: CalamineWorkbook, metadata: dict[str, str]
     return (headed[0], []) if len(headed) == 1 else (None, headed)
 
 
-def _grid(arrival: Arrival, sheet: CalamineSheet, percentages: dict[tuple[int, int], str]
-          ) -> list[list]:
+def _grid(arrival: Arrival, sheet: CalamineSheet, shown: list[Shown]
+          ) -> tuple[list[list], list[Shown]]:
     """The sheet from A1, a number formatted as a percentage as the text it shows ("85%", by
     0-based row and column: see pipeline.xlsx_shown, xls_shown, ods_sheet), each merged range
-    showing its top-left value in every cell."""
+    showing its top-left value in every cell; and the cells calamine reads otherwise than
+    they show."""
     grid = sheet.to_python(skip_empty_area=False)
     merged = sheet.merged_cell_ranges
     if merged is None:  # an .ods: calamine reports merges for Excel formats only; the
-        # sheet's percentages are found in the same pass
-        merged, shown = ods_sheet(arrival.path, sheet.name, len(grid),
+        # sheet's other cells are found in the same pass
+        merged, found = ods_sheet(arrival.path, sheet.name, len(grid),
                                   max(map(len, grid), default=0))
-        percentages = percentages | shown
-    for (row0, col0), text in percentages.items():
-        if row0 < len(grid) and col0 < len(grid[row0]) and type(grid[row0][col0]) in (float, int):
+        shown = shown + found
+    for row0, col0, kind, text in shown:
+        if (kind == PERCENT and row0 < len(grid) and col0 < len(grid[row0])
+                and type(grid[row0][col0]) in (float, int)):
             grid[row0][col0] = text
     for (top, left), (bottom, right) in merged:
         if top >= len(grid) or left >= len(grid[top]):
@@ -183,7 +183,7 @@ def _grid(arrival: Arrival, sheet: CalamineSheet, percentages: dict[tuple[int, i
         value = grid[top][left]
         for row in grid[top:bottom + 1]:
             row[left:right + 1] = [value] * len(row[left:right + 1])
-    return grid
+    return grid, shown
 
 
 def _locate(grid: list[list]) -> tuple[dict[str, int], int, int]:
