@@ -18,7 +18,10 @@ def discover(inbox: Path) -> list[Arrival]:
     arrivals = []
     for path in _files(inbox):
         parts = path.relative_to(inbox).parts
-        arrivals.append(arrival_for(path, parts[0] if len(parts) > 1 else ""))
+        try:
+            arrivals.append(arrival_for(path, parts[0] if len(parts) > 1 else ""))
+        except FileNotFoundError:  # taken away or renamed since it was listed: a save's
+            continue  # temporary file, say; the next run finds what is there then
     return sorted(arrivals, key=receipt_order)
 
 

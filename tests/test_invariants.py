@@ -222,6 +222,26 @@ def test_a_file_saved_over_during_the_run_keeps_back_what_was_judged_against_it(
     assert not any(workspace.settings.inbox.rglob("*.xlsx"))
 
 
+def test_a_file_gone_between_listing_and_reading_is_passed_over(workspace, monkeypatch):
+    """Excel saving over a file writes a temporary one beside it and removes it; a file listed
+    in the inbox and gone before its sha256 was taken failed the whole night's run."""
+    from pipeline import discover
+
+    gone = workspace.send(workspace.clerk("1002"), "1002", "~WRL0001.tmp")
+    workspace.send(workspace.clerk("1001"), "1001", "OKR_1001.xlsx")
+    original = discover.sha256_of
+
+    def removed_first(path):
+        if path == gone:
+            path.unlink()
+        return original(path)
+
+    monkeypatch.setattr(discover, "sha256_of", removed_first)
+    report = run(workspace.settings)
+    assert [(entry["name"], entry["outcome"]) for entry in report.files] == [
+        ("OKR_1001.xlsx", "accepted")]
+
+
 def test_a_file_named_as_long_as_a_name_can_be_is_kept_and_answered(workspace):
     """80 Thai characters and .xlsx: 245 bytes, within the 255 a file name may have. The kept
     copy, the receipt, the feedback workbook and their temporary names add to it; each is cut
