@@ -47,9 +47,13 @@ def record(con: duckdb.DuckDBPyConnection, action: str, period: str, actor: str,
 def refused_while_closed(con: duckdb.DuckDBPyConnection, period: str
                          ) -> list[tuple[str, str, datetime]]:
     """(inbox folder, file name, received at) of each file refused because the period was
-    closed, oldest first: whom the strategy office asks to send again once it reopens it."""
+    closed, since it was last closed, oldest first: whom the strategy office asks to send
+    again once it reopens it (those refused in an earlier closure were asked then)."""
     return con.execute(
         "SELECT inbox_folder, original_name, received_at FROM submissions "
-        "WHERE period = ? AND submission_id IN "
+        "WHERE period = $period AND submission_id IN "
         "(SELECT submission_id FROM problems WHERE code = 'period-closed') "
-        "ORDER BY submission_id", [period]).fetchall()
+        "AND run_id IN (SELECT run_id FROM runs WHERE started_at >= "
+        "(SELECT max(acted_at) FROM period_events WHERE period = $period "
+        "AND action = 'close')) "
+        "ORDER BY submission_id", {"period": period}).fetchall()

@@ -36,6 +36,24 @@ def test_a_closed_period_refuses_submissions_and_a_reopened_one_takes_them(works
     assert events == [("2569-Q2", "close", "somchai"), ("2569-Q2", "reopen", "somchai")]
 
 
+def test_a_second_reopening_lists_only_the_files_refused_since_the_period_was_closed_again(
+        workspace):
+    """The file refused in the first closure was listed again at the second reopening, asking
+    its district to send again a report it had sent and had accepted since."""
+    settings = workspace.settings
+    set_period(settings, "close", "2569-Q2", "somchai")
+    workspace.send(workspace.clerk("1001"), "1001", "late.xlsx")
+    run(settings)
+    assert [name for _, name, _ in set_period(settings, "reopen", "2569-Q2", "somchai")[1]] == [
+        "late.xlsx"]
+    assert _sent_and_run(workspace, workspace.clerk("1001"))["outcome"] == "accepted"
+    set_period(settings, "close", "2569-Q2", "somchai")
+    workspace.send(workspace.clerk("1002"), "1002", "later.xlsx")
+    run(settings)
+    assert [(folder, name) for folder, name, _ in set_period(
+        settings, "reopen", "2569-Q2", "somchai")[1]] == [("1002", "later.xlsx")]
+
+
 def only_verdict_with_history(workspace, clerk):
     """Judges one file against what the warehouse knows, storing nothing."""
     from pipeline.discover import discover
