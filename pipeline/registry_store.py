@@ -95,6 +95,15 @@ def versions(con: duckdb.DuckDBPyConnection | None, current: Registry,
     return RegistryVersions((*earlier, current))
 
 
+def loaded(con: duckdb.DuckDBPyConnection, known: RegistryVersions) -> RegistryVersions:
+    """The versions a run has loaded (`known`: versions()): registry.xlsx's own only once a
+    run took it in, checking it against the closed periods. What the warehouse's figures were
+    scored with, and export publishes."""
+    stored = {row[0] for row in con.execute(
+        "SELECT registry_version FROM registry_versions").fetchall()}
+    return known if known.current.version in stored else RegistryVersions(known.versions[:-1])
+
+
 def _refuse_closed(con: duckdb.DuckDBPyConnection, known: RegistryVersions,
                    settings: Settings) -> None:
     """A new version replacing another of its year in a closed period would score the

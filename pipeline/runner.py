@@ -451,9 +451,11 @@ def _warehouse_if_any(settings: Settings):
 
 
 def export_period(settings: Settings, period: str) -> list[Path]:
-    """The period's open-data files, from the warehouse as it stands. A period no file was
-    sent for is refused (PeriodError), as the nightly run publishes nothing for it: a table of
-    "no data" for every district would read as published figures."""
+    """The period's open-data files, from the warehouse as it stands, scored with the registry
+    versions it holds (registry.xlsx as a new version counts once a run has loaded it). A
+    period no file was sent for is refused (PeriodError), as the nightly run publishes
+    nothing for it: a table of "no data" for every district would read as published
+    figures."""
     with workspace_lock(settings):
         reference, registry = _registry(settings)
         with _warehouse_if_any(settings) as con:
@@ -461,8 +463,8 @@ def export_period(settings: Settings, period: str) -> list[Path]:
             if con is None or not rollup.periods_sent(con, [period]):
                 raise PeriodError(f"ยังไม่มีไฟล์ที่ส่งมาสำหรับรอบ {period} จึงไม่มีข้อมูลให้เผยแพร่ / "
                                   f"no file was sent for period {period}: nothing to publish")
-            data = rollup.build(con, registries.in_force(period), reference,
-                                parse_period(period), settings.thresholds)
+            data = rollup.build(con, registry_store.loaded(con, registries).in_force(period),
+                                reference, parse_period(period), settings.thresholds)
         return export.export(export.tables(data), settings.public_dir(period))
 
 

@@ -75,6 +75,21 @@ def test_a_new_version_applies_from_its_period_and_earlier_periods_keep_theirs(r
         ("2569-Q2", "2569.2", "2569.2")]
 
 
+def test_export_publishes_with_the_versions_the_warehouse_holds(workspace, reference):
+    """registry.xlsx edited into 2569.2, in force from Q2, before any run loaded it: export
+    published Q2 against it, though a run may yet refuse it (a closed period), and its files
+    were not rewritten once the office put the version right."""
+    workspace.send(workspace.clerk("1001", "2569-Q2"), "1001")
+    run(workspace.settings)
+    write_registry_file(workspace.settings.registry_path, _version_two(reference),
+                        version="2569.2", in_force_from="2569-Q2")
+    export_period(workspace.settings, "2569-Q2")
+    facts = pd.read_csv(workspace.settings.public_dir("2569-Q2") / "facts.csv", dtype=str)
+    row = facts[(facts["kr_code"] == REVISED) & (facts["district_code"] == "1001")]
+    stored = workspace.registry.assignments.set_index(["kr_code", "district_code"])["target"]
+    assert float(row["target"].iloc[0]) == stored[(REVISED, "1001")]
+
+
 def test_an_older_template_whose_krs_still_exist_is_accepted_with_a_notice(revised):
     old, _ = revised
     old.send(old.clerk("1002", "2569-Q2"), "1002")
