@@ -17,7 +17,7 @@ from pipeline.period_locks import PeriodActionError
 from pipeline.periods import PeriodError, parse_period
 from pipeline.receipt import ALREADY_RECEIVED, repeats
 from pipeline.registry import RegistryError
-from pipeline.report import RunReport
+from pipeline.report import OUTCOMES, RunReport
 from pipeline.runner import (
     LockHeld,
     UnknownName,
@@ -38,7 +38,12 @@ EXIT_LOCKED = 3  # another run holds the workspace lock
 EXIT_REGISTRY = 4  # the registry workbook is invalid: nothing was processed
 
 OUTCOME_TH = {"accepted": "ผ่าน / accepted", "rejected": "ไม่ผ่าน / rejected",
-              "duplicate": "ซ้ำ (ประมวลผลแล้ว) / already seen"}
+              "duplicate": "ซ้ำ (ประมวลผลแล้ว) / already seen",
+              "left": "รอตรวจรอบถัดไป / left for the next run"}
+LEFT_BECAUSE = {"changed": "ไฟล์ถูกบันทึกทับระหว่างการประมวลผล / saved over during the run",
+                "left-with-changed": "ตรวจเทียบกับไฟล์อีกรอบของเขตที่ถูกบันทึกทับระหว่างการประมวลผล / "
+                                     "judged against another period's file of the district, "
+                                     "saved over during the run"}
 SUBMISSION_TH = {"current": "ปัจจุบัน / current", "superseded": "ถูกแทนที่ / superseded"}
 STATE_TH = {"rejected": "ส่งแล้วแต่ไม่ผ่าน / rejected", "missing": "ยังไม่ส่ง / missing"}
 
@@ -248,13 +253,15 @@ def render_report(report: RunReport, settings: Settings, console: Console) -> No
     every = report.files
     attention = [f for f in every if f["outcome"] != "accepted"]
     if attention:
-        table = Table(title="ไฟล์ที่ไม่ผ่านหรือซ้ำ / files rejected or already seen")
+        table = Table(title="ไฟล์ที่ไม่ผ่าน ซ้ำ หรือรอรอบถัดไป / files rejected, already seen "
+                            "or left for the next run")
         for header in ("เขต / folder", "ไฟล์ / file", "รอบ / period", "ผล / outcome",
                        "เหตุผล / why"):
             table.add_column(header, overflow="fold")
         for item in attention:
             table.add_row(item["folder"], item["name"], item.get("period", ""),
-                          OUTCOME_TH[item["outcome"]], _why(item["problems"]))
+                          OUTCOME_TH[item["outcome"]],
+                          LEFT_BECAUSE.get(item.get("left_because"), _why(item["problems"])))
         console.print(table)
     table = Table(title=f"สรุปการประมวลผล / run {report.run_id}")
     for header in ("รอบ / period", "ผ่าน / accepted", "ไม่ผ่าน / rejected",
@@ -272,7 +279,7 @@ def render_report(report: RunReport, settings: Settings, console: Console) -> No
                       str(sum(f["outcome"] == "rejected" for f in files)), rate,
                       missing or "-")
     console.print(table)
-    totals = ", ".join(f"{o} {report.count(o)}" for o in ("accepted", "rejected", "duplicate"))
+    totals = ", ".join(f"{o} {report.count(o)}" for o in OUTCOMES)
     console.print(f"รวม / totals: {totals}", highlight=False)
     for period, paths in report.rollups.items():
         written = len(report.rewritten.get(period, paths))

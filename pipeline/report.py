@@ -10,6 +10,8 @@ from pipeline.atomic import write_bytes
 from pipeline.respond import Response
 from pipeline.values import Arrival, Verdict
 
+OUTCOMES = ("accepted", "rejected", "duplicate", "left")
+
 
 @dataclass
 class RunReport:
@@ -21,7 +23,7 @@ class RunReport:
     # hundred thousand small objects, pickled back from the ingest's process and then held
     # by the run through the roll-ups, whose writers it forks.
     _entries: list[str] = field(default_factory=list, init=False, repr=False)
-    # accepted, rejected, duplicate → files: tallied as entries come, not decoded to count them
+    # an outcome (OUTCOMES) → files: tallied as entries come, not decoded to count them
     _outcomes: Counter[str] = field(default_factory=Counter, init=False, repr=False)
     missing: dict[str, list[dict]] = field(default_factory=dict)  # period → districts
     completeness: dict[str, list[dict]] = field(default_factory=dict)  # period → rates by area
@@ -62,6 +64,10 @@ class RunReport:
         self._add({**_arrival(arrival), "outcome": "duplicate", "problems": [],
                    "receipt_path": str(receipt.relative_to(outputs)) if receipt else None})
 
+    def add_left(self, arrival: Arrival, why: str) -> None:
+        """A file left in the inbox for the next run (pipeline.runner._kept says why)."""
+        self._add({**_arrival(arrival), "outcome": "left", "problems": [], "left_because": why})
+
     def _add(self, entry: dict) -> None:
         self._entries.append(json.dumps(entry, ensure_ascii=False, default=str))
         self._outcomes[entry["outcome"]] += 1
@@ -80,7 +86,7 @@ class RunReport:
             "started_at": self.started_at.isoformat(),
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
             "registry_version": self.registry_version,
-            "totals": {o: self.count(o) for o in ("accepted", "rejected", "duplicate")},
+            "totals": {o: self.count(o) for o in OUTCOMES},
             "files": self.files,
             "missing": self.missing,
             "completeness": self.completeness,

@@ -190,13 +190,16 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
             _store(con, settings, report, log, verdicts, kept, responses, stale)
             _after_commit(con, settings, report, log,
                           [arrival for arrival in arrivals if arrival.sha256 not in left], new)
+            for arrival in arrivals:
+                if arrival.sha256 in left:
+                    report.add_left(arrival, left[arrival.sha256])
     return report
 
 
 def _kept(settings: Settings, log: RunLog, verdicts: list[Verdict],
-          advance: Callable[[], None]) -> tuple[list[Verdict], list[Path], set[str]]:
-    """The verdicts whose files are kept, their copies, and the sha256 of the files left in
-    the inbox for the next run: a file changed since it was read, and, when it was accepted,
+          advance: Callable[[], None]) -> tuple[list[Verdict], list[Path], dict[str, str]]:
+    """The verdicts whose files are kept, their copies, and the files left in the inbox for
+    the next run (sha256 → why): a file changed since it was read, and, when it was accepted,
     its district's other files of that fiscal year sent tonight, which were judged against
     its figures (pipeline.same_night)."""
     copies = []
@@ -205,16 +208,15 @@ def _kept(settings: Settings, log: RunLog, verdicts: list[Verdict],
         advance()
     changed = {_district_year(verdict) for verdict, path in zip(verdicts, copies, strict=True)
                if path is None and verdict.accepted}
-    kept, left = [], set()
+    kept, left = [], {}
     for verdict, path in zip(verdicts, copies, strict=True):
         if path is not None and _district_year(verdict) not in changed:
             kept.append((verdict, path))
             continue
-        left.add(verdict.arrival.sha256)
+        left[verdict.arrival.sha256] = why = "changed" if path is None else "left-with-changed"
         if path is not None:  # the next run keeps it again, under the verdict it gets then
             path.unlink()
-        log.event("changed" if path is None else "left-with-changed",
-                  file=verdict.arrival.name, folder=verdict.arrival.folder)
+        log.event(why, file=verdict.arrival.name, folder=verdict.arrival.folder)
     return [verdict for verdict, _ in kept], [path for _, path in kept], left
 
 

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 from filelock import FileLock
+from rich.console import Console
 
-from pipeline.cli import EXIT_LOCKED
+from pipeline.cli import EXIT_LOCKED, render_report
 from pipeline.runner import run
 from tests.running import file_hashes, query, run_cli, warehouse_content
 
@@ -161,7 +162,7 @@ def test_a_file_saved_over_during_the_run_is_left_for_the_next_one(workspace, mo
     stored = query(workspace.settings.warehouse_path, "SELECT sha256 FROM submissions")
     assert stored == ([] if when == "before-keeping" else [(first,)])
     assert [entry["outcome"] for entry in report.files] == (
-        [] if when == "before-keeping" else ["accepted"])
+        ["left"] if when == "before-keeping" else ["accepted"])
     monkeypatch.undo()
     assert [entry["outcome"] for entry in run(workspace.settings).files] == ["accepted"]
     assert not sent.exists()
@@ -201,7 +202,18 @@ def test_a_file_saved_over_during_the_run_keeps_back_what_was_judged_against_it(
     stored = {name for (name,) in query(workspace.settings.warehouse_path,
                                         "SELECT original_name FROM submissions")}
     if first_quarter == "accepted":
-        assert [entry["name"] for entry in report.files] == ["other.xlsx"]
+        assert [(e["name"], e["outcome"], e.get("left_because")) for e in report.files] == [
+            ("other.xlsx", "accepted", None), ("q1.xlsx", "left", "changed"),
+            ("q2.xlsx", "left", "left-with-changed"),
+            ("q2-again.xlsx", "left", "left-with-changed")]
+        assert report.as_dict()["totals"] == {"accepted": 1, "rejected": 0, "duplicate": 0,
+                                              "left": 3}
+        shown = Console(record=True, width=200)
+        render_report(report, workspace.settings, shown)
+        text = shown.export_text()
+        assert "q2.xlsx" in text and "left for the next run" in text
+        assert "judged against another period's file of the district" in text
+        assert "saved over during the run" in text
         assert stored == {"other.xlsx"}
         assert q2.exists() and q2_copy.exists()
         assert [path.name[13:] for path in workspace.settings.archive.rglob("*.xlsx")] == [
@@ -210,7 +222,8 @@ def test_a_file_saved_over_during_the_run_keeps_back_what_was_judged_against_it(
         assert '"event": "left-with-changed", "file": "q2.xlsx"' in log
     else:
         assert [(entry["name"], entry["outcome"]) for entry in report.files] == [
-            ("q2.xlsx", "accepted"), ("other.xlsx", "accepted"), ("q2-again.xlsx", "duplicate")]
+            ("q2.xlsx", "accepted"), ("other.xlsx", "accepted"), ("q2-again.xlsx", "duplicate"),
+            ("q1.xlsx", "left")]
         assert stored == {"q2.xlsx", "other.xlsx"}
         assert not q2.exists() and not q2_copy.exists()
     assert q1.read_bytes() == new_bytes and not other.exists()
