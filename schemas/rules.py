@@ -181,11 +181,12 @@ _RULES = (
          "จึงต้องไม่ลดลง",
          "The cumulative value {value} is lower than reported for an earlier period "
          "({expected}); a cumulative key result cannot go down."),
-    Rule("value-outlier", ERROR,
-         "ค่า {value} ต่างจากค่าของเขตอื่นและจากผลของเขตเองในรอบก่อนมากผิดปกติ (ค่าที่พบทั่วไป "
-         "ประมาณ {expected}) หากค่านี้ถูกต้อง กรุณาอธิบายในช่องหมายเหตุ",
-         "The value {value} is far from other districts' and from this district's earlier "
-         "figures (typically about {expected}); if it is right, explain it in the note."),
+    Rule("value-outlier", ERROR,  # a district's first figure has no earlier one to be near
+         "ค่า {value} ต่างจากค่าของเขตอื่นมากผิดปกติ (ค่าที่พบทั่วไปประมาณ {expected}) "
+         "และต่างจากผลของเขตเองในรอบก่อนด้วย (ถ้ามี) หากค่านี้ถูกต้อง กรุณาอธิบายในช่องหมายเหตุ",
+         "The value {value} is far from other districts' (typically about {expected}), and "
+         "from this district's earlier figures if it has any; if it is right, explain it in "
+         "the note."),
     Rule("value-outlier-explained", WARNING,
          "ค่า {value} ต่างจากค่าของเขตอื่นมากผิดปกติ (ค่าที่พบทั่วไปประมาณ {expected}) "
          "รับไว้ตามคำอธิบายในหมายเหตุ",

@@ -425,8 +425,15 @@ def test_a_value_far_from_its_peers_needs_an_explanation(peers):
     assert outcome["outcome"] == "rejected"
     (problem,) = [p for p in outcome["problems"] if p["severity"] != "notice"]
     assert (problem["code"], problem["cell"]) == ("value-outlier", "H8")
-    assert problem["message_th"].startswith(f"ค่า {typed:,.0f} ต่างจากค่าของเขตอื่นและจากผลของเขต")
-    assert problem["message_th"].endswith("หากค่านี้ถูกต้อง กรุณาอธิบายในช่องหมายเหตุ")
+    # 1001 has no earlier figure: the message does not say it is far from one
+    typical = problem["expected"]
+    assert problem["message_th"] == (
+        f"ค่า {typed:,.0f} ต่างจากค่าของเขตอื่นมากผิดปกติ (ค่าที่พบทั่วไปประมาณ {typical}) "
+        "และต่างจากผลของเขตเองในรอบก่อนด้วย (ถ้ามี) หากค่านี้ถูกต้อง กรุณาอธิบายในช่องหมายเหตุ")
+    assert problem["message_en"] == (
+        f"The value {typed:,.0f} is far from other districts' (typically about {typical}), and "
+        "from this district's earlier figures if it has any; if it is right, explain it in the "
+        "note.")
 
 
 def test_an_explained_outlier_is_accepted_with_a_warning(peers):
