@@ -12,6 +12,7 @@ from pathlib import Path
 from pipeline.values import Arrival
 
 _IGNORED_PREFIXES = (".", "~$")  # hidden files, Excel and LibreOffice lock files
+_NO_NIGHT = datetime.min.replace(tzinfo=UTC)
 
 
 def discover(inbox: Path) -> list[Arrival]:
@@ -27,8 +28,10 @@ def discover(inbox: Path) -> list[Arrival]:
 
 def receipt_order(arrival: Arrival) -> tuple:
     """The order a night's files are judged and stored in: the one stored last is current.
-    `check`'s files have no folder."""
-    return arrival.received_at, arrival.folder or "", arrival.name
+    A file a run found before tonight's (left for a later run) comes first. `check`'s files
+    have no folder, and no night."""
+    return (arrival.first_seen or _NO_NIGHT, arrival.received_at, arrival.folder or "",
+            arrival.name)
 
 
 def waiting(inbox: Path) -> bool:

@@ -11,6 +11,7 @@ import json
 import os
 from collections.abc import Callable
 from contextlib import closing, contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -34,7 +35,7 @@ from pipeline.atomic import each_in_threads
 from pipeline.child import apart
 from pipeline.collector import out_of_sight
 from pipeline.dashboard import write_dashboard
-from pipeline.discover import arrival_for, discover, waiting
+from pipeline.discover import arrival_for, discover, receipt_order, waiting
 from pipeline.history import History, load_history
 from pipeline.memory import allocate_plainly
 from pipeline.periods import PeriodError, parse_period
@@ -154,6 +155,9 @@ def _take_in(con, settings: Settings, registries: RegistryVersions, reference,
     with log.stage("discover"):
         arrivals = discover(settings.inbox)
         new = _new_arrivals(con, arrivals)
+        seen = store.first_seen(con, new, report.started_at)
+        new = sorted((replace(arrival, first_seen=seen[arrival.sha256]) for arrival in new),
+                     key=receipt_order)
     if len(new) <= AT_HOME:
         _ingest(con, settings, registries, reference, report, log, arrivals, new)
         return con

@@ -5,6 +5,7 @@ applied once, in order, on the existing file.
 """
 
 from collections.abc import Collection
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -13,7 +14,7 @@ import pandas as pd
 
 from pipeline.memory import DUCKDB, duckdb_limit_to_store
 from pipeline.problems import Problem
-from pipeline.values import Verdict
+from pipeline.values import Arrival, Verdict
 from schemas.rules import ERROR, NOTICE, WARNING
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "schemas" / "migrations"
@@ -44,6 +45,22 @@ def _migrate(con: duckdb.DuckDBPyConnection) -> None:
 
 def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute("SELECT sha256 FROM submissions").fetchall()}
+
+
+def first_seen(con: duckdb.DuckDBPyConnection, new: list[Arrival], now: datetime
+               ) -> dict[str, datetime]:
+    """When a run first found each of the new files in the inbox, by sha256 (tonight's
+    recorded as `now`), committed before they are judged: a file left there by a run that was
+    killed, or for the next run (pipeline.runner._kept), keeps its place before the files that
+    came after it, whatever their modification times. A file no longer waiting is forgotten."""
+    shas = [arrival.sha256 for arrival in new]
+    con.execute("BEGIN")
+    con.execute("DELETE FROM inbox_seen WHERE NOT list_contains($shas, sha256)", {"shas": shas})
+    con.execute("INSERT INTO inbox_seen SELECT unnest($shas), $now ON CONFLICT DO NOTHING",
+                {"shas": shas, "now": now.astimezone(UTC).replace(tzinfo=None)})
+    con.execute("COMMIT")
+    return {sha: at.replace(tzinfo=UTC) for sha, at in
+            con.execute("SELECT sha256, first_seen_at FROM inbox_seen").fetchall()}
 
 
 def earlier_submissions(con: duckdb.DuckDBPyConnection, shas: list[str]) -> dict[str, dict]:

@@ -22,6 +22,9 @@ class Arrival:
     sha256: str
     size: int
     received_at: datetime
+    # when a run first found it in the inbox (store.first_seen): a file left there for a
+    # later run keeps its place before the files that came after it; None for `check`
+    first_seen: datetime | None = None
 
 
 class Cells(Mapping):

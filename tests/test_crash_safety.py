@@ -79,8 +79,10 @@ def _state(root: Path) -> dict:
     settings = Settings(workspace=root)
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
     try:
+        # the runs, and when each file was first found (the killed run's start): times
         tables = [name for (name,) in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE table_name <> 'runs'").fetchall()]
+            "SELECT table_name FROM duckdb_tables() "
+            "WHERE table_name NOT IN ('runs', 'inbox_seen')").fetchall()]
         content = {t: sorted(map(repr, con.execute(
             f"SELECT * {'EXCLUDE (run_id)' if t == 'submissions' else ''} FROM {t}").fetchall()))
             for t in tables}

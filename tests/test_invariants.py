@@ -235,6 +235,45 @@ def test_a_file_saved_over_during_the_run_keeps_back_what_was_judged_against_it(
     assert not any(workspace.settings.inbox.rglob("*.xlsx"))
 
 
+def test_a_file_left_for_the_next_run_comes_before_the_files_sent_after_it(workspace,
+                                                                           monkeypatch):
+    """Q2 held back with Q1 saved over during the run; the next day its clerk sends Q2 again,
+    corrected, in a file saved the minute before the first (copied from a laptop, say). Ordered
+    by modification time, the held-back Q2 was stored after the correction and stood in force;
+    the file a run found first now comes first, as a file sent in a later night wins."""
+    from pipeline import keep
+
+    q1 = workspace.send(workspace.clerk("1001", "2569-Q1"), "1001", "q1.xlsx")
+    q2 = workspace.send(workspace.clerk("1001", "2569-Q2"), "1001", "q2.xlsx")
+    corrected_q1 = workspace.clerk("1001", "2569-Q1").type("KR-1-01", "note", "ฉบับแก้ไข")
+    new_bytes = corrected_q1.save(workspace.root / "corrected.xlsx").read_bytes()
+    original = keep.keep
+
+    def saved_over_first(arrival, root):
+        if arrival.path == q1:
+            q1.write_bytes(new_bytes)
+        return original(arrival, root)
+
+    monkeypatch.setattr(keep, "keep", saved_over_first)
+    assert [e["outcome"] for e in run(workspace.settings).files] == ["left", "left"]
+    monkeypatch.undo()
+    fix = workspace.send(workspace.clerk("1001", "2569-Q2").type("KR-1-01", "note", "แก้ไขแล้ว"),
+                         "1001", "q2-fix.xlsx")
+    before = q2.stat().st_mtime - 60
+    os.utime(fix, (before, before))
+    # q1's new bytes were first found tonight, after the held-back q2 (found the night before)
+    assert [e["name"] for e in run(workspace.settings).files] == [
+        "q2.xlsx", "q2-fix.xlsx", "q1.xlsx"]
+    assert query(workspace.settings.warehouse_path,
+                 "SELECT period, original_name FROM current_submissions ORDER BY 1") == [
+        ("2569-Q1", "q1.xlsx"), ("2569-Q2", "q2-fix.xlsx")]
+    assert query(workspace.settings.warehouse_path, "SELECT count(*) FROM inbox_seen") == [(3,)]
+    run(workspace.settings)  # nothing new: the stored files are forgotten
+    workspace.send(workspace.clerk("1002"), "1002")
+    run(workspace.settings)
+    assert query(workspace.settings.warehouse_path, "SELECT count(*) FROM inbox_seen") == [(1,)]
+
+
 def test_a_file_gone_between_listing_and_reading_is_passed_over(workspace, monkeypatch):
     """Excel saving over a file writes a temporary one beside it and removes it; a file listed
     in the inbox and gone before its sha256 was taken failed the whole night's run."""
