@@ -8,6 +8,7 @@ the store, from the kept copy and the problems stored with it; the warehouse kee
 until they are (pipeline.store.owed_feedback).
 """
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from pipeline import writers
 from pipeline.atomic import each_in_threads, write_bytes
 from pipeline.feedback import write_feedback
 from pipeline.file_names import NAME_BYTES, fitted
+from pipeline.periods import PeriodError, parse_period
 from pipeline.problems import Problem
 from pipeline.receipt import changes, duplicate_text, receipt_text
 from pipeline.reference import Reference
@@ -25,6 +27,7 @@ from pipeline.values import Arrival, Verdict
 from schemas.rules import WARNING
 
 _RECEIPT, _FEEDBACK = ".receipt.md", ".feedback.xlsx"
+_DISTRICT = re.compile(r"[0-9]{4}")
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,15 @@ def _answers(root: Path, period: str, folder: str | None, district: str) -> Path
     """Beside the folder the file came in, where its clerk looks: a file of another district
     sent by mistake is answered to the district that sent it, not to the one it names (whose
     own file's receipt of the same name it would replace). A file checked outside the inbox
-    (`check`), or dropped at its top, is answered to the district it names."""
-    return root / (period or "_no-period") / (folder or district or "_no-district")
+    (`check`), or dropped at its top, is answered to the district it names. The period and
+    district a file names come from its hidden metadata, which a hand edit can make anything
+    ("../", a name too long for the disk): they name a folder only when they are codes."""
+    try:
+        period = parse_period(period).code
+    except PeriodError:
+        period = "_no-period"
+    district = district if _DISTRICT.fullmatch(district or "") else "_no-district"
+    return root / period / (folder or district)
 
 
 def _receipt(folder: Path, name: str) -> Path:

@@ -417,8 +417,7 @@ def check(settings: Settings, paths: list[Path]
     with workspace_lock(settings):
         reference, registry = _registry(settings)
         districts = set(reference.districts["code"])
-        arrivals = [arrival_for(p, p.parent.name if p.parent.name in districts else None)
-                    for p in paths]
+        arrivals = [arrival_for(p, _folder_of(p, settings.inbox, districts)) for p in paths]
         with _warehouse_if_any(settings) as con:
             earlier = store.earlier_submissions(con, [a.sha256 for a in arrivals]) if con else {}
             raws = read_all([a for a in arrivals if a.sha256 not in earlier], settings.limits)
@@ -433,6 +432,16 @@ def check(settings: Settings, paths: list[Path]
             stale.unlink(missing_ok=True)
         return (list(zip(verdicts, responses, strict=True)),
                 [(a, earlier[a.sha256]) for a in arrivals if a.sha256 in earlier])
+
+
+def _folder_of(path: Path, inbox: Path, districts: set[str]) -> str | None:
+    """The folder a checked file is judged as sent from: in the inbox, the one the nightly run
+    would take it from (discover), else its own folder when named as a district's."""
+    try:
+        parts = path.resolve().relative_to(inbox.resolve()).parts
+    except ValueError:
+        return path.parent.name if path.parent.name in districts else None
+    return parts[0] if len(parts) > 1 else ""
 
 
 def registry_in_force(settings: Settings, period: str):

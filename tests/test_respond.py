@@ -3,6 +3,7 @@ their attention, and the dry-run `check` that stores nothing."""
 
 import hashlib
 
+import pytest
 from openpyxl import load_workbook
 
 from pipeline.runner import run
@@ -28,6 +29,22 @@ def test_a_rejected_file_gets_its_workbook_back_marked_and_a_receipt(workspace):
     (entry,) = report.files
     assert entry["receipt"] == receipt
     assert entry["feedback_path"] == "feedback/2569-Q2/1001/OKR.xlsx.feedback.xlsx"
+
+
+@pytest.mark.parametrize("period", ["../../../../escaped", "ร" * 100])
+def test_a_period_typed_into_the_hidden_metadata_names_no_folder(workspace, period):
+    """The answers' folder was named from the period in the file's hidden metadata, which a
+    hand edit can make anything: "../" wrote them outside the workspace, and a name too long
+    for the disk failed the whole night, another district's good file with it, night after
+    night. A period that is not a period code is answered under _no-period."""
+    workspace.send(workspace.clerk("1001").set_metadata("period", period), "1001", "OKR.xlsx")
+    workspace.send(workspace.clerk("1002"), "1002", "OKR_1002.xlsx")
+    report = run(workspace.settings)
+    assert [(e["outcome"], e["receipt_path"]) for e in report.files] == [
+        ("rejected", "feedback/_no-period/1001/OKR.xlsx.receipt.md"),
+        ("accepted", "feedback/2569-Q2/1002/OKR_1002.xlsx.receipt.md")]
+    assert report.files[0]["feedback_path"] == "feedback/_no-period/1001/OKR.xlsx.feedback.xlsx"
+    assert not (workspace.root.parent.parent / "escaped").exists()
 
 
 def test_a_file_of_another_district_is_answered_to_the_district_that_sent_it(workspace):
@@ -181,6 +198,24 @@ def test_check_judges_files_writes_feedback_and_stores_nothing(workspace, tmp_pa
     assert typo.returncode == 2  # the command line was wrong, not the file
     assert f"ไม่พบไฟล์ / no such file: {tmp_path / 'goood.xlsx'}" in " ".join(
         typo.stdout.split())
+
+
+def test_check_of_a_file_in_the_inbox_judges_its_folder_as_the_nightly_job_does(workspace):
+    """A file at the top of the inbox, or in a folder below another district's, was judged by
+    `check` as sent from nowhere in particular, and would be accepted; the night refuses it."""
+    top = workspace.clerk("1001").save(workspace.root / "inbox" / "top.xlsx")
+    nested = workspace.clerk("1001").type("KR-1-01", "note", "ฉบับที่สอง").save(
+        workspace.root / "inbox" / "1002" / "sub" / "x.xlsx")
+    checked = run_cli("check", str(top), str(nested), "--workspace", str(workspace.root))
+    assert checked.returncode == 1
+    said = " ".join(checked.stdout.split())
+    assert f"{top}: ไม่ผ่าน / would be rejected" in said
+    assert f"{nested}: ไม่ผ่าน / would be rejected" in said
+    assert "[folder-unknown]" in said and "[district-mismatch]" in said
+    assert sorted((e["name"], e["outcome"], [p["code"] for p in e["problems"]])
+                  for e in run(workspace.settings).files) == [
+        ("top.xlsx", "rejected", ["folder-unknown"]),
+        ("x.xlsx", "rejected", ["district-mismatch"])]
 
 
 def test_check_of_a_file_already_received_says_so_as_the_nightly_job_would(workspace, tmp_path):
