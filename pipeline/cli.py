@@ -169,22 +169,26 @@ def _check(settings: Settings, files: list[Path], console: Console) -> int:
     there (a path typed wrong is not a rejected file)."""
     absent = [f for f in files if not f.is_file()]
     if absent:
-        console.print("[red]ไม่พบไฟล์ / no such file: " + ", ".join(map(str, absent)) + "[/red]",
+        console.print("[red]ไม่พบไฟล์ / no such file: " + escape(", ".join(map(str, absent)))
+                      + "[/red]",
                       highlight=False, soft_wrap=True)
         return EXIT_USAGE
     results, received = check(settings, [f.resolve() for f in files])
     for verdict, response in results:
         outcome = "ผ่าน / would be accepted" if verdict.accepted else "ไม่ผ่าน / would be rejected"
-        console.print(f"[bold]{verdict.arrival.path}[/bold]: {outcome}", highlight=False)
+        console.print(f"[bold]{escape(str(verdict.arrival.path))}[/bold]: {outcome}",
+                      highlight=False)
         for p in verdict.problems:
             console.print(f"  {p.severity:<7} {p.cell or '-':<5} [{p.code}] {p.message_th}",
                           highlight=False, markup=False)
-        console.print(f"  ใบรับ / receipt: {response.receipt_path}", highlight=False)
+        console.print(f"  ใบรับ / receipt: {response.receipt_path}", highlight=False,
+                      markup=False)
         if response.feedback_path:
             console.print(f"  ไฟล์ที่ทำเครื่องหมายแล้ว / feedback: {response.feedback_path}",
-                          highlight=False)
+                          highlight=False, markup=False)
     for arrival, earlier in received:
-        console.print(f"[bold]{arrival.path}[/bold]: {ALREADY_RECEIVED}", highlight=False)
+        console.print(f"[bold]{escape(str(arrival.path))}[/bold]: {ALREADY_RECEIVED}",
+                      highlight=False)
         for sentence in repeats(earlier):
             console.print(f"  {sentence}", highlight=False, markup=False)
     rejected = any(not v.accepted for v, _ in results) or any(
@@ -204,9 +208,9 @@ def _trace(settings: Settings, district: str, period: str, kr: str, console: Con
         table.add_column(header, overflow="fold")
     for row in history.itertuples():
         value = "ไม่มีข้อมูล" if row.actual != row.actual else figure_text(row.actual)
-        table.add_row(f"{row.received_at:%Y-%m-%d %H:%M}", row.original_name, row.sha256[:12],
-                      value, row.status or "-", f"{row.sheet}!{row.cell}",
-                      SUBMISSION_TH[row.submission])
+        table.add_row(f"{row.received_at:%Y-%m-%d %H:%M}", escape(row.original_name),
+                      row.sha256[:12], value, row.status or "-",
+                      escape(f"{row.sheet}!{row.cell}"), SUBMISSION_TH[row.submission])
     console.print(table)
     return EXIT_OK
 
@@ -259,7 +263,8 @@ def render_report(report: RunReport, settings: Settings, console: Console) -> No
                        "เหตุผล / why"):
             table.add_column(header, overflow="fold")
         for item in attention:
-            table.add_row(item["folder"], item["name"], item.get("period", ""),
+            table.add_row(escape(item["folder"] or ""), escape(item["name"]),
+                          escape(item.get("period") or ""),
                           OUTCOME_TH[item["outcome"]],
                           LEFT_BECAUSE.get(item.get("left_because"), _why(item["problems"])))
         console.print(table)

@@ -46,6 +46,10 @@ NOT_MARKED = ("ระบบทำเครื่องหมายในไฟ�
               "แล้วส่งไฟล์ .xlsx ของแบบรายงานในโฟลเดอร์ของเขตอีกครั้ง",
               "The file sent cannot be marked; fix what is listed below, then send the "
               "template's .xlsx file again in your district's folder.")
+PERIOD_CLOSED = ("รอบการรายงานนี้ปิดรับแล้ว ไม่ต้องส่งไฟล์นี้อีก หากต้องแก้ไขข้อมูล "
+                 "กรุณาติดต่อสำนักยุทธศาสตร์ฯ",
+                 "This period is closed: do not send this file again; to correct its figures, "
+                 "contact the strategy office.")
 ACCEPTED = ("ไฟล์นี้ผ่านการตรวจแล้ว ไม่ต้องส่งใหม่ กรุณาตรวจดูรายการด้านล่างว่าถูกต้อง",
             "This file was accepted and need not be sent again; check that what is listed "
             "below is right.")
@@ -222,6 +226,8 @@ def _instruction(ordered: list[Problem], marked: bool) -> tuple[str, str]:
     errors = [p for p in ordered if p.severity == ERROR]
     if not errors:
         return ACCEPTED
+    if any(p.code == "period-closed" for p in errors):  # sent again, it is refused again
+        return PERIOD_CLOSED
     if not marked:
         return NOT_MARKED
     marked_sheet = next((p.sheet for p in errors if p.cell), None)

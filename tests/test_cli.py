@@ -56,3 +56,17 @@ def test_the_demo_refuses_to_overwrite_a_real_workspace(workspace):
     assert result.returncode == 2
     assert "is not a demo workspace" in result.stdout
     assert (workspace.root / "registry.xlsx").exists()
+
+
+def test_file_names_are_shown_as_they_are_not_read_as_markup(workspace, tmp_path):
+    """Rich reads "[final]" in a name as a style tag: "OKR [final].xlsx" showed as "OKR .xlsx",
+    a file the office could not find, in the run's table and in check's."""
+    bad = workspace.clerk("1001").type("KR-1-01", "actual", "สิบ")
+    workspace.send(bad, "1001", "OKR [final].xlsx")
+    result = run_cli("run", "--workspace", str(workspace.root))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "OKR [final].xlsx" in result.stdout
+    checked = bad.save(tmp_path / "1001" / "ส่ง [แก้].xlsx")
+    result = run_cli("check", str(checked), "--workspace", str(workspace.root))
+    assert result.returncode == 1
+    assert "ส่ง [แก้].xlsx" in result.stdout

@@ -18,11 +18,12 @@ from pipeline.feedback import (
     FILLS,
     FIX_LISTED,
     NOT_MARKED,
+    PERIOD_CLOSED,
     SHEET_TITLE,
     TO_FIX,
     write_feedback,
 )
-from pipeline.problems import Problem
+from pipeline.problems import Problem, problem
 from pipeline.xlsx_style import FONT
 from tests.builders.libreoffice import convert, needs_libreoffice, pdf_text
 from tests.judging import only_verdict
@@ -283,6 +284,24 @@ def test_control_characters_in_a_value_are_shown_not_refused(tmp_path, workspace
     book = load_workbook(dest)
     assert book[SHEET_TITLE]["F6"].value == "12\ufffd5"
     assert book[DATA]["H6"].comment.text.startswith('ข้อผิดพลาด: "12\ufffd5" ไม่ใช่ตัวเลข')
+
+
+def test_a_file_sent_while_its_period_is_closed_is_not_asked_to_be_sent_again(workspace,
+                                                                             tmp_path):
+    """It was told to fix what is listed and send the file again, above "the period is closed,
+    contact the strategy office": sent again, it was refused again, and once the period was
+    reopened the same bytes were a file already judged."""
+    clerk = workspace.clerk("1001").type("KR-1-01", "actual", "สิบ")  # and another error
+    _, problems, dest = _feedback(workspace, tmp_path, clerk,
+                                  extra=(problem("period-closed", value="2569-Q2"),))
+    assert [p.code for p in problems if p.severity == "error"] == ["not-a-number",
+                                                                   "period-closed"]
+    sheet = load_workbook(dest)[SHEET_TITLE]
+    assert (sheet["A3"].value, sheet["A4"].value) == PERIOD_CLOSED
+    assert PERIOD_CLOSED == (
+        "รอบการรายงานนี้ปิดรับแล้ว ไม่ต้องส่งไฟล์นี้อีก หากต้องแก้ไขข้อมูล กรุณาติดต่อสำนักยุทธศาสตร์ฯ",
+        "This period is closed: do not send this file again; to correct its figures, contact "
+        "the strategy office.")
 
 
 def test_a_file_level_problem_is_listed_for_the_whole_file_without_a_link(workspace, tmp_path):
