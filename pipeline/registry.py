@@ -152,7 +152,8 @@ def load_registry(path: Path, reference: Reference) -> Registry:
     problems += _check(frames["assignments"], model.assignments_schema(
         key_results["kr_code"], reference.districts["code"],
         key_results.loc[key_results["kr_type"].eq("milestone"), "kr_code"],
-        dict(zip(key_results["kr_code"], key_results["direction"], strict=True))),
+        dict(zip(key_results["kr_code"], key_results["direction"], strict=True)),
+        dict(zip(key_results["kr_code"], key_results["kr_type"], strict=True))),
         "assignments")
     periods = _check(frames["periods"], model.periods_schema(), "periods")
     problems += periods + [f"sheet {sheet}: no rows" for sheet in model.SHEETS

@@ -37,7 +37,10 @@ def _weight_or_blank(series: pd.Series) -> pd.Series:
 
 
 def _date_or_blank(series: pd.Series) -> pd.Series:
-    return series.eq("") | pd.to_datetime(series, format="%Y-%m-%d", errors="coerce").notna()
+    """Two digits of month and day, as the dates are read back (2026-4-15 passed here and
+    failed the run later, with no sheet, row or column named)."""
+    return series.eq("") | (series.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+                            & pd.to_datetime(series, format="%Y-%m-%d", errors="coerce").notna())
 
 
 def _filled(series: pd.Series) -> pd.Series:
@@ -90,11 +93,16 @@ def key_results_schema(objective_codes, assigned_codes) -> pa.DataFrameSchema:
         "decimals": _text(_one_of(("0", "1", "2", "3"), "must be one of 0, 1, 2, 3")),
         "weight": pa.Column(str, pa.Check(_weight_or_blank,
                                           error="must be a number of 0 or more, or blank")),
-    }, strict="filter")
+    }, checks=[pa.Check(
+        lambda df: ~(df["kr_type"].eq("ratio") & df["cumulative"].eq("yes")),
+        error="marks a ratio key result cumulative: its percentage may fall while its "
+              "numerator and denominator grow; set cumulative to no",
+    )], strict="filter")
 
 
 def assignments_schema(kr_codes, district_codes, milestones=(),
-                       directions: Mapping[str, str] | None = None) -> pa.DataFrameSchema:
+                       directions: Mapping[str, str] | None = None,
+                       types: Mapping[str, str] | None = None) -> pa.DataFrameSchema:
     number = pa.Check(_number_or_blank, error="must be a number")
     return pa.DataFrameSchema({
         "kr_code": _text(_one_of(kr_codes, "is not a kr_code of sheet key_results")),
@@ -108,6 +116,10 @@ def assignments_schema(kr_codes, district_codes, milestones=(),
         lambda df: _towards_its_direction(df, directions),
         error="sets a target the other side of its baseline than its key result's direction: "
               "an increase needs a target at or above the baseline, a decrease at or below",
+    ), pa.Check(
+        lambda df: _reportable(df, types),
+        error="sets a baseline or target its clerks cannot report: a percent or ratio lies "
+              "between 0 and 100, a count is 0 or more",
     ), pa.Check(
         lambda df: _done_or_not(df, milestones),
         error="assigns a milestone key result with a baseline other than 0 or a target other "
@@ -124,6 +136,17 @@ def _towards_its_direction(df: pd.DataFrame, directions) -> pd.Series:
     wrong_side = ((direction.eq("increase") & numbers["target"].lt(numbers["baseline"]))
                   | (direction.eq("decrease") & numbers["target"].gt(numbers["baseline"])))
     return ~wrong_side
+
+
+def _reportable(df: pd.DataFrame, types) -> pd.Series:
+    """A target its clerks cannot reach (a percent of 150: they report 0 to 100) would stand
+    unmet whatever the districts did. `types`: each KR's."""
+    numbers = _baseline_and_target(df)
+    kr_type = df["kr_code"].map(types or {})
+    percent = kr_type.isin(["percent", "ratio"])
+    outside = ((percent & (numbers.lt(0) | numbers.gt(100)).any(axis=1))
+               | (kr_type.eq("count") & numbers.lt(0).any(axis=1)))
+    return ~outside
 
 
 def _baseline_and_target(df: pd.DataFrame) -> pd.DataFrame:

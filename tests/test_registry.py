@@ -277,7 +277,7 @@ def test_a_registry_with_one_mistake_is_refused_naming_sheet_row_and_column(
 
 
 # A date that does not exist, or is typed in Thai digits, is reported, not crashed on.
-@pytest.mark.parametrize("due", ["2026-02-30", "2026-13-01", "๒๐๒๖-๐๔-๑๕"])
+@pytest.mark.parametrize("due", ["2026-02-30", "2026-13-01", "๒๐๒๖-๐๔-๑๕", "2026-4-15"])
 def test_a_due_date_that_is_not_a_real_iso_date_is_refused(tmp_path, reference, due):
     frames = registry_frames(reference)
     frames["periods"].loc[1, "due_date"] = due
@@ -337,9 +337,11 @@ def test_a_target_the_other_side_of_its_baseline_than_its_direction_is_refused(
     krs, assignments = frames["key_results"], frames["assignments"]
     rows = []
     for direction in ("decrease", "increase"):
-        code = krs.loc[krs["direction"].eq(direction) & krs["kr_type"].ne("milestone"),
-                       "kr_code"].iloc[0]
-        row = assignments.index[assignments["kr_code"].eq(code)][0]
+        codes = krs.loc[krs["direction"].eq(direction) & krs["kr_type"].ne("milestone"),
+                        "kr_code"]
+        # a baseline of 3 or more: 3 below it is still a figure its clerks can report
+        row = assignments.index[assignments["kr_code"].isin(codes)
+                                & assignments["baseline"].astype(float).ge(3)][0]
         baseline = float(assignments.loc[row, "baseline"])
         assignments.loc[row, "target"] = baseline + (3 if direction == "decrease" else -3)
         rows.append(row + 2)
@@ -347,6 +349,38 @@ def test_a_target_the_other_side_of_its_baseline_than_its_direction_is_refused(
         f"sheet assignments, row {row}: sets a target the other side of its baseline than its "
         "key result's direction: an increase needs a target at or above the baseline, a "
         "decrease at or below" for row in sorted(rows)]
+
+
+def test_a_target_its_clerks_cannot_report_is_refused(tmp_path, reference):
+    """A percent KR's target of 150, where its clerks can report 0 to 100 only, and a count
+    KR's target below 0: never reached, whatever the districts did."""
+    frames = registry_frames(reference)
+    krs, assignments = frames["key_results"], frames["assignments"]
+    _text(assignments, "baseline")
+    _text(assignments, "target")
+    rows = []
+    for kr_type, column, value in (("percent", "target", "150"), ("ratio", "baseline", "-1"),
+                                   ("count", "target", "-5")):
+        code = krs.loc[krs["kr_type"].eq(kr_type) & krs["direction"].ne("increase")
+                       if kr_type == "count" else krs["kr_type"].eq(kr_type), "kr_code"].iloc[0]
+        row = assignments.index[assignments["kr_code"].eq(code)][0]
+        assignments.loc[row, column] = value
+        rows.append(row + 2)
+    assert _problems(_write(tmp_path, frames), reference) == [
+        f"sheet assignments, row {row}: sets a baseline or target its clerks cannot report: "
+        "a percent or ratio lies between 0 and 100, a count is 0 or more" for row in sorted(rows)]
+
+
+def test_a_ratio_marked_cumulative_is_refused(tmp_path, reference):
+    """A ratio's percentage may fall while its numerator and denominator both grow: marked
+    cumulative, an honest 80 of 100 after 90 % was refused as a fall."""
+    frames = registry_frames(reference)
+    krs = frames["key_results"]
+    row = krs.index[krs["kr_type"].eq("ratio")][0]
+    krs.loc[row, "cumulative"] = "yes"
+    assert _problems(_write(tmp_path, frames), reference) == [
+        f"sheet key_results, row {row + 2}: marks a ratio key result cumulative: its "
+        "percentage may fall while its numerator and denominator grow; set cumulative to no"]
 
 
 def test_a_key_result_assigned_to_no_district_is_refused(tmp_path, reference):
