@@ -29,6 +29,7 @@ from pipeline.collector import paused
 from pipeline.problems import Problem
 from pipeline.xlsx_style import FONT
 from schemas.rules import ERROR, NOTICE, WARNING
+from schemas.template_layout import INPUT_COLOUR, LOCKED_COLOUR
 
 SHEET_TITLE = "ปัญหาที่พบ"
 AUTHOR = "ระบบตรวจรายงาน OKR"
@@ -121,8 +122,9 @@ def _save_annotated(source: Path, ordered: list[Problem], tmp: Path) -> bool:
         with warnings.catch_warnings():  # features of the clerk's file openpyxl drops: theirs
             warnings.simplefilter("ignore", UserWarning)
             book = load_workbook(source, keep_vba=False)
-        if SHEET_TITLE in book.sheetnames:  # a feedback file sent back: its old list is stale
-            book.remove(book[SHEET_TITLE])
+        if SHEET_TITLE in book.sheetnames:  # a feedback file sent back: its list is stale,
+            book.remove(book[SHEET_TITLE])  # and so are its marks
+            _unmark(book)
         _mark_cells(book, ordered)
         _list_problems(book, ordered, marked=True)
         _save(book, tmp, source)
@@ -141,6 +143,19 @@ def _mark_cells(book: Workbook, ordered: list[Problem]) -> None:
     for (sheet, cell), group in groupby(located, key=lambda found: found[:2]):
         _mark(book[sheet][cell], [p for _, _, p in group])
         _unhide(book[sheet], book[sheet][cell])
+
+
+def _unmark(book: Workbook) -> None:
+    """An earlier feedback's marks taken away, the template's fill back in their place (yellow
+    where the clerk types, grey elsewhere): a cell the clerk corrected stayed red with its old
+    error beside "accepted", and "fix the red cells" led to cells already fixed."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.comment is not None and cell.comment.author == AUTHOR:
+                    cell.comment = None
+                    colour = LOCKED_COLOUR if cell.protection.locked else INPUT_COLOUR
+                    cell.fill = _solid(f"FF{colour}")
 
 
 def _unhide(sheet, cell) -> None:

@@ -19,8 +19,8 @@ from pipeline.xlsx_workbook import Workbook
 from schemas import template_layout as layout
 
 _WIDTH = {column.key: column.width for column in layout.COLUMNS}
-_GREY = "#E7E6E6"
-_INPUT = "#FFF9DB"
+_GREY = f"#{layout.LOCKED_COLOUR}"
+_INPUT = f"#{layout.INPUT_COLOUR}"
 _INSTRUCTIONS = (
     "แบบรายงานความก้าวหน้าตัวชี้วัดผลหลัก (OKR) ของสำนักงานเขต",
     "",

@@ -17,6 +17,8 @@ HEADER_EN_ROW = 5
 FIRST_DATA_ROW = 6
 AS_OF_CELL = "L2"  # the date the clerk's figures stand at, right of its label
 AS_OF_LABEL = "ข้อมูล ณ วันที่ / data as of"
+INPUT_COLOUR = "FFF9DB"  # the cells a clerk types in: "fill only the yellow cells"
+LOCKED_COLOUR = "E7E6E6"  # the template's own text and the cells a KR does not use
 
 
 @dataclass(frozen=True)

@@ -418,6 +418,11 @@ def test_a_feedback_file_corrected_by_the_clerk_can_be_sent_back_as_it_is(worksp
         ("percent-out-of-range", "H7")]
     second = write_feedback(sent, problems, tmp_path / "second.feedback.xlsx")
     assert load_workbook(second).sheetnames == [SHEET_TITLE, "คำชี้แจง", DATA, "_meta"]
+    # the corrected cell is the template's yellow again, its old error gone; H7 stays marked
+    marked = load_workbook(second)[DATA]
+    assert (marked["H6"].fill.fgColor.rgb, marked["H6"].comment) == ("FFFFF9DB", None)
+    assert marked["H7"].fill.fgColor.rgb == RED
+    assert marked["H7"].comment.text.startswith("ข้อผิดพลาด: ค่าร้อยละ 120")
     assert _listed(second) == [_row_of(p) for p in sorted(problems, key=lambda p: p.sort_key)]
     sent.unlink()
     correct(second, "H7", 85, "fixed-twice.xlsx")
