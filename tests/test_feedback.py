@@ -139,6 +139,23 @@ def test_a_workbook_with_a_chart_sheet_the_clerk_added_is_still_marked(workspace
     assert book[DATA]["K6"].fill.start_color.rgb == RED
 
 
+def test_a_picture_the_clerk_pasted_is_kept_in_the_feedback(workspace, tmp_path):
+    """A signature or a stamp pasted as a picture was dropped from the annotated copy (openpyxl
+    reads pictures only with Pillow): sent back as it stood, the report came without it."""
+    from openpyxl.drawing.image import Image
+    from PIL import Image as Picture
+
+    stamp = tmp_path / "stamp.png"
+    Picture.new("RGB", (40, 20), (200, 30, 30)).save(stamp)
+    clerk = workspace.clerk("1001").type("KR-1-01", "status", "ok")
+    clerk.sheet.add_image(Image(str(stamp)), "O6")
+    _, _, dest = _feedback(workspace, tmp_path, clerk)
+    with zipfile.ZipFile(dest) as book:
+        pictures = [name for name in book.namelist() if name.startswith("xl/media/")]
+    assert len(pictures) == 1
+    assert load_workbook(dest)[DATA]._images[0].anchor._from.col == 14  # O
+
+
 def test_a_problem_in_a_row_or_column_the_clerk_hid_is_shown_again(workspace, tmp_path):
     """Rows of KRs "we don't do" hidden and left blank, and the confidence column hidden:
     the red cells the instruction points to could not be seen."""
