@@ -1,6 +1,6 @@
 """A verdict → a short receipt, Thai first: what was received, the outcome, the counts by
-severity, and for an accepted resubmission what changed since the district's previous
-accepted submission for the period."""
+severity, for an accepted resubmission what changed since the district's previous accepted
+submission for the period, and each problem: errors, warnings, then notices."""
 
 import math
 
@@ -12,6 +12,8 @@ from schemas.rules import ERROR, NOTICE, WARNING
 
 OUTCOME = {True: "ผ่านการตรวจ บันทึกข้อมูลแล้ว / accepted and stored",
            False: "ไม่ผ่านการตรวจ ยังไม่ได้บันทึกข้อมูล / rejected, nothing stored"}
+_LISTED = ((ERROR, "## ต้องแก้ไข / to fix"), (WARNING, "## โปรดตรวจสอบ / to check"),
+           (NOTICE, "## แจ้งให้ทราบ: ระบบอ่านค่าเหล่านี้ดังนี้ / notices: how these cells were read"))
 ALREADY_RECEIVED = "ได้รับแล้ว ไม่ได้ตรวจซ้ำ / already received, not judged again"
 DUPLICATE_OF = {  # what became of the file a duplicate repeats (submission_status)
     "current": ("ผ่านการตรวจ และเป็นข้อมูลที่ใช้อยู่", "accepted; its figures are the current ones"),
@@ -54,10 +56,11 @@ def receipt_text(verdict: Verdict, district_name: str, changed: list[dict]) -> s
                   "| ตัวชี้วัด / KR | เดิม / old | ใหม่ / new |", "|---|---:|---:|"]
         lines += [f"| {c['kr_code']} | {_shown(c['old'])} | {_shown(c['new'])} |"
                   for c in changed]
-    errors = [p for p in verdict.problems if p.severity == ERROR]
-    if errors:
-        lines += ["", "## ต้องแก้ไข / to fix", ""]
-        lines += [f"- {p.cell or 'ทั้งไฟล์'}: {p.message_th} ({p.code})" for p in errors]
+    for severity, heading in _LISTED:  # a notice says how a cell was read: no workbook does
+        found = [p for p in verdict.problems if p.severity == severity]
+        if found:
+            lines += ["", heading, ""]
+            lines += [f"- {p.cell or 'ทั้งไฟล์'}: {p.message_th} ({p.code})" for p in found]
     return "\n".join(lines) + "\n"
 
 

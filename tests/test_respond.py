@@ -71,6 +71,20 @@ def test_a_clean_accepted_file_gets_a_receipt_and_no_feedback(workspace):
     assert "errors: 0 · คำเตือน / warnings: 0 · แจ้งให้ทราบ / notices: 0" in receipt
 
 
+def test_an_accepted_files_receipt_says_how_its_cells_were_read(workspace):
+    """Accepted with a notice, a file gets no feedback workbook; its receipt counted "notices:
+    1" and said nothing of what was read, nor how."""
+    workspace.send(workspace.clerk("1001").type("KR-1-02", "actual", "ร้อยละ 68.5"), "1001",
+                   "OKR.xlsx")
+    run(workspace.settings)
+    assert sorted(p.name for p in _folder(workspace).iterdir()) == ["OKR.xlsx.receipt.md"]
+    receipt = (_folder(workspace) / "OKR.xlsx.receipt.md").read_text(encoding="utf-8")
+    assert receipt.endswith(
+        "## แจ้งให้ทราบ: ระบบอ่านค่าเหล่านี้ดังนี้ / notices: how these cells were read\n\n"
+        "- H7: อ่าน \"ร้อยละ 68.5\" เป็นตัวเลข 68.5 (normalized-number)\n")
+    assert "## ต้องแก้ไข" not in receipt and "## โปรดตรวจสอบ" not in receipt
+
+
 def test_an_accepted_file_with_warnings_gets_its_feedback(workspace):
     clerk = (workspace.clerk("1001").type("KR-1-03", "actual", 0)
              .type("KR-1-03", "status", "เป็นไปตามแผน"))
@@ -79,6 +93,10 @@ def test_an_accepted_file_with_warnings_gets_its_feedback(workspace):
     assert report.files[0]["outcome"] == "accepted"
     book = load_workbook(_folder(workspace) / "OKR.xlsx.feedback.xlsx")
     assert book["รายงานผล"]["K8"].comment.text.startswith("คำเตือน:")
+    receipt = (_folder(workspace) / "OKR.xlsx.receipt.md").read_text(encoding="utf-8")
+    (warning,) = [p for p in report.files[0]["problems"] if p["severity"] == "warning"]
+    assert (f"## โปรดตรวจสอบ / to check\n\n- K8: {warning['message_th']} (status-disagrees)\n"
+            in receipt)
 
 
 def test_a_resubmission_receipt_says_what_changed(workspace):
