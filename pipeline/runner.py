@@ -447,11 +447,14 @@ def _folder_of(path: Path, inbox: Path, districts: set[str]) -> str | None:
 def registry_in_force(settings: Settings, period: str):
     """The reference and the registry version in force for the period, as the nightly run
     will check files of that period against it: a template made from another version would
-    be rejected. registry.xlsx changed without a new version is refused here as in a run."""
+    be rejected. registry.xlsx is stored as a run stores it (a changed registry without a
+    new version refused): templates are made from it, and registry.xlsx edited afterwards
+    under the same version would judge their files against what they do not show."""
     with workspace_lock(settings):
-        reference, registry = _registry(settings)
-        with _warehouse_if_any(settings) as con:
-            registries = registry_store.versions(con, registry, settings)
+        reference = load_reference()
+        with closing(store.connect(settings.warehouse_path)) as con:
+            registry, file_sha256 = registry_store.load_current(con, settings, reference)
+            registries = registry_store.sync(con, reference, registry, file_sha256, settings)
         return reference, _listing(registries, period).in_force(period)
 
 

@@ -332,6 +332,22 @@ def test_templates_of_a_registry_edited_without_a_new_version_are_refused(worksp
     assert not workspace.settings.templates_dir("2569-Q3").exists()
 
 
+def test_a_registry_edited_after_its_templates_were_issued_is_refused(workspace, reference):
+    """Templates made before any run, then registry.xlsx edited under the same version: the
+    first run took the edited one in, and a clerk's honest template without a KR it had
+    gained was refused as "do not delete template rows". Making the templates stores the
+    version, as a run does."""
+    made = run_cli("templates", "--period", "2569-Q2", "--workspace", str(workspace.root))
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert query(workspace.settings.warehouse_path,
+                 "SELECT registry_version FROM registry_versions") == [("2569.1",)]
+    write_registry_file(workspace.settings.registry_path, _version_two(reference))
+    result = run_cli("run", "--workspace", str(workspace.root))
+    assert result.returncode == EXIT_REGISTRY
+    assert ("sheet about: registry_version '2569.1' is already stored with other content; a "
+            "changed registry needs a new registry_version") in " ".join(result.stdout.split())
+
+
 def test_a_new_version_that_does_not_say_from_when_it_applies_is_refused(workspace, reference):
     """Without in_force_from a version applies from the first period: the periods reported
     under 2569.1 would be scored against 2569.2's targets."""
