@@ -5,6 +5,7 @@ is refused before it is unpacked; OLE2 files (.xls, and encrypted .xlsx) by thei
 the first records of the workbook stream. Nothing is decrypted.
 """
 
+import math
 import struct
 import zipfile
 from pathlib import Path
@@ -25,7 +26,7 @@ _HEAD = 4096  # FILEPASS follows the BOF record within the first few records
 
 def refusal(path: Path, size: int, limits: Limits) -> Problem | None:
     if size > limits.max_file_bytes:
-        return problem("file-too-large", value=readable_size(size),
+        return problem("file-too-large", value=readable_size(size, up=True),
                        expected=readable_size(limits.max_file_bytes))
     with open(path, "rb") as handle:
         magic = handle.read(len(OLE_MAGIC))
@@ -92,9 +93,12 @@ def _has_filepass(head: bytes) -> bool:
     return False
 
 
-def readable_size(size: int) -> str:
-    """2_400_000 → '2.3 MB'; 21,000,000 is 20 MB, not 21,000,000 bytes, to a clerk."""
+def readable_size(size: int, up: bool = False) -> str:
+    """2_400_000 → '2.3 MB'; 21,000,000 is 20 MB, not 21,000,000 bytes, to a clerk. `up`: to
+    the tenth above, so a file just over a limit is not shown as its size ("20 MB, more than
+    the 20 MB accepted")."""
     for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
         if size >= scale:
-            return f"{size / scale:,.1f} {unit}".replace(".0 ", " ")
+            shown = math.ceil(size * 10 / scale) / 10 if up else size / scale
+            return f"{shown:,.1f} {unit}".replace(".0 ", " ")
     return f"{size:,} bytes"

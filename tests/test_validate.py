@@ -5,6 +5,7 @@ KR-1-04 (ratio) on row 9; columns: H actual, I numerator, J denominator, K statu
 L confidence, M note.
 """
 
+import math
 import re
 import subprocess
 import sys
@@ -407,6 +408,19 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(workspace):
     assert found(verdict) == [("error", "file-too-large", "")]
     assert re.fullmatch(r"ไฟล์มีขนาด \d+(\.\d)? KB เกินกว่าที่รับได้ \(19\.5 KB\)",
                         verdict.problems[0].message_th)
+
+
+def test_a_file_just_over_the_size_limit_is_not_shown_as_the_limits_size(workspace):
+    """A file a few bytes over read "The file is 20 MB, more than the 20 MB accepted": its size
+    is shown to the tenth above."""
+    path = workspace.send(workspace.clerk("1001"), "1001")
+    size = path.stat().st_size
+    verdict = only_verdict(workspace, limits=Limits(max_file_bytes=size - 1))
+    shown = f"{math.ceil(size * 10 / 1024) / 10:.1f} KB".replace(".0 ", " ")
+    limit = f"{(size - 1) / 1024:.1f} KB".replace(".0 ", " ")
+    assert shown != limit
+    assert verdict.problems[0].message_en == (
+        f"The file is {shown}, more than the {limit} accepted.")
 
 
 @pytest.mark.parametrize(("kr", "key", "typed", "code", "label"), [
