@@ -63,15 +63,16 @@ def _receipt(folder: Path, name: str) -> Path:
 def respond_duplicate(arrival: Arrival, earlier: dict | None, root: Path) -> Path | None:
     """The receipt of a file already judged (`earlier`: store.earlier_submissions), written
     under `root` (Settings.answers); None when there is nothing new to say: the same file
-    sent again under its name in its folder, whose receipt says it, or its first copy left
-    for the next run (it changed)."""
+    sent again under its name in its folder, whose receipt still says it (a later file of the
+    name may have replaced it: "rejected" stood while this file's figures were in force), or
+    its first copy left for the next run (it changed)."""
     if earlier is None:
         return None
     path = _receipt(_answers(root, earlier["period"], arrival.folder, earlier["district_code"]),
                     arrival.name)
     own = _receipt(_answers(root, earlier["period"], earlier["inbox_folder"],
                             earlier["district_code"]), earlier["original_name"])
-    if path == own:
+    if path == own and path.is_file() and arrival.sha256 in path.read_text(encoding="utf-8"):
         return None
     write_bytes(path, duplicate_text(arrival, earlier).encode("utf-8"))
     return path

@@ -288,6 +288,25 @@ def test_the_same_file_sent_again_under_its_name_keeps_its_own_receipt(workspace
     assert '"event": "file", "file": "OKR.xlsx", "folder": "1001", "outcome": "duplicate"' in log
 
 
+def test_a_file_sent_again_after_a_later_one_of_its_name_was_rejected_gets_a_receipt(
+        workspace):
+    """v1 accepted, then v2 under the same name rejected, then v1 sent again: the folder went on
+    saying "rejected" under that name, though v1's figures are the ones in force."""
+    first = workspace.send(workspace.clerk("1001"), "1001", "OKR.xlsx")
+    v1 = first.read_bytes()
+    run(workspace.settings)
+    workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", "สิบ"), "1001", "OKR.xlsx")
+    assert [e["outcome"] for e in run(workspace.settings).files] == ["rejected"]
+    first.write_bytes(v1)
+    (entry,) = run(workspace.settings).files
+    assert (entry["outcome"], entry["receipt_path"]) == (
+        "duplicate", "feedback/2569-Q2/1001/OKR.xlsx.receipt.md")
+    receipt = (_folder(workspace) / "OKR.xlsx.receipt.md").read_text(encoding="utf-8")
+    assert "- ผล / outcome: ได้รับแล้ว ไม่ได้ตรวจซ้ำ / already received, not judged again" in receipt
+    assert "that file was accepted; its figures are the current ones." in " ".join(
+        receipt.split())
+
+
 def test_another_districts_file_sent_byte_for_byte_is_answered_to_the_sender(workspace):
     """1002 drops 1001's very file: it was only released, unanswered."""
     workspace.send(workspace.clerk("1001"), "1001", "OKR_1001.xlsx")
