@@ -18,12 +18,18 @@ _NO_NIGHT = datetime.min.replace(tzinfo=UTC)
 def discover(inbox: Path) -> list[Arrival]:
     arrivals = []
     for path in _files(inbox):
-        parts = path.relative_to(inbox).parts
         try:
-            arrivals.append(arrival_for(path, parts[0] if len(parts) > 1 else ""))
+            arrivals.append(arrival_for(path, inbox_folder(path, inbox)))
         except FileNotFoundError:  # taken away or renamed since it was listed: a save's
             continue  # temporary file, say; the next run finds what is there then
     return sorted(arrivals, key=receipt_order)
+
+
+def inbox_folder(path: Path, inbox: Path) -> str:
+    """The folder under the inbox a file came in ("" at its top), whatever lies between;
+    ValueError for a file outside the inbox."""
+    parts = path.relative_to(inbox).parts
+    return parts[0] if len(parts) > 1 else ""
 
 
 def receipt_order(arrival: Arrival) -> tuple:

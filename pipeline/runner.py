@@ -35,7 +35,7 @@ from pipeline.atomic import each_in_threads
 from pipeline.child import apart
 from pipeline.collector import out_of_sight
 from pipeline.dashboard import write_dashboard
-from pipeline.discover import arrival_for, discover, receipt_order, waiting
+from pipeline.discover import arrival_for, discover, inbox_folder, receipt_order, waiting
 from pipeline.history import History, load_history
 from pipeline.memory import allocate_plainly
 from pipeline.periods import PeriodError, parse_period
@@ -54,6 +54,7 @@ from pipeline.respond import (
 )
 from pipeline.rollup_xlsx import start_rollups
 from pipeline.runlog import RunLog
+from pipeline.same_night import district_year
 from pipeline.settings import Settings
 from pipeline.trace import trace
 from pipeline.validate import judge
@@ -210,11 +211,11 @@ def _kept(settings: Settings, log: RunLog, verdicts: list[Verdict],
     for path in each_in_threads(partial(_keep, settings), verdicts):
         copies.append(path)
         advance()
-    changed = {_district_year(verdict) for verdict, path in zip(verdicts, copies, strict=True)
+    changed = {district_year(verdict) for verdict, path in zip(verdicts, copies, strict=True)
                if path is None and verdict.accepted}
     kept, left = [], {}
     for verdict, path in zip(verdicts, copies, strict=True):
-        if path is not None and _district_year(verdict) not in changed:
+        if path is not None and district_year(verdict) not in changed:
             kept.append((verdict, path))
             continue
         left[verdict.arrival.sha256] = why = "changed" if path is None else "left-with-changed"
@@ -222,13 +223,6 @@ def _kept(settings: Settings, log: RunLog, verdicts: list[Verdict],
             path.unlink()
         log.event(why, file=verdict.arrival.name, folder=verdict.arrival.folder)
     return [verdict for verdict, _ in kept], [path for _, path in kept], left
-
-
-def _district_year(verdict: Verdict) -> tuple[str, int] | None:
-    try:
-        return verdict.district_code, parse_period(verdict.period).fiscal_year
-    except (PeriodError, TypeError):
-        return None
 
 
 def _store(con, settings: Settings, report: RunReport, log: RunLog, verdicts: list[Verdict],
@@ -436,12 +430,11 @@ def check(settings: Settings, paths: list[Path]
 
 def _folder_of(path: Path, inbox: Path, districts: set[str]) -> str | None:
     """The folder a checked file is judged as sent from: in the inbox, the one the nightly run
-    would take it from (discover), else its own folder when named as a district's."""
+    would take it from, else its own folder when named as a district's."""
     try:
-        parts = path.resolve().relative_to(inbox.resolve()).parts
-    except ValueError:
+        return inbox_folder(path.resolve(), inbox.resolve())
+    except ValueError:  # not in the inbox
         return path.parent.name if path.parent.name in districts else None
-    return parts[0] if len(parts) > 1 else ""
 
 
 def registry_in_force(settings: Settings, period: str):

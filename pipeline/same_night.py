@@ -30,7 +30,7 @@ import pandas as pd
 
 from pipeline import history as past
 from pipeline.discover import receipt_order
-from pipeline.periods import parse_period
+from pipeline.periods import PeriodError, parse_period
 from pipeline.registry_store import RegistryVersions
 from pipeline.values import RawWorkbook, Verdict
 from schemas.submission import must_not_fall
@@ -83,6 +83,15 @@ def walk(raws: list[RawWorkbook], verdicts: dict[int, Verdict],
     for period in reversed(order):
         _judge_again_if_needed(later, whole_night, by_period[period], verdicts, again)
         later.accept(period, by_period[period], verdicts)
+
+
+def district_year(verdict: Verdict) -> tuple[str, int] | None:
+    """The district and fiscal year whose periods of a night are judged against each other;
+    None for a file of no period (refused)."""
+    try:
+        return verdict.district_code, parse_period(verdict.period).fiscal_year
+    except (PeriodError, TypeError):
+        return None
 
 
 def _judge_again_if_needed(night: "_Night", history: Callable[[], past.History],
@@ -158,7 +167,7 @@ class _Night:
 
     def may_change(self, file_id: int, verdict: Verdict) -> bool:
         """Whether the file may fare otherwise against the periods walked."""
-        key = (verdict.district_code, parse_period(verdict.period).fiscal_year)
+        key = district_year(verdict)
         farthest = self._farthest.get(key)
         if farthest is None:
             return False

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 import pandas as pd
 import pandera.pandas as pa
 
+from schemas.template_layout import PERCENT_RANGE
+
 KR_TYPES = ("count", "ratio", "percent", "milestone")
 DIRECTIONS = ("increase", "decrease", "maintain")
 YES_NO = ("yes", "no")
@@ -143,8 +145,9 @@ def _reportable(df: pd.DataFrame, types) -> pd.Series:
     unmet whatever the districts did. `types`: each KR's."""
     numbers = _baseline_and_target(df)
     kr_type = df["kr_code"].map(types or {})
+    low, high = PERCENT_RANGE
     percent = kr_type.isin(["percent", "ratio"])
-    outside = ((percent & (numbers.lt(0) | numbers.gt(100)).any(axis=1))
+    outside = ((percent & (numbers.lt(low) | numbers.gt(high)).any(axis=1))
                | (kr_type.eq("count") & numbers.lt(0).any(axis=1)))
     return ~outside
 

@@ -171,23 +171,11 @@ def test_a_file_saved_over_during_the_run_is_left_for_the_next_one(workspace, mo
         hashlib.sha256(new_bytes).hexdigest(),)
 
 
-@pytest.mark.parametrize("first_quarter", ["accepted", "rejected"])
-def test_a_file_saved_over_during_the_run_keeps_back_what_was_judged_against_it(
-        workspace, monkeypatch, first_quarter):
-    """District 1001's Q2 was judged against its Q1 sent the same night (pipeline.same_night).
-    Q1 saved over before it was kept is not stored: Q2, judged against figures the warehouse
-    will not hold, waits with it for the next run, and so does a copy of Q2 under another name.
-    Another district's file is stored. A rejected Q1 never counted for Q2 (the walk
-    takes accepted files only), so Q2 is stored."""
+def _q1_saved_over_as_it_is_kept(workspace, monkeypatch, q1) -> bytes:
+    """District 1001's clerk saves a corrected Q1 over `q1` as the run keeps it, and only it:
+    the run has read (and judged) the earlier bytes. Returns the new bytes."""
     from pipeline import keep
 
-    q1 = workspace.clerk("1001", "2569-Q1")
-    if first_quarter == "rejected":
-        q1.type("KR-1-01", "actual", None).type("KR-1-01", "note", None)
-    q1 = workspace.send(q1, "1001", "q1.xlsx")
-    q2 = workspace.send(workspace.clerk("1001", "2569-Q2"), "1001", "q2.xlsx")
-    q2_copy = workspace.drop(q2, "1001", "q2-again.xlsx")
-    other = workspace.send(workspace.clerk("1002"), "1002", "other.xlsx")
     corrected = workspace.clerk("1001", "2569-Q1").type("KR-1-01", "note", "ฉบับแก้ไข")
     new_bytes = corrected.save(workspace.root / "corrected.xlsx").read_bytes()
     original = keep.keep
@@ -198,6 +186,25 @@ def test_a_file_saved_over_during_the_run_keeps_back_what_was_judged_against_it(
         return original(arrival, root)
 
     monkeypatch.setattr(keep, "keep", saved_over_first)
+    return new_bytes
+
+
+@pytest.mark.parametrize("first_quarter", ["accepted", "rejected"])
+def test_a_file_saved_over_during_the_run_keeps_back_what_was_judged_against_it(
+        workspace, monkeypatch, first_quarter):
+    """District 1001's Q2 was judged against its Q1 sent the same night (pipeline.same_night).
+    Q1 saved over before it was kept is not stored: Q2, judged against figures the warehouse
+    will not hold, waits with it for the next run, and so does a copy of Q2 under another name.
+    Another district's file is stored. A rejected Q1 never counted for Q2 (the walk
+    takes accepted files only), so Q2 is stored."""
+    q1 = workspace.clerk("1001", "2569-Q1")
+    if first_quarter == "rejected":
+        q1.type("KR-1-01", "actual", None).type("KR-1-01", "note", None)
+    q1 = workspace.send(q1, "1001", "q1.xlsx")
+    q2 = workspace.send(workspace.clerk("1001", "2569-Q2"), "1001", "q2.xlsx")
+    q2_copy = workspace.drop(q2, "1001", "q2-again.xlsx")
+    other = workspace.send(workspace.clerk("1002"), "1002", "other.xlsx")
+    new_bytes = _q1_saved_over_as_it_is_kept(workspace, monkeypatch, q1)
     report = run(workspace.settings)
     stored = {name for (name,) in query(workspace.settings.warehouse_path,
                                         "SELECT original_name FROM submissions")}
@@ -241,20 +248,9 @@ def test_a_file_left_for_the_next_run_comes_before_the_files_sent_after_it(works
     corrected, in a file saved the minute before the first (copied from a laptop, say). Ordered
     by modification time, the held-back Q2 was stored after the correction and stood in force;
     the file a run found first now comes first, as a file sent in a later night wins."""
-    from pipeline import keep
-
     q1 = workspace.send(workspace.clerk("1001", "2569-Q1"), "1001", "q1.xlsx")
     q2 = workspace.send(workspace.clerk("1001", "2569-Q2"), "1001", "q2.xlsx")
-    corrected_q1 = workspace.clerk("1001", "2569-Q1").type("KR-1-01", "note", "ฉบับแก้ไข")
-    new_bytes = corrected_q1.save(workspace.root / "corrected.xlsx").read_bytes()
-    original = keep.keep
-
-    def saved_over_first(arrival, root):
-        if arrival.path == q1:
-            q1.write_bytes(new_bytes)
-        return original(arrival, root)
-
-    monkeypatch.setattr(keep, "keep", saved_over_first)
+    _q1_saved_over_as_it_is_kept(workspace, monkeypatch, q1)
     assert [e["outcome"] for e in run(workspace.settings).files] == ["left", "left"]
     monkeypatch.undo()
     fix = workspace.send(workspace.clerk("1001", "2569-Q2").type("KR-1-01", "note", "แก้ไขแล้ว"),
