@@ -60,6 +60,10 @@ def _receipt(folder: Path, name: str) -> Path:
     return folder / f"{fitted(name, NAME_BYTES - len(_FEEDBACK))}{_RECEIPT}"
 
 
+def _workbook(receipt: Path) -> Path:
+    return receipt.with_name(receipt.name[:-len(_RECEIPT)] + _FEEDBACK)
+
+
 def respond_duplicate(arrival: Arrival, earlier: dict | None, root: Path) -> Path | None:
     """The receipt of a file already judged (`earlier`: store.earlier_submissions), written
     under `root` (Settings.answers); None when there is nothing new to say: the same file
@@ -97,7 +101,7 @@ def respond(verdicts: list[Verdict], current: pd.DataFrame, reference: Reference
         text = receipt_text(verdict, names.get(verdict.district_code, ""), changed)
         receipt_path = _receipt(folder, verdict.arrival.name)
         receipts[receipt_path] = text.encode("utf-8")  # a file sent twice: the last one's
-        workbook = receipt_path.with_name(receipt_path.name[:-len(_RECEIPT)] + _FEEDBACK)
+        workbook = _workbook(receipt_path)
         if not verdict.accepted or verdict.count(WARNING):
             responses.append(Response(text, receipt_path, workbook, changed))
         else:
@@ -106,13 +110,27 @@ def respond(verdicts: list[Verdict], current: pd.DataFrame, reference: Reference
     return responses
 
 
-def stale_feedback(responses: list[Response]) -> set[Path]:
-    """The annotated workbooks no longer owed: the last file of their name needs none. The
-    caller removes them, the nightly job once the warehouse owes them no more."""
-    latest = {}
-    for response in responses:
-        latest[response.feedback_path or response.stale_feedback] = response
-    return {path for path, response in latest.items() if response.stale_feedback}
+def stale_feedback(verdicts: list[Verdict], responses: list[Response],
+                   earlier: Sequence[dict] = (), root: Path | None = None) -> set[Path]:
+    """The annotated workbooks no longer owed: the last file of their name needs none, or a
+    later file of their district and period, answered in their folder, was accepted (its
+    figures are in force: "fix the red cells" of an earlier file would stand beside its
+    "accepted"). `earlier`: the files stored before these (store.sent_for), answered under
+    `root`. The caller removes them, the nightly job once the warehouse owes them no more."""
+    owed, sent = {}, {}
+    for submission in earlier:
+        folder = _answers(root, submission["period"], submission["inbox_folder"],
+                          submission["district_code"])
+        key = (folder, submission["district_code"], submission["period"])
+        sent.setdefault(key, set()).add(_workbook(_receipt(folder, submission["original_name"])))
+    for verdict, response in zip(verdicts, responses, strict=True):
+        key = (response.receipt_path.parent, verdict.district_code, verdict.period)
+        if verdict.accepted:
+            owed.update(dict.fromkeys(sent.get(key, ()), False))
+        path = response.feedback_path or response.stale_feedback
+        owed[path] = response.feedback_path is not None
+        sent.setdefault(key, set()).add(path)
+    return {path for path, is_owed in owed.items() if not is_owed}
 
 
 def annotate(jobs: list[tuple[Path, Sequence[Problem], Path]]) -> None:

@@ -190,7 +190,9 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
         with log.stage("receipts"):
             responses = respond(verdicts, history.facts, reference, settings.answers)
         with log.stage("store"):
-            stale = stale_feedback(responses)
+            stale = stale_feedback(verdicts, responses, store.sent_for(
+                con, {(v.district_code, v.period) for v in verdicts if v.accepted}),
+                settings.answers)
             _clear(settings, verdicts, stale)
             _store(con, settings, report, log, verdicts, kept, responses, stale)
             _after_commit(con, settings, report, log,
@@ -422,7 +424,7 @@ def check(settings: Settings, paths: list[Path]
         annotate([(verdict.arrival.path, verdict.problems, response.feedback_path)
                   for verdict, response in zip(verdicts, responses, strict=True)
                   if response.feedback_path])
-        for stale in stale_feedback(responses):  # of an earlier dry run of the same name
+        for stale in stale_feedback(verdicts, responses):  # an earlier dry run's, or this one's
             stale.unlink(missing_ok=True)
         return (list(zip(verdicts, responses, strict=True)),
                 [(a, earlier[a.sha256]) for a in arrivals if a.sha256 in earlier])

@@ -74,6 +74,16 @@ def earlier_submissions(con: duckdb.DuckDBPyConnection, shas: list[str]) -> dict
     return {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
 
 
+def sent_for(con: duckdb.DuckDBPyConnection, keys: Collection[tuple[str, str]]) -> list[dict]:
+    """The submissions stored for these (district, period) pairs: their name, folder, district
+    and period, from which their answers' paths follow (pipeline.respond)."""
+    columns = ["original_name", "inbox_folder", "district_code", "period"]
+    rows = con.execute(f"SELECT DISTINCT {', '.join(columns)} FROM submissions "
+                       "WHERE list_contains(?::VARCHAR[][], [district_code, period])",
+                       [[list(key) for key in keys]]).fetchall()
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
 def record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], kept: list[str],
            run_id: str, feedback: list[str | None] | None = None,
            stale: Collection[str] = ()) -> list[int]:

@@ -153,6 +153,51 @@ def test_a_corrected_file_accepted_under_the_same_name_takes_the_old_feedback_aw
     assert sorted(p.name for p in _folder(workspace).iterdir()) == ["OKR.xlsx.receipt.md"]
 
 
+def _rejected_then_corrected_as(workspace, name: str, crash_at: str | None = None) -> None:
+    """1001's clerk sends a file with a word for a figure, then its correction as `name`;
+    the first run killed at `crash_at`, if given."""
+    workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", "สิบ"), "1001", "OKR.xlsx")
+    if crash_at:
+        assert crash(workspace.root, crash_at).returncode == -9
+    else:
+        run(workspace.settings)
+        assert (_folder(workspace) / "OKR.xlsx.feedback.xlsx").exists()
+    workspace.send(workspace.clerk("1001"), "1001", name)
+    run(workspace.settings)
+
+
+def test_a_corrected_file_accepted_under_another_name_takes_the_old_feedback_away(workspace):
+    """Clerks name a correction anew ("OKR_fixed.xlsx") as often as not: the rejected file's
+    "fix the red cells" stood beside the correction's "accepted". The rejected file's receipt
+    stays, the record of what was sent and why it was refused."""
+    _rejected_then_corrected_as(workspace, "OKR_fixed.xlsx")
+    assert sorted(p.name for p in _folder(workspace).iterdir()) == [
+        "OKR.xlsx.receipt.md", "OKR_fixed.xlsx.receipt.md"]
+    assert "rejected, nothing stored" in (_folder(workspace) / "OKR.xlsx.receipt.md").read_text(
+        encoding="utf-8")
+
+
+def test_feedback_owed_by_a_killed_run_is_not_written_once_a_correction_of_another_name_is_accepted(
+        workspace):
+    _rejected_then_corrected_as(workspace, "OKR_fixed.xlsx",
+                                "pipeline.runner/start_annotating:before:1")
+    assert sorted(p.name for p in _folder(workspace).iterdir()) == [
+        "OKR.xlsx.receipt.md", "OKR_fixed.xlsx.receipt.md"]
+    assert query(workspace.settings.warehouse_path, "SELECT * FROM feedback_owed") == []
+
+
+def test_a_file_rejected_after_the_accepted_one_keeps_its_feedback(workspace):
+    """The accepted file came first: the rejected one sent after it still needs fixing, and
+    a file of another period does not touch either."""
+    workspace.send(workspace.clerk("1001"), "1001", "OKR.xlsx")
+    workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", "สิบ"), "1001", "late.xlsx")
+    run(workspace.settings)
+    workspace.send(workspace.clerk("1001", "2569-Q1"), "1001", "OKR_Q1.xlsx")
+    run(workspace.settings)
+    assert sorted(p.name for p in _folder(workspace).iterdir()) == [
+        "OKR.xlsx.receipt.md", "late.xlsx.feedback.xlsx", "late.xlsx.receipt.md"]
+
+
 def test_the_old_feedback_is_gone_after_a_run_killed_once_its_corrected_file_was_stored(
         workspace):
     """Killed between the commit and the removal, the rerun found the file already judged (a
@@ -184,6 +229,14 @@ def test_two_files_of_one_name_in_one_run_are_answered_as_the_later_one_needs(wo
     workspace.send(workspace.clerk("1001"), "1001", "again/OKR.xlsx")
     assert [e["outcome"] for e in run(workspace.settings).files] == ["rejected", "accepted"]
     assert sorted(p.name for p in _folder(workspace).iterdir()) == ["OKR.xlsx.receipt.md"]
+
+
+def test_a_correction_of_another_name_in_the_same_run_leaves_no_feedback(workspace):
+    workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", "สิบ"), "1001", "OKR.xlsx")
+    workspace.send(workspace.clerk("1001"), "1001", "OKR_fixed.xlsx")
+    assert [e["outcome"] for e in run(workspace.settings).files] == ["rejected", "accepted"]
+    assert sorted(p.name for p in _folder(workspace).iterdir()) == [
+        "OKR.xlsx.receipt.md", "OKR_fixed.xlsx.receipt.md"]
 
 
 def _sha(path) -> str:
