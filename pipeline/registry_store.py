@@ -66,9 +66,10 @@ def versions(con: duckdb.DuckDBPyConnection | None, current: Registry,
     """The stored versions and the current file, which comes last whether stored or not."""
     rows = con.execute("SELECT registry_version, fiscal_year, in_force_from, content_sha256 "
                        "FROM registry_versions ORDER BY loaded_seq").fetchall() if con else []
-    for version, _, _, content in rows:
-        if version == current.version and content not in (None, current.content_sha256,
-                                                          current.typed_sha256):
+    for row in rows:
+        if row[0] == current.version and row[3] not in (
+                None, current.content_sha256, current.typed_sha256) and not _holds_the_same(
+                _load(con, *row), current):
             raise RegistryError(settings.registry_path, [
                 f"sheet about: registry_version '{current.version}' is already stored with "
                 "other content; a changed registry needs a new registry_version (and "
@@ -93,6 +94,24 @@ def versions(con: duckdb.DuckDBPyConnection | None, current: Registry,
             "first period it applies to (the periods before it keep the version they were "
             "reported under)"])
     return RegistryVersions((*earlier, current))
+
+
+_ANY_ORDER = {"assignments": ["district_code", "kr_code"], "periods": ["period"]}
+
+
+def _holds_the_same(stored: Registry, current: Registry) -> bool:
+    """Whether registry.xlsx holds what the version stored under its name holds, its
+    assignments and periods in any order: the office sorts and filters the thousands of rows
+    of assignments in Excel, and a sorted sheet is no new version. The KRs' order is their
+    templates' row order: it is content."""
+    def rows(registry: Registry, sheet: str) -> pd.DataFrame:
+        frame = getattr(registry, sheet)
+        keys = _ANY_ORDER.get(sheet)
+        return frame.sort_values(keys, ignore_index=True) if keys else frame
+    return (stored.fiscal_year, stored.in_force_from) == (
+        current.fiscal_year, current.in_force_from) and all(
+        rows(stored, sheet).equals(rows(current, sheet))
+        for sheet in ("objectives", "key_results", "assignments", "periods"))
 
 
 def loaded(con: duckdb.DuckDBPyConnection, known: RegistryVersions) -> RegistryVersions:
@@ -135,7 +154,7 @@ def sync(con: duckdb.DuckDBPyConnection, reference: Reference, current: Registry
     if not stored:
         _refuse_closed(con, known, settings)
     con.execute("BEGIN")
-    if stored:  # the same content re-saved, or stored before versions had hashes
+    if stored:  # the same content re-saved or sorted, or stored before versions had hashes
         con.execute("UPDATE registry_versions SET content_sha256 = ?, file_sha256 = ? "
                     "WHERE registry_version = ?",
                     [current.content_sha256, file_sha256, current.version])

@@ -177,6 +177,44 @@ def test_a_registry_edited_without_a_new_version_is_refused(workspace, reference
     assert query(workspace.settings.warehouse_path, "SELECT count(*) FROM submissions") == [(1,)]
 
 
+def _sorted_by_the_office(frames: dict) -> dict:
+    """Assignments sorted by target, largest first, as a filter in Excel leaves them, and the
+    periods by due date, latest first."""
+    return {**frames,
+            "assignments": frames["assignments"].sort_values("target", ascending=False),
+            "periods": frames["periods"].sort_values("due_date", ascending=False)}
+
+
+def test_a_registry_whose_rows_are_sorted_is_the_same_version(workspace, reference):
+    """The assignments' order is nothing a version holds: the same rows sorted were refused
+    as "already stored with other content", and the night's files waited for a new version
+    that changed nothing."""
+    workspace.send(workspace.clerk("1001", "2569-Q1"), "1001")
+    run(workspace.settings)
+    write_registry_file(workspace.settings.registry_path,
+                        _sorted_by_the_office(registry_frames(reference)))
+    workspace.send(workspace.clerk("1002", "2569-Q1"), "1002")
+    result = run_cli("run", "--workspace", str(workspace.root))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert query(workspace.settings.warehouse_path,
+                 "SELECT registry_version, accepted FROM submissions ORDER BY submission_id"
+                 ) == [("2569.1", True)] * 2
+    assert query(workspace.settings.warehouse_path,
+                 "SELECT registry_version FROM registry_versions") == [("2569.1",)]
+    assert run_cli("run", "--workspace", str(workspace.root)).returncode == 0  # and the next
+
+
+def test_a_sorted_registry_with_a_target_changed_is_refused(workspace, reference):
+    run(workspace.settings)
+    frames = registry_frames(reference)
+    frames["assignments"].loc[frames["assignments"]["kr_code"] == REVISED, "target"] *= 2
+    write_registry_file(workspace.settings.registry_path, _sorted_by_the_office(frames))
+    result = run_cli("run", "--workspace", str(workspace.root))
+    assert result.returncode == EXIT_REGISTRY
+    assert ("sheet about: registry_version '2569.1' is already stored with other content; a "
+            "changed registry needs a new registry_version") in " ".join(result.stdout.split())
+
+
 def test_a_new_version_in_force_for_a_closed_period_is_refused(workspace, reference):
     """A closed period's figures and roll-ups are final: a version in force from it would
     score them anew against its targets and rewrite its books."""
