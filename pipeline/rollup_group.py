@@ -74,8 +74,9 @@ def _summary(book, styles: Styles, rollup: PeriodRollup, group, members) -> None
         members["district_code"])], "district_code", "dimension_id", dims, "score")
     districts = members[["district_code", "name_th"]].merge(districts, on="district_code",
                                                             how="left")
-    group_row = wide(rollup.dims_group[rollup.dims_group["group_code"] == group.group_code],
-                     "group_code", "dimension_id", dims, "score")
+    group_row = pd.DataFrame({"group_code": [group.group_code]}).merge(wide(  # a row even
+        rollup.dims_group[rollup.dims_group["group_code"] == group.group_code],  # with no KR
+        "group_code", "dimension_id", dims, "score"), on="group_code", how="left")
     city_row = wide(rollup.dims_city, "area", "dimension_id", dims, "score")
     table = pd.concat([
         districts.rename(columns={"name_th": "label"}),

@@ -279,6 +279,9 @@ def test_a_group_none_of_whose_districts_has_a_kr_still_gets_its_book(demo_setti
     book = load_workbook(tmp_path / "group-01.xlsx")
     assert book.sheetnames == ["สรุป", "รายตัวชี้วัด", "อันดับ", "การส่งรายงาน", "ส่งรายเขต"]
     assert book["อันดับ"]["A4"].value == "ไม่มีรายการ / nothing to list"
+    labels = [row[0] for row in book["สรุป"].iter_rows(min_row=5, max_col=1) if row[0].value]
+    assert [(cell.value, bool(cell.font.b)) for cell in labels[-3:]] == [
+        ("วังทองหลาง", False), ("ทั้งกลุ่มกรุงเทพกลาง (group)", True), ("ทั้งกรุงเทพฯ (city)", True)]
     assert len(load_workbook(tmp_path / "group-02.xlsx").sheetnames) > 5  # its district sheets
 
 
