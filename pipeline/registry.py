@@ -18,6 +18,7 @@ from pipeline.cells import cell_text, each_distinct
 from pipeline.normalize import folded, unified_text
 from pipeline.periods import parse_period
 from pipeline.reference import Reference
+from pipeline.xlsx_shown import ERROR, PERCENT, Shown, shown_cells
 from schemas import registry as model
 
 _BE_YEAR = re.compile(r"2[5-6][0-9]{2}")
@@ -77,8 +78,10 @@ class Registry:
                 pairs.groupby("district_code", sort=False)["kr_code"]}
 
 
-def _sheet_frame(book: CalamineWorkbook, sheet: str, columns: tuple[str, ...]) -> pd.DataFrame:
-    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+def _sheet_frame(book: CalamineWorkbook, path: Path, sheet: str,
+                 columns: tuple[str, ...]) -> pd.DataFrame:
+    rows = _as_shown(book.get_sheet_by_name(sheet).to_python(skip_empty_area=False),
+                     shown_cells(path, sheet))
     header = [cell_text(v).strip() for v in rows[0]] if rows else []
     missing = [c for c in columns if c not in header]
     twice = [c for c in columns if header.count(c) > 1]
@@ -92,6 +95,20 @@ def _sheet_frame(book: CalamineWorkbook, sheet: str, columns: tuple[str, ...]) -
     frame.index = range(2, len(frame) + 2)  # Excel row numbers
     frame = frame[list(columns)]
     return frame[frame.ne("").any(axis=1)]
+
+
+def _as_shown(rows: list[list], shown: list[Shown]) -> list[list]:
+    """The office means what a cell shows: a target typed as 92.5% in Excel is stored as
+    0.925, and read so it was a target a hundred times too small that every district met; an
+    error value (#N/A of a lookup) was read as a blank."""
+    for row0, col0, kind, text in shown:
+        if row0 >= len(rows) or col0 >= len(rows[row0]):
+            continue
+        if kind == PERCENT and type(rows[row0][col0]) in (float, int):
+            rows[row0][col0] = round(rows[row0][col0] * 100, 9)  # 0.925 * 100 is 92.500…01
+        elif kind == ERROR:
+            rows[row0][col0] = text
+    return rows
 
 
 def _unified(column: pd.Series) -> pd.Series:
@@ -135,7 +152,7 @@ def load_registry(path: Path, reference: Reference) -> Registry:
     if missing:
         raise RegistryError(path, [f"sheet {s} is missing{_renamed(s, book.sheet_names)}"
                                    for s in missing])
-    typed = {s: _sheet_frame(book, s, cols) for s, cols in model.SHEETS.items()}
+    typed = {s: _sheet_frame(book, path, s, cols) for s, cols in model.SHEETS.items()}
     # a name typed with a decomposed sara am, a code with a zero-width space pasted in: the
     # same registry re-saved must stay the same version, and its names match the clerks'
     frames = {s: frame.apply(_unified) for s, frame in typed.items()}

@@ -516,6 +516,45 @@ def test_a_due_date_that_excel_turned_into_a_date_is_read_as_that_date(tmp_path,
     assert due["2569-Q2"] == datetime.date(2026, 4, 20)
 
 
+def _percent_target(book) -> tuple:
+    """The first assignments row of a percent KR: its sheet row, KR and district."""
+    kinds = {row[0]: row[6] for row in book["key_results"].iter_rows(min_row=2, values_only=True)}
+    header = [cell.value for cell in book["assignments"][1]]
+    for row in book["assignments"].iter_rows(min_row=2):
+        kr = row[header.index("kr_code")].value
+        if kinds.get(kr) == "percent":
+            return row[header.index("target")], kr, row[header.index("district_code")].value
+    raise AssertionError("the sample has no percent KR")
+
+
+def test_a_target_typed_as_a_percentage_in_excel_is_read_as_it_shows(tmp_path, reference):
+    """Excel stores 92.5% typed in a cell as 0.925: read so, the target was a hundred times
+    too small and every district met it. It is read as it shows, whatever the format's
+    decimals (0% shows 93%)."""
+    where = {}
+
+    def typed_with_a_percent_sign(book):
+        cell, *where["key"] = _percent_target(book)
+        cell.value, cell.number_format = 0.925, "0%"
+
+    path = _edited(tmp_path, reference, typed_with_a_percent_sign)
+    kr, district = where["key"]
+    targets = load_registry(path, reference).assignments.set_index(["kr_code", "district_code"])
+    assert targets.at[(kr, district), "target"] == 92.5
+
+
+def test_an_error_value_in_a_target_is_named_not_read_as_a_blank(tmp_path, reference):
+    where = {}
+
+    def looked_up_and_not_found(book):
+        cell, *_ = _percent_target(book)
+        cell.value, where["row"] = "#N/A", cell.row  # openpyxl writes it as an error value
+
+    path = _edited(tmp_path, reference, looked_up_and_not_found)
+    assert _problems(path, reference) == [
+        f"sheet assignments, row {where['row']}, column target: '#N/A' must be a number"]
+
+
 def test_a_registry_that_does_not_exist_is_refused(tmp_path, reference):
     path = tmp_path / "registry.xlsx"
     with pytest.raises(RegistryError) as raised:
