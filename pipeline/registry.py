@@ -166,10 +166,13 @@ def load_registry(path: Path, reference: Reference) -> Registry:
         frames["objectives"]["objective_code"], frames["assignments"]["kr_code"]),
         "key_results")
     key_results = frames["key_results"]
+    directions = dict(zip(key_results["kr_code"], key_results["direction"], strict=True))
+    contrary = model.against_every_target(frames["assignments"], directions)
+    problems += _direction_mistyped(key_results, contrary)
     problems += _check(frames["assignments"], model.assignments_schema(
         key_results["kr_code"], reference.districts["code"],
         key_results.loc[key_results["kr_type"].eq("milestone"), "kr_code"],
-        dict(zip(key_results["kr_code"], key_results["direction"], strict=True)),
+        {kr: direction for kr, direction in directions.items() if kr not in contrary},
         dict(zip(key_results["kr_code"], key_results["kr_type"], strict=True))),
         "assignments")
     periods = _check(frames["periods"], model.periods_schema(), "periods")
@@ -197,6 +200,18 @@ def _renamed(sheet: str, names: list[str]) -> str:
     to it: the message said only that the sheet was missing, beside the sheet in plain view."""
     near = [name for name in names if folded(name) == sheet]
     return f" ('{near[0]}' is there: sheet names must be written exactly so)" if near else ""
+
+
+def _direction_mistyped(key_results: pd.DataFrame, contrary: dict[str, int]) -> list[str]:
+    """One message at the direction of a KR every target goes against (model.
+    against_every_target), not one at each of its fifty rows of assignments."""
+    rows = key_results.assign(row=key_results.index).drop_duplicates("kr_code").set_index(
+        "kr_code")
+    return [f"sheet key_results, row {rows.at[kr, 'row']}, column direction: "
+            f"'{rows.at[kr, 'direction']}' goes against all {count} targets of {kr} in sheet "
+            f"assignments, each {'above' if rows.at[kr, 'direction'] == 'decrease' else 'below'}"
+            " its baseline: an increase needs a target at or above the baseline, a decrease at "
+            "or below" for kr, count in contrary.items()]
 
 
 def _keys_given_twice(about: pd.DataFrame) -> list[str]:

@@ -140,6 +140,16 @@ def _towards_its_direction(df: pd.DataFrame, directions) -> pd.Series:
     return ~wrong_side
 
 
+def against_every_target(df: pd.DataFrame, directions: Mapping[str, str]) -> dict[str, int]:
+    """The KRs of two or more assignments whose every target is the other side of its baseline
+    than the KR's direction, each with its number of rows: the direction is mistyped, not
+    fifty targets, and one message at it says so."""
+    wrong = df.assign(wrong=~_towards_its_direction(df, directions)).groupby(
+        "kr_code", sort=False)["wrong"].agg(["all", "size"])
+    wrong = wrong[wrong["all"] & wrong["size"].ge(2)]
+    return dict(zip(wrong.index, wrong["size"], strict=True))
+
+
 def _reportable(df: pd.DataFrame, types) -> pd.Series:
     """A target its clerks cannot reach (a percent of 150: they report 0 to 100) would stand
     unmet whatever the districts did. `types`: each KR's."""

@@ -351,6 +351,21 @@ def test_a_target_the_other_side_of_its_baseline_than_its_direction_is_refused(
         "decrease at or below" for row in sorted(rows)]
 
 
+def test_a_direction_every_target_goes_against_is_named_once_at_the_key_result(
+        tmp_path, reference):
+    """An increase KR typed as decrease: its fifty districts' targets are right, and fifty
+    messages at sheet assignments sent the office to fix them; one at the direction says
+    what to fix."""
+    frames = registry_frames(reference)
+    krs = frames["key_results"]
+    assert krs.loc[2, ["kr_code", "direction"]].tolist() == ["KR-1-03", "increase"]
+    krs.loc[2, "direction"] = "decrease"
+    assert _problems(_write(tmp_path, frames), reference) == [
+        "sheet key_results, row 4, column direction: 'decrease' goes against all 50 targets of "
+        "KR-1-03 in sheet assignments, each above its baseline: an increase needs a target at "
+        "or above the baseline, a decrease at or below"]
+
+
 def test_a_target_its_clerks_cannot_report_is_refused(tmp_path, reference):
     """A percent KR's target of 150, where its clerks can report 0 to 100 only, and a count
     KR's target below 0: never reached, whatever the districts did."""
