@@ -363,11 +363,16 @@ def _shown(batch: pd.DataFrame) -> pd.DataFrame:
     def number(values: pd.Series) -> pd.Series:
         return values.map(lambda v: "" if pd.isna(v) else f"{v:,.{_places(v)}f}")
 
+    # a ratio's value is computed, and marked at its numerator: shown as the percentage it
+    # is and the cells it comes from, or its clerk looks for 85.71 in a cell holding 120
+    ratio = batch["kr_type"].eq("ratio")
     return batch.assign(
-        value_shown=number(batch["value"]),
+        value_shown=number(batch["value"]).where(~ratio, number(batch["value"]) + "% (" + number(
+            batch["numerator"]) + " / " + number(batch["denominator"]) + ")"),
         previous_shown=number(batch["previous_actual"]) + ", " + batch["previous_period"],
         next_shown=number(batch["next_actual"]) + ", " + batch["next_period"],
-        typical_shown=number(batch["typical_value"]),
+        typical_shown=number(batch["typical_value"]).where(
+            ~ratio | batch["typical_value"].isna(), number(batch["typical_value"]) + "%"),
         status_shown=batch["status"].map(_STATUS_TH).fillna(""),
         computed_shown=batch["computed_status"].map(_STATUS_TH).fillna(""),
         note_length=batch["note"].str.len().map("{:,}".format),

@@ -6,7 +6,9 @@ import zipfile
 
 import pytest
 
+from pipeline.registry import load_registry
 from pipeline.runner import check, run, set_period
+from tests.builders import Workspace, registry_frames, write_registry_file
 from tests.judging import found, only_verdict
 from tests.running import query, run_cli
 
@@ -434,6 +436,34 @@ def test_a_value_far_from_its_peers_needs_an_explanation(peers):
         f"The value {typed:,.0f} is far from other districts' (typically about {typical}), and "
         "from this district's earlier figures if it has any; if it is right, explain it in the "
         "note.")
+
+
+def test_a_ratio_far_from_its_peers_is_shown_as_the_percentage_and_its_cells(
+        workspace, reference, tmp_path):
+    """Marked at the numerator, a ratio's outlier said "the value 90": a figure in no cell of
+    the row. It says the percentage and the numerator and denominator it comes from. (A
+    share of 10 % is the city's target for KR-3-06 here: a ratio is an outlier only where
+    its targets leave room above them.)"""
+    frames = registry_frames(reference)
+    frames["assignments"].loc[frames["assignments"]["kr_code"].eq("KR-3-06"),
+                              ["baseline", "target"]] = [5.0, 10.0]
+    registry = load_registry(write_registry_file(workspace.settings.registry_path, frames),
+                             reference)
+    low = Workspace(workspace.root, registry, reference, tmp_path / "low")
+    for district in ("1002", "1004", "1005", "1006", "1007", "1008", "1009", "1010", "1011",
+                     "1012", "1013", "1014"):
+        low.send(low.clerk(district), district)
+    assert run(workspace.settings).count("accepted") == 12
+    clerk = low.clerk("1001").type("KR-3-06", "numerator", 90).type(
+        "KR-3-06", "denominator", 100).type("KR-3-06", "note", None)
+    (problem,) = [p for p in _sent_and_run(low, clerk)["problems"]
+                  if p["code"] == "value-outlier"]
+    row = 6 + registry.assigned_codes("1001").index("KR-3-06")  # the template's order
+    assert problem["cell"] == f"I{row}"  # the numerator
+    assert problem["message_en"].startswith(
+        "The value 90% (90 / 100) is far from other districts' (typically about ")
+    typical = problem["message_en"].split("typically about ")[1].split(")")[0]
+    assert typical.endswith("%") and 5 <= float(typical[:-1]) <= 10, typical  # peers: 5 to 10
 
 
 def test_an_explained_outlier_is_accepted_with_a_warning(peers):
