@@ -45,6 +45,17 @@ def keep(arrival: Arrival, root: Path) -> Path:
     return dest
 
 
+def forget_unstored(roots: list[Path], outputs: Path, stored: set[str]) -> None:
+    """Removes the copies no submission names (`stored`: their paths relative to `outputs`):
+    a killed run kept them and never stored them. The file may be judged otherwise tonight (a
+    copy in the archive and another in the quarantine), or its clerk saved over it since (no
+    run stores those bytes); a file still waiting is kept again."""
+    for root in roots:
+        for path in root.rglob("*"):
+            if path.is_file() and path.relative_to(outputs).as_posix() not in stored:
+                path.unlink()
+
+
 def unchanged(arrival: Arrival) -> bool:
     """Whether the inbox file still has the bytes it had when it was found."""
     try:

@@ -122,7 +122,11 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
         registry, file_sha256 = registry_store.load_current(con, settings, reference)
         report.registry_version = registry.version
         registries = registry_store.sync(con, reference, registry, file_sha256, settings)
-        report.unfinished = [earlier for earlier in store.unfinished_runs(con, report.run_id)
+        unfinished = store.unfinished_runs(con, report.run_id)
+        if unfinished:
+            keep.forget_unstored([settings.archive, settings.quarantine], settings.outputs,
+                                 store.kept_paths(con))
+        report.unfinished = [earlier for earlier in unfinished
                              if not (settings.runs / f"{earlier['run_id']}.json").exists()]
         store.start_run(con, report)
         log.event("run.start", registry_version=registry.version)
@@ -193,7 +197,7 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
             stale = stale_feedback(verdicts, responses, store.sent_for(
                 con, {(v.district_code, v.period) for v in verdicts if v.accepted}),
                 settings.answers)
-            _clear(settings, verdicts, stale)
+            _clear(stale)
             _store(con, settings, report, log, verdicts, kept, responses, stale)
             _after_commit(con, settings, report, log,
                           [arrival for arrival in arrivals if arrival.sha256 not in left], new)
@@ -243,16 +247,13 @@ def _store(con, settings: Settings, report: RunReport, log: RunLog, verdicts: li
                   problems=len(verdict.problems))
 
 
-def _clear(settings: Settings, verdicts: list[Verdict], stale: set[Path]) -> None:
-    """The annotated workbooks the night's files make stale, and a copy a killed run kept
-    under another verdict, removed before the warehouse commits: a run killed after the commit
-    would leave them for good, the next finding the files already judged. Should the commit
-    never come, the next run judges the files again and finds them as stale."""
+def _clear(stale: set[Path]) -> None:
+    """The annotated workbooks the night's files make stale, removed before the warehouse
+    commits: a run killed after the commit would leave them for good, the next finding the
+    files already judged. Should the commit never come, the next run judges the files again
+    and finds them as stale."""
     for path in stale:
         path.unlink(missing_ok=True)
-    for verdict in verdicts:
-        keep.kept_path(verdict.arrival, settings.quarantine if verdict.accepted
-                       else settings.archive).unlink(missing_ok=True)
 
 
 def _after_commit(con, settings: Settings, report: RunReport, log: RunLog,

@@ -74,6 +74,11 @@ def earlier_submissions(con: duckdb.DuckDBPyConnection, shas: list[str]) -> dict
     return {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
 
 
+def kept_paths(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Where each submission's copy is kept, relative to outputs/."""
+    return {row[0] for row in con.execute("SELECT kept_path FROM submissions").fetchall()}
+
+
 def sent_for(con: duckdb.DuckDBPyConnection, keys: Collection[tuple[str, str]]) -> list[dict]:
     """The submissions stored for these (district, period) pairs: their name, folder, district
     and period, from which their answers' paths follow (pipeline.respond)."""

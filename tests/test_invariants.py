@@ -330,3 +330,23 @@ def test_a_file_judged_otherwise_after_a_killed_run_ends_in_one_place_only(works
     assert [entry["outcome"] for entry in run(workspace.settings).files] == ["rejected"]
     assert list(workspace.settings.archive.rglob("*.xlsx")) == []
     assert [_sha(p) for p in workspace.settings.quarantine.rglob("*.xlsx")] == [sha]
+
+
+def test_a_copy_a_killed_run_kept_of_a_file_saved_over_since_is_not_left(workspace):
+    """Killed after the file was kept, before the warehouse committed; the clerk then saves
+    over it. The next run judges the new bytes, and the first copy stayed in the archive for
+    good, with no submission row (invariant 1)."""
+    from tests.running import crash
+
+    first = _sha(workspace.send(workspace.clerk("1001"), "1001", "OKR_1001.xlsx"))
+    assert crash(workspace.root, "pipeline.store/record:before:1").returncode == -9
+    assert [_sha(p) for p in workspace.settings.archive.rglob("*.xlsx")] == [first]
+    second = _sha(workspace.send(workspace.clerk("1001").type("KR-1-01", "note", "ฉบับแก้ไข"),
+                                 "1001", "OKR_1001.xlsx"))
+    assert second != first
+    run(workspace.settings)
+    kept = [p for root in (workspace.settings.archive, workspace.settings.quarantine)
+            for p in root.rglob("*") if p.is_file()]
+    assert [_sha(p) for p in kept] == [second]
+    assert query(workspace.settings.warehouse_path, "SELECT sha256 FROM submissions") == [
+        (second,)]
