@@ -250,6 +250,23 @@ def _content_sha256(about: dict, frames: dict) -> str:
     return digest.hexdigest()
 
 
+def in_registry_order(assignments: pd.DataFrame, key_results: pd.DataFrame) -> pd.DataFrame:
+    """The assignments in the KRs' order, then by district: the order of the office's sheet,
+    which it sorts and filters at will, is not content, and what is summed over them must not
+    depend on it."""
+    rank = pd.Series(range(len(key_results)), index=key_results["kr_code"])
+    return assignments.sort_values(
+        ["kr_code", "district_code"], key=lambda c: c.map(rank) if c.name == "kr_code" else c,
+        kind="stable", ignore_index=True)
+
+
+def _first_then_longest(code: str) -> tuple:
+    """A fiscal year's first period: 2569-Q1 and 2569-M01 both start it, the quarter taken
+    whichever row the sheet lists first."""
+    period = parse_period(code)
+    return period.start, -period.end.toordinal()
+
+
 def _build(about: dict, frames: dict, reference: Reference) -> Registry:
     objectives = frames["objectives"].merge(
         reference.issues[["issue_code", "dimension_id"]], on="issue_code")
@@ -263,12 +280,12 @@ def _build(about: dict, frames: dict, reference: Reference) -> Registry:
     # the warehouse's order: a registry read back from it is the same frame, column for column
     tree = ["kr_code", "objective_code", "issue_code", "dimension_id"]
     key_results = key_results[[*tree, *key_results.columns.drop(tree)]]
-    assignments = frames["assignments"].assign(
-        baseline=lambda f: pd.to_numeric(f["baseline"]),
-        target=lambda f: pd.to_numeric(f["target"]),
+    assignments = frames["assignments"].assign(  # floats, as the warehouse gives them back
+        baseline=lambda f: pd.to_numeric(f["baseline"]).astype(float),
+        target=lambda f: pd.to_numeric(f["target"]).astype(float),
     )
     periods = frames["periods"].assign(due_date=lambda f: pd.to_datetime(f["due_date"]).dt.date)
-    first = min(periods["period"], key=lambda code: parse_period(code).start, default="")
+    first = min(periods["period"], key=_first_then_longest, default="")
     return Registry(
         version=about["registry_version"],
         fiscal_year=int(about["fiscal_year"]),
@@ -276,7 +293,7 @@ def _build(about: dict, frames: dict, reference: Reference) -> Registry:
         content_sha256=_content_sha256(about, frames),
         objectives=objectives.reset_index(drop=True),
         key_results=key_results.reset_index(drop=True),
-        assignments=assignments.reset_index(drop=True),
+        assignments=in_registry_order(assignments, key_results),
         periods=periods.reset_index(drop=True),
         in_force_from_named=bool(about.get("in_force_from")),
     )

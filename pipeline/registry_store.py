@@ -17,7 +17,7 @@ from pipeline import period_locks, store
 from pipeline.discover import sha256_of
 from pipeline.periods import parse_period
 from pipeline.reference import Reference
-from pipeline.registry import Registry, RegistryError, load_registry
+from pipeline.registry import Registry, RegistryError, in_registry_order, load_registry
 from pipeline.settings import Settings
 
 
@@ -108,8 +108,8 @@ def _holds_the_same(stored: Registry, current: Registry) -> bool:
         frame = getattr(registry, sheet)
         keys = _ANY_ORDER.get(sheet)
         return frame.sort_values(keys, ignore_index=True) if keys else frame
-    return (stored.fiscal_year, stored.in_force_from) == (
-        current.fiscal_year, current.in_force_from) and all(
+    return (stored.fiscal_year, parse_period(stored.in_force_from).start) == (
+        current.fiscal_year, parse_period(current.in_force_from).start) and all(
         rows(stored, sheet).equals(rows(current, sheet))
         for sheet in ("objectives", "key_results", "assignments", "periods"))
 
@@ -219,12 +219,13 @@ def _load(con: duckdb.DuckDBPyConnection, version: str, fiscal_year: int, in_for
         _as_parsed(con.execute("SELECT issue_code, dimension_id FROM development_issues").df()),
         on="issue_code", how="left")
     periods = table("registry_periods")
+    key_results = table("key_results")
     return Registry(
         version=version, fiscal_year=fiscal_year, in_force_from=in_force_from,
         content_sha256=content_sha256,
         objectives=objectives,
-        key_results=table("key_results"),
-        assignments=table("assignments"),
+        key_results=key_results,
+        assignments=in_registry_order(table("assignments"), key_results),
         periods=periods.assign(due_date=pd.to_datetime(periods["due_date"]).dt.date),
     )
 

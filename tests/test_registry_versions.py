@@ -1,6 +1,8 @@
 """Registry changes mid-year: a new version in force from a period, earlier periods keep theirs,
 a template of another version is checked against the one in force (issue 4, point 6)."""
 
+import shutil
+
 import duckdb
 import pandas as pd
 import pytest
@@ -179,10 +181,10 @@ def test_a_registry_edited_without_a_new_version_is_refused(workspace, reference
 
 def _sorted_by_the_office(frames: dict) -> dict:
     """Assignments sorted by target, largest first, as a filter in Excel leaves them, and the
-    periods by due date, latest first."""
+    periods A to Z (2569-M01 before 2569-Q1, the two first periods of the year)."""
     return {**frames,
             "assignments": frames["assignments"].sort_values("target", ascending=False),
-            "periods": frames["periods"].sort_values("due_date", ascending=False)}
+            "periods": frames["periods"].sort_values("period")}
 
 
 def test_a_registry_whose_rows_are_sorted_is_the_same_version(workspace, reference):
@@ -202,6 +204,38 @@ def test_a_registry_whose_rows_are_sorted_is_the_same_version(workspace, referen
     assert query(workspace.settings.warehouse_path,
                  "SELECT registry_version FROM registry_versions") == [("2569.1",)]
     assert run_cli("run", "--workspace", str(workspace.root)).returncode == 0  # and the next
+
+
+def test_a_sorted_registry_changes_no_figure_the_warehouse_or_the_books_hold(
+        workspace, reference):
+    """The run after the sort read the registry from the file in its new order, later runs
+    from the warehouse in the old one: sums in another order, and a published figure moved by
+    a hundredth and back."""
+    for district in ("1001", "1002", "1003", "1004", "1005"):
+        workspace.send(workspace.clerk(district, "2569-Q1"), district)
+    run(workspace.settings)
+    public = workspace.settings.public_dir("2569-Q1")
+    before = {path.name: path.read_bytes() for path in public.glob("*.csv")}
+    write_registry_file(workspace.settings.registry_path,
+                        _sorted_by_the_office(registry_frames(reference)))
+    run(workspace.settings)
+    assert {path.name: path.read_bytes() for path in public.glob("*.csv")} == before
+    shutil.rmtree(public)
+    run(workspace.settings)  # the registry read from the warehouse now
+    assert {path.name: path.read_bytes() for path in public.glob("*.csv")} == before
+
+
+def test_a_registry_of_whole_numbers_sorted_is_the_same_version(workspace, reference):
+    """Baselines and targets all whole numbers were read as integers from the file and as
+    floats from the warehouse: never equal, and the sorted registry was refused."""
+    frames = registry_frames(reference)
+    frames["assignments"][["baseline", "target"]] = frames["assignments"][
+        ["baseline", "target"]].astype(float).round()
+    write_registry_file(workspace.settings.registry_path, frames)
+    run(workspace.settings)
+    write_registry_file(workspace.settings.registry_path, _sorted_by_the_office(frames))
+    result = run_cli("run", "--workspace", str(workspace.root))
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_a_sorted_registry_with_a_target_changed_is_refused(workspace, reference):
