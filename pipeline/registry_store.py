@@ -7,10 +7,12 @@ they were reported under, so a revised target never rewrites last quarter's roll
 registry edited without a new version would silently change history: it is refused.
 """
 
+import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from pipeline import period_locks, store
@@ -50,12 +52,20 @@ class RegistryVersions:
         return candidates[-1] if candidates else self.current
 
 
+# How registry.xlsx's cells are read. A run reads the version from the warehouse when the same
+# bytes were read before by the same reading: since revision 2, a cell formatted as a percentage
+# is read as it shows, so bytes stored before are read once again.
+READING = 2
+
+
 def load_current(con: duckdb.DuckDBPyConnection, settings: Settings,
                  reference: Reference) -> tuple[Registry, str]:
-    """registry.xlsx and the sha256 of its bytes; from the warehouse when these very bytes were
-    loaded before: parsing and checking the workbook is most of a run with nothing new."""
+    """registry.xlsx and the sha256 of its bytes and of the READING they are read by; from the
+    warehouse when these bytes were loaded before so: parsing and checking the workbook is most
+    of a run with nothing new."""
     path = settings.registry_path
-    digest = sha256_of(path) if path.is_file() else ""
+    digest = hashlib.sha256(f"{READING}:{sha256_of(path)}".encode()).hexdigest() \
+        if path.is_file() else ""
     row = con.execute("SELECT registry_version, fiscal_year, in_force_from, content_sha256 "
                       "FROM registry_versions WHERE file_sha256 = ?", [digest]).fetchone()
     return (_load(con, *row) if row else load_registry(path, reference)), digest
@@ -67,13 +77,16 @@ def versions(con: duckdb.DuckDBPyConnection | None, current: Registry,
     rows = con.execute("SELECT registry_version, fiscal_year, in_force_from, content_sha256 "
                        "FROM registry_versions ORDER BY loaded_seq").fetchall() if con else []
     for row in rows:
-        if row[0] == current.version and row[3] not in (
-                None, current.content_sha256, current.typed_sha256) and not _holds_the_same(
-                _load(con, *row), current):
+        if row[0] != current.version or row[3] in (None, current.content_sha256,
+                                                   current.typed_sha256):
+            continue
+        then = _load(con, *row)
+        if not _holds_the_same(then, current):
             raise RegistryError(settings.registry_path, [
                 f"sheet about: registry_version '{current.version}' is already stored with "
                 "other content; a changed registry needs a new registry_version (and "
-                "in_force_from, the first period it applies to)"])
+                "in_force_from, the first period it applies to)",
+                *_read_as_fractions(then, current)])
     stored = [row[0] for row in rows]
     if current.version in stored:
         later = [version for version, year, _, _ in rows[stored.index(current.version) + 1:]
@@ -112,6 +125,27 @@ def _holds_the_same(stored: Registry, current: Registry) -> bool:
         current.fiscal_year, parse_period(current.in_force_from).start) and all(
         rows(stored, sheet).equals(rows(current, sheet))
         for sheet in ("objectives", "key_results", "assignments", "periods"))
+
+
+def _read_as_fractions(stored: Registry, current: Registry) -> list[str]:
+    """Why a registry nobody changed is refused after an upgrade: its cells formatted as
+    percentages (92.5%) were stored as the fractions Excel keeps (0.925) before READING 2."""
+    keys = ["kr_code", "district_code"]
+    both = stored.assignments.merge(current.assignments, on=keys, suffixes=("_then", "_now"))
+    hundredfold = pd.concat([both[[*keys, f"{c}_then", f"{c}_now"]].set_axis(
+        [*keys, "then", "now"], axis=1).assign(column=c) for c in ("baseline", "target")])
+    hundredfold = hundredfold[hundredfold["then"].ne(hundredfold["now"]) & np.isclose(
+        hundredfold["then"] * 100, hundredfold["now"])]
+    if hundredfold.empty:
+        return []
+    first = hundredfold.iloc[0]
+    return [f"sheet assignments: {len(hundredfold)} baselines or targets are formatted as "
+            f"percentages and were stored as fractions, a hundred times too small ({first.kr_code}"
+            f" for {first.district_code}, column {first.column}: {first.now:g}% stored as "
+            f"{first.then:g}), before this version of the pipeline read them as they show; "
+            "give the registry a new registry_version in force from the first period still "
+            "open (in_force_from), and tell the committee which figures were scored against "
+            "them"]
 
 
 def loaded(con: duckdb.DuckDBPyConnection, known: RegistryVersions) -> RegistryVersions:

@@ -1,6 +1,7 @@
 """Registry changes mid-year: a new version in force from a period, earlier periods keep theirs,
 a template of another version is checked against the one in force (issue 4, point 6)."""
 
+import hashlib
 import shutil
 
 import duckdb
@@ -236,6 +237,40 @@ def test_a_registry_of_whole_numbers_sorted_is_the_same_version(workspace, refer
     write_registry_file(workspace.settings.registry_path, _sorted_by_the_office(frames))
     result = run_cli("run", "--workspace", str(workspace.root))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _first_percent_row(book) -> int:
+    kinds = {row[0]: row[6] for row in book["key_results"].iter_rows(min_row=2, values_only=True)}
+    return next(row[0].row for row in book["assignments"].iter_rows(min_row=2)
+                if kinds.get(row[0].value) == "percent")
+
+
+def test_a_registry_stored_with_percentages_read_as_fractions_is_read_again_and_named(
+        workspace, reference):
+    """Before, 87.9% and 95.7% typed in Excel were stored as 0.879 and 0.957: the same bytes
+    were then read from the warehouse night after night, a hundred times too small. They are
+    read once again, and the version is refused with the reason, not as an edit nobody made."""
+    path = workspace.settings.registry_path
+    write_registry_file(path, registry_frames(reference))
+    book = load_workbook(path)
+    row = _first_percent_row(book)
+    sheet = book["assignments"]
+    kr, district = sheet[f"A{row}"].value, sheet[f"B{row}"].value
+    sheet[f"C{row}"].value, sheet[f"D{row}"].value = 0.879, 0.957  # as Excel stores them
+    book.save(path)
+    run(workspace.settings)  # unformatted: stored as 0.879 and 0.957, as the old reading did
+    for column in "CD":
+        sheet[f"{column}{row}"].number_format = "0.0%"
+    book.save(path)
+    with duckdb.connect(str(workspace.settings.warehouse_path)) as con:  # as the old run left it
+        con.execute("UPDATE registry_versions SET file_sha256 = ?",
+                    [hashlib.sha256(path.read_bytes()).hexdigest()])
+    result = run_cli("run", "--workspace", str(workspace.root))
+    assert result.returncode == EXIT_REGISTRY
+    assert (f"sheet assignments: 2 baselines or targets are formatted as percentages and were "
+            f"stored as fractions, a hundred times too small ({kr} for {district}, column "
+            "baseline: 87.9% stored as 0.879), before this version of the pipeline read them as "
+            "they show") in " ".join(result.stdout.split())
 
 
 def test_a_sorted_registry_with_a_target_changed_is_refused(workspace, reference):
