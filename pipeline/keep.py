@@ -5,6 +5,7 @@ then renamed into place; the inbox file is released (removed) only after the war
 transaction that records it has committed.
 """
 
+import re
 import shutil
 from pathlib import Path
 
@@ -21,6 +22,9 @@ class CopyMismatch(Exception):
 class Changed(Exception):
     """The inbox file is not the one read: a clerk saved over it, or took it away, during the
     run. It is left for the next run, which reads what is there then."""
+
+
+_COPY = re.compile(r"[0-9a-f]{12}-")  # kept_path's names: what else is there is not ours
 
 
 def kept_path(arrival: Arrival, root: Path) -> Path:
@@ -52,7 +56,8 @@ def forget_unstored(roots: list[Path], outputs: Path, stored: set[str]) -> None:
     run stores those bytes); a file still waiting is kept again."""
     for root in roots:
         for path in root.rglob("*"):
-            if path.is_file() and path.relative_to(outputs).as_posix() not in stored:
+            if (_COPY.match(path.name) and path.is_file()
+                    and str(path.relative_to(outputs)) not in stored):
                 path.unlink()
 
 

@@ -205,8 +205,8 @@ def _renamed(sheet: str, names: list[str]) -> str:
 def _direction_mistyped(key_results: pd.DataFrame, contrary: dict[str, int]) -> list[str]:
     """One message at the direction of a KR every target goes against (model.
     against_every_target), not one at each of its fifty rows of assignments."""
-    rows = key_results.assign(row=key_results.index).drop_duplicates("kr_code").set_index(
-        "kr_code")
+    rows = key_results.assign(row=key_results.index).drop_duplicates(  # the row judged by,
+        "kr_code", keep="last").set_index("kr_code")  # as a dict of the rows keeps the last
     return [f"sheet key_results, row {rows.at[kr, 'row']}, column direction: "
             f"'{rows.at[kr, 'direction']}' goes against all {count} targets of {kr} in sheet "
             f"assignments, each {'above' if rows.at[kr, 'direction'] == 'decrease' else 'below'}"

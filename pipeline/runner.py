@@ -197,6 +197,9 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
             stale = stale_feedback(verdicts, responses, store.sent_for(
                 con, {(v.district_code, v.period) for v in verdicts if v.accepted}),
                 settings.answers)
+            responses = [replace(response, feedback_path=None)  # owed no more: not reported
+                         if response.feedback_path in stale else response
+                         for response in responses]
             _clear(stale)
             _store(con, settings, report, log, verdicts, kept, responses, stale)
             _after_commit(con, settings, report, log,

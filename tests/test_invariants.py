@@ -340,13 +340,16 @@ def test_a_copy_a_killed_run_kept_of_a_file_saved_over_since_is_not_left(workspa
 
     first = _sha(workspace.send(workspace.clerk("1001"), "1001", "OKR_1001.xlsx"))
     assert crash(workspace.root, "pipeline.store/record:before:1").returncode == -9
+    note = workspace.settings.archive / "README.txt"  # the office's own: not a copy
+    note.write_text("สำเนาไฟล์ที่ผ่านการตรวจ", encoding="utf-8")
     assert [_sha(p) for p in workspace.settings.archive.rglob("*.xlsx")] == [first]
     second = _sha(workspace.send(workspace.clerk("1001").type("KR-1-01", "note", "ฉบับแก้ไข"),
                                  "1001", "OKR_1001.xlsx"))
     assert second != first
     run(workspace.settings)
     kept = [p for root in (workspace.settings.archive, workspace.settings.quarantine)
-            for p in root.rglob("*") if p.is_file()]
+            for p in root.rglob("*") if p.is_file() and p != note]
     assert [_sha(p) for p in kept] == [second]
+    assert note.exists()
     assert query(workspace.settings.warehouse_path, "SELECT sha256 FROM submissions") == [
         (second,)]
