@@ -12,6 +12,11 @@ from schemas.rules import ERROR, NOTICE, WARNING
 
 OUTCOME = {True: "ผ่านการตรวจ บันทึกข้อมูลแล้ว / accepted and stored",
            False: "ไม่ผ่านการตรวจ ยังไม่ได้บันทึกข้อมูล / rejected, nothing stored"}
+CHECKED = {  # `check`, a dry run: nothing is stored whatever the outcome
+    True: "จะผ่านการตรวจ (ตรวจล่วงหน้า ยังไม่ได้บันทึกข้อมูล) / would be accepted (a check: "
+          "nothing stored)",
+    False: "จะไม่ผ่านการตรวจ (ตรวจล่วงหน้า ยังไม่ได้บันทึกข้อมูล) / would be rejected (a check: "
+           "nothing stored)"}
 _LISTED = ((ERROR, "## ต้องแก้ไข / to fix"), (WARNING, "## โปรดตรวจสอบ / to check"),
            (NOTICE, "## แจ้งให้ทราบ: ระบบอ่านค่าเหล่านี้ดังนี้ / notices: how these cells were read"))
 ALREADY_RECEIVED = "ได้รับแล้ว ไม่ได้ตรวจซ้ำ / already received, not judged again"
@@ -40,13 +45,15 @@ def _number(value) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
-def receipt_text(verdict: Verdict, district_name: str, changed: list[dict]) -> str:
+def receipt_text(verdict: Verdict, district_name: str, changed: list[dict],
+                 checked: bool = False) -> str:
+    """`checked`: the receipt of a dry run (`check`), which stores nothing."""
     counts = {s: verdict.count(s) for s in (ERROR, WARNING, NOTICE)}
     lines = [
         *_received(verdict.arrival),
         f"- เขต / district: {verdict.district_code or '-'} {district_name}".rstrip(),
         f"- รอบการรายงาน / period: {verdict.period or '-'}",
-        f"- ผล / outcome: {OUTCOME[verdict.accepted]}",
+        f"- ผล / outcome: {(CHECKED if checked else OUTCOME)[verdict.accepted]}",
         f"- ข้อผิดพลาด / errors: {counts[ERROR]} · คำเตือน / warnings: {counts[WARNING]} · "
         f"แจ้งให้ทราบ / notices: {counts[NOTICE]}",
     ]

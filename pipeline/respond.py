@@ -83,9 +83,9 @@ def respond_duplicate(arrival: Arrival, earlier: dict | None, root: Path) -> Pat
 
 
 def respond(verdicts: list[Verdict], current: pd.DataFrame, reference: Reference,
-            root: Path) -> list[Response]:
+            root: Path, checked: bool = False) -> list[Response]:
     """Writes the receipts under `root` (Settings.answers, or Settings.dry_run_answers for
-    `check`); a response's `feedback_path` names the annotated workbook its
+    `check`, `checked`); a response's `feedback_path` names the annotated workbook its
     submission is owed (see annotate). `current` holds the current facts before these
     verdicts (district_code, period, kr_code, actual); verdicts come in the order they were
     received."""
@@ -98,7 +98,7 @@ def respond(verdicts: list[Verdict], current: pd.DataFrame, reference: Reference
         if verdict.accepted:
             latest[key] = verdict.facts
         folder = _answers(root, verdict.period, verdict.arrival.folder, verdict.district_code)
-        text = receipt_text(verdict, names.get(verdict.district_code, ""), changed)
+        text = receipt_text(verdict, names.get(verdict.district_code, ""), changed, checked)
         receipt_path = _receipt(folder, verdict.arrival.name)
         receipts[receipt_path] = text.encode("utf-8")  # a file sent twice: the last one's
         workbook = _workbook(receipt_path)

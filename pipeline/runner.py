@@ -424,7 +424,8 @@ def check(settings: Settings, paths: list[Path]
             history = _history(con, raws) if con else History()
             registries = registry_store.versions(con, registry, settings)
         verdicts = judge(raws, registries, settings, history)
-        responses = respond(verdicts, history.facts, reference, settings.dry_run_answers)
+        responses = respond(verdicts, history.facts, reference, settings.dry_run_answers,
+                            checked=True)
         annotate([(verdict.arrival.path, verdict.problems, response.feedback_path)
                   for verdict, response in zip(verdicts, responses, strict=True)
                   if response.feedback_path])

@@ -263,6 +263,15 @@ def test_check_judges_files_writes_feedback_and_stores_nothing(workspace, tmp_pa
     dry_run = workspace.root / "outputs" / "check" / "2569-Q2" / "1001"
     assert sorted(p.name for p in dry_run.iterdir()) == [
         "bad.xlsx.feedback.xlsx", "bad.xlsx.receipt.md", "good.xlsx.receipt.md"]
+    # forwarded to a clerk, a receipt of a check must not say the figures were stored
+    outcomes = [line for name in ("good", "bad") for line in (
+        dry_run / f"{name}.xlsx.receipt.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("- ผล / outcome:")]
+    assert outcomes == [
+        "- ผล / outcome: จะผ่านการตรวจ (ตรวจล่วงหน้า ยังไม่ได้บันทึกข้อมูล) / would be accepted "
+        "(a check: nothing stored)",
+        "- ผล / outcome: จะไม่ผ่านการตรวจ (ตรวจล่วงหน้า ยังไม่ได้บันทึกข้อมูล) / would be rejected "
+        "(a check: nothing stored)"]
     assert not _folder(workspace).exists()
     assert _sha(warehouse) == before
     assert good.exists() and bad.exists()
