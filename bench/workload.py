@@ -161,8 +161,8 @@ def _scalar_status(value: float, kr, share: float) -> str:
     the same arithmetic as score.progress and score.status; checked against it on each build."""
     span = kr.target - kr.baseline
     if kr.direction == "maintain" or span == 0:
-        progress = 1.0 if value >= kr.target else (
-            value / kr.target if kr.target else float("nan"))
+        progress = share * (1.0 if value >= kr.target else (
+            value / kr.target if kr.target else float("nan")))
     else:
         progress = (value - kr.baseline) / span
     if progress != progress:

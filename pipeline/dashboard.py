@@ -215,9 +215,14 @@ def _downloads() -> str:
 
 def _footer(rollup: PeriodRollup) -> str:
     method = bi("ความก้าวหน้า = (ผล − ค่าฐาน) ÷ (เป้าหมาย − ค่าฐาน) แสดงในช่วง 0–100%; "
+                "ตัวชี้วัดที่ต้องรักษาระดับ (หรือเป้าหมายเท่ากับค่าฐาน) = สัดส่วนของระดับที่รักษาได้ "
+                "× สัดส่วนของปีงบประมาณที่ผ่านไป; ตัวชี้วัดแบบสำเร็จ/ไม่สำเร็จ = สัดส่วนของเขตที่สำเร็จ; "
                 "ที่คาดหวัง = สัดส่วนของปีงบประมาณที่ผ่านไป; ไม่เผยแพร่หมายเหตุของเขต",
                 "progress = (actual − baseline) ÷ (target − baseline), shown within 0–100%; "
-                "expected = share of the fiscal year elapsed; district notes are not published")
+                "a level to hold (or a target equal to its baseline): the share of the level "
+                "held × the share of the fiscal year elapsed; a milestone: the share of "
+                "districts done; expected = share of the fiscal year elapsed; district notes "
+                "are not published")
     source = bi("สำนักยุทธศาสตร์และประเมินผล กรุงเทพมหานคร",
                 "Strategy and Evaluation Department, Bangkok Metropolitan Administration")
     return (f"<footer><p>{method}</p><p>{source}</p>"

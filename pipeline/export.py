@@ -32,7 +32,10 @@ DICTIONARY: dict[str, dict[str, tuple[str, str, str]]] = {
         "actual": ("number", "ผลการดำเนินงาน", "reported value; empty when not reported"),
         "numerator": ("number", "ตัวตั้ง", "ratio KRs: numerator"),
         "denominator": ("number", "ตัวหาร", "ratio KRs: denominator"),
-        "progress": ("number", "ความก้าวหน้า", "(actual - baseline) / (target - baseline)"),
+        "progress": ("number", "ความก้าวหน้า",
+                     "(actual - baseline) / (target - baseline); a level to hold (maintain, or "
+                     "a target equal to its baseline): the share of the level held times the "
+                     "share of the fiscal year elapsed; a milestone: 1 done, 0 not done"),
         "status": ("text", "สถานะตามตัวเลข", "on_track, at_risk, off_track or no_data"),
         "reported_status": ("text", "สถานะที่เขตรายงาน", "the district's own status"),
     },

@@ -89,13 +89,14 @@ def build(con: duckdb.DuckDBPyConnection, registry: Registry, reference: Referen
             .merge(districts[["district_code", "group_code"]], on="district_code")
             .merge(facts.drop(columns="received_at"), on=["district_code", "kr_code"],
                    how="left"))
+    share = period.elapsed_share
     rows["progress"] = score.progress(rows["actual"], rows["baseline"], rows["target"],
-                                      rows["direction"])
-    rows = _with_status(rows, period.elapsed_share, thresholds)
+                                      rows["direction"], share)
+    rows = _with_status(rows, share, thresholds)
     rows["flag"] = rows["clerk_status"].eq("on_track") & rows["status"].eq("off_track")
-    kr_group = _with_status(score.roll_up(rows, ["group_code"]), period.elapsed_share, thresholds)
-    kr_city = _with_status(score.roll_up(rows.assign(area=CITY), ["area"]),
-                           period.elapsed_share, thresholds)
+    kr_group = _with_status(score.roll_up(rows, ["group_code"], share), share, thresholds)
+    kr_city = _with_status(score.roll_up(rows.assign(area=CITY), ["area"], share), share,
+                           thresholds)
     return PeriodRollup(
         period=period,
         as_of=_as_of(con, facts, period),

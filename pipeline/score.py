@@ -2,9 +2,12 @@
 
 Progress = (actual − baseline) / (target − baseline), which is the same formula with the
 signs turned for a `decrease` KR. A `maintain` KR, or one whose target is its baseline, is
-scored on the level held instead: 1 at the target or beyond it, else the share of the target
-reached, or for a `decrease` KR the target over the actual (a level not to exceed). Progress
-is kept raw and shown capped to 0–1. Percentages are
+scored on the level held instead, over the part of the year gone: the share of the target
+level reached (1 at it or beyond it; for a `decrease` KR the target over the actual, a level
+not to exceed) times the share of the fiscal year elapsed. A level is held the whole year, so
+it is measured against the same expected progress as every KR: 93 of a level of 95 at
+mid-year is 49 % against 50 %, at risk, where the level alone (98 %) was on track against
+50 %, and so was a level of 40. Progress is kept raw and shown capped to 0–1. Percentages are
 never averaged where they can be decomposed: a ratio KR rolls up as Σ numerators / Σ
 denominators, against its districts' baselines and targets weighed by their denominators as
 that is (a district of 1,000 cases moves it more than one of 100), a count as Σ actuals
@@ -19,7 +22,8 @@ STATUSES = ("on_track", "at_risk", "off_track", "no_data")
 
 
 def progress(actual: pd.Series, baseline: pd.Series, target: pd.Series,
-             direction: pd.Series) -> pd.Series:
+             direction: pd.Series, share: float | pd.Series) -> pd.Series:
+    """`share`: of the fiscal year elapsed at each row's period (Period.elapsed_share)."""
     span = target - baseline
     moved = actual - baseline
     raw = moved / span.where(span != 0)
@@ -27,7 +31,7 @@ def progress(actual: pd.Series, baseline: pd.Series, target: pd.Series,
     held = (actual / target.where(target != 0)).where(actual < target, 1.0)
     not_exceeded = (target / actual.where(actual != 0)).where(actual > target, 1.0)
     kept = not_exceeded.where(direction.eq("decrease"), held)
-    result = raw.where(~maintain, kept)
+    result = raw.where(~maintain, kept * share)
     return result.where(actual.notna())
 
 
@@ -43,12 +47,13 @@ def status(progress_values: pd.Series, expected: float, thresholds: Thresholds) 
     return result
 
 
-def roll_up(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+def roll_up(rows: pd.DataFrame, by: list[str], share: float) -> pd.DataFrame:
     """District rows of KRs → one row per `by` + KR, combined as each KR's type says.
 
     `rows` has one row per assigned (district, KR): kr_type, direction, actual (NaN when not
-    reported), numerator, denominator, baseline, target. Only reporting districts count
-    towards the figures; `assigned` and `reporting` say how many stand behind them.
+    reported), numerator, denominator, baseline, target; `share`, of the year elapsed. Only
+    reporting districts count towards the figures; `assigned` and `reporting` say how many
+    stand behind them.
     """
     keys = [*by, "kr_code"]
     reported = rows[rows["actual"].notna()]
@@ -75,7 +80,8 @@ def roll_up(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         ~is_ratio, out["sum_weighed_target"] / pooled)
     out["numerator"] = out["sum_numerator"].where(is_ratio)
     out["denominator"] = out["sum_denominator"].where(is_ratio)
-    out["progress"] = progress(out["actual"], out["baseline"], out["target"], out["direction"])
+    out["progress"] = progress(out["actual"], out["baseline"], out["target"], out["direction"],
+                               share)
     return out[["kr_type", "direction", "actual", "baseline", "target", "numerator",
                 "denominator", "progress", "assigned", "reporting"]].reset_index()
 

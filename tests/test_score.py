@@ -11,9 +11,9 @@ from pipeline import score
 from pipeline.settings import Thresholds
 
 
-def _progress(actual, baseline, target, direction="increase"):
+def _progress(actual, baseline, target, direction="increase", share=1.0):
     s = lambda v: pd.Series([v], dtype=float)  # noqa: E731
-    return score.progress(s(actual), s(baseline), s(target), pd.Series([direction]))[0]
+    return score.progress(s(actual), s(baseline), s(target), pd.Series([direction]), share)[0]
 
 
 @pytest.mark.parametrize(("actual", "baseline", "target", "direction", "expected"), [
@@ -33,6 +33,21 @@ def _progress(actual, baseline, target, direction="increase"):
 ])
 def test_progress_of_a_kr(actual, baseline, target, direction, expected):
     assert _progress(actual, baseline, target, direction) == pytest.approx(expected)
+
+
+def test_a_level_to_hold_is_scored_over_the_part_of_the_year_gone():
+    """Child vaccination to stay at 95 %: 93.4 at mid-year was "on track", its level (98 %)
+    against the 50 % of the year gone, and so would 40 have been. Held over half the year, the
+    level is half the year's progress: 93.4 is at risk, 95 on track, 40 off track."""
+    thresholds = Thresholds(at_risk=0.7)
+    shown = {actual: _progress(actual, 95, 95, "maintain", share=0.5)
+             for actual in (93.4, 95, 40)}
+    assert shown == pytest.approx({93.4: 93.4 / 95 / 2, 95: 0.5, 40: 40 / 95 / 2})
+    assert score.status(pd.Series(shown), 0.5, thresholds).tolist() == [
+        "at_risk", "on_track", "off_track"]
+    # a target at its baseline is a level to hold too; a year gone, the level alone
+    assert _progress(3, 5, 5, "decrease", share=0.25) == pytest.approx(0.25)  # within it
+    assert _progress(8, 5, 5, "decrease", share=1.0) == pytest.approx(5 / 8)
 
 
 def test_progress_of_a_kr_not_reported_is_missing_not_zero():
@@ -58,7 +73,7 @@ def _rows(kr_type, actuals, baselines, targets, numerators=None, denominators=No
 
 def test_counts_roll_up_as_sums_of_actuals_against_sums_of_targets():
     rows = _rows("count", [100.0, 300.0, math.nan], [0.0, 0.0, 0.0], [200.0, 600.0, 400.0])
-    (out,) = score.roll_up(rows, ["group_code"]).to_dict("records")
+    (out,) = score.roll_up(rows, ["group_code"], 1.0).to_dict("records")
     assert (out["actual"], out["target"], out["progress"]) == (400, 800, 0.5)
     assert (out["reporting"], out["assigned"]) == (2, 3)  # the missing district is not a zero
 
@@ -66,7 +81,7 @@ def test_counts_roll_up_as_sums_of_actuals_against_sums_of_targets():
 def test_ratios_roll_up_as_sum_of_numerators_over_sum_of_denominators():
     rows = _rows("ratio", [90.0, 50.0], [80.0, 80.0], [100.0, 100.0],
                  numerators=[90.0, 5.0], denominators=[100.0, 10.0])
-    (out,) = score.roll_up(rows, ["group_code"]).to_dict("records")
+    (out,) = score.roll_up(rows, ["group_code"], 1.0).to_dict("records")
     assert out["actual"] == pytest.approx(95 / 110 * 100)  # not the mean of 90 % and 50 %
 
 
@@ -76,7 +91,7 @@ def test_a_ratios_baseline_and_target_are_weighed_by_denominator_as_its_actual_i
     means of their baselines and targets (70 and 77.5) made it −91 %, off track."""
     rows = _rows("ratio", [60.0, 95.0], [50.0, 90.0], [60.0, 95.0],
                  numerators=[600.0, 95.0], denominators=[1000.0, 100.0])
-    (out,) = score.roll_up(rows, ["group_code"]).to_dict("records")
+    (out,) = score.roll_up(rows, ["group_code"], 1.0).to_dict("records")
     assert out["actual"] == pytest.approx(695 / 1100 * 100)
     assert out["baseline"] == pytest.approx((50 * 1000 + 90 * 100) / 1100)
     assert out["target"] == pytest.approx((60 * 1000 + 95 * 100) / 1100)
@@ -85,10 +100,10 @@ def test_a_ratios_baseline_and_target_are_weighed_by_denominator_as_its_actual_i
 
 def test_percents_roll_up_as_a_mean_and_milestones_as_the_share_done():
     (pct,) = score.roll_up(_rows("percent", [60.0, 80.0], [50.0, 50.0], [90.0, 90.0]),
-                           ["group_code"]).to_dict("records")
+                           ["group_code"], 1.0).to_dict("records")
     assert pct["actual"] == 70
     (done,) = score.roll_up(_rows("milestone", [1.0, 0.0, 1.0, 1.0], [0.0] * 4, [1.0] * 4),
-                            ["group_code"]).to_dict("records")
+                            ["group_code"], 1.0).to_dict("records")
     assert done["actual"] == 0.75
     assert done["progress"] == 0.75
 
@@ -98,7 +113,7 @@ def test_percents_roll_up_as_a_mean_and_milestones_as_the_share_done():
 def test_a_count_roll_up_equals_the_sum_of_the_reported_facts(actuals):
     values = [math.nan if a is None else a for a in actuals]
     rows = _rows("count", values, [0.0] * len(values), [1e6] * len(values))
-    (out,) = score.roll_up(rows, ["group_code"]).to_dict("records")
+    (out,) = score.roll_up(rows, ["group_code"], 1.0).to_dict("records")
     reported = [a for a in actuals if a is not None]
     assert out["reporting"] == len(reported)
     if reported:
