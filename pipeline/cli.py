@@ -15,7 +15,7 @@ from pipeline import period_locks
 from pipeline.cells import figure_text
 from pipeline.period_locks import PeriodActionError
 from pipeline.periods import PeriodError, parse_period
-from pipeline.receipt import ALREADY_RECEIVED, repeats
+from pipeline.receipt import ALREADY_RECEIVED, DUPLICATE_OF, repeats
 from pipeline.registry import RegistryError
 from pipeline.report import OUTCOMES, RunReport
 from pipeline.runner import (
@@ -266,7 +266,7 @@ def render_report(report: RunReport, settings: Settings, console: Console) -> No
             table.add_row(escape(item["folder"] or ""), escape(item["name"]),
                           escape(item.get("period") or ""),
                           OUTCOME_TH[item["outcome"]],
-                          LEFT_BECAUSE.get(item.get("left_because"), _why(item["problems"])))
+                          LEFT_BECAUSE.get(item.get("left_because"), _why(item)))
         console.print(table)
     table = Table(title=f"สรุปการประมวลผล / run {report.run_id}")
     for header in ("รอบ / period", "ผ่าน / accepted", "ไม่ผ่าน / rejected",
@@ -300,8 +300,13 @@ def render_report(report: RunReport, settings: Settings, console: Console) -> No
                   f"{settings.outputs / 'feedback'}", highlight=False)
 
 
-def _why(problems: list[dict]) -> str:
-    errors = [p for p in problems if p["severity"] == "error"]
+def _why(item: dict) -> str:
+    if item.get("repeats"):  # a duplicate: the file it repeats, and what became of it
+        then = item["repeats"]
+        th, en = DUPLICATE_OF[then["status"]]
+        return escape(f"= {then['name']} ({then['folder'] or 'inbox'}, "
+                      f"{then['received_at'][:16].replace('T', ' ')} UTC): {th} / {en}")
+    errors = [p for p in item["problems"] if p["severity"] == "error"]
     lines = [escape(f"{p['cell'] or p['sheet'] or '-'} [{p['code']}] {p['message_th']}")
              for p in errors[:3]]
     if len(errors) > 3:

@@ -168,9 +168,10 @@ def _completeness(rollup: PeriodRollup) -> str:
         rows.append(f'<tr{" class=city" if area == CITY else ""}><td>{name}</td>{cells}'
                     f'<td class="num">{rate:.0%}{chart}</td></tr>')
     head = "".join(f'<th class="num">{bi(th, en)}</th>' for _, th, en in COMPLETENESS_COLS)
-    waiting = rollup.completeness[rollup.completeness["state"] != "accepted"]
-    listed = ", ".join(f"{escape(str(d.name_th))} ({escape(str(d.name_en))})"
-                       for d in waiting.sort_values("district_code").itertuples()) or "–"
+    waiting = rollup.completeness[rollup.completeness["state"] != "accepted"].sort_values(
+        "district_code")
+    listed = bi(", ".join(waiting["name_th"]) or "–", ", ".join(waiting["name_en"]) or "–",
+                inline=True)  # in English, the English names only
     return _section(
         "completeness", "ความครบถ้วนของการรายงาน", "Reporting rates",
         f'<div class="scroll"><table><thead><tr><th>{bi("กลุ่มเขต", "district group")}</th>'

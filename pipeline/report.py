@@ -60,8 +60,14 @@ class RunReport:
         self._outcomes = copy._outcomes
         self.seconds.update(copy.seconds)
 
-    def add_duplicate(self, arrival: Arrival, receipt: Path | None, outputs: Path) -> None:
+    def add_duplicate(self, arrival: Arrival, receipt: Path | None, outputs: Path,
+                      earlier: dict | None) -> None:
+        """`earlier`: the submission the file repeats (store.earlier_submissions), if any."""
+        repeats = None if earlier is None else {
+            "name": earlier["original_name"], "folder": earlier["inbox_folder"],
+            "received_at": earlier["received_at"], "status": earlier["status"]}
         self._add({**_arrival(arrival), "outcome": "duplicate", "problems": [],
+                   "period": earlier and earlier["period"], "repeats": repeats,
                    "receipt_path": str(receipt.relative_to(outputs)) if receipt else None})
 
     def add_left(self, arrival: Arrival, why: str) -> None:

@@ -331,7 +331,7 @@ def _answer_duplicates(con, settings: Settings, report: RunReport, log: RunLog,
     earlier = store.earlier_submissions(con, [arrival.sha256 for arrival in duplicates])
     for arrival in duplicates:
         receipt = respond_duplicate(arrival, earlier.get(arrival.sha256), settings.answers)
-        report.add_duplicate(arrival, receipt, settings.outputs)
+        report.add_duplicate(arrival, receipt, settings.outputs, earlier.get(arrival.sha256))
         log.event("file", file=arrival.name, folder=arrival.folder, outcome="duplicate")
 
 

@@ -188,6 +188,9 @@ def test_on_a_phone_nothing_is_wider_than_the_screen_and_english_only_switches(p
     assert title_th.is_visible() and title_en.is_visible()
     seen.page.locator("label.lang-label").click()
     assert not title_th.is_visible() and title_en.is_visible()
+    waiting = seen.page.locator("#completeness p").last.inner_text()  # Thai names stayed
+    assert waiting.startswith("no accepted report yet:") and "Nong Chok" in waiting
+    assert not re.search("[\u0e00-\u0e7f]", waiting), waiting
     assert seen.problems == []
     seen.page.close()
 

@@ -149,6 +149,19 @@ def test_the_demo_never_wipes_a_folder_that_is_not_a_demo_workspace(tmp_path):
     assert (precious / "registry.xlsx").read_bytes() == b"the real one"
 
 
+def test_a_demo_workspace_named_as_a_file_is_refused_plainly(tmp_path):
+    """A file given as --workspace gave a traceback and "files not yet stored stay in the
+    inbox", with the exit code of a failed run."""
+    afile = tmp_path / "registry.xlsx"
+    afile.write_bytes(b"the real one")
+    result = run_cli("demo", "--no-run", "--workspace", str(afile))
+    assert result.returncode == 2
+    assert f"{afile} is a file, not a folder; choose an empty folder with --workspace" in " ".join(
+        result.stdout.split())
+    assert "Traceback" not in result.stderr
+    assert afile.read_bytes() == b"the real one"
+
+
 def test_completeness_and_timeliness_are_in_the_run_report(demo_settings):
     rates = {period: {row["area"]: row for row in rows}
              for period, rows in _report(demo_settings)["completeness"].items()}

@@ -2,10 +2,13 @@
 their attention, and the dry-run `check` that stores nothing."""
 
 import hashlib
+import io
 
 import pytest
 from openpyxl import load_workbook
+from rich.console import Console
 
+from pipeline.cli import render_report
 from pipeline.runner import run
 from tests.running import crash, query, run_cli
 
@@ -344,9 +347,18 @@ def test_the_same_file_sent_again_under_its_name_keeps_its_own_receipt(workspace
     run(workspace.settings)
     before = (_folder(workspace) / "OKR.xlsx.receipt.md").read_bytes()
     workspace.drop(_kept(workspace), "1001", "OKR.xlsx")
-    (entry,) = run(workspace.settings).files
+    report = run(workspace.settings)
+    (entry,) = report.files
     assert (entry["outcome"], entry["receipt_path"]) == ("duplicate", None)
     assert (_folder(workspace) / "OKR.xlsx.receipt.md").read_bytes() == before
+    # the office sees which file it repeats and what became of it, not an empty row
+    assert (entry["period"], entry["repeats"]) == ("2569-Q2", {
+        "name": "OKR.xlsx", "folder": "1001", "received_at": "2026-04-01 00:01:00",
+        "status": "current"})
+    shown = Console(record=True, width=400, file=io.StringIO())
+    render_report(report, workspace.settings, shown)
+    assert ("= OKR.xlsx (1001, 2026-04-01 00:01 UTC): ผ่านการตรวจ และเป็นข้อมูลที่ใช้อยู่ / "
+            "accepted; its figures are the current ones") in shown.export_text()
     log = max(workspace.settings.runs.glob("*.jsonl")).read_text(encoding="utf-8")
     assert '"event": "file", "file": "OKR.xlsx", "folder": "1001", "outcome": "duplicate"' in log
 

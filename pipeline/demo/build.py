@@ -74,6 +74,8 @@ def _fresh(settings: Settings) -> None:
     """The workspace emptied, unless it is not a demo's or a run holds it (LockHeld): wiped
     from under a nightly run, it failed and left outputs of a warehouse that was gone."""
     workspace = settings.workspace
+    if workspace.exists() and not workspace.is_dir():
+        raise NotADemoWorkspace(f"{workspace} is a file, not a folder")
     if workspace.exists() and any(workspace.iterdir()):
         if not (workspace / MARKER).exists():
             raise NotADemoWorkspace(f"{workspace} is not empty and is not a demo workspace")
