@@ -32,11 +32,14 @@ def record(con: duckdb.DuckDBPyConnection, action: str, period: str, actor: str,
     """Records the action and returns the period's new state."""
     current = state(con, period)
     if action == "close" and current == "closed":
-        raise PeriodActionError(f"period {period} is already closed")
+        raise PeriodActionError(f"รอบ {period} ปิดรับรายงานอยู่แล้ว / period {period} is "
+                                "already closed")
     if action == "reopen" and current != "closed":
-        raise PeriodActionError(f"period {period} is not closed; there is nothing to reopen")
+        raise PeriodActionError(f"รอบ {period} ไม่ได้ปิดอยู่ จึงไม่มีอะไรให้เปิดใหม่ / period "
+                                f"{period} is not closed; there is nothing to reopen")
     if action == "open" and current == "closed":
-        raise PeriodActionError(f"period {period} is closed; use reopen to let corrections in")
+        raise PeriodActionError(f"รอบ {period} ปิดอยู่ ใช้คำสั่ง reopen เพื่อรับไฟล์ที่แก้ไข / "
+                                f"period {period} is closed; use reopen to let corrections in")
     con.execute("BEGIN")
     con.execute("INSERT INTO period_events SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, ? "
                 "FROM period_events", [period, action, actor, at.replace(tzinfo=None)])

@@ -64,7 +64,8 @@ def _month_start(fiscal_year: int, fiscal_month: int) -> date:
 def parse_period(code: str) -> Period:
     match = _CODE.match(str(code).strip())
     if not match:
-        raise PeriodError(f"'{code}' is not a period code like 2569-Q2 or 2569-M01")
+        raise PeriodError(f"'{code}' ไม่ใช่รหัสรอบการรายงาน เช่น 2569-Q2 หรือ 2569-M01 / "
+                          f"'{code}' is not a period code like 2569-Q2 or 2569-M01")
     fiscal_year = int(match["fy"])
     if match["q"]:
         quarter = int(match["q"])

@@ -498,9 +498,14 @@ def trace_figure(settings: Settings, district: str, period: str, kr: str) -> pd.
             if district not in set(reference.districts["code"]):
                 raise UnknownName(f"ไม่มีเขตรหัส {district} / no district has the code {district}")
             history = trace(con, district, period, kr) if con else pd.DataFrame()
-            if history.empty and kr not in set(registries.in_force(period).key_results["kr_code"]):
+            in_force = registries.in_force(period)
+            if history.empty and kr not in set(in_force.key_results["kr_code"]):
                 raise UnknownName(f"ไม่มีตัวชี้วัด {kr} ในทะเบียนของรอบ {period} / the registry "
                                   f"of period {period} has no key result {kr}")
+            if history.empty and kr not in in_force.assigned_codes(district):
+                raise UnknownName(f"เขต {district} ไม่ได้รับมอบหมายตัวชี้วัด {kr} ในรอบ {period} / "
+                                  f"key result {kr} is not assigned to district {district} in "
+                                  f"period {period}")
             return history
 
 

@@ -99,7 +99,8 @@ def test_surrounding_spaces_are_ignored():
 def test_a_code_that_is_not_a_quarter_or_month_is_refused_naming_the_code(code):
     with pytest.raises(PeriodError) as raised:
         parse_period(code)
-    assert str(raised.value) == f"'{code}' is not a period code like 2569-Q2 or 2569-M01"
+    assert str(raised.value) == (f"'{code}' ไม่ใช่รหัสรอบการรายงาน เช่น 2569-Q2 หรือ 2569-M01 / "
+                                 f"'{code}' is not a period code like 2569-Q2 or 2569-M01")
 
 
 # A code in Thai digits would name a folder and a _meta period that match no registry period.

@@ -84,7 +84,7 @@ def test_the_period_command_records_who_closed_it(workspace):
     assert "2569-Q1" in result.stdout and "closed" in result.stdout
     again = run_cli("period", "close", "2569-Q1", "--workspace", str(workspace.root))
     assert again.returncode == 2
-    assert "period 2569-Q1 is already closed" in again.stdout
+    assert "รอบ 2569-Q1 ปิดรับรายงานอยู่แล้ว / period 2569-Q1 is already closed" in again.stdout
 
 
 def test_a_period_is_not_closed_while_new_files_wait_in_the_inbox_unless_forced(workspace):

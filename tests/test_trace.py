@@ -54,7 +54,9 @@ def test_a_correction_of_a_few_units_in_millions_shows_in_the_trace(workspace):
 
 @pytest.mark.parametrize(("district", "kr", "said"), [
     ("1001", "KR-1-1", "the registry of period 2569-Q2 has no key result KR-1-1"),
-    ("101", "KR-1-03", "no district has the code 101")])
+    ("101", "KR-1-03", "no district has the code 101"),
+    # a KR cascaded to some districts only: "nobody reported it" for one never asked to
+    ("1001", "KR-1-09", "key result KR-1-09 is not assigned to district 1001 in period 2569-Q2")])
 def test_a_district_or_kr_typed_wrong_is_a_usage_error(workspace, district, kr, said):
     """It read "no accepted submission reported this figure", and exited 0."""
     run(workspace.settings)
