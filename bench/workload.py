@@ -161,8 +161,12 @@ def _scalar_status(value: float, kr, share: float) -> str:
     the same arithmetic as score.progress and score.status; checked against it on each build."""
     span = kr.target - kr.baseline
     if kr.direction == "maintain" or span == 0:
-        progress = share * (1.0 if value >= kr.target else (
-            value / kr.target if kr.target else float("nan")))
+        if kr.direction == "decrease":  # a level not to exceed
+            level = 1.0 if value <= kr.target else kr.target / value
+        else:
+            level = 1.0 if value >= kr.target else (
+                value / kr.target if kr.target else float("nan"))
+        progress = level * (1.0 if kr.cumulative else share)
     else:
         progress = (value - kr.baseline) / span
     if progress != progress:
@@ -177,7 +181,8 @@ def _check_scalar_status(registry, period_codes: list[str]) -> None:
     for code in period_codes:
         share = parse_period(code).elapsed_share
         for kr in krs.itertuples():
-            for value in (kr.baseline, kr.target, (kr.baseline + kr.target) / 2):
+            for value in (kr.baseline, kr.target, (kr.baseline + kr.target) / 2,
+                          kr.target * 0.8, kr.target * 1.2):
                 slow = fill._status(value, kr, share)
                 if _scalar_status(value, kr, share) != slow:
                     raise AssertionError(f"bench status differs from fill._status: {kr.kr_code}")

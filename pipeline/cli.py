@@ -111,14 +111,14 @@ def main(argv: list[str] | None = None) -> int:
             return _period(settings, args.action, args.period, args.by, console, args.force)
         return _demo(settings, args.no_run, console)
     except RegistryError as err:
-        console.print(f"[red]{err}[/red]", highlight=False, soft_wrap=True)
+        console.print(f"[red]{escape(str(err))}[/red]", highlight=False, soft_wrap=True)
         return EXIT_REGISTRY
     except LockHeld as err:
         console.print(f"[yellow]มีการประมวลผลอื่นกำลังทำงานอยู่ / {err}[/yellow]",
                       highlight=False, soft_wrap=True)
         return EXIT_LOCKED
     except (PeriodError, UnknownName) as err:
-        console.print(f"[red]{err}[/red]", highlight=False, soft_wrap=True)
+        console.print(f"[red]{escape(str(err))}[/red]", highlight=False, soft_wrap=True)
         return EXIT_USAGE
     except Exception as err:  # a broken run: say what broke, keep the trace for whoever fixes it
         traceback.print_exc(file=sys.stderr)
@@ -146,7 +146,7 @@ def _period(settings: Settings, action: str, code: str, actor: str, console: Con
     try:
         state, refused = set_period(settings, action, period.code, actor, force=force)
     except PeriodActionError as err:
-        console.print(f"[red]{err}[/red]", highlight=False, soft_wrap=True)
+        console.print(f"[red]{escape(str(err))}[/red]", highlight=False, soft_wrap=True)
         return EXIT_USAGE
     shown = {"open": "เปิดรับรายงาน / open", "closed": "ปิดรับรายงาน / closed"}[state]
     console.print(f"รอบ {period.code}: {shown} (by {actor})", highlight=False)

@@ -89,7 +89,7 @@ def annotate(batch: pd.DataFrame, history: History, plan: pd.DataFrame,
 def _levelled(frame: pd.DataFrame) -> pd.DataFrame:
     share = _per_period(frame["period"], "elapsed_share").astype(float)
     progress = score.progress(frame["value"], frame["baseline"], frame["target"],
-                              frame["direction"], share)
+                              frame["direction"], share, frame["cumulative"])
     scale = frame["target"].where(frame["target"] != 0) * np.where(
         frame["cumulative"].eq(True), share, 1.0)
     level = (frame["value"] / scale).where(~frame["kr_type"].eq("milestone"))

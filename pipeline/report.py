@@ -3,7 +3,7 @@
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.atomic import write_bytes
@@ -65,7 +65,8 @@ class RunReport:
         """`earlier`: the submission the file repeats (store.earlier_submissions), if any."""
         repeats = None if earlier is None else {
             "name": earlier["original_name"], "folder": earlier["inbox_folder"],
-            "received_at": earlier["received_at"], "status": earlier["status"]}
+            "received_at": earlier["received_at"].replace(tzinfo=UTC).isoformat(),
+            "status": earlier["status"]}
         self._add({**_arrival(arrival), "outcome": "duplicate", "problems": [],
                    "period": earlier and earlier["period"], "repeats": repeats,
                    "receipt_path": str(receipt.relative_to(outputs)) if receipt else None})

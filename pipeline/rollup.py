@@ -84,14 +84,14 @@ def build(con: duckdb.DuckDBPyConnection, registry: Registry, reference: Referen
         "note, received_at FROM current_facts WHERE period = ?", [period.code]).df()
     districts = reference.districts.rename(columns={"code": "district_code"})
     rows = (registry.assignments
-            .merge(registry.key_results[["kr_code", "kr_type", "direction", "dimension_id"]],
-                   on="kr_code")
+            .merge(registry.key_results[["kr_code", "kr_type", "direction", "cumulative",
+                                         "dimension_id"]], on="kr_code")
             .merge(districts[["district_code", "group_code"]], on="district_code")
             .merge(facts.drop(columns="received_at"), on=["district_code", "kr_code"],
                    how="left"))
     share = period.elapsed_share
     rows["progress"] = score.progress(rows["actual"], rows["baseline"], rows["target"],
-                                      rows["direction"], share)
+                                      rows["direction"], share, rows["cumulative"])
     rows = _with_status(rows, share, thresholds)
     rows["flag"] = rows["clerk_status"].eq("on_track") & rows["status"].eq("off_track")
     kr_group = _with_status(score.roll_up(rows, ["group_code"], share), share, thresholds)

@@ -7,13 +7,15 @@ level reached (1 at it or beyond it; for a `decrease` KR the target over the act
 not to exceed) times the share of the fiscal year elapsed. A level is held the whole year, so
 it is measured against the same expected progress as every KR: 93 of a level of 95 at
 mid-year is 49 % against 50 %, at risk, where the level alone (98 %) was on track against
-50 %, and so was a level of 40. Progress is kept raw and shown capped to 0–1. Percentages are
+50 %, and so was any level above half of it. A cumulative KR's level grows with the year by
+itself: it is not scaled again. Progress is kept raw and shown capped to 0–1. Percentages are
 never averaged where they can be decomposed: a ratio KR rolls up as Σ numerators / Σ
 denominators, against its districts' baselines and targets weighed by their denominators as
 that is (a district of 1,000 cases moves it more than one of 100), a count as Σ actuals
 against Σ targets, a percent as a mean, a milestone as the share of districts done.
 """
 
+import numpy as np
 import pandas as pd
 
 from pipeline.settings import Thresholds
@@ -22,8 +24,11 @@ STATUSES = ("on_track", "at_risk", "off_track", "no_data")
 
 
 def progress(actual: pd.Series, baseline: pd.Series, target: pd.Series,
-             direction: pd.Series, share: float | pd.Series) -> pd.Series:
-    """`share`: of the fiscal year elapsed at each row's period (Period.elapsed_share)."""
+             direction: pd.Series, share: float | pd.Series,
+             cumulative: pd.Series) -> pd.Series:
+    """`share`: of the fiscal year elapsed at each row's period (Period.elapsed_share);
+    `cumulative`: whether the KR's figure adds up over the year, which makes its level grow
+    with the year by itself."""
     span = target - baseline
     moved = actual - baseline
     raw = moved / span.where(span != 0)
@@ -31,7 +36,7 @@ def progress(actual: pd.Series, baseline: pd.Series, target: pd.Series,
     held = (actual / target.where(target != 0)).where(actual < target, 1.0)
     not_exceeded = (target / actual.where(actual != 0)).where(actual > target, 1.0)
     kept = not_exceeded.where(direction.eq("decrease"), held)
-    result = raw.where(~maintain, kept * share)
+    result = raw.where(~maintain, kept * np.where(cumulative.eq(True), 1.0, share))
     return result.where(actual.notna())
 
 
@@ -50,10 +55,10 @@ def status(progress_values: pd.Series, expected: float, thresholds: Thresholds) 
 def roll_up(rows: pd.DataFrame, by: list[str], share: float) -> pd.DataFrame:
     """District rows of KRs → one row per `by` + KR, combined as each KR's type says.
 
-    `rows` has one row per assigned (district, KR): kr_type, direction, actual (NaN when not
-    reported), numerator, denominator, baseline, target; `share`, of the year elapsed. Only
-    reporting districts count towards the figures; `assigned` and `reporting` say how many
-    stand behind them.
+    `rows` has one row per assigned (district, KR): kr_type, direction, cumulative, actual
+    (NaN when not reported), numerator, denominator, baseline, target; `share`, of the year
+    elapsed. Only reporting districts count towards the figures; `assigned` and `reporting`
+    say how many stand behind them.
     """
     keys = [*by, "kr_code"]
     reported = rows[rows["actual"].notna()]
@@ -67,6 +72,7 @@ def roll_up(rows: pd.DataFrame, by: list[str], share: float) -> pd.DataFrame:
     # a district has one row a KR: its rows are its districts, counted rather than told apart
     meta = pd.DataFrame({"kr_type": each["kr_type"].first(),
                          "direction": each["direction"].first(),
+                         "cumulative": each["cumulative"].first(),
                          "assigned": each.size(), "reporting": each["actual"].count()})
     out = meta.join(sums.add_prefix("sum_")).join(means.add_prefix("mean_"))
     is_count = out["kr_type"].eq("count")
@@ -81,7 +87,7 @@ def roll_up(rows: pd.DataFrame, by: list[str], share: float) -> pd.DataFrame:
     out["numerator"] = out["sum_numerator"].where(is_ratio)
     out["denominator"] = out["sum_denominator"].where(is_ratio)
     out["progress"] = progress(out["actual"], out["baseline"], out["target"], out["direction"],
-                               share)
+                               share, out["cumulative"])
     return out[["kr_type", "direction", "actual", "baseline", "target", "numerator",
                 "denominator", "progress", "assigned", "reporting"]].reset_index()
 

@@ -99,6 +99,10 @@ def key_results_schema(objective_codes, assigned_codes) -> pa.DataFrameSchema:
         lambda df: ~(df["kr_type"].eq("ratio") & df["cumulative"].eq("yes")),
         error="marks a ratio key result cumulative: its percentage may fall while its "
               "numerator and denominator grow; set cumulative to no",
+    ), pa.Check(
+        lambda df: ~(df["kr_type"].eq("milestone") & df["direction"].ne("increase")),
+        error="gives a milestone key result a direction other than increase: it goes from "
+              "not done (0) to done (1); set direction to increase",
     )], strict="filter")
 
 

@@ -1,5 +1,7 @@
 """The commands as the strategy office types them, run as real subprocesses."""
 
+import pytest
+
 from pipeline.cli import EXIT_REGISTRY, EXIT_USAGE
 from tests.running import run_cli
 
@@ -18,10 +20,12 @@ def test_the_workspace_defaults_to_the_current_directory(workspace):
     assert (workspace.root / "outputs" / "templates" / "2569-Q3" / "1001.xlsx").exists()
 
 
-def test_a_period_that_is_not_a_code_is_a_usage_error(workspace):
-    result = run_cli("templates", "--period", "Q2/2569", "--workspace", str(workspace.root))
-    assert result.returncode == EXIT_USAGE
-    assert "'Q2/2569' is not a period code like 2569-Q2 or 2569-M01" in result.stdout
+@pytest.mark.parametrize("typed", ["Q2/2569", "[/x]"])  # the second, Rich markup
+def test_a_period_that_is_not_a_code_is_a_usage_error(workspace, typed):
+    """A code Rich reads as markup failed the error's own printing: a traceback, exit 1."""
+    result = run_cli("templates", "--period", typed, "--workspace", str(workspace.root))
+    assert result.returncode == EXIT_USAGE, result.stderr
+    assert f"'{typed}' is not a period code like 2569-Q2 or 2569-M01" in result.stdout
 
 
 def test_a_run_without_a_registry_fails_with_the_registry_exit_code(tmp_path):

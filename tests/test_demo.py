@@ -160,6 +160,10 @@ def test_a_demo_workspace_named_as_a_file_is_refused_plainly(tmp_path):
         result.stdout.split())
     assert "Traceback" not in result.stderr
     assert afile.read_bytes() == b"the real one"
+    under = run_cli("demo", "--no-run", "--workspace", str(afile / "demo"))  # a file on the way
+    assert under.returncode == 2 and "Traceback" not in under.stderr
+    assert f"{afile / 'demo'} cannot be a folder: Not a directory" in " ".join(
+        under.stdout.split())
 
 
 def test_completeness_and_timeliness_are_in_the_run_report(demo_settings):

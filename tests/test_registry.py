@@ -386,6 +386,18 @@ def test_a_target_its_clerks_cannot_report_is_refused(tmp_path, reference):
         "a percent or ratio lies between 0 and 100, a count is 0 or more" for row in sorted(rows)]
 
 
+def test_a_milestone_to_maintain_is_refused(tmp_path, reference):
+    """Done or not, a milestone has one way to go: as a level to hold, its share of districts
+    done was scaled by the part of the year gone, 80 % done at mid-year scored 40 %."""
+    frames = registry_frames(reference)
+    krs = frames["key_results"]
+    row = krs.index[krs["kr_type"].eq("milestone")][0]
+    krs.loc[row, "direction"] = "maintain"
+    assert _problems(_write(tmp_path, frames), reference) == [
+        f"sheet key_results, row {row + 2}: gives a milestone key result a direction other "
+        "than increase: it goes from not done (0) to done (1); set direction to increase"]
+
+
 def test_a_ratio_marked_cumulative_is_refused(tmp_path, reference):
     """A ratio's percentage may fall while its numerator and denominator both grow: marked
     cumulative, an honest 80 of 100 after 90 % was refused as a fall."""

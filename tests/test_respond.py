@@ -353,7 +353,7 @@ def test_the_same_file_sent_again_under_its_name_keeps_its_own_receipt(workspace
     assert (_folder(workspace) / "OKR.xlsx.receipt.md").read_bytes() == before
     # the office sees which file it repeats and what became of it, not an empty row
     assert (entry["period"], entry["repeats"]) == ("2569-Q2", {
-        "name": "OKR.xlsx", "folder": "1001", "received_at": "2026-04-01 00:01:00",
+        "name": "OKR.xlsx", "folder": "1001", "received_at": "2026-04-01T00:01:00+00:00",
         "status": "current"})
     shown = Console(record=True, width=400, file=io.StringIO())
     render_report(report, workspace.settings, shown)

@@ -11,9 +11,10 @@ from pipeline import score
 from pipeline.settings import Thresholds
 
 
-def _progress(actual, baseline, target, direction="increase", share=1.0):
+def _progress(actual, baseline, target, direction="increase", share=1.0, cumulative=False):
     s = lambda v: pd.Series([v], dtype=float)  # noqa: E731
-    return score.progress(s(actual), s(baseline), s(target), pd.Series([direction]), share)[0]
+    return score.progress(s(actual), s(baseline), s(target), pd.Series([direction]), share,
+                          pd.Series([cumulative]))[0]
 
 
 @pytest.mark.parametrize(("actual", "baseline", "target", "direction", "expected"), [
@@ -37,17 +38,20 @@ def test_progress_of_a_kr(actual, baseline, target, direction, expected):
 
 def test_a_level_to_hold_is_scored_over_the_part_of_the_year_gone():
     """Child vaccination to stay at 95 %: 93.4 at mid-year was "on track", its level (98 %)
-    against the 50 % of the year gone, and so would 40 have been. Held over half the year, the
-    level is half the year's progress: 93.4 is at risk, 95 on track, 40 off track."""
+    against the 50 % of the year gone, and so was any level above half of it. Held over half
+    the year, the level is half the year's progress: 93.4 is at risk, 95 on track, 30 off
+    track."""
     thresholds = Thresholds(at_risk=0.7)
     shown = {actual: _progress(actual, 95, 95, "maintain", share=0.5)
-             for actual in (93.4, 95, 40)}
-    assert shown == pytest.approx({93.4: 93.4 / 95 / 2, 95: 0.5, 40: 40 / 95 / 2})
+             for actual in (93.4, 95, 30)}
+    assert shown == pytest.approx({93.4: 93.4 / 95 / 2, 95: 0.5, 30: 30 / 95 / 2})
     assert score.status(pd.Series(shown), 0.5, thresholds).tolist() == [
         "at_risk", "on_track", "off_track"]
     # a target at its baseline is a level to hold too; a year gone, the level alone
     assert _progress(3, 5, 5, "decrease", share=0.25) == pytest.approx(0.25)  # within it
     assert _progress(8, 5, 5, "decrease", share=1.0) == pytest.approx(5 / 8)
+    # a cumulative figure grows with the year by itself: 4 of a year's 8 at mid-year is on pace
+    assert _progress(4, 8, 8, "increase", share=0.5, cumulative=True) == pytest.approx(0.5)
 
 
 def test_progress_of_a_kr_not_reported_is_missing_not_zero():
@@ -66,7 +70,7 @@ def _rows(kr_type, actuals, baselines, targets, numerators=None, denominators=No
         "district_code": [f"10{i:02d}" for i in range(1, n + 1)],
         "group_code": ["01"] * n, "kr_code": ["KR"] * n, "kr_type": [kr_type] * n,
         "direction": ["increase"] * n, "actual": actuals, "baseline": baselines,
-        "target": targets, "numerator": numerators or [math.nan] * n,
+        "target": targets, "cumulative": [False] * n, "numerator": numerators or [math.nan] * n,
         "denominator": denominators or [math.nan] * n,
     })
 

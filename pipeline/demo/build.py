@@ -82,7 +82,10 @@ def _fresh(settings: Settings) -> None:
         held = workspace_lock(settings) if settings.registry_path.exists() else nullcontext()
         with held:
             shutil.rmtree(workspace)
-    workspace.mkdir(parents=True, exist_ok=True)
+    try:
+        workspace.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as err:  # a file on the way to it
+        raise NotADemoWorkspace(f"{workspace} cannot be a folder: {err.strerror}") from err
     (workspace / MARKER).write_text("built by `python run_pipeline.py demo`\n", encoding="utf-8")
 
 

@@ -70,7 +70,7 @@ def _level(kr, reached: float) -> float:
 def _status(value: float, kr, share: float) -> str:
     """The status a careful clerk works out from the figure they report."""
     progress = score.progress(*(pd.Series([v]) for v in (value, kr.baseline, kr.target)),
-                              pd.Series([kr.direction]), share)
+                              pd.Series([kr.direction]), share, pd.Series([kr.cumulative]))
     return score.status(progress, share, Thresholds()).iloc[0]
 
 
