@@ -26,8 +26,8 @@ _HEAD = 4096  # FILEPASS follows the BOF record within the first few records
 
 def refusal(path: Path, size: int, limits: Limits) -> Problem | None:
     if size > limits.max_file_bytes:
-        return problem("file-too-large", value=readable_size(size, up=True),
-                       expected=readable_size(limits.max_file_bytes))
+        return problem("file-too-large", value=readable_size(size, math.ceil),
+                       expected=readable_size(limits.max_file_bytes, math.floor))
     with open(path, "rb") as handle:
         magic = handle.read(len(OLE_MAGIC))
     if magic.startswith(ZIP_MAGIC):
@@ -46,8 +46,8 @@ def _zip_refusal(path: Path, limits: Limits) -> Problem | None:
                                expected=f"{limits.max_zip_entries:,} entries")
             unpacked = sum(entry.file_size for entry in entries)
             if unpacked > limits.max_unpacked_bytes:
-                return problem("archive-too-large", value=readable_size(unpacked),
-                               expected=readable_size(limits.max_unpacked_bytes))
+                return problem("archive-too-large", value=readable_size(unpacked, math.ceil),
+                               expected=readable_size(limits.max_unpacked_bytes, math.floor))
             if _ods_encrypted(archive):
                 return problem("file-encrypted")
     except (zipfile.BadZipFile, ValueError, OSError) as err:
@@ -93,12 +93,11 @@ def _has_filepass(head: bytes) -> bool:
     return False
 
 
-def readable_size(size: int, up: bool = False) -> str:
-    """2_400_000 → '2.3 MB'; 21,000,000 is 20 MB, not 21,000,000 bytes, to a clerk. `up`: to
-    the tenth above, so a file just over a limit is not shown as its size ("20 MB, more than
-    the 20 MB accepted")."""
+def readable_size(size: int, towards=round) -> str:
+    """2_400_000 → '2.3 MB'; 21,000,000 is 20 MB, not 21,000,000 bytes, to a clerk.
+    `towards`: math.ceil for a size over a limit and math.floor for the limit, so that a file
+    just over it is not shown as its size ("20 MB, more than the 20 MB accepted")."""
     for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
         if size >= scale:
-            shown = math.ceil(size * 10 / scale) / 10 if up else size / scale
-            return f"{shown:,.1f} {unit}".replace(".0 ", " ")
+            return f"{towards(size * 10 / scale) / 10:,.1f} {unit}".replace(".0 ", " ")
     return f"{size:,} bytes"

@@ -21,6 +21,7 @@ from pipeline.discover import discover
 from pipeline.history import FACT_COLUMNS, History
 from pipeline.read import read_all
 from pipeline.registry_store import RegistryVersions
+from pipeline.safety import readable_size
 from pipeline.settings import Limits
 from pipeline.validate import by_periods, judge
 from pipeline.workers import call_all
@@ -410,14 +411,23 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(workspace):
                         verdict.problems[0].message_th)
 
 
+def test_a_size_over_a_limit_and_the_limit_are_told_apart_at_a_whole_tenth():
+    """20,480 bytes over a limit of 20,479: both read "20 KB" with the limit rounded to the
+    nearest tenth; the size goes to the tenth above, the limit to the tenth below."""
+    assert readable_size(20_479) == "20 KB"  # the nearest tenth: what the message said
+    assert (readable_size(20_480, math.ceil), readable_size(20_479, math.floor)) == (
+        "20 KB", "19.9 KB")
+
+
 def test_a_file_just_over_the_size_limit_is_not_shown_as_the_limits_size(workspace):
     """A file a few bytes over read "The file is 20 MB, more than the 20 MB accepted": its size
-    is shown to the tenth above."""
+    is shown to the tenth above, the limit to the tenth below (the limit rounded to the nearest
+    tenth was still shown as the size when the file was a whole number of tenths)."""
     path = workspace.send(workspace.clerk("1001"), "1001")
     size = path.stat().st_size
     verdict = only_verdict(workspace, limits=Limits(max_file_bytes=size - 1))
     shown = f"{math.ceil(size * 10 / 1024) / 10:.1f} KB".replace(".0 ", " ")
-    limit = f"{(size - 1) / 1024:.1f} KB".replace(".0 ", " ")
+    limit = f"{math.floor((size - 1) * 10 / 1024) / 10:.1f} KB".replace(".0 ", " ")
     assert shown != limit
     assert verdict.problems[0].message_en == (
         f"The file is {shown}, more than the {limit} accepted.")
