@@ -26,8 +26,8 @@ _HEAD = 4096  # FILEPASS follows the BOF record within the first few records
 
 def refusal(path: Path, size: int, limits: Limits) -> Problem | None:
     if size > limits.max_file_bytes:
-        return problem("file-too-large", value=readable_size(size, math.ceil),
-                       expected=readable_size(limits.max_file_bytes, math.floor))
+        shown, limit = sizes_apart(size, limits.max_file_bytes)
+        return problem("file-too-large", value=shown, expected=limit)
     with open(path, "rb") as handle:
         magic = handle.read(len(OLE_MAGIC))
     if magic.startswith(ZIP_MAGIC):
@@ -46,8 +46,8 @@ def _zip_refusal(path: Path, limits: Limits) -> Problem | None:
                                expected=f"{limits.max_zip_entries:,} entries")
             unpacked = sum(entry.file_size for entry in entries)
             if unpacked > limits.max_unpacked_bytes:
-                return problem("archive-too-large", value=readable_size(unpacked, math.ceil),
-                               expected=readable_size(limits.max_unpacked_bytes, math.floor))
+                shown, limit = sizes_apart(unpacked, limits.max_unpacked_bytes)
+                return problem("archive-too-large", value=shown, expected=limit)
             if _ods_encrypted(archive):
                 return problem("file-encrypted")
     except (zipfile.BadZipFile, ValueError, OSError) as err:
@@ -93,11 +93,22 @@ def _has_filepass(head: bytes) -> bool:
     return False
 
 
-def readable_size(size: int, towards=round) -> str:
+def sizes_apart(size: int, limit: int) -> tuple[str, str]:
+    """A size over a limit and the limit, readable; when both round to the same tenth, the
+    size to the tenth above and the limit to the one below: a file just over it read "20 MB,
+    more than the 20 MB accepted"."""
+    shown, allowed = readable_size(size), readable_size(limit)
+    if shown == allowed:
+        return readable_size(size, math.ceil), readable_size(limit, math.floor)
+    return shown, allowed
+
+
+def readable_size(size: int, towards=None) -> str:
     """2_400_000 → '2.3 MB'; 21,000,000 is 20 MB, not 21,000,000 bytes, to a clerk.
-    `towards`: math.ceil for a size over a limit and math.floor for the limit, so that a file
-    just over it is not shown as its size ("20 MB, more than the 20 MB accepted")."""
+    `towards`: math.ceil or math.floor to take the tenth above or below (sizes_apart), else
+    the nearest."""
     for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
         if size >= scale:
-            return f"{towards(size * 10 / scale) / 10:,.1f} {unit}".replace(".0 ", " ")
+            shown = size / scale if towards is None else towards(size * 10 / scale) / 10
+            return f"{shown:,.1f} {unit}".replace(".0 ", " ")
     return f"{size:,} bytes"

@@ -21,7 +21,7 @@ from pipeline.discover import discover
 from pipeline.history import FACT_COLUMNS, History
 from pipeline.read import read_all
 from pipeline.registry_store import RegistryVersions
-from pipeline.safety import readable_size
+from pipeline.safety import readable_size, sizes_apart
 from pipeline.settings import Limits
 from pipeline.validate import by_periods, judge
 from pipeline.workers import call_all
@@ -412,11 +412,13 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(workspace):
 
 
 def test_a_size_over_a_limit_and_the_limit_are_told_apart_at_a_whole_tenth():
-    """20,480 bytes over a limit of 20,479: both read "20 KB" with the limit rounded to the
-    nearest tenth; the size goes to the tenth above, the limit to the tenth below."""
-    assert readable_size(20_479) == "20 KB"  # the nearest tenth: what the message said
-    assert (readable_size(20_480, math.ceil), readable_size(20_479, math.floor)) == (
-        "20 KB", "19.9 KB")
+    """20,480 bytes over a limit of 20,479: both read "20 KB" to the nearest tenth; the size
+    goes to the tenth above, the limit to the tenth below. Apart at the nearest tenth, both
+    stay there (300 MB and 8 bytes is 300 MB, not 300.1)."""
+    assert readable_size(20_479) == readable_size(20_480) == "20 KB"
+    assert sizes_apart(20_480, 20_479) == ("20 KB", "19.9 KB")
+    assert sizes_apart(20_481, 20_479) == ("20.1 KB", "19.9 KB")  # 20.0002 → 20.1: above it
+    assert sizes_apart((300 << 20) + 8, 200 << 20) == ("300 MB", "200 MB")
 
 
 def test_a_file_just_over_the_size_limit_is_not_shown_as_the_limits_size(workspace):
@@ -426,8 +428,10 @@ def test_a_file_just_over_the_size_limit_is_not_shown_as_the_limits_size(workspa
     path = workspace.send(workspace.clerk("1001"), "1001")
     size = path.stat().st_size
     verdict = only_verdict(workspace, limits=Limits(max_file_bytes=size - 1))
-    shown = f"{math.ceil(size * 10 / 1024) / 10:.1f} KB".replace(".0 ", " ")
-    limit = f"{math.floor((size - 1) * 10 / 1024) / 10:.1f} KB".replace(".0 ", " ")
+    shown, limit = (f"{towards(n * 10 / 1024) / 10:.1f} KB".replace(".0 ", " ")
+                    for n, towards in ((size, math.ceil), (size - 1, math.floor)))
+    if f"{size / 1024:.1f}" != f"{(size - 1) / 1024:.1f}":  # apart at the nearest tenth
+        shown, limit = (f"{n / 1024:.1f} KB".replace(".0 ", " ") for n in (size, size - 1))
     assert shown != limit
     assert verdict.problems[0].message_en == (
         f"The file is {shown}, more than the {limit} accepted.")
