@@ -386,28 +386,24 @@ def test_a_target_its_clerks_cannot_report_is_refused(tmp_path, reference):
         "a percent or ratio lies between 0 and 100, a count is 0 or more" for row in sorted(rows)]
 
 
-def test_a_milestone_to_maintain_is_refused(tmp_path, reference):
-    """Done or not, a milestone has one way to go: as a level to hold, its share of districts
-    done was scaled by the part of the year gone, 80 % done at mid-year scored 40 %."""
+@pytest.mark.parametrize(("kr_type", "column", "typed", "said"), [
+    # a ratio's percentage may fall while its numerator and denominator both grow: marked
+    # cumulative, an honest 80 of 100 after 90 % was refused as a fall
+    ("ratio", "cumulative", "yes", "marks a ratio key result cumulative: its percentage may "
+     "fall while its numerator and denominator grow; set cumulative to no"),
+    # done or not, a milestone has one way to go: as a level to hold, its share of districts
+    # done was scaled by the part of the year gone, 80 % done at mid-year scored 40 %
+    ("milestone", "direction", "maintain", "gives a milestone key result a direction other "
+     "than increase: it goes from not done (0) to done (1); set direction to increase")],
+    ids=["ratio-cumulative", "milestone-maintain"])
+def test_a_key_result_whose_type_rules_out_its_setting_is_refused(tmp_path, reference, kr_type,
+                                                                  column, typed, said):
     frames = registry_frames(reference)
     krs = frames["key_results"]
-    row = krs.index[krs["kr_type"].eq("milestone")][0]
-    krs.loc[row, "direction"] = "maintain"
+    row = krs.index[krs["kr_type"].eq(kr_type)][0]
+    krs.loc[row, column] = typed
     assert _problems(_write(tmp_path, frames), reference) == [
-        f"sheet key_results, row {row + 2}: gives a milestone key result a direction other "
-        "than increase: it goes from not done (0) to done (1); set direction to increase"]
-
-
-def test_a_ratio_marked_cumulative_is_refused(tmp_path, reference):
-    """A ratio's percentage may fall while its numerator and denominator both grow: marked
-    cumulative, an honest 80 of 100 after 90 % was refused as a fall."""
-    frames = registry_frames(reference)
-    krs = frames["key_results"]
-    row = krs.index[krs["kr_type"].eq("ratio")][0]
-    krs.loc[row, "cumulative"] = "yes"
-    assert _problems(_write(tmp_path, frames), reference) == [
-        f"sheet key_results, row {row + 2}: marks a ratio key result cumulative: its "
-        "percentage may fall while its numerator and denominator grow; set cumulative to no"]
+        f"sheet key_results, row {row + 2}: {said}"]
 
 
 def test_a_key_result_assigned_to_no_district_is_refused(tmp_path, reference):
