@@ -167,11 +167,14 @@ def _check(settings: Settings, files: list[Path], console: Console) -> int:
     """Exit 0 when every file would be accepted, 1 when any would be rejected, or was when it
     was received (a file already received is not judged again), 2 when a file named is not
     there (a path typed wrong is not a rejected file)."""
-    absent = [f for f in files if not f.is_file()]
-    if absent:
-        console.print("[red]ไม่พบไฟล์ / no such file: " + escape(", ".join(map(str, absent)))
-                      + "[/red]",
-                      highlight=False, soft_wrap=True)
+    folders = [f for f in files if f.is_dir()]
+    absent = [f for f in files if not f.is_file() and f not in folders]
+    for said, named in (("ไม่พบไฟล์ / no such file", absent),
+                        ("เป็นโฟลเดอร์ ไม่ใช่ไฟล์ / a folder, not a file", folders)):
+        if named:
+            console.print(f"[red]{said}: " + escape(", ".join(map(str, named))) + "[/red]",
+                          highlight=False, soft_wrap=True)
+    if absent or folders:
         return EXIT_USAGE
     results, received = check(settings, [f.resolve() for f in files])
     for verdict, response in results:

@@ -282,6 +282,10 @@ def test_check_judges_files_writes_feedback_and_stores_nothing(workspace, tmp_pa
     assert typo.returncode == 2  # the command line was wrong, not the file
     assert f"ไม่พบไฟล์ / no such file: {tmp_path / 'goood.xlsx'}" in " ".join(
         typo.stdout.split())
+    folder = run_cli("check", str(tmp_path / "1001"), "--workspace", str(workspace.root))
+    assert folder.returncode == 2  # it said "no such file" of a folder in plain view
+    assert f"เป็นโฟลเดอร์ ไม่ใช่ไฟล์ / a folder, not a file: {tmp_path / '1001'}" in " ".join(
+        folder.stdout.split())
 
 
 def test_check_of_a_file_in_the_inbox_judges_its_folder_as_the_nightly_job_does(workspace):
