@@ -24,11 +24,12 @@ class Changed(Exception):
     run. It is left for the next run, which reads what is there then."""
 
 
-_COPY = re.compile(r"[0-9a-f]{12}-")  # kept_path's names: what else is there is not ours
+_PREFIX = 12  # hex digits of the sha256 a kept copy's name starts with
+_COPY = re.compile(rf"[0-9a-f]{{{_PREFIX}}}-")  # kept_path's names: what else is there is not ours
 
 
 def kept_path(arrival: Arrival, root: Path) -> Path:
-    prefix = f"{arrival.sha256[:12]}-"
+    prefix = f"{arrival.sha256[:_PREFIX]}-"
     return root / (arrival.folder or "_no-folder") / (
         prefix + fitted(arrival.name, NAME_BYTES - len(prefix)))
 

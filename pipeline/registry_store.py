@@ -109,22 +109,18 @@ def versions(con: duckdb.DuckDBPyConnection | None, current: Registry,
     return RegistryVersions((*earlier, current))
 
 
-_ANY_ORDER = {"assignments": ["district_code", "kr_code"], "periods": ["period"]}
-
-
 def _holds_the_same(stored: Registry, current: Registry) -> bool:
     """Whether registry.xlsx holds what the version stored under its name holds, its
     assignments and periods in any order: the office sorts and filters the thousands of rows
-    of assignments in Excel, and a sorted sheet is no new version. The KRs' order is their
+    of assignments in Excel, and a sorted sheet is no new version. Assignments come in the
+    KRs' order from either source (registry.in_registry_order); the KRs' order is their
     templates' row order: it is content."""
-    def rows(registry: Registry, sheet: str) -> pd.DataFrame:
-        frame = getattr(registry, sheet)
-        keys = _ANY_ORDER.get(sheet)
-        return frame.sort_values(keys, ignore_index=True) if keys else frame
     return (stored.fiscal_year, parse_period(stored.in_force_from).start) == (
         current.fiscal_year, parse_period(current.in_force_from).start) and all(
-        rows(stored, sheet).equals(rows(current, sheet))
-        for sheet in ("objectives", "key_results", "assignments", "periods"))
+        getattr(stored, sheet).equals(getattr(current, sheet))
+        for sheet in ("objectives", "key_results", "assignments")) and (
+        stored.periods.sort_values("period", ignore_index=True).equals(
+            current.periods.sort_values("period", ignore_index=True)))
 
 
 def _read_as_fractions(stored: Registry, current: Registry) -> list[str]:
