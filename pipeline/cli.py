@@ -5,6 +5,7 @@ import getpass
 import logging
 import sys
 import traceback
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console
@@ -14,7 +15,7 @@ from rich.table import Table
 from pipeline import period_locks
 from pipeline.cells import figure_text
 from pipeline.period_locks import PeriodActionError
-from pipeline.periods import PeriodError, parse_period
+from pipeline.periods import PeriodError, parse_period, thai_date
 from pipeline.receipt import ALREADY_RECEIVED, DUPLICATE_OF, repeats
 from pipeline.registry import RegistryError
 from pipeline.report import OUTCOMES, RunReport
@@ -248,6 +249,17 @@ def _demo(settings: Settings, no_run: bool, console: Console) -> int:
     return _run(settings, console)
 
 
+def _missing(report: RunReport, period: str) -> str:
+    """The districts without an accepted report; for a period past due that no file was sent
+    for, that nobody has sent and when it was due, not fifty names."""
+    if period in report.unsent:
+        due = date.fromisoformat(report.unsent[period])
+        return (f"ยังไม่มีเขตใดส่ง ({len(report.missing[period])} เขต) ครบกำหนด {thai_date(due)} / "
+                f"no district has sent a file ({len(report.missing[period])}); due {due}")
+    return ", ".join(f"{r['district_code']} {r['name_th']} ({STATE_TH[r['state']]})"
+                     for r in report.missing.get(period, []))
+
+
 def render_report(report: RunReport, settings: Settings, console: Console) -> None:
     """Runs that did not finish and files that need someone's attention, then accepted /
     rejected / missing by period."""
@@ -279,8 +291,7 @@ def render_report(report: RunReport, settings: Settings, console: Console) -> No
     for period in sorted({f.get("period") for f in every if f.get("period")}
                          | set(report.missing)):
         files = [f for f in every if f.get("period") == period]
-        missing = ", ".join(f"{r['district_code']} {r['name_th']} ({STATE_TH[r['state']]})"
-                            for r in report.missing.get(period, []))
+        missing = _missing(report, period)
         city = next((r for r in report.completeness.get(period, []) if r["area"] == "city"), None)
         rate = f"{city['rate']:.0%} ({city['on_time_rate']:.0%})" if city else "-"
         table.add_row(period, str(sum(f["outcome"] == "accepted" for f in files)),

@@ -26,6 +26,8 @@ class RunReport:
     # an outcome (OUTCOMES) → files: tallied as entries come, not decoded to count them
     _outcomes: Counter[str] = field(default_factory=Counter, init=False, repr=False)
     missing: dict[str, list[dict]] = field(default_factory=dict)  # period → districts
+    # period → its due date (ISO), for a period past due that no file was sent for
+    unsent: dict[str, str] = field(default_factory=dict)
     completeness: dict[str, list[dict]] = field(default_factory=dict)  # period → rates by area
     rollups: dict[str, list[str]] = field(default_factory=dict)  # period → its workbooks
     rewritten: dict[str, list[str]] = field(default_factory=dict)  # period → those written now
@@ -96,6 +98,7 @@ class RunReport:
             "totals": {o: self.count(o) for o in OUTCOMES},
             "files": self.files,
             "missing": self.missing,
+            "unsent": self.unsent,
             "completeness": self.completeness,
             "rollups": self.rollups,
             "rewritten": self.rewritten,

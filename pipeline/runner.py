@@ -25,6 +25,7 @@ from pipeline import (
     export,
     freshness,
     keep,
+    overdue,
     period_locks,
     registry_store,
     rollup,
@@ -57,7 +58,7 @@ from pipeline.runlog import RunLog
 from pipeline.same_night import district_year
 from pipeline.settings import Settings
 from pipeline.trace import trace
-from pipeline.validate import judge
+from pipeline.validate import BANGKOK, judge
 from pipeline.values import Arrival, RawWorkbook, Verdict
 
 # New files a night may bring and still be ingested in the run's own process (see _take_in): a
@@ -136,6 +137,7 @@ def _run(settings: Settings, report: RunReport, log: RunLog,
         periods = rollup.periods_sent(con, registries.listed)
         with log.stage("rollups", len(periods)) as advance:
             _publish(con, settings, registries, reference, periods, report, advance)
+        _overdue(con, registries, reference, periods, report)
         feedback()
         report.finished_at = now()
         report.write(settings.runs)
@@ -376,7 +378,7 @@ def _rewrite(con, settings: Settings, registry, reference, code: str, periods: l
     public = export.export(frames, settings.public_dir(code))
     public.append(write_dashboard(data, settings.public_dir(code), earlier))
     report.public[code] = [str(p.relative_to(settings.outputs)) for p in public]
-    return books, json.loads(json.dumps(_completeness(data.completeness), default=str))
+    return books, _completeness(data.completeness)
 
 
 def _finish(settings: Settings, report: RunReport, code: str, stamp: str,
@@ -402,10 +404,23 @@ def _record(report: RunReport, code: str, recorded: dict, advance: Callable[[], 
     advance()
 
 
+def _overdue(con, registries: RegistryVersions, reference, sent: list[str],
+             report: RunReport) -> None:
+    """The periods past due that no district has sent a file for (pipeline.overdue), each
+    with every district expected of it missing, as a period's outputs would name them."""
+    today = report.started_at.astimezone(BANGKOK).date()
+    for code, due in overdue.unsent(sent, registries, today).items():
+        nobody = rollup.completeness(con, registries.in_force(code), reference, parse_period(code))
+        report.unsent[code] = due.isoformat()
+        _record(report, code, _completeness(nobody), lambda: None)
+
+
 def _completeness(completeness: pd.DataFrame) -> dict:
+    """Who is missing and the reporting rates, as the run report and the manifest hold them."""
     without = completeness[completeness["state"] != "accepted"]
-    return {"missing": without[["district_code", "name_th", "state"]].to_dict("records"),
-            "completeness": rollup.reporting_rates(completeness).to_dict("records")}
+    return json.loads(json.dumps(
+        {"missing": without[["district_code", "name_th", "state"]].to_dict("records"),
+         "completeness": rollup.reporting_rates(completeness).to_dict("records")}, default=str))
 
 
 def check(settings: Settings, paths: list[Path]
