@@ -22,6 +22,11 @@ def state(con: duckdb.DuckDBPyConnection, period: str) -> str:
     return row[0] if row else "open"
 
 
+def _acted_on(con: duckdb.DuckDBPyConnection, period: str) -> bool:
+    return con.execute("SELECT count(*) FROM period_events WHERE period = ?",
+                       [period]).fetchone()[0] > 0
+
+
 def closed_periods(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute(
         "SELECT period FROM period_state WHERE state = 'closed'").fetchall()}
@@ -40,6 +45,9 @@ def record(con: duckdb.DuckDBPyConnection, action: str, period: str, actor: str,
     if action == "open" and current == "closed":
         raise PeriodActionError(f"รอบ {period} ปิดอยู่ ใช้คำสั่ง reopen เพื่อรับไฟล์ที่แก้ไข / "
                                 f"period {period} is closed; use reopen to let corrections in")
+    if action == "open" and _acted_on(con, period):  # opened before, and not closed since
+        raise PeriodActionError(f"รอบ {period} เปิดรับรายงานอยู่แล้ว / period {period} is "
+                                "already open")
     con.execute("BEGIN")
     con.execute("INSERT INTO period_events SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, ? "
                 "FROM period_events", [period, action, actor, at.replace(tzinfo=None)])

@@ -87,6 +87,22 @@ def test_the_period_command_records_who_closed_it(workspace):
     assert "รอบ 2569-Q1 ปิดรับรายงานอยู่แล้ว / period 2569-Q1 is already closed" in again.stdout
 
 
+def test_a_period_is_opened_once(workspace):
+    """A second `open` of an open period recorded another opening, as if it had been closed
+    in between: the warehouse's history of the period said what never happened."""
+    assert set_period(workspace.settings, "open", "2569-Q3", "somchai") == ("open", [])
+    again = run_cli("period", "open", "2569-Q3", "--workspace", str(workspace.root))
+    assert again.returncode == 2
+    assert "รอบ 2569-Q3 เปิดรับรายงานอยู่แล้ว / period 2569-Q3 is already open" in again.stdout
+    set_period(workspace.settings, "close", "2569-Q3", "somchai")
+    set_period(workspace.settings, "reopen", "2569-Q3", "somchai")
+    again = run_cli("period", "open", "2569-Q3", "--workspace", str(workspace.root))
+    assert "period 2569-Q3 is already open" in again.stdout
+    assert query(workspace.settings.warehouse_path,
+                 "SELECT action FROM period_events ORDER BY seq") == [
+        ("open",), ("close",), ("reopen",)]
+
+
 def test_a_period_is_not_closed_while_new_files_wait_in_the_inbox_unless_forced(workspace):
     """A file sent before the due date, still waiting for the night's run, was refused once
     the period was closed; the office was not told it waited."""
