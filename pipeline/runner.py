@@ -537,8 +537,8 @@ def set_period(settings: Settings, action: str, period: str, actor: str,
         registry = _registry(settings)[1]
         with closing(store.connect(settings.warehouse_path)) as con:
             _listing(registry_store.versions(con, registry, settings), period)
-            if action == "close" and not force:
-                _nothing_waiting(con, settings)
+            if action == "close" and not force and period_locks.state(con, period) == "open":
+                _nothing_waiting(con, settings)  # a closed one: record() says it is closed
             state = period_locks.record(con, action, period, actor, now())
             refused = period_locks.refused_while_closed(con, period) if action == "reopen" else []
             return state, refused

@@ -121,6 +121,11 @@ def test_a_period_is_not_closed_while_new_files_wait_in_the_inbox_unless_forced(
     assert forced.returncode == 0  # reopening is never held up
     forced = run_cli("period", "close", "2569-Q2", "--force", "--workspace", str(workspace.root))
     assert forced.returncode == 0, forced.stdout
+    # closing it again is refused for what it is, not for the file that still waits
+    again = run_cli("period", "close", "2569-Q2", "--workspace", str(workspace.root))
+    assert again.returncode == 2
+    assert "period 2569-Q2 is already closed" in again.stdout
+    assert "wait in the inbox" not in again.stdout
 
 
 def test_reopening_a_period_lists_the_files_refused_while_it_was_closed(workspace):
