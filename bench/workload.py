@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline import score
 from pipeline.demo import fill, sample_registry
 from pipeline.demo.build import _honest
 from pipeline.periods import parse_period
@@ -171,9 +172,9 @@ def _scalar_status(value: float, kr, share: float) -> str:
         progress = (value - kr.baseline) / span
     if progress != progress:
         return "no_data"
-    at_risk = fill.Thresholds().at_risk
-    return "on_track" if progress >= share else "at_risk" if progress >= at_risk * share else (
-        "off_track")
+    progress, at_risk = score.exact(progress), fill.Thresholds().at_risk
+    return ("on_track" if progress >= score.exact(share)
+            else "at_risk" if progress >= score.exact(at_risk * share) else "off_track")
 
 
 def _check_scalar_status(registry, period_codes: list[str]) -> None:

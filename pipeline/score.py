@@ -21,6 +21,7 @@ import pandas as pd
 from pipeline.settings import Thresholds
 
 STATUSES = ("on_track", "at_risk", "off_track", "no_data")
+DECIMALS = 12  # of progress, and of the thresholds it is compared with
 
 
 def progress(actual: pd.Series, baseline: pd.Series, target: pd.Series,
@@ -37,17 +38,26 @@ def progress(actual: pd.Series, baseline: pd.Series, target: pd.Series,
     not_exceeded = (target / actual.where(actual != 0)).where(actual > target, 1.0)
     kept = not_exceeded.where(direction.eq("decrease"), held)
     result = raw.where(~maintain, kept * np.where(cumulative.eq(True), 1.0, share))
-    return result.where(actual.notna())
+    return exact(result.where(actual.notna()))
+
+
+def exact(values):
+    """To twelve decimals: (72.3 − 66.4) / (78.2 − 66.4) is 0.4999999999999994 in binary
+    floating point, and a district exactly on plan at mid-year was at risk."""
+    return np.round(values, DECIMALS)
 
 
 def capped(values: pd.Series) -> pd.Series:
     return values.clip(lower=0.0, upper=1.0)
 
 
-def status(progress_values: pd.Series, expected: float, thresholds: Thresholds) -> pd.Series:
+def status(progress_values: pd.Series, expected: float | pd.Series,
+           thresholds: Thresholds) -> pd.Series:
+    """Progress against the thresholds, both to twelve decimals (5/12 at M05)."""
     result = pd.Series("off_track", index=progress_values.index, dtype=object)
-    result[progress_values >= thresholds.at_risk * expected] = "at_risk"
-    result[progress_values >= expected] = "on_track"
+    shown = exact(progress_values)
+    result[shown >= exact(thresholds.at_risk * expected)] = "at_risk"
+    result[shown >= exact(expected)] = "on_track"
     result[progress_values.isna()] = "no_data"
     return result
 

@@ -136,3 +136,20 @@ def test_dimension_scores_are_means_of_capped_progress_up_the_tree():
     # objective 1.1.1 = mean(1.0 capped, 0.5) = 0.75; issue 1.2 has no data and is left out
     assert out["score"] == 0.75
     assert (out["krs"], out["krs_with_data"]) == (3, 2)
+
+
+@pytest.mark.parametrize(("actual", "baseline", "target", "share", "cumulative"), [
+    (72.3, 66.4, 78.2, 0.5, False),  # (72.3 − 66.4) / (78.2 − 66.4): 0.4999999999999994
+    (4.8, 0.0, 6.4, 0.75, True),  # 0.7499999999999999
+    (5.0, 0.0, 12.0, 5 / 12, True),  # M05: on plan is 5/12, which has no end in decimals
+])
+def test_a_district_exactly_on_plan_is_on_track(actual, baseline, target, share, cumulative):
+    """Binary floating point put an exact half a hair under one half: a district on plan
+    was "at risk", the open data showed 0.4999999999999994 beside "at_risk", and its clerk's
+    "on track" was flagged as disagreeing with the numbers."""
+    progress = _progress(actual, baseline, target, share=share, cumulative=cumulative)
+    assert progress == round(share, 12)
+    assert score.status(pd.Series([progress]), share, Thresholds())[0] == "on_track"
+    # and a hair under the at-risk line (70 % of a half) is at risk, not off track
+    at_line = _progress(66.4 + 0.35 * 11.8, 66.4, 78.2, share=0.5)
+    assert score.status(pd.Series([at_line]), 0.5, Thresholds())[0] == "at_risk"
