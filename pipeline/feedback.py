@@ -7,6 +7,7 @@ workbook: the list alone.
 """
 
 import math
+import re
 import warnings
 from collections.abc import Sequence
 from copy import copy
@@ -122,9 +123,9 @@ def _save_annotated(source: Path, ordered: list[Problem], tmp: Path) -> bool:
         with warnings.catch_warnings():  # features of the clerk's file openpyxl drops: theirs
             warnings.simplefilter("ignore", UserWarning)
             book = load_workbook(source, keep_vba=False)
-        if SHEET_TITLE in book.sheetnames:  # a feedback file sent back: its list is stale,
-            book.remove(book[SHEET_TITLE])  # and so are its marks
-            _unmark(book)
+        if SHEET_TITLE in book.sheetnames:  # a feedback file sent back: its list is stale
+            book.remove(book[SHEET_TITLE])
+        _unmark(book)  # and so are its marks, though the clerk deleted the list
         _mark_cells(book, ordered)
         _list_problems(book, ordered, marked=True)
         _save(book, tmp, source)
@@ -152,10 +153,26 @@ def _unmark(book: Workbook) -> None:
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
-                if cell.comment is not None and cell.comment.author == AUTHOR:
+                if _marked(cell):
                     cell.comment = None
                     colour = LOCKED_COLOUR if cell.protection.locked else INPUT_COLOUR
                     cell.fill = _solid(f"FF{colour}")
+
+
+# A mark's comment as _mark writes it: "ข้อผิดพลาด: …" then "error: …"
+_MARK_TEXT = re.compile("(?:{}): .*?\n(?:{}): ".format(
+    "|".join(th for th, _ in SEVERITY_LABELS.values()),
+    "|".join(en for _, en in SEVERITY_LABELS.values())), re.S)
+_MARK_FILLS = frozenset(FILLS.values())
+
+
+def _marked(cell) -> bool:
+    """Marked by an earlier feedback: its comment is ours, by its author or, from LibreOffice,
+    which saves a comment without its author, by its form; or it has a mark's fill and no
+    comment, from a tool that drops comments."""
+    if cell.comment is not None:
+        return cell.comment.author == AUTHOR or bool(_MARK_TEXT.match(cell.comment.text or ""))
+    return cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb in _MARK_FILLS
 
 
 def _unhide(sheet, cell) -> None:

@@ -15,6 +15,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from pipeline.feedback import (
     ACCEPTED,
+    AUTHOR,
     FILLS,
     FIX_LISTED,
     NOT_MARKED,
@@ -444,6 +445,56 @@ def test_a_feedback_file_corrected_by_the_clerk_can_be_sent_back_as_it_is(worksp
     sent.unlink()
     correct(second, "H7", 85, "fixed-twice.xlsx")
     assert only_verdict(workspace).accepted
+
+
+def _resent(workspace, tmp_path, feedback: Path, name: str, edit) -> Path:
+    """The clerk opens the feedback, `edit`s it, saves it and sends it; returns the next
+    feedback, written from the file as it came."""
+    book = load_workbook(feedback)
+    edit(book)
+    book.save(tmp_path / name)
+    sent = workspace.drop(tmp_path / name, "1001", name)
+    return write_feedback(sent, only_verdict(workspace).problems, tmp_path / f"{name}.fb.xlsx")
+
+
+def _marks(feedback: Path) -> dict[str, str]:
+    sheet = load_workbook(feedback)[DATA]
+    return {cell.coordinate: cell.fill.fgColor.rgb for row in sheet.iter_rows() for cell in row
+            if cell.comment is not None or cell.fill.fgColor.rgb == RED}
+
+
+def test_marks_go_when_the_clerk_deleted_the_problem_list_before_sending_back(
+        workspace, tmp_path):
+    """The old marks were taken away only while the list of problems was still in the file:
+    without it, H6, corrected, stayed red with its old error beside the one left (H7)."""
+    _, _, first = _feedback(workspace, tmp_path, _mistaken(workspace))
+    workspace.root.joinpath("inbox", "1001", "report.xlsx").unlink()  # the pipeline took it
+    assert set(_marks(first)) == {"H6", "H7", "K6"}  # K6: a notice, "On Track" typed
+
+    def fix_h6_and_drop_the_list(book):
+        book[DATA]["H6"] = 5
+        book.remove(book[SHEET_TITLE])
+
+    second = _resent(workspace, tmp_path, first, "fixed.xlsx", fix_h6_and_drop_the_list)
+    assert _marks(second) == {"H7": RED, "K6": BLUE}
+    assert load_workbook(second)[DATA]["H6"].fill.fgColor.rgb == "FFFFF9DB"
+
+
+@needs_libreoffice
+def test_marks_go_from_a_feedback_saved_again_in_libreoffice(workspace, tmp_path):
+    """LibreOffice saves a comment without its author, by which the marks were known: every
+    cell corrected in LibreOffice stayed red, even in the feedback of an accepted file."""
+    _, _, first = _feedback(workspace, tmp_path, _mistaken(workspace))
+    workspace.root.joinpath("inbox", "1001", "report.xlsx").unlink()
+    book = load_workbook(first)
+    book[DATA]["H6"] = 5
+    book.save(tmp_path / "edited.xlsx")
+    resaved = convert(tmp_path / "edited.xlsx", "xlsx", tmp_path / "lo")
+    assert load_workbook(resaved)[DATA]["H7"].comment.author != AUTHOR  # as LibreOffice saves
+    sent = workspace.drop(resaved, "1001", "fixed.xlsx")
+    second = write_feedback(sent, only_verdict(workspace).problems, tmp_path / "second.xlsx")
+    assert set(_marks(second)) == {"H7", "K6"}
+    assert load_workbook(second)[DATA]["H7"].comment.text.startswith("ข้อผิดพลาด: ค่าร้อยละ 120")
 
 
 @needs_libreoffice
