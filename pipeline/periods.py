@@ -55,6 +55,24 @@ class Period:
         return f"Q{self.last_month // 3}, FY {self.fiscal_year}"
 
 
+def following(period: Period) -> Period:
+    """The period of the same length after it: 2569-Q3 after 2569-Q2, 2570-M01 after 2569-M12."""
+    if period.first_month == period.last_month:
+        month = period.last_month % 12 + 1
+        return parse_period(f"{period.fiscal_year + (month == 1)}-M{month:02d}")
+    quarter = period.last_month // 3 % 4 + 1
+    return parse_period(f"{period.fiscal_year + (quarter == 1)}-Q{quarter}")
+
+
+def containing(day: date, like: Period) -> Period:
+    """The period of `like`'s length that `day` falls in."""
+    fiscal_year = day.year + BE_OFFSET + (day.month >= 10)
+    month = (day.month + 2) % 12 + 1  # October is fiscal month 1
+    if like.first_month == like.last_month:
+        return parse_period(f"{fiscal_year}-M{month:02d}")
+    return parse_period(f"{fiscal_year}-Q{(month - 1) // 3 + 1}")
+
+
 def _month_start(fiscal_year: int, fiscal_month: int) -> date:
     calendar_month = (fiscal_month + 8) % 12 + 1
     year = fiscal_year - BE_OFFSET - (1 if calendar_month >= 10 else 0)

@@ -22,7 +22,7 @@ import pandera.pandas as pa
 from pipeline import history as past
 from pipeline import same_night
 from pipeline.normalize import normalize, normalize_as_of
-from pipeline.periods import parse_period, thai_date
+from pipeline.periods import containing, following, parse_period, thai_date
 from pipeline.problems import Problem, problem
 from pipeline.registry import Registry
 from pipeline.registry_store import RegistryVersions
@@ -296,6 +296,9 @@ def _as_of(raw: RawWorkbook) -> tuple[date | None, list[Problem]]:
     if typed and as_of is None:
         found.append(problem("as-of-invalid", raw.sheet, cell, value=typed,
                              expected=thai_date(period.end)))
+    elif as_of and as_of >= following(period).end:  # last period's template, filled again
+        found.append(problem("as-of-later-period", raw.sheet, cell, value=thai_date(as_of),
+                             expected=containing(as_of, period).code))
     elif as_of and not period.start <= as_of <= period.end + AS_OF_GRACE:
         found.append(problem("as-of-outside-period", raw.sheet, cell, value=thai_date(as_of),
                              expected=f"{thai_date(period.start)} – {thai_date(period.end)}"))

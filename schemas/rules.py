@@ -86,6 +86,13 @@ _RULES = (
     Rule("as-of-invalid", ERROR,
          "\"{value}\" ไม่ใช่วันที่ กรุณากรอกวันที่ของข้อมูล เช่น {expected}",
          "\"{value}\" is not a date; type the date the figures stand at, e.g. {expected}."),
+    Rule("as-of-later-period", ERROR,
+         "วันที่ของข้อมูล {value} อยู่ในรอบ {expected} ซึ่งเป็นรอบหลังจากรอบของแบบรายงานนี้ "
+         "หากเป็นผลของรอบ {expected} กรุณากรอกในแบบรายงานของรอบ {expected} "
+         "หากเป็นผลของรอบของแบบรายงานนี้ กรุณาแก้เป็นวันที่ของผลนั้น",
+         "The figures are dated {value}, in {expected}, a period after this template's: if "
+         "they are {expected}'s, fill the {expected} template; if they are this template's "
+         "period's, type the date they stand at."),
     Rule("as-of-outside-period", WARNING,
          "วันที่ของข้อมูล {value} ไม่อยู่ในรอบการรายงาน ({expected}) กรุณาตรวจสอบ",
          "The figures' date {value} is outside the reporting period ({expected}); check it."),

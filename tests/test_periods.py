@@ -9,7 +9,7 @@ from itertools import pairwise
 
 import pytest
 
-from pipeline.periods import PeriodError, parse_period, thai_date
+from pipeline.periods import PeriodError, containing, following, parse_period, thai_date
 
 
 @pytest.mark.parametrize(("code", "start", "end"), [
@@ -110,3 +110,17 @@ def test_a_code_in_thai_digits_is_never_kept_in_thai_digits():
     except PeriodError:
         return
     assert period.code == "2569-Q2"
+
+
+@pytest.mark.parametrize(("code", "after"), [
+    ("2569-Q1", "2569-Q2"), ("2569-Q4", "2570-Q1"), ("2569-M01", "2569-M02"),
+    ("2569-M12", "2570-M01")])
+def test_the_period_after_another_is_of_its_length_across_fiscal_years(code, after):
+    assert following(parse_period(code)).code == after
+
+
+@pytest.mark.parametrize(("day", "like", "period"), [
+    (date(2025, 10, 1), "2569-Q2", "2569-Q1"), (date(2026, 9, 30), "2569-Q2", "2569-Q4"),
+    (date(2026, 10, 1), "2569-M12", "2570-M01"), (date(2026, 3, 31), "2569-M01", "2569-M06")])
+def test_a_day_falls_in_the_period_of_a_given_length(day, like, period):
+    assert containing(day, parse_period(like)).code == period

@@ -625,6 +625,36 @@ def test_a_figures_date_outside_the_period_is_a_warning(workspace):
         "กรุณาตรวจสอบ")
 
 
+def test_last_periods_template_filled_with_this_periods_figures_is_refused(workspace):
+    """The Q2 template filled again with Q3's figures, dated 30 June: it was accepted as a
+    correction of Q2 with a warning, Q2's figures replaced by Q3's and Q3 never sent."""
+    verdict = _reject(workspace, workspace.clerk("1001").date_figures(date(2026, 6, 30)))
+    assert found(verdict) == [("error", "as-of-later-period", "L2")]
+    assert verdict.problems[0].message_th == (
+        "วันที่ของข้อมูล 30 มิ.ย. 2569 อยู่ในรอบ 2569-Q3 ซึ่งเป็นรอบหลังจากรอบของแบบรายงานนี้ "
+        "หากเป็นผลของรอบ 2569-Q3 กรุณากรอกในแบบรายงานของรอบ 2569-Q3 "
+        "หากเป็นผลของรอบของแบบรายงานนี้ กรุณาแก้เป็นวันที่ของผลนั้น")
+    assert verdict.problems[0].message_en == (
+        "The figures are dated 30 มิ.ย. 2569, in 2569-Q3, a period after this template's: if "
+        "they are 2569-Q3's, fill the 2569-Q3 template; if they are this template's period's, "
+        "type the date they stand at.")
+
+
+@pytest.mark.parametrize(("period", "dated", "later"), [
+    ("2569-Q2", date(2026, 6, 29), None),  # filled late in Q3, dated the day it was filled
+    ("2569-Q4", date(2026, 12, 31), "2570-Q1"),
+    ("2569-M05", date(2026, 3, 30), None),
+    ("2569-M05", date(2026, 3, 31), "2569-M06"),
+])
+def test_figures_are_of_a_later_period_once_dated_at_the_end_of_the_next(
+        workspace, period, dated, later):
+    workspace.send(workspace.clerk("1001", period).date_figures(dated), "1001")
+    verdict = only_verdict(workspace)
+    refused = [p.expected for p in verdict.problems if p.code == "as-of-later-period"]
+    assert refused == ([later] if later else [])
+    assert verdict.accepted is (later is None)
+
+
 def test_every_row_rule_reads_only_the_columns_given_to_pandera():
     """pandera reports a rule that fails to run as a failure, not as a crash."""
     numbers = {"file_id", "row", "actual", "numerator", "denominator", "value",
