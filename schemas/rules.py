@@ -149,6 +149,11 @@ _RULES = (
     Rule("percent-out-of-range", ERROR,
          "ค่าร้อยละ {value} ต้องอยู่ระหว่าง 0 ถึง 100",
          "The percentage {value} must be between 0 and 100."),
+    Rule("percent-as-fraction", ERROR,
+         "ค่าร้อยละ {value} น้อยกว่า 1 ทั้งที่ค่าฐานและค่าเป้าหมายเป็นหลักสิบ ดูเหมือนพิมพ์เป็นสัดส่วน "
+         "(เช่น 0.756 แทน 75.6) กรุณากรอกเป็นร้อยละ",
+         "The percentage {value} is under 1 where the baseline and target are in the tens: it "
+         "looks typed as a fraction (0.756 for 75.6); type the percentage."),
     Rule("count-negative", ERROR,
          "จำนวน {value} ต้องไม่ติดลบ",
          "The count {value} cannot be negative."),

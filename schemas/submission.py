@@ -71,6 +71,17 @@ def _uncoded(f: Frame) -> pd.Series:
     return f["kr_code"].eq("")
 
 
+def _as_fraction(f: Frame) -> pd.Series:
+    """A percentage typed as a fraction of one (0.756 for 75.6 %) where the KR's baseline and
+    target are in the tens: read as 0.756 %, it went into the city's mean a hundred times too
+    small, with nothing said."""
+    return (_is("percent")(f) & f["actual"].gt(0) & f["actual"].lt(1)
+            & f["baseline"].ge(FRACTION_BELOW) & f["target"].ge(FRACTION_BELOW))
+
+
+FRACTION_BELOW = 10  # a baseline and target from here up: a percentage under 1 is a fraction
+
+
 def _labels(labels: dict) -> str:
     return ", ".join(thai for thai, _ in labels.values())
 
@@ -111,6 +122,7 @@ ROW_RULES: tuple[RowRule, ...] = (
             lambda f: ~(_is("percent")(f) & ~f["actual"].between(*layout.PERCENT_RANGE)
                         & f["actual"].notna()),
             "actual_raw"),
+    RowRule("percent-as-fraction", "actual", lambda f: ~_as_fraction(f), "actual_raw"),
     RowRule("count-negative", "actual", lambda f: ~(_is("count")(f) & (f["actual"] < 0)),
             "actual_raw"),
     RowRule("denominator-blank", "denominator",
@@ -162,6 +174,7 @@ ROW_RULES: tuple[RowRule, ...] = (
 CHECKED_COLUMNS = (
     "file_id", "row", "kr_code", "kr_type", "assigned", "retired", "note", "milestone",
     "actual", "numerator", "denominator", "value", "previous_actual", "next_actual", "cumulative",
+    "baseline", "target",
     "direction", "outlier", "status", "confidence", "computed_status",
     *(f"{key}_raw" for key in ("actual", "numerator", "denominator", "status", "confidence")),
 )

@@ -96,6 +96,13 @@ ROW_CASES = [
         lambda c: c.type("KR-1-02", "actual", 120), "percent-out-of-range", "H7",
         "ค่าร้อยละ 120 ต้องอยู่ระหว่าง 0 ถึง 100", "The percentage 120 must be between 0 and 100.",
         id="percent-out-of-range"),
+    pytest.param(  # satisfaction of 70 to 80 %: 0.756 went into the city's mean as 0.756 %
+        lambda c: c.type("KR-1-02", "actual", 0.756), "percent-as-fraction", "H7",
+        "ค่าร้อยละ 0.756 น้อยกว่า 1 ทั้งที่ค่าฐานและค่าเป้าหมายเป็นหลักสิบ ดูเหมือนพิมพ์เป็นสัดส่วน "
+        "(เช่น 0.756 แทน 75.6) กรุณากรอกเป็นร้อยละ",
+        "The percentage 0.756 is under 1 where the baseline and target are in the tens: it "
+        "looks typed as a fraction (0.756 for 75.6); type the percentage.",
+        id="percent-as-fraction"),
     pytest.param(
         lambda c: c.type("KR-1-01", "actual", -5), "count-negative", "H6",
         "จำนวน -5 ต้องไม่ติดลบ", "The count -5 cannot be negative.", id="count-negative"),
@@ -658,7 +665,7 @@ def test_figures_are_of_a_later_period_once_dated_at_the_end_of_the_next(
 def test_every_row_rule_reads_only_the_columns_given_to_pandera():
     """pandera reports a rule that fails to run as a failure, not as a crash."""
     numbers = {"file_id", "row", "actual", "numerator", "denominator", "value",
-               "previous_actual", "next_actual", "milestone"}
+               "previous_actual", "next_actual", "milestone", "baseline", "target"}
     flags = {"assigned", "retired", "outlier", "cumulative"}
     frame = pd.DataFrame({column: [1.0] if column in numbers else [True] if column in flags
                           else [""] for column in submission.CHECKED_COLUMNS})
