@@ -103,7 +103,7 @@ def _read(arrival: Arrival, book: CalamineWorkbook) -> RawWorkbook:
             for c in missing))
     # what the clerk types and the KR it is for; the template's own text is not read back
     inputs = {key: col for key, col in columns.items() if key in REQUIRED_KEYS}
-    data, row_numbers = _rows(grid, inputs, first_row)
+    data, row_numbers = _rows(grid, inputs, first_row, columns.get("kr_name_th"))
     unread = tuple(
         problem("cell-error" if cell.kind == ERROR else "formula-no-value", sheet=sheet,
                 cell=address(cell.row0, cell.col0), value=cell.text)
@@ -225,24 +225,36 @@ def _header_key(text: str) -> str | None:
     return _HEADER_NAMES.get(folded(text))
 
 
-def _rows(grid: list[list], columns: dict[str, int], first_row: int
+def _rows(grid: list[list], columns: dict[str, int], first_row: int, named: int | None
           ) -> tuple[dict[str, list], list[int]]:
     """The cells of the data rows below the header, by key, and their Excel row numbers: blank
-    rows and repeated headers left out, and so are rows with nothing but a note (a remark
-    typed below the table). Worked out a column at a time, each distinct text of a column
-    judged once: this runs on every cell of every file."""
+    rows and repeated headers left out, and so are remarks typed below the table: rows with
+    nothing but a note, or but text in the KR code column and no KR's name (`named`: its
+    column, where the template's is). "ผู้รายงาน: สมใจ" under the table was refused as a KR
+    not assigned to the district. Worked out a column at a time, each distinct text of a
+    column judged once: this runs on every cell of every file."""
     body = grid[first_row:]
     shortest = min(map(len, body), default=0)
     cells = [_column(body, col0, shortest) for col0 in columns.values()]
-    blank = np.ones(len(body), dtype=bool)
+    blank = np.ones(len(body), dtype=bool)  # but for a note
+    remark = np.ones(len(body), dtype=bool)  # but for a note and a KR code
     headers = np.zeros(len(body), dtype=int)
     for key, values in zip(columns, cells, strict=True):
         texts = [value for value in dict.fromkeys(values) if value is None or type(value) is str]
         if key != "note":
-            blank &= _each(values, {text: _blank(text) for text in texts})
+            empty = _each(values, {text: _blank(text) for text in texts})
+            blank &= empty
+            if key != "kr_code":
+                remark &= empty
         headers += _each(values, {text: _header_key(text) is not None for text in texts
                                   if text is not None})
-    keep = ~blank & (headers < 2)  # a row naming two columns repeats the header (page break)
+    if named is None:
+        remark[:] = False
+    else:
+        names = _column(body, named, shortest)
+        remark &= _each(names, {text: _blank(text) for text in dict.fromkeys(names)
+                                if text is None or type(text) is str})
+    keep = ~blank & ~remark & (headers < 2)  # a row naming two columns repeats the header
     if not keep.all():
         cells = [list(compress(values, keep)) for values in cells]
     cells = [one_of_each(values) for values in cells]  # a status: one string a file, not a row

@@ -229,8 +229,10 @@ def test_a_template_with_only_dashes_in_its_notes_is_not_accepted(workspace):
 
 
 @pytest.mark.parametrize(("column", "typed"), [
-    ("status", "\u200b"), ("actual", " \u00a0"), ("note", "ผู้รายงาน: นางสาว ก. โทร 0 2222 2222")],
-    ids=["zero-width-space", "spaces", "remark"])
+    ("status", "\u200b"), ("actual", " \u00a0"), ("note", "ผู้รายงาน: นางสาว ก. โทร 0 2222 2222"),
+    # in the KR code column, it was refused as a KR not assigned to the district
+    ("kr_code", "ผู้รายงาน: นางสาวสมใจ ใจดี โทร ๐๘๑ ๒๓๔ ๕๖๗๘")],
+    ids=["zero-width-space", "spaces", "remark", "remark-under-the-codes"])
 def test_what_is_typed_below_the_table_without_a_figure_is_not_a_row(workspace, column, typed):
     clerk = workspace.clerk("1001")
     clerk.sheet.cell(max(clerk.rows.values()) + 2, clerk.columns[column]).value = typed
