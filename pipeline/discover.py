@@ -36,8 +36,8 @@ def receipt_order(arrival: Arrival) -> tuple:
     """The order a night's files are judged and stored in: the one stored last is current.
     A file a run found before tonight's (left for a later run) comes first. `check`'s files
     have no folder, and no night."""
-    return (arrival.first_seen or _NO_NIGHT, arrival.received_at, arrival.folder or "",
-            arrival.name)
+    return (arrival.first_seen or _NO_NIGHT, arrival.saved_at or arrival.received_at,
+            arrival.folder or "", arrival.name)
 
 
 def waiting(inbox: Path) -> bool:
@@ -54,16 +54,12 @@ def _files(inbox: Path) -> Iterator[Path]:
 
 
 def arrival_for(path: Path, folder: str | None) -> Arrival:
-    """The file as it arrived: received when it was last written."""
+    """The file as it arrived: received when it was last written (until a run knows better:
+    pipeline.runner._received)."""
     stat = path.stat()
-    return Arrival(
-        path=path,
-        folder=folder,
-        name=path.name,
-        sha256=sha256_of(path),
-        size=stat.st_size,
-        received_at=datetime.fromtimestamp(stat.st_mtime, UTC).replace(microsecond=0),
-    )
+    saved = datetime.fromtimestamp(stat.st_mtime, UTC).replace(microsecond=0)
+    return Arrival(path=path, folder=folder, name=path.name, sha256=sha256_of(path),
+                   size=stat.st_size, received_at=saved, saved_at=saved)
 
 
 def sha256_of(path: Path) -> str:

@@ -5,6 +5,7 @@ then renamed into place; the inbox file is released (removed) only after the war
 transaction that records it has committed.
 """
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -40,9 +41,11 @@ def keep(arrival: Arrival, root: Path) -> Path:
         return dest
     with atomic_path(dest) as tmp:
         try:
-            shutil.copy2(arrival.path, tmp)  # the time of receipt goes with it
+            shutil.copyfile(arrival.path, tmp)
         except FileNotFoundError as err:
             raise Changed(arrival.path) from err
+        received = arrival.received_at.timestamp()
+        os.utime(tmp, (received, received))  # the time of receipt goes with it
         if sha256_of(tmp) != arrival.sha256:
             if not unchanged(arrival):
                 raise Changed(arrival.path)

@@ -163,7 +163,8 @@ def _take_in(con, settings: Settings, registries: RegistryVersions, reference,
         arrivals = discover(settings.inbox)
         new = _new_arrivals(con, arrivals)
         seen = store.first_seen(con, new, report.started_at)
-        new = sorted((replace(arrival, first_seen=seen[arrival.sha256]) for arrival in new),
+        looked = store.looked_before(con, set(seen.values()))
+        new = sorted((_received(arrival, seen[arrival.sha256], looked) for arrival in new),
                      key=receipt_order)
     if len(new) <= AT_HOME:
         _ingest(con, settings, registries, reference, report, log, arrivals, new)
@@ -172,6 +173,17 @@ def _take_in(con, settings: Settings, registries: RegistryVersions, reference,
     report.adopt(apart(_ingest_apart, settings, registries, reference, report, log, arrivals,
                        new))
     return store.connect(settings.warehouse_path)
+
+
+def _received(arrival: Arrival, first_seen: datetime, looked: dict[datetime, datetime]
+              ) -> Arrival:
+    """A file is received when it was saved, but not before the last run that finished
+    without finding it: a copy keeps the time its original was saved (Windows Explorer's
+    does), and one saved in January and sent in December was on time, and its figures were
+    "as of" January."""
+    after = looked.get(first_seen)
+    received = max(arrival.received_at, after) if after else arrival.received_at
+    return replace(arrival, first_seen=first_seen, received_at=received)
 
 
 def _ingest_apart(settings: Settings, *args) -> RunReport:

@@ -63,6 +63,20 @@ def first_seen(con: duckdb.DuckDBPyConnection, new: list[Arrival], now: datetime
             con.execute("SELECT sha256, first_seen_at FROM inbox_seen").fetchall()}
 
 
+def looked_before(con: duckdb.DuckDBPyConnection, moments: set[datetime]
+                  ) -> dict[datetime, datetime]:
+    """For each moment a run first found files, the start of the last run before it that
+    finished: that run listed the inbox, and they were not there."""
+    looked = {}
+    for moment in moments:
+        (start,) = con.execute("SELECT max(started_at) FROM runs WHERE finished_at IS NOT NULL "
+                               "AND started_at < ?",
+                               [moment.astimezone(UTC).replace(tzinfo=None)]).fetchone()
+        if start is not None:
+            looked[moment] = start.replace(tzinfo=UTC, microsecond=0)
+    return looked
+
+
 def earlier_submissions(con: duckdb.DuckDBPyConnection, shas: list[str]) -> dict[str, dict]:
     """The submission each of these files was judged as, by sha256 (one each: sha256 is
     unique): its name, folder, district, period, when it came and what became of it

@@ -21,10 +21,13 @@ class Arrival:
     name: str
     sha256: str
     size: int
+    # when it came: its modification time, but never before the last run that finished
+    # without finding it (pipeline.runner._received)
     received_at: datetime
     # when a run first found it in the inbox (store.first_seen): a file left there for a
     # later run keeps its place before the files that came after it; None for `check`
     first_seen: datetime | None = None
+    saved_at: datetime | None = None  # its modification time: the order of one night's files
 
 
 class Cells(Mapping):

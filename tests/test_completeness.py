@@ -57,3 +57,27 @@ def test_a_period_whose_every_file_was_rejected_is_published_with_every_district
     assert rows["ทั้งกรุงเทพฯ"][2:] == (50, 1, 0, 0, 0, 1, 49, 0, 0)
     assert (workspace.settings.public_dir("2569-Q2") / "index.html").exists()
     assert list(report.rollups) == ["2569-Q2"]
+
+
+def test_a_copy_that_kept_an_old_time_is_received_when_the_last_run_missed_it(workspace):
+    """Windows Explorer's copy keeps the time its original was saved: a file saved before
+    the due date and sent after it was on time, and the books' "data as of" went back in
+    time. It is received no earlier than the start of the last finished run, which listed the
+    inbox without it."""
+    workspace.send(workspace.clerk("1001"), "1001")
+    first = datetime(2026, 4, 16, 3, tzinfo=UTC)  # 10:00 in Bangkok, the day after Q2's due
+    run(workspace.settings, now=lambda: first)
+    copied = workspace.send(workspace.clerk("1002"), "1002")
+    saved = datetime(2026, 4, 14, 9, tzinfo=UTC).timestamp()  # the original, saved in time
+    os.utime(copied, (saved, saved))
+    fresh = workspace.send(workspace.clerk("1003"), "1003")
+    later = datetime(2026, 4, 17, 2, tzinfo=UTC).timestamp()  # saved into the inbox after it
+    os.utime(fresh, (later, later))
+    run(workspace.settings, now=lambda: datetime(2026, 4, 18, 3, tzinfo=UTC))
+    assert query(workspace.settings.warehouse_path,
+                 "SELECT district_code, received_at, on_time FROM submissions ORDER BY 1") == [
+        ("1001", datetime(2026, 4, 1, 0, 1), True),
+        ("1002", datetime(2026, 4, 16, 3), False),
+        ("1003", datetime(2026, 4, 17, 2), False)]
+    (kept,) = workspace.settings.archive.glob("1002/*")
+    assert kept.stat().st_mtime == datetime(2026, 4, 16, 3, tzinfo=UTC).timestamp()
