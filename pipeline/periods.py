@@ -6,9 +6,11 @@ The Thai fiscal year is named by the Buddhist Era year in which it ends: FY 2569
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 BE_OFFSET = 543
+BANGKOK = ZoneInfo("Asia/Bangkok")  # UTC+7, no daylight saving: where due dates fall
 MONTHS_TH = ("ต.ค.", "พ.ย.", "ธ.ค.", "ม.ค.", "ก.พ.", "มี.ค.",
              "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.")
 MONTHS_EN = ("Oct", "Nov", "Dec", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep")
@@ -95,3 +97,9 @@ def parse_period(code: str) -> Period:
 def thai_date(day: date) -> str:
     """15 ม.ค. 2569: how a Thai reader expects a date."""
     return f"{day.day} {MONTHS_TH[(day.month + 2) % 12]} {day.year + BE_OFFSET}"
+
+
+def thai_time(moment: datetime) -> str:
+    """15 ม.ค. 2569 23:40 น.: a moment (aware) at Bangkok's clock, as a Thai reader expects."""
+    local = moment.astimezone(BANGKOK)
+    return f"{thai_date(local.date())} {local:%H:%M} น."

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from pipeline.cells import figure_text
+from pipeline.periods import thai_date, thai_time
 from pipeline.values import Arrival, Verdict
 from schemas.rules import ERROR, NOTICE, WARNING
 
@@ -54,6 +55,7 @@ def receipt_text(verdict: Verdict, district_name: str, changed: list[dict],
         f"- เขต / district: {verdict.district_code or '-'} {district_name}".rstrip(),
         f"- รอบการรายงาน / period: {verdict.period or '-'}",
         f"- ผล / outcome: {(CHECKED if checked else OUTCOME)[verdict.accepted]}",
+        *([] if checked else _timeliness(verdict)),
         f"- ข้อผิดพลาด / errors: {counts[ERROR]} · คำเตือน / warnings: {counts[WARNING]} · "
         f"แจ้งให้ทราบ / notices: {counts[NOTICE]}",
     ]
@@ -99,14 +101,28 @@ def repeats(earlier: dict) -> tuple[str, str]:
 
 
 def _received(arrival: Arrival) -> list[str]:
+    """When, by Bangkok's clock first: due dates are days in Bangkok."""
     return [
         "# ใบรับรายงาน OKR / OKR submission receipt",
         "",
         f"- ไฟล์ / file: {arrival.name}",
         f"- รหัสตรวจสอบ / sha256: {arrival.sha256}",
-        f"- ได้รับเมื่อ / received: {arrival.received_at:%Y-%m-%d %H:%M} UTC",
+        f"- ได้รับเมื่อ / received: {thai_time(arrival.received_at)} "
+        f"({arrival.received_at:%Y-%m-%d %H:%M} UTC)",
     ]
 
 
+def _timeliness(verdict: Verdict) -> list[str]:
+    """An accepted file of a period with a due date: whether it came by that day."""
+    if verdict.due_date is None or verdict.on_time is None:
+        return []
+    due = f"{thai_date(verdict.due_date)} ({verdict.due_date})"
+    if verdict.on_time:
+        return [f"- กำหนดส่ง / due: {due} · ส่งทันกำหนด / on time"]
+    return [f"- กำหนดส่ง / due: {due} · ส่งหลังกำหนด / late"]
+
+
 def _shown(value) -> str:
-    return "ไม่มีข้อมูล / none" if value is None else figure_text(value)
+    """A ratio's percentage to four decimals: 97.1154, not the 97.1153846153846 its parts
+    make; a figure typed has no more decimals than that."""
+    return "ไม่มีข้อมูล / none" if value is None else figure_text(round(value, 4))

@@ -39,7 +39,7 @@ from pipeline.dashboard import write_dashboard
 from pipeline.discover import arrival_for, discover, inbox_folder, receipt_order, waiting
 from pipeline.history import History, load_history
 from pipeline.memory import allocate_plainly
-from pipeline.periods import PeriodError, parse_period
+from pipeline.periods import BANGKOK, PeriodError, parse_period
 from pipeline.read import read_all
 from pipeline.reference import load_reference
 from pipeline.registry import RegistryError, load_registry
@@ -58,7 +58,7 @@ from pipeline.runlog import RunLog
 from pipeline.same_night import district_year
 from pipeline.settings import Settings
 from pipeline.trace import trace
-from pipeline.validate import BANGKOK, judge
+from pipeline.validate import judge
 from pipeline.values import Arrival, RawWorkbook, Verdict
 
 # New files a night may bring and still be ingested in the run's own process (see _take_in): a

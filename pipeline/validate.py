@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from itertools import pairwise
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -22,7 +21,7 @@ import pandera.pandas as pa
 from pipeline import history as past
 from pipeline import same_night
 from pipeline.normalize import normalize, normalize_as_of
-from pipeline.periods import containing, following, parse_period, thai_date
+from pipeline.periods import BANGKOK, containing, following, parse_period, thai_date
 from pipeline.problems import Problem, problem
 from pipeline.registry import Registry
 from pipeline.registry_store import RegistryVersions
@@ -42,7 +41,6 @@ ROWS_A_WORKER = 22_500
 JUDGE_SECONDS = 3600  # a period's rows take a second; a worker is not expected to hang
 AS_OF_GRACE = timedelta(days=90)  # figures may be dated up to a quarter after the period
 _STATUS_TH = {code: thai for code, (thai, _) in layout.STATUS_LABELS.items()}
-BANGKOK = ZoneInfo("Asia/Bangkok")
 # What a row problem reads of its row: where it is, and the columns its rule shows.
 _SHOWN_COLUMNS = list(dict.fromkeys([
     "file_id", "row", "value_key", *(rule.value for rule in submission.ROW_RULES),
@@ -434,7 +432,7 @@ def _verdict(raw: RawWorkbook, problems: list[Problem], facts: pd.DataFrame | No
     rejected file of a known period names the version in force too: the files a new version
     turned away are found by it."""
     meta = raw.metadata
-    checked_against = on_time = None
+    checked_against = on_time = due = None
     if meta.get("period") in registries.listed:
         checked_against = registries.in_force(meta["period"]).version
     if facts is not None:
@@ -450,6 +448,7 @@ def _verdict(raw: RawWorkbook, problems: list[Problem], facts: pd.DataFrame | No
         as_of=as_of,
         checked_against=checked_against,
         on_time=on_time,
+        due_date=due,
     )
 
 

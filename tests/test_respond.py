@@ -3,6 +3,8 @@ their attention, and the dry-run `check` that stores nothing."""
 
 import hashlib
 import io
+import os
+from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -15,8 +17,8 @@ from tests.running import crash, query, run_cli
 FEEDBACK = ("outputs", "feedback", "2569-Q2", "1001")
 
 
-def _folder(workspace):
-    return workspace.root.joinpath(*FEEDBACK)
+def _folder(workspace, district: str = "1001"):
+    return workspace.root.joinpath(*FEEDBACK[:-1], district)
 
 
 def test_a_rejected_file_gets_its_workbook_back_marked_and_a_receipt(workspace):
@@ -74,6 +76,29 @@ def test_a_clean_accepted_file_gets_a_receipt_and_no_feedback(workspace):
     assert "errors: 0 · คำเตือน / warnings: 0 · แจ้งให้ทราบ / notices: 0" in receipt
 
 
+def test_a_receipt_says_when_by_bangkoks_clock_and_whether_the_file_came_in_time(workspace):
+    """It gave the time in UTC alone, while the due date is a day in Bangkok, and never said
+    whether the file was on time: 20:00 UTC on 15 April is 03:00 on the 16th, late."""
+    for district, hour in (("1001", 16), ("1002", 20)):
+        path = workspace.send(workspace.clerk(district), district, "OKR.xlsx")
+        stamp = datetime(2026, 4, 15, hour, tzinfo=UTC).timestamp()
+        os.utime(path, (stamp, stamp))
+    run(workspace.settings)
+    on_time, late = ((_folder(workspace, district) / "OKR.xlsx.receipt.md").read_text(
+        encoding="utf-8") for district in ("1001", "1002"))
+    assert "- ได้รับเมื่อ / received: 15 เม.ย. 2569 23:00 น. (2026-04-15 16:00 UTC)\n" in on_time
+    assert "- กำหนดส่ง / due: 15 เม.ย. 2569 (2026-04-15) · ส่งทันกำหนด / on time\n" in on_time
+    assert "- ได้รับเมื่อ / received: 16 เม.ย. 2569 03:00 น. (2026-04-15 20:00 UTC)\n" in late
+    assert "- กำหนดส่ง / due: 15 เม.ย. 2569 (2026-04-15) · ส่งหลังกำหนด / late\n" in late
+
+
+def test_a_rejected_files_receipt_does_not_judge_its_timeliness(workspace):
+    workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", "สิบ"), "1001", "OKR.xlsx")
+    run(workspace.settings)
+    receipt = (_folder(workspace) / "OKR.xlsx.receipt.md").read_text(encoding="utf-8")
+    assert "กำหนดส่ง / due" not in receipt
+
+
 def test_an_accepted_files_receipt_says_how_its_cells_were_read(workspace):
     """Accepted with a notice, a file gets no feedback workbook; its receipt counted "notices:
     1" and said nothing of what was read, nor how."""
@@ -126,6 +151,16 @@ def test_a_resubmission_receipt_shows_every_digit_of_a_large_figure(workspace):
     run(workspace.settings)
     receipt = (_folder(workspace) / "second.xlsx.receipt.md").read_text(encoding="utf-8")
     assert "| KR-1-03 | 1,180,000 | 1,250,001 |" in receipt
+
+
+def test_a_resubmission_receipt_shows_a_ratios_percentage_to_four_decimals(workspace):
+    """The clerk typed 101 of 104; the receipt showed 97.1153846153846."""
+    for name, numerator in (("first.xlsx", 100), ("second.xlsx", 101)):
+        workspace.send(workspace.clerk("1001").type("KR-1-04", "numerator", numerator)
+                       .type("KR-1-04", "denominator", 104), "1001", name)
+        run(workspace.settings)
+    receipt = (_folder(workspace) / "second.xlsx.receipt.md").read_text(encoding="utf-8")
+    assert "| KR-1-04 | 96.1538 | 97.1154 |" in receipt
 
 
 def test_feedback_owed_by_a_killed_run_is_written_by_the_next_for_the_latest_file(workspace):
