@@ -160,9 +160,12 @@ def _judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Sett
     batch = (_with_plan(_with_files(rows, ready, plan_versions), registries) if len(rows)
              else pd.DataFrame())
     if not batch.empty:
-        batch, rounded = _with_values(batch, raws)
+        batch, rounded, unsaid = _with_values(batch, raws)
         for file_id, notice in rounded:
             found[file_id].append(notice)
+        for file_id, cell in unsaid:
+            found[file_id] = [p for p in found[file_id]
+                              if not (p.code == "normalized-number" and p.cell == cell)]
         versions = {period: registries.in_force(period).version
                     for period in history.facts["period"].unique().tolist()}
         batch = past.annotate(batch, history, _stored_plans(versions, registries), versions,
@@ -326,17 +329,22 @@ def _with_plan(batch: pd.DataFrame, registries: RegistryVersions) -> pd.DataFram
                         retired=~assigned & batch.pop("in_template").eq(True))
 
 
-def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]) -> tuple[pd.DataFrame, list]:
+def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]
+                 ) -> tuple[pd.DataFrame, list, list[tuple[int, str]]]:
     """The value each KR type reports, its number rounded to the KR's precision, and the
     notices of the actual cells read otherwise than typed: a number rounded, a milestone's
-    word (whether a row is a milestone is known only here, once the plan is joined)."""
+    word (whether a row is a milestone is known only here, once the plan is joined). Last,
+    the milestones' cells whose "read as a number" notice goes: "100%" is no milestone's
+    choice, and the notice that it was read as 100 said the opposite of its error."""
     notices = []
+
+    def cell(index) -> str:
+        return f"{raws[batch.at[index, 'file_id']].cells['actual']}{batch.at[index, 'row']}"
 
     def notice(index, code: str, value, expected) -> None:
         raw = raws[batch.at[index, "file_id"]]
         notices.append((batch.at[index, "file_id"], problem(
-            code, raw.sheet, f"{raw.cells['actual']}{batch.at[index, 'row']}", value=value,
-            expected=expected)))
+            code, raw.sheet, cell(index), value=value, expected=expected)))
 
     decimals = batch["decimals"].fillna(6).astype(int)
     pairs = [_at_precision(v, d)
@@ -355,8 +363,10 @@ def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]) -> tuple[pd.DataF
     value = rounded.where(~milestone, batch["milestone"].astype(float))
     value = value.where(~ratio, batch["numerator"] / batch["denominator"].where(
         batch["denominator"] > 0) * 100)
+    unsaid = [(batch.at[index, "file_id"], cell(index))
+              for index in batch.index[milestone & batch["actual"].notna()]]
     return batch.assign(actual=rounded, value=value,
-                        value_key=np.where(ratio, "numerator", "actual")), notices
+                        value_key=np.where(ratio, "numerator", "actual")), notices, unsaid
 
 
 def _shown(batch: pd.DataFrame) -> pd.DataFrame:

@@ -664,6 +664,21 @@ def test_figures_are_of_a_later_period_once_dated_at_the_end_of_the_next(
     assert verdict.accepted is (later is None)
 
 
+def test_a_milestone_typed_as_a_percentage_is_refused_without_a_notice_that_it_was_read(
+        workspace):
+    """"100%" for done: refused as no milestone's choice, and also noticed as "read as the
+    number 100", the opposite of the error beside it."""
+    clerk = workspace.clerk("1001").type(MILESTONE, "actual", "100%")
+    clerk.type("KR-1-01", "actual", "100%")  # a count's "100%" is read as 100, and said so
+    verdict = _reject(workspace, clerk)
+    assert [(p.severity, p.code, p.cell) for p in verdict.problems
+            if p.code in ("milestone-invalid", "normalized-number")] == [
+        ("error", "milestone-invalid", f"H{clerk.rows[MILESTONE]}"),
+        ("notice", "normalized-number", "H6")]
+    assert verdict.problems[0].message_en == (
+        '"100%" is not allowed; pick done (ดำเนินการแล้ว) or not done (ยังไม่ดำเนินการ).')
+
+
 def test_every_row_rule_reads_only_the_columns_given_to_pandera():
     """pandera reports a rule that fails to run as a failure, not as a crash."""
     numbers = {"file_id", "row", "actual", "numerator", "denominator", "value",
