@@ -22,6 +22,10 @@ from pipeline.dates import parse_date
     ("31 มีนาคม พ.ศ. 2569", date(2026, 3, 31)),
     ("31 มีนา 2569", date(2026, 3, 31)),
     (46112.0, date(2026, 3, 31)),  # an Excel serial day number in a General cell
+    # a month without its day: as of its last day (it refused the whole file)
+    ("มิถุนายน 2569", date(2026, 6, 30)),
+    ("ณ สิ้นเดือน มิ.ย. 69", date(2026, 6, 30)),
+    ("เดือนกุมภาพันธ์ 2567", date(2024, 2, 29)),
     ("31 มี.ค. 69", date(2026, 3, 31)),  # the year shortened, as Thai documents write it
     ("31/3/69", date(2026, 3, 31)),
     ("31/3/26", date(2026, 3, 31)),  # two digits below 50: Christian Era
