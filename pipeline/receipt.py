@@ -66,10 +66,15 @@ def receipt_text(verdict: Verdict, district_name: str, changed: list[dict],
         lines += [f"| {c['kr_code']} | {_shown(c['old'])} | {_shown(c['new'])} |"
                   for c in changed]
     for severity, heading in _LISTED:  # a notice says how a cell was read: no workbook does
-        found = [p for p in verdict.problems if p.severity == severity]
+        found = [p for p in verdict.problems if p.severity == severity
+                 and (severity != NOTICE or p.cell)]
         if found:
             lines += ["", heading, ""]
             lines += [f"- {p.cell or 'ทั้งไฟล์'}: {p.message_th} ({p.code})" for p in found]
+    whole = [p for p in verdict.problems if p.severity == NOTICE and not p.cell]
+    if whole:  # of the file (its template's registry version), not of how a cell was read
+        lines += ["", "## แจ้งให้ทราบ / for your information", ""]
+        lines += [f"- {p.message_th} ({p.code})" for p in whole]
     return "\n".join(lines) + "\n"
 
 

@@ -110,6 +110,11 @@ def test_an_older_template_whose_krs_still_exist_is_accepted_with_a_notice(revis
     assert problems["kr-added"]["message_en"] == (
         f"Key result {ADDED} is in registry version 2569.2, which this period uses, but not in "
         "the template you filled; it shows as no data.")
+    # the receipt lists it apart from how the cells were read, which it is not about
+    receipt = (old.settings.outputs / entry["receipt_path"]).read_text(encoding="utf-8")
+    cells, whole = receipt.split("\n## แจ้งให้ทราบ / for your information\n\n")
+    assert "(registry-version-differs)" not in cells
+    assert whole.startswith("- แบบรายงานนี้ทำจากทะเบียน OKR รุ่น 2569.1")
     # the figures stay attached to the template's version and target the clerk saw
     db = old.settings.warehouse_path
     assert query(db, "SELECT DISTINCT registry_version FROM current_facts "
