@@ -248,12 +248,9 @@ def _rows(grid: list[list], columns: dict[str, int], first_row: int, named: int 
                 remark &= empty
         headers += _each(values, {text: _header_key(text) is not None for text in texts
                                   if text is not None})
-    if named is None:
-        remark[:] = False
-    else:
-        names = _column(body, named, shortest)
-        remark &= _each(names, {text: _blank(text) for text in dict.fromkeys(names)
-                                if text is None or type(text) is str})
+    for at in np.flatnonzero(remark & ~blank):  # a KR code alone: a remark if it has no name
+        name = body[at][named] if named is not None and named < len(body[at]) else 0
+        remark[at] = name is None or (type(name) is str and _blank(name))
     keep = ~blank & ~remark & (headers < 2)  # a row naming two columns repeats the header
     if not keep.all():
         cells = [list(compress(values, keep)) for values in cells]
