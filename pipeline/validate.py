@@ -364,7 +364,8 @@ def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]
     value = value.where(~ratio, batch["numerator"] / batch["denominator"].where(
         batch["denominator"] > 0) * 100)
     unsaid = [(batch.at[index, "file_id"], cell(index))
-              for index in batch.index[milestone & batch["actual"].notna()]]
+              for index in batch.index[milestone & batch["actual"].notna()
+                                       & batch["milestone"].isna()]]
     return batch.assign(actual=rounded, value=value,
                         value_key=np.where(ratio, "numerator", "actual")), notices, unsaid
 
