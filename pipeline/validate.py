@@ -388,6 +388,7 @@ def _shown(batch: pd.DataFrame) -> pd.DataFrame:
         status_shown=batch["status"].map(_STATUS_TH).fillna(""),
         computed_shown=batch["computed_status"].map(_STATUS_TH).fillna(""),
         note_length=batch["note"].str.len().map("{:,}".format),
+        target_shown=number(batch["target"]),
     )
 
 

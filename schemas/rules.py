@@ -154,6 +154,10 @@ _RULES = (
          "(เช่น 0.756 แทน 75.6) กรุณากรอกเป็นร้อยละ",
          "The percentage {value} is under 1 where the baseline and target are in the tens: it "
          "looks typed as a fraction (0.756 for 75.6); type the percentage."),
+    Rule("count-far-above-target", WARNING,
+         "ค่า {value} สูงกว่าค่าเป้าหมายทั้งปี ({expected}) เกิน 10 เท่า กรุณาตรวจสอบว่าพิมพ์เลขศูนย์เกินหรือไม่",
+         "The value {value} is over ten times the annual target ({expected}); check for extra "
+         "zeros."),
     Rule("count-negative", ERROR,
          "จำนวน {value} ต้องไม่ติดลบ",
          "The count {value} cannot be negative."),

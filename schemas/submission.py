@@ -82,6 +82,18 @@ def _as_fraction(f: Frame) -> pd.Series:
 FRACTION_BELOW = 10  # a baseline and target from here up: a percentage under 1 is a fraction
 
 
+def _far_above_target(f: Frame) -> pd.Series:
+    """A count to increase, over TIMES_TARGET times its annual target, where the outlier
+    rules say nothing (350 km of footpath for 3.5, sent before ten other districts had sent
+    theirs): zeros typed twice, most likely. A warning: a year's target can be beaten. (A
+    count to decrease starts far above its target.)"""
+    return (_is("count")(f) & f["direction"].eq("increase") & f["target"].gt(0)
+            & f["actual"].gt(TIMES_TARGET * f["target"]) & ~f["outlier"])
+
+
+TIMES_TARGET = 10
+
+
 def _labels(labels: dict) -> str:
     return ", ".join(thai for thai, _ in labels.values())
 
@@ -123,6 +135,8 @@ ROW_RULES: tuple[RowRule, ...] = (
                         & f["actual"].notna()),
             "actual_raw"),
     RowRule("percent-as-fraction", "actual", lambda f: ~_as_fraction(f), "actual_raw"),
+    RowRule("count-far-above-target", "actual", lambda f: ~_far_above_target(f), "actual_raw",
+            "target_shown", expected_is_column=True),
     RowRule("count-negative", "actual", lambda f: ~(_is("count")(f) & (f["actual"] < 0)),
             "actual_raw"),
     RowRule("denominator-blank", "denominator",

@@ -679,6 +679,23 @@ def test_a_milestone_typed_as_a_percentage_is_refused_without_a_notice_that_it_w
         '"100%" is not allowed; pick done (ดำเนินการแล้ว) or not done (ยังไม่ดำเนินการ).')
 
 
+def test_a_count_over_ten_times_its_target_is_accepted_with_a_warning(workspace):
+    """350 km of footpath for a target of a few: zeros typed twice. Sent before ten other
+    districts had sent theirs, nothing compared it with anything, and it went into the
+    city's sum without a word."""
+    target = workspace.registry.assigned("1001").set_index("kr_code").at["KR-1-01", "target"]
+    typed = round(target * 100, 1)
+    workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", typed)
+                   .type("KR-1-01", "status", "เป็นไปตามแผน"), "1001")
+    verdict = only_verdict(workspace)
+    assert verdict.accepted
+    (warning,) = [p for p in verdict.problems if p.code == "count-far-above-target"]
+    assert (warning.severity, warning.cell) == ("warning", "H6")
+    assert warning.message_en == (
+        f"The value {typed:g} is over ten times the annual target ({target:,.2f}); check for "
+        "extra zeros.")
+
+
 def test_every_row_rule_reads_only_the_columns_given_to_pandera():
     """pandera reports a rule that fails to run as a failure, not as a crash."""
     numbers = {"file_id", "row", "actual", "numerator", "denominator", "value",
