@@ -9,14 +9,13 @@ from collections.abc import Sequence
 from datetime import UTC
 from html import escape
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from pipeline.atomic import atomic_path
 from pipeline.dashboard_css import CSS
 from pipeline.dashboard_krs import kr_cards
 from pipeline.export import DICTIONARY
 from pipeline.html_text import STATUS, bi, num, pct
-from pipeline.periods import thai_date
+from pipeline.periods import BANGKOK, thai_time
 from pipeline.rollup import CITY, CityFigures, PeriodRollup, reporting_rates
 from pipeline.svg_charts import STATUS_COLOUR, progress_bar, status_stack
 
@@ -28,7 +27,6 @@ DOWNLOADS = {  # open-data file → what it holds (Thai, English)
                          "dimension scores by city, group and district"),
 }
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-BANGKOK = ZoneInfo("Asia/Bangkok")
 CITY_NAME = ("ทั้งเมือง", "whole city")
 
 
@@ -68,8 +66,7 @@ def _section(key: str, th: str, en: str, content: str) -> str:
 def _header(rollup: PeriodRollup) -> str:
     p = rollup.period
     local = rollup.as_of.replace(tzinfo=UTC).astimezone(BANGKOK)  # received_at is UTC
-    as_of = bi(f"ข้อมูล ณ {thai_date(local.date())} {local:%H:%M} น.",
-               f"data as of {local:%Y-%m-%d %H:%M} Bangkok time")
+    as_of = bi(f"ข้อมูล ณ {thai_time(local)}", f"data as of {local:%Y-%m-%d %H:%M} Bangkok time")
     title = bi("ความก้าวหน้าตามแผนปฏิบัติราชการกรุงเทพมหานคร (OKR)", "Bangkok OKR progress")
     return (f'<header class="top"><h1>{title}</h1><p>{bi(p.label_th, p.label_en)}</p>'
             f'<p>{as_of}</p><label for="lang-en" class="lang-label">English only</label>'

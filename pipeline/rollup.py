@@ -3,7 +3,7 @@ by dimension, and who has and has not submitted."""
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import duckdb
 import pandas as pd
@@ -15,7 +15,6 @@ from pipeline.registry import Registry
 from pipeline.settings import Thresholds
 
 CITY = "city"
-BANGKOK = "Asia/Bangkok"
 
 
 @dataclass(frozen=True)
@@ -60,11 +59,6 @@ class PeriodRollup:
         return CityFigures(self.period, self.thresholds,
                            self.kr_city[["kr_code", "progress", "status", "reporting"]],
                            self.dims_city[["dimension_id", "score"]])
-
-    @property
-    def as_of_bangkok(self) -> datetime:
-        """as_of is UTC, as receipts are stored; people read Bangkok time (UTC+7, no DST)."""
-        return self.as_of + timedelta(hours=7)
 
 
 def periods_sent(con: duckdb.DuckDBPyConnection, listed: Collection[str]) -> list[str]:

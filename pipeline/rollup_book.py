@@ -4,6 +4,7 @@ kind carries (a plain table, completeness and timeliness, districts without a re
 
 from collections.abc import Callable, Collection
 from dataclasses import replace
+from datetime import UTC
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +12,7 @@ import xlsxwriter
 
 from pipeline.atomic import atomic_path
 from pipeline.collector import paused
-from pipeline.periods import thai_date
+from pipeline.periods import thai_time
 from pipeline.rollup import PeriodRollup, reporting_rates
 from pipeline.xlsx_style import Col, Styles, measure_format, print_setup
 from pipeline.xlsx_table import write_heading, write_note, write_table
@@ -55,8 +56,7 @@ def _build(tmp: Path, rollup: PeriodRollup, title: str,
 
 def as_of_text(rollup: PeriodRollup) -> str:
     """17 เม.ย. 2569 11:38 น.: the data's time in Bangkok, in a Thai reader's form."""
-    moment = rollup.as_of_bangkok
-    return f"{thai_date(moment.date())} {moment:%H:%M} น."
+    return thai_time(rollup.as_of.replace(tzinfo=UTC))  # as_of is UTC, as receipts are stored
 
 
 def subtitle(rollup: PeriodRollup) -> str:

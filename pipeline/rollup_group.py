@@ -5,8 +5,8 @@ one sheet per district."""
 import pandas as pd
 
 from pipeline import rollup_charts
-from pipeline.periods import thai_date
-from pipeline.rollup import BANGKOK, CITY, PeriodRollup
+from pipeline.periods import BANGKOK, thai_date
+from pipeline.rollup import CITY, PeriodRollup
 from pipeline.rollup_book import (
     STATE_TH,
     completeness_sheet,
