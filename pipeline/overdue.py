@@ -21,12 +21,11 @@ def unsent(sent: Collection[str], registries: RegistryVersions, today: date) -> 
     kinds = _kinds_by_year(sent)
     overdue = {}
     for code in registries.listed - set(sent):
-        periods = registries.in_force(code).periods
-        due = periods.loc[periods["period"] == code, "due_date"]
-        if (due.empty or pd.isna(due.iloc[0]) or due.iloc[0] >= today
+        due = registries.due_date(code)
+        if (pd.isna(due) or due >= today
                 or _kind(code) not in _expected(kinds, parse_period(code).fiscal_year)):
             continue
-        overdue[code] = due.iloc[0]
+        overdue[code] = due
     return dict(sorted(overdue.items(), key=lambda item: (parse_period(item[0]).end, item[0])))
 
 

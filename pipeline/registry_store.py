@@ -43,6 +43,15 @@ class RegistryVersions:
     def get(self, version: str) -> Registry | None:
         return next((r for r in self.versions if r.version == version), None)
 
+    def due_date(self, period: str):
+        """The due date of the version in force for the listed period, else of the latest
+        that lists it; NaT when blank."""
+        for registry in (self.in_force(period), *reversed(self.versions)):
+            due = registry.periods.set_index("period")["due_date"]
+            if period in due.index:
+                return due[period]
+        raise KeyError(period)  # listed, so some version lists it
+
     def in_force(self, period: str) -> Registry:
         """The latest loaded version in force from `period` or earlier, in its fiscal year."""
         start = parse_period(period).start
@@ -224,18 +233,9 @@ def _periods(known: RegistryVersions) -> pd.DataFrame:
         "period": codes,
         "start_date": [p.start for p in parsed],
         "end_date": [p.end for p in parsed],
-        "due_date": [_due(known, code) for code in codes],
+        "due_date": [known.due_date(code) for code in codes],
         "expected_share": [p.elapsed_share for p in parsed],
     })
-
-
-def _due(known: RegistryVersions, code: str):
-    """The due date of the version in force for the period, else of the latest that lists it."""
-    for registry in (known.in_force(code), *reversed(known.versions)):
-        due = registry.periods.set_index("period")["due_date"]
-        if code in due.index:
-            return due[code]
-    raise KeyError(code)  # listed, so some version lists it
 
 
 def _load(con: duckdb.DuckDBPyConnection, version: str, fiscal_year: int, in_force_from: str,
