@@ -6,7 +6,7 @@ The Thai fiscal year is named by the Buddhist Era year in which it ends: FY 2569
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 BE_OFFSET = 543
@@ -59,11 +59,7 @@ class Period:
 
 def following(period: Period) -> Period:
     """The period of the same length after it: 2569-Q3 after 2569-Q2, 2570-M01 after 2569-M12."""
-    if period.first_month == period.last_month:
-        month = period.last_month % 12 + 1
-        return parse_period(f"{period.fiscal_year + (month == 1)}-M{month:02d}")
-    quarter = period.last_month // 3 % 4 + 1
-    return parse_period(f"{period.fiscal_year + (quarter == 1)}-Q{quarter}")
+    return containing(period.end + timedelta(days=1), period)
 
 
 def containing(day: date, like: Period) -> Period:

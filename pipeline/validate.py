@@ -9,7 +9,7 @@ a milestone as 1 done / 0 not done).
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from itertools import pairwise
@@ -39,7 +39,6 @@ FACT_COLUMNS = ["district_code", "period", "kr_code", "actual", "numerator", "de
 # back are held as they come.
 ROWS_A_WORKER = 22_500
 JUDGE_SECONDS = 3600  # a period's rows take a second; a worker is not expected to hang
-AS_OF_GRACE = timedelta(days=90)  # figures may be dated up to a quarter after the period
 _STATUS_TH = {code: thai for code, (thai, _) in layout.STATUS_LABELS.items()}
 # What a row problem reads of its row: where it is, and the columns its rule shows.
 _SHOWN_COLUMNS = list(dict.fromkeys([
@@ -174,11 +173,8 @@ def _judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Sett
             found[file_id] += problems
     accepted = {file_id for file_id, problems in found.items() if not _has_error(problems)}
     figures = _figures(batch, raws, set(ready))  # an accepted file is one of them
-    due_dates = {(registry.version, period): due for registry in registries.versions
-                 for period, due in zip(registry.periods["period"].tolist(),
-                                        registry.periods["due_date"].tolist(), strict=True)}
     return [_verdict(raw, found[file_id], figures[file_id] if file_id in accepted else None,
-                     dates.get(file_id), registries, due_dates)
+                     dates.get(file_id), registries)
             for file_id, raw in enumerate(raws)], figures
 
 
@@ -290,7 +286,8 @@ def _version_problems(template: str, in_force: str,
 
 
 def _as_of(raw: RawWorkbook) -> tuple[date | None, list[Problem]]:
-    """The date the figures stand at: optional, but a date when given, and in the period."""
+    """The date the figures stand at: optional, but a date when given, not before the period
+    and before the end of the next one."""
     as_of, typed, found = normalize_as_of(raw)
     period = parse_period(raw.metadata["period"])
     cell = raw.as_of_cell
@@ -300,7 +297,7 @@ def _as_of(raw: RawWorkbook) -> tuple[date | None, list[Problem]]:
     elif as_of and as_of >= following(period).end:  # last period's template, filled again
         found.append(problem("as-of-later-period", raw.sheet, cell, value=thai_date(as_of),
                              expected=containing(as_of, period).code))
-    elif as_of and not period.start <= as_of <= period.end + AS_OF_GRACE:
+    elif as_of and as_of < period.start:  # a date after it is of a report filled late
         found.append(problem("as-of-outside-period", raw.sheet, cell, value=thai_date(as_of),
                              expected=f"{thai_date(period.start)} – {thai_date(period.end)}"))
     return as_of, found
@@ -438,17 +435,16 @@ def _row_problem(rule: submission.RowRule, row: dict, raw: RawWorkbook) -> Probl
 
 
 def _verdict(raw: RawWorkbook, problems: list[Problem], facts: pd.DataFrame | None,
-             as_of: date | None, registries: RegistryVersions,
-             due_dates: dict[tuple[str, str], date]) -> Verdict:
-    """`facts` is None for a rejected file; `due_dates` by registry version and period. A
-    rejected file of a known period names the version in force too: the files a new version
-    turned away are found by it."""
+             as_of: date | None, registries: RegistryVersions) -> Verdict:
+    """`facts` is None for a rejected file. A rejected file of a known period names the
+    version in force too: the files a new version turned away are found by it."""
     meta = raw.metadata
     checked_against = on_time = due = None
     if meta.get("period") in registries.listed:
         checked_against = registries.in_force(meta["period"]).version
-    if facts is not None:
-        due = due_dates.get((checked_against, meta["period"]))
+    if facts is not None:  # of a listed period, or it would have been refused
+        due = registries.due_date(meta["period"])
+        due = None if pd.isna(due) else due
         on_time = due is None or raw.arrival.received_at.astimezone(BANGKOK).date() <= due
     return Verdict(
         arrival=raw.arrival,
