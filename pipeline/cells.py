@@ -37,6 +37,12 @@ def figure_text(value: float) -> str:
     return f"{value:,.15g}"
 
 
+def stored_text(value: float) -> str:
+    """A stored figure: one typed has no more than four decimals; a ratio's percentage, made
+    from its parts, shows as 97.1154, not 97.1153846153846."""
+    return figure_text(round(value, 4))
+
+
 def cell_text(value: object) -> str:
     """How the cell reads as text: 12.0 → '12', a date → ISO, blanks → ''."""
     if value is None:

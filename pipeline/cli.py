@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pipeline import period_locks
-from pipeline.cells import figure_text
+from pipeline.cells import stored_text
 from pipeline.period_locks import PeriodActionError
 from pipeline.periods import PeriodError, parse_period, thai_date
 from pipeline.receipt import ALREADY_RECEIVED, DUPLICATE_OF, repeats
@@ -211,7 +211,7 @@ def _trace(settings: Settings, district: str, period: str, kr: str, console: Con
                    "สถานะ / status", "ช่อง / cell", "รายงาน / submission"):
         table.add_column(header, overflow="fold")
     for row in history.itertuples():
-        value = "ไม่มีข้อมูล" if row.actual != row.actual else figure_text(row.actual)
+        value = "ไม่มีข้อมูล" if row.actual != row.actual else stored_text(row.actual)
         table.add_row(f"{row.received_at:%Y-%m-%d %H:%M}", escape(row.original_name),
                       row.sha256[:12], value, row.status or "-",
                       escape(f"{row.sheet}!{row.cell}"), SUBMISSION_TH[row.submission])

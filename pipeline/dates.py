@@ -21,7 +21,6 @@ _NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _NAMED = re.compile(r"^(\d{1,2})\s*([^\d\s]+)\s*(?:พ\.ศ\.\s*)?(\d{4}|\d{2})$")
 # A month without its day ("มิถุนายน 2569", "สิ้นเดือน มิ.ย. 69"): figures as of its last day
-_AT = re.compile(r"^ณ\s*")
 _MONTH_ONLY = re.compile(r"^(?:สิ้น)?(?:เดือน)?\s*([^\d\s]+)\s*(?:พ\.ศ\.\s*)?(\d{4}|\d{2})$")
 # What official Thai writes before a date: ณ (as at), วันที่ (the day), a weekday's name
 _PREFIX = re.compile(r"^(?:ณ\s*)?(?:วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)?"
@@ -47,14 +46,14 @@ def parse_date(value: object) -> date | None:
         return None
     spaced = " ".join(value.translate(_THAI_DIGITS).split())
     text = _PREFIX.sub("", spaced)
-    month_only = _MONTH_ONLY.match(_AT.sub("", spaced))  # "วันที่ มีนาคม 2569" lacks its day
     if match := _NUMERIC.match(text):
         day, month, year = map(int, match.groups())
     elif match := _ISO.match(text):
         year, month, day = map(int, match.groups())
     elif (match := _NAMED.match(text)) and match[2] in _MONTHS:
         day, month, year = int(match[1]), _MONTHS[match[2]], int(match[3])
-    elif month_only and month_only[1] in _MONTHS:
+    elif ((month_only := _MONTH_ONLY.match(spaced.removeprefix("ณ").lstrip()))
+          and month_only[1] in _MONTHS):  # not after "วันที่": "วันที่ มีนาคม 2569" lacks its day
         first = _from_be(int(month_only[2]), _MONTHS[month_only[1]], 1)
         return first and first.replace(day=monthrange(first.year, first.month)[1])
     else:

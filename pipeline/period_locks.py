@@ -18,13 +18,13 @@ class PeriodActionError(ValueError):
 
 def state(con: duckdb.DuckDBPyConnection, period: str) -> str:
     """open or closed; a period nobody has acted on is open."""
+    return _latest(con, period) or "open"
+
+
+def _latest(con: duckdb.DuckDBPyConnection, period: str) -> str | None:
+    """The state the period's last action left it in; None when nobody has acted on it."""
     row = con.execute("SELECT state FROM period_state WHERE period = ?", [period]).fetchone()
-    return row[0] if row else "open"
-
-
-def _acted_on(con: duckdb.DuckDBPyConnection, period: str) -> bool:
-    return con.execute("SELECT count(*) FROM period_events WHERE period = ?",
-                       [period]).fetchone()[0] > 0
+    return row[0] if row else None
 
 
 def closed_periods(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -35,7 +35,8 @@ def closed_periods(con: duckdb.DuckDBPyConnection) -> set[str]:
 def record(con: duckdb.DuckDBPyConnection, action: str, period: str, actor: str,
            at: datetime) -> str:
     """Records the action and returns the period's new state."""
-    current = state(con, period)
+    latest = _latest(con, period)
+    current = latest or "open"
     if action == "close" and current == "closed":
         raise PeriodActionError(f"รอบ {period} ปิดรับรายงานอยู่แล้ว / period {period} is "
                                 "already closed")
@@ -45,7 +46,7 @@ def record(con: duckdb.DuckDBPyConnection, action: str, period: str, actor: str,
     if action == "open" and current == "closed":
         raise PeriodActionError(f"รอบ {period} ปิดอยู่ ใช้คำสั่ง reopen เพื่อรับไฟล์ที่แก้ไข / "
                                 f"period {period} is closed; use reopen to let corrections in")
-    if action == "open" and _acted_on(con, period):  # opened before, and not closed since
+    if action == "open" and latest is not None:  # opened before, and not closed since
         raise PeriodActionError(f"รอบ {period} เปิดรับรายงานอยู่แล้ว / period {period} is "
                                 "already open")
     con.execute("BEGIN")

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from pipeline.cells import figure_text
+from pipeline.cells import stored_text
 from pipeline.periods import thai_date, thai_time
 from pipeline.values import Arrival, Verdict
 from schemas.rules import ERROR, NOTICE, WARNING
@@ -128,6 +128,4 @@ def _timeliness(verdict: Verdict) -> list[str]:
 
 
 def _shown(value) -> str:
-    """A ratio's percentage to four decimals: 97.1154, not the 97.1153846153846 its parts
-    make; a figure typed has no more decimals than that."""
-    return "ไม่มีข้อมูล / none" if value is None else figure_text(round(value, 4))
+    return "ไม่มีข้อมูล / none" if value is None else stored_text(value)

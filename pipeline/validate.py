@@ -162,9 +162,9 @@ def _judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Sett
         batch, rounded, unsaid = _with_values(batch, raws)
         for file_id, notice in rounded:
             found[file_id].append(notice)
-        for file_id, cell in unsaid:
-            found[file_id] = [p for p in found[file_id]
-                              if not (p.code == "normalized-number" and p.cell == cell)]
+        for file_id in {file_id for file_id, _ in unsaid}:
+            found[file_id] = [p for p in found[file_id] if not (
+                p.code == "normalized-number" and (file_id, p.cell) in unsaid)]
         versions = {period: registries.in_force(period).version
                     for period in history.facts["period"].unique().tolist()}
         batch = past.annotate(batch, history, _stored_plans(versions, registries), versions,
@@ -327,7 +327,7 @@ def _with_plan(batch: pd.DataFrame, registries: RegistryVersions) -> pd.DataFram
 
 
 def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]
-                 ) -> tuple[pd.DataFrame, list, list[tuple[int, str]]]:
+                 ) -> tuple[pd.DataFrame, list, set[tuple[int, str]]]:
     """The value each KR type reports, its number rounded to the KR's precision, and the
     notices of the actual cells read otherwise than typed: a number rounded, a milestone's
     word (whether a row is a milestone is known only here, once the plan is joined). Last,
@@ -360,9 +360,9 @@ def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]
     value = rounded.where(~milestone, batch["milestone"].astype(float))
     value = value.where(~ratio, batch["numerator"] / batch["denominator"].where(
         batch["denominator"] > 0) * 100)
-    unsaid = [(batch.at[index, "file_id"], cell(index))
+    unsaid = {(batch.at[index, "file_id"], cell(index))
               for index in batch.index[milestone & batch["actual"].notna()
-                                       & batch["milestone"].isna()]]
+                                       & batch["milestone"].isna()]}
     return batch.assign(actual=rounded, value=value,
                         value_key=np.where(ratio, "numerator", "actual")), notices, unsaid
 

@@ -52,6 +52,17 @@ def test_a_correction_of_a_few_units_in_millions_shows_in_the_trace(workspace):
     assert ["12,345,678" in lines[0], "12,345,680" in lines[1]] == [True, True]
 
 
+def test_a_ratios_percentage_shows_to_four_decimals_in_the_trace(workspace):
+    """101 of 104 showed as 97.1153846153846, as in the receipt."""
+    workspace.send(workspace.clerk("1001").type("KR-1-04", "numerator", 101)
+                   .type("KR-1-04", "denominator", 104), "1001", "v1.xlsx")
+    run(workspace.settings)
+    result = run_cli("trace", "--district", "1001", "--period", "2569-Q2", "--kr", "KR-1-04",
+                     "--workspace", str(workspace.root))
+    (line,) = [line for line in result.stdout.splitlines() if ".xlsx" in line]
+    assert "97.1154" in line and "97.11538" not in line
+
+
 @pytest.mark.parametrize(("district", "kr", "said"), [
     ("1001", "KR-1-1", "the registry of period 2569-Q2 has no key result KR-1-1"),
     ("101", "KR-1-03", "no district has the code 101"),
