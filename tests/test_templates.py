@@ -197,9 +197,22 @@ def test_the_date_the_figures_stand_at_is_asked_for_beside_the_title(sheet_1001)
     assert (sheet_1001.row_dimensions[1].height, sheet_1001.row_dimensions[2].height) == (30, 24)
     rule = _validations(sheet_1001)["L2"]
     assert rule.type == "date"
-    assert rule.formula1 and rule.formula2  # between the period's start and a quarter after
+    # from the period's start to the day before the next period's end, which is refused
+    assert (rule.formula1, rule.formula2) == ("46023", "46202")  # 1 Jan and 29 Jun 2026
     assert rule.errorStyle == "warning"  # a clerk may date figures a little after the period
     assert rule.promptTitle == "วันที่ของข้อมูล"
+
+
+def test_a_monthly_templates_date_is_warned_of_from_the_next_months_end(
+        tmp_path, registry, reference):
+    """It warned from 90 days after the month, two months past the day from which the file
+    is refused (the end of the next month: last month's template filled again)."""
+    one = dataclasses.replace(registry, assignments=registry.assignments[
+        registry.assignments["district_code"] == "1001"])
+    (path,) = write_templates(one, reference, parse_period("2569-M05"), tmp_path,
+                              DEFAULT_SIGNING_KEY)
+    rule = _validations(load_workbook(path)[DATA_SHEET])["L2"]
+    assert (rule.formula1, rule.formula2) == ("46054", "46111")  # 1 Feb and 30 Mar 2026
 
 
 def test_the_cells_a_kr_type_does_not_use_show_a_dash(sheet_1001, krs_1001):
