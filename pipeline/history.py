@@ -7,6 +7,10 @@ district's own periods, compare. A value is an outlier when its level is far fro
 — the modified z-score of Iglewicz and Hoaglin on the median and the median absolute
 deviation, as DHIS2's outlier rules use — and also far from the district's own earlier levels,
 when it has any. Milestones (done or not) have no outliers.
+
+Below the median, the z-score cannot reach its cut-off (the spread is at least MAD_FLOOR of
+the median): a figure is instead far below its peers under a tenth of their median level,
+and far from the district's own earlier levels too.
 """
 
 from collections.abc import Collection, Mapping
@@ -24,6 +28,7 @@ MODIFIED_Z = 3.5  # Iglewicz & Hoaglin's cut-off
 MIN_PEERS = 10
 MAD_FLOOR = 0.25  # of the median level: close peers and small counts do not make outliers
 OWN_GAP = 0.5  # half the district's own earlier level away from it
+TIMES_BELOW = 10  # under a tenth of the peers' median level: a digit dropped, a unit mistaken
 MIN_GAP_UNITS = 2  # and at least two units of the KR's precision: 1 tree is no outlier of 0.4
 FACT_COLUMNS = ["district_code", "period", "kr_code", "actual", "status", "submission_id"]
 KEY = ["district_code", "kr_code"]
@@ -78,11 +83,12 @@ def annotate(batch: pd.DataFrame, history: History, plan: pd.DataFrame,
     out["computed_status"] = score.status(out["progress"], out["share"], thresholds).where(
         out["progress"].notna())
     out = _with_neighbours(out, history.around())
-    far, peer_level = _far_from_peers(out, stored)
+    far, below, peer_level = _far_from_peers(out, stored)
     typical = peer_level * out["scale"]
     unit = 10.0 ** -out["decimals"].astype(float)
     wide = (out["value"] - typical).abs() > MIN_GAP_UNITS * unit
-    return out.assign(outlier=far & wide & _far_from_own_level(out, stored),
+    own = _far_from_own_level(out, stored)
+    return out.assign(outlier=far & wide & own, far_below=below & wide & own,
                       typical_value=typical)
 
 
@@ -125,8 +131,10 @@ def _with_neighbours(batch: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     return batch.assign(**found)
 
 
-def _far_from_peers(batch: pd.DataFrame, stored: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Whether each level is an outlier among the KR's levels that period, and their median."""
+def _far_from_peers(batch: pd.DataFrame, stored: pd.DataFrame
+                    ) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Whether each level is an outlier among the KR's levels that period, whether it is far
+    below them, and their median."""
     peers = pd.concat([stored[[*KEY, "period", "level"]], batch[[*KEY, "period", "level"]]])
     peers = peers.drop_duplicates([*KEY, "period"], keep="last").dropna(subset=["level"])
     level = peers["level"].astype(float).groupby([peers["period"], peers["kr_code"]])
@@ -136,7 +144,9 @@ def _far_from_peers(batch: pd.DataFrame, stored: pd.DataFrame) -> tuple[pd.Serie
     joined = batch[["period", "kr_code", "level"]].join(stats, on=["period", "kr_code"])
     spread = pd.concat([joined["mad"], MAD_FLOOR * joined["median"].abs()], axis=1).max(axis=1)
     z = 0.6745 * (joined["level"] - joined["median"]) / spread.where(spread > 0)
-    return (z.abs() > MODIFIED_Z) & (joined["count"] > MIN_PEERS), joined["median"]
+    enough = joined["count"] > MIN_PEERS
+    below = joined["level"].gt(0) & (TIMES_BELOW * joined["level"] < joined["median"])
+    return (z.abs() > MODIFIED_Z) & enough, below & enough, joined["median"]
 
 
 def _far_from_own_level(batch: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:

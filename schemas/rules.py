@@ -208,6 +208,13 @@ _RULES = (
          "รับไว้ตามคำอธิบายในหมายเหตุ",
          "The value {value} is far from other districts' (typically about {expected}); "
          "accepted on the note's explanation."),
+    Rule("value-far-below-peers", WARNING,
+         "ค่า {value} ต่ำกว่าค่าของเขตอื่นมาก (ค่าที่พบทั่วไปประมาณ {expected}) "
+         "กรุณาตรวจสอบว่าพิมพ์ตัวเลขครบทุกหลักและใช้หน่วยเดียวกับค่าเป้าหมาย "
+         "หากค่านี้ถูกต้อง กรุณาอธิบายในช่องหมายเหตุ",
+         "The value {value} is far below other districts' (typically about {expected}): check "
+         "that no digit is missing and that it is in the target's unit; if it is right, "
+         "explain it in the note."),
     Rule("status-disagrees", WARNING,
          "สถานะที่รายงาน \"{value}\" ไม่สอดคล้องกับความก้าวหน้าที่คำนวณจากตัวเลข (\"{expected}\")",
          "The reported status \"{value}\" disagrees with the progress computed from the "

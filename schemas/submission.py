@@ -170,6 +170,10 @@ ROW_RULES: tuple[RowRule, ...] = (
             "value_shown", "typical_shown", expected_is_column=True),
     RowRule("value-outlier-explained", VALUE_CELL, lambda f: ~(f["outlier"] & f["note"].ne("")),
             "value_shown", "typical_shown", expected_is_column=True),
+    # a warning: a district far behind its peers may be right, and most often is
+    RowRule("value-far-below-peers", VALUE_CELL,
+            lambda f: ~(f["far_below"] & f["note"].eq("")),
+            "value_shown", "typical_shown", expected_is_column=True),
     RowRule("status-disagrees", "status",
             lambda f: ~(f["status"].notna() & f["computed_status"].notna()
                         & f["status"].ne(f["computed_status"])),
@@ -189,7 +193,7 @@ CHECKED_COLUMNS = (
     "file_id", "row", "kr_code", "kr_type", "assigned", "retired", "note", "milestone",
     "actual", "numerator", "denominator", "value", "previous_actual", "next_actual", "cumulative",
     "baseline", "target",
-    "direction", "outlier", "status", "confidence", "computed_status",
+    "direction", "outlier", "far_below", "status", "confidence", "computed_status",
     *(f"{key}_raw" for key in ("actual", "numerator", "denominator", "status", "confidence")),
 )
 
@@ -213,6 +217,7 @@ def batch_schema() -> pa.DataFrameSchema:
             "assigned": pa.Column(bool),
             "retired": pa.Column(bool),
             "outlier": pa.Column(bool),
+            "far_below": pa.Column(bool),
             "note": text,
             **{key: number for key in ("actual", "numerator", "denominator")},
             **{f"{key}_raw": text for key in

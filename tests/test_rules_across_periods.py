@@ -500,6 +500,46 @@ def test_an_explained_outlier_is_accepted_with_a_warning(peers):
         ("value-outlier-explained", "warning", "H8")]
 
 
+def test_a_value_far_below_its_peers_is_accepted_with_a_warning(peers):
+    """12 lamps typed for 1,200, the status left as the clerk worked it out from 1,200: below
+    the median, the outlier's z-score cannot reach its cut-off, so a dropped digit went by
+    without a word. It may be true (a district far behind), so the file is accepted; the clerk
+    is asked to look."""
+    clerk = peers.clerk("1001")
+    honest = clerk.value("KR-1-03", "actual")
+    typed = round(honest / 100)
+    clerk.type("KR-1-03", "actual", typed).type("KR-1-03", "status", ON_TRACK)
+    outcome = _sent_and_run(peers, clerk.type("KR-1-03", "note", None))
+    assert outcome["outcome"] == "accepted"
+    (problem,) = [p for p in outcome["problems"] if p["code"] == "value-far-below-peers"]
+    assert (problem["severity"], problem["cell"], problem["value"]) == ("warning", "H8", str(typed))
+    typical = float(problem["expected"].replace(",", ""))
+    assert honest / 2 < typical < honest * 2, (typical, honest)  # the peers typed like 1001
+    assert problem["message_th"] == (
+        f"ค่า {typed} ต่ำกว่าค่าของเขตอื่นมาก (ค่าที่พบทั่วไปประมาณ {problem['expected']}) "
+        "กรุณาตรวจสอบว่าพิมพ์ตัวเลขครบทุกหลักและใช้หน่วยเดียวกับค่าเป้าหมาย "
+        "หากค่านี้ถูกต้อง กรุณาอธิบายในช่องหมายเหตุ")
+    assert problem["message_en"] == (
+        f"The value {typed} is far below other districts' (typically about "
+        f"{problem['expected']}): check that no digit is missing and that it is in the "
+        "target's unit; if it is right, explain it in the note.")
+
+
+@pytest.mark.parametrize(("share", "note"), [
+    (1 / 5, None),  # behind, but within a tenth of the others
+    (1 / 100, "ไฟฟ้าดับทั้งเขตจากงานรื้อสายไฟลงดิน ซ่อมได้เพียงบางส่วน"),  # explained
+    (0, None),  # nothing done yet is no slip of the keyboard
+])
+def test_a_value_below_its_peers_is_not_warned_when_near_explained_or_zero(peers, share, note):
+    clerk = peers.clerk("1001")
+    typed = round(clerk.value("KR-1-03", "actual") * share)
+    clerk.type("KR-1-03", "actual", typed).type("KR-1-03", "status", ON_TRACK)
+    clerk.type("KR-1-03", "note", note)
+    outcome = _sent_and_run(peers, clerk)
+    assert outcome["outcome"] == "accepted"
+    assert "value-far-below-peers" not in {p["code"] for p in outcome["problems"]}
+
+
 def test_a_status_that_disagrees_with_the_figures_is_a_warning(workspace):
     clerk = (workspace.clerk("1001").type("KR-1-03", "actual", 0)
              .type("KR-1-03", "status", ON_TRACK).type("KR-1-03", "note", None))

@@ -700,7 +700,7 @@ def test_every_row_rule_reads_only_the_columns_given_to_pandera():
     """pandera reports a rule that fails to run as a failure, not as a crash."""
     numbers = {"file_id", "row", "actual", "numerator", "denominator", "value",
                "previous_actual", "next_actual", "milestone", "baseline", "target"}
-    flags = {"assigned", "retired", "outlier", "cumulative"}
+    flags = {"assigned", "retired", "outlier", "far_below", "cumulative"}
     frame = pd.DataFrame({column: [1.0] if column in numbers else [True] if column in flags
                           else [""] for column in submission.CHECKED_COLUMNS})
     for rule in submission.ROW_RULES:
