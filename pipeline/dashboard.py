@@ -161,7 +161,7 @@ def _completeness(rollup: PeriodRollup) -> str:
         name = (bi(*CITY_NAME) if area == CITY
                 else bi(names.loc[area, "group_th"], names.loc[area, "group_en"]))
         cells = "".join(f'<td class="num">{int(r[key])}</td>' for key, _, _ in COMPLETENESS_COLS)
-        chart = progress_bar(rate, 1.0, f"{rate:.0%}", "on_track", 70)
+        chart = progress_bar(rate, 1.0, f"{rate:.0%}", width=70)  # a rate, not a status
         rows.append(f'<tr{" class=city" if area == CITY else ""}><td>{name}</td>{cells}'
                     f'<td class="num">{rate:.0%}{chart}</td></tr>')
     head = "".join(f'<th class="num">{bi(th, en)}</th>' for _, th, en in COMPLETENESS_COLS)

@@ -52,5 +52,7 @@ a{color:#0d47a1}
 footer{font-size:.85em;color:#424242;padding:8px 4px 24px}
 @media (max-width:600px){body{font-size:17px}.page{padding:6px}section{padding:9px}
  .grid{grid-template-columns:1fr}header.top h1{font-size:1.35em}}
-@media print{body{background:#fff}.lang-label{display:none}section{box-shadow:none}}
+@page{size:A4 landscape;margin:12mm}
+@media print{body{background:#fff}.lang-label{display:none}section{box-shadow:none}
+ .scroll{overflow:visible}table{font-size:.75em}tr,.card{break-inside:avoid}}
 """.replace("FONTS", FONTS)

@@ -60,7 +60,9 @@ def as_of_text(rollup: PeriodRollup) -> str:
 
 
 def subtitle(rollup: PeriodRollup) -> str:
-    return (f"{rollup.period.label_en} · ข้อมูล ณ {as_of_text(rollup)} (data as of) · "
+    """The line under every sheet's heading; not every heading names the period."""
+    return (f"{rollup.period.label_th} / {rollup.period.label_en} · "
+            f"ข้อมูล ณ {as_of_text(rollup)} (data as of) · "
             f"ความก้าวหน้าที่คาดหวัง / expected progress {rollup.expected:.1%}")
 
 
@@ -134,7 +136,7 @@ def completeness_sheet(book, styles: Styles, rollup: PeriodRollup,
                 "ความครบถ้วนและความตรงเวลาของการส่งรายงาน / completeness and timeliness",
                 counts, [
         Col("group_th", "กลุ่มเขต", "District group", width=18),
-        Col("group_en", "District group", "English", width=22),
+        Col("group_en", "ชื่ออังกฤษ", "English name", width=22),
         Col("expected", "ต้องส่ง", "Expected", "int", 9),
         Col("received", "ได้รับ", "Received", "int", 9),
         Col("accepted", "ผ่าน", "Accepted", "int", 9),
@@ -153,6 +155,6 @@ def missing_sheet(book, styles: Styles, rollup: PeriodRollup,
         rollup.reference.groups[["group_code", "group_th"]], on="group_code")
     missing = missing.assign(state_th=missing["state"].map(STATE_TH)).sort_values(
         "district_code")
-    table_sheet(book, styles, rollup, "ยังไม่ส่ง",
+    table_sheet(book, styles, rollup, "ยังไม่มีรายงานที่ผ่าน",
                 f"เขตที่ยังไม่มีรายงานที่ผ่านการตรวจ ({len(missing)} เขต) / "
                 "districts without an accepted report", missing, MISSING_COLS)

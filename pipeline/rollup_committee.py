@@ -72,7 +72,7 @@ def _overview(book, styles: Styles, rollup: PeriodRollup,
               else pd.Series(dtype=float))
     table["change"] = table["score"] - table["dimension_id"].map(before)
     cols = [Col("label", "ด้าน", "Dimension", width=16),
-            Col("label_en", "Dimension", "English", width=20),
+            Col("label_en", "ชื่ออังกฤษ", "English name", width=20),
             Col("score", "ทั้งกรุงเทพฯ", "City", "percent", 11),
             Col("change", "เปลี่ยนจากงวดก่อน (จุด)", "Change (points)", "points", 11),
             *[Col(g.group_code, g.group_th, g.group_en, "percent", 13)

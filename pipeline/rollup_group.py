@@ -44,8 +44,11 @@ def write_group(book, styles: Styles, rollup: PeriodRollup, group) -> None:
     rows, ranking = figures.rows[group.group_code], figures.ranking[group.group_code]
     _summary(book, styles, rollup, group, members)
     _by_kr(book, styles, rollup, group, members, rows)
+    ranked = figures.ranked
     table_sheet(book, styles, rollup, "อันดับ", f"อันดับเขตในกลุ่ม{group.group_th} / ranking — "
-                "ตามคะแนนรวม (by overall score)", ranking, RANK_COLS, freeze=2, note=RANKED_BY)
+                f"ตามคะแนนรวม (by overall score) · อันดับในกรุงเทพฯ จาก {ranked} เขตที่จัดอันดับ "
+                f"(the city's rank, of {ranked} districts ranked)", ranking, RANK_COLS, freeze=2,
+                note=RANKED_BY)
     completeness = rollup.completeness[rollup.completeness["group_code"] == group.group_code]
     completeness_sheet(book, styles, rollup, (group.group_code, CITY))
     _timeliness(book, styles, rollup, completeness)
@@ -60,7 +63,7 @@ RANK_COLS = [
     Col("name_th", "สำนักงานเขต", "District", width=18),
     Col("name_en", "ชื่ออังกฤษ", "English name", width=20),
     Col("score", "คะแนนรวม", "Overall score", "percent", 11),
-    Col("city_rank_text", "อันดับในกรุงเทพฯ", "Rank in the city", width=12),
+    Col("city_rank_shown", "อันดับในกรุงเทพฯ", "Rank in the city", "short", 12),
     Col("on_track", "KR ตามแผน", "KRs on track", "int", 10),
     Col("krs_with_data", "KR ที่มีข้อมูล", "KRs with data", "int", 10),
     Col("krs", "KR ที่รับผิดชอบ", "KRs assigned", "int", 10),

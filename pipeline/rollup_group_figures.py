@@ -23,6 +23,7 @@ class GroupFigures:
     dimensions: dict[str, pd.DataFrame]  # by district: its dimension scores, its group's, city's
     follow: dict[str, pd.DataFrame]  # by district: its KRs to follow up, as its sheet lists them
     assigned: pd.Series  # by district: how many KRs it reports on
+    ranked: int  # districts ranked in the city: of the districts with data, not all 50
 
 
 _last: list = [None, None]  # the roll-up last asked about, and its groups' figures
@@ -38,7 +39,8 @@ def group_figures(rollup: PeriodRollup) -> GroupFigures:
             ranking=_by_group(rollup, ranking, ranking["group_code"]),
             dimensions=_dimensions(rollup),
             follow=_follow(rollup, rows),
-            assigned=rows["district_code"].value_counts())]
+            assigned=rows["district_code"].value_counts(),
+            ranked=int(ranking["city_rank"].notna().sum()))]
     return _last[1]
 
 
@@ -59,11 +61,13 @@ def _ranking(rollup: PeriodRollup, rows: pd.DataFrame) -> pd.DataFrame:
     out = out.merge(rollup.completeness[["district_code", "state"]], on="district_code",
                     how="left")
     on_track = rows["status"].eq("on_track").groupby(rows["district_code"]).sum()
-    ranked = int(city["rank"].notna().sum())  # out of the districts ranked, not all 50
+    ranked = int(city["rank"].notna().sum())
     return out.assign(
         rank_text=out["rank"].map(lambda r: "ไม่จัดอันดับ" if pd.isna(r) else f"{r:.0f}"),
         # a number where there is one: a committee member sorts the column 1, 2, … 10
         rank_shown=out["rank"].astype(object).where(out["rank"].notna(), "ไม่จัดอันดับ"),
+        city_rank_shown=out["city_rank"].astype(object).where(out["city_rank"].notna(),
+                                                              "ไม่จัดอันดับ"),
         city_rank_text=out["city_rank"].map(
             lambda r: "ไม่จัดอันดับ" if pd.isna(r) else f"{r:.0f} / {ranked}"),
         on_track=out["district_code"].map(on_track).fillna(0),

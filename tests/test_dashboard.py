@@ -18,6 +18,7 @@ from pipeline.export import export, tables
 from pipeline.periods import parse_period
 from pipeline.reference import load_reference
 from pipeline.registry import load_registry
+from pipeline.svg_charts import STATUS_COLOUR
 from tests.builders.chromium import PHONE, offline_chromium, screenshot, visit
 
 HOSTILE = '<script>alert("x")</script>&"\''
@@ -193,6 +194,32 @@ def test_on_a_phone_nothing_is_wider_than_the_screen_and_english_only_switches(p
     assert not re.search("[\u0e00-\u0e7f]", waiting), waiting
     assert seen.problems == []
     seen.page.close()
+
+
+def test_printed_it_is_a4_landscape_and_no_table_is_cut(page, browser, tmp_path):
+    """Printed on the browser's default page (Letter, upright), the group table stopped at
+    dimension 6: its box scrolled, and paper does not."""
+    seen = visit(browser, page)
+    pdf = tmp_path / "dashboard.pdf"
+    seen.page.pdf(path=str(pdf), prefer_css_page_size=True)
+    sizes = set(re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf.read_bytes()))
+    assert {(round(float(w)), round(float(h))) for w, h in sizes} == {(842, 595)}  # A4, points
+    seen.page.set_viewport_size({"width": round((297 - 24) / 25.4 * 96), "height": 700})
+    seen.page.emulate_media(media="print")  # as laid out on the page, its margins left out
+    cut = seen.page.evaluate("""[...document.querySelectorAll('table')]
+        .filter(t => t.getBoundingClientRect().right > document.documentElement.clientWidth)
+        .map(t => t.closest('section').id)""")
+    assert cut == []
+    seen.page.close()
+
+
+def test_a_reporting_rate_is_not_drawn_in_a_statuss_colour(page, browser):
+    """Every rate was drawn in the colour of "on track", 43 % too."""
+    seen = visit(browser, page)
+    fills = seen.page.evaluate("""[...document.querySelectorAll('#completeness svg.bar')]
+        .map(svg => svg.querySelectorAll('rect')[1].getAttribute('fill'))""")
+    seen.page.close()
+    assert fills and not set(fills) & set(STATUS_COLOUR.values())
 
 
 @pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}],

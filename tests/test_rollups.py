@@ -6,6 +6,7 @@ import re
 import zipfile
 from dataclasses import replace
 from datetime import datetime
+from itertools import pairwise
 
 import duckdb
 import pandas as pd
@@ -32,7 +33,7 @@ ROLLUPS = [f"dimension-{d}.xlsx" for d in range(1, 10)] + [
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 DIMENSION_SHEETS = ["สรุป", "รายกลุ่มเขต", "รายเขต", "แนวโน้ม", "หมายเหตุ", "ความครอบคลุม"]
 COMMITTEE_SHEETS = ["ภาพรวม", "ล่าช้าที่สุด", "เปลี่ยนแปลง", "สถานะไม่สอดคล้อง", "การส่งรายงาน",
-                    "ยังไม่ส่ง", *[f"ด้านที่ {d}" for d in range(1, 10)]]
+                    "ยังไม่มีรายงานที่ผ่าน", *[f"ด้านที่ {d}" for d in range(1, 10)]]
 
 
 @pytest.fixture(scope="module")
@@ -144,8 +145,28 @@ def test_districts_without_data_show_as_missing_and_unassigned_ones_as_a_dash(bo
     assert sum(r[column] == "—" for r in rows.values()) == 50 - assigned
 
 
+def test_under_every_heading_the_period_is_named_in_thai_first(books):
+    """The line began "Q2, FY 2569": English first, and some headings name no period."""
+    for name in ROLLUPS:
+        for sheet in load_workbook(books / name, read_only=True):
+            line = next(sheet.iter_rows(min_row=2, max_row=2, max_col=1, values_only=True))[0]
+            assert line.startswith("ไตรมาส 2 ปีงบประมาณ 2569 / Q2, FY 2569 · ข้อมูล ณ "), (
+                name, sheet.title, line)
+
+
+def test_a_column_of_english_names_has_a_thai_header(books):
+    """Its Thai header read "Dimension" and "District group", in English."""
+    for name in ROLLUPS:
+        for sheet in load_workbook(books / name, read_only=True):
+            rows = list(sheet.iter_rows(max_row=8, values_only=True))
+            for above, row in pairwise(rows):
+                for thai, english in zip(above, row, strict=False):
+                    if english in ("English", "English name"):
+                        assert re.search("[\u0e00-\u0e7f]", thai or ""), (name, sheet.title)
+
+
 def test_the_committee_lists_the_districts_that_have_not_submitted(books):
-    sheet = load_workbook(books / "committee.xlsx")["ยังไม่ส่ง"]
+    sheet = load_workbook(books / "committee.xlsx")["ยังไม่มีรายงานที่ผ่าน"]
     listed = {r[0]: r[4] for r in sheet.iter_rows(min_row=6, values_only=True) if r[0]}
     assert listed == {"1003": "ยังไม่ส่ง", "1021": "ยังไม่ส่ง", "1040": "ยังไม่ส่ง",
                       "1024": "ส่งแล้วแต่ไม่ผ่าน", "1035": "ส่งแล้วแต่ไม่ผ่าน",
@@ -217,7 +238,10 @@ def test_the_ranking_says_what_it_ranks_by_and_ranks_by_it(books):
     # numbers, which sort 1, 2 … 10 (as text, 10 came before 2)
     assert [r[0] for r in ranked][:2] == [1, 2]
     # out of the 44 districts ranked in the city (44 accepted in Q2), not all 50
-    assert {r[4].split(" / ")[1] for r in ranked if r[4] != "ไม่จัดอันดับ"} == {"44"}
+    assert "อันดับในกรุงเทพฯ จาก 44 เขตที่จัดอันดับ" in rows[0][0]
+    # a number here too: it was the text "3 / 44", which a filter sorts 1, 10, 11 … 2
+    assert rows[3][4] == "อันดับในกรุงเทพฯ"
+    assert all(isinstance(r[4], int) or r[4] == "ไม่จัดอันดับ" for r in ranked)
 
 
 def test_a_group_or_the_citys_baseline_and_target_say_they_are_the_reporting_districts(books):
