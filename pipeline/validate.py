@@ -437,8 +437,11 @@ def _row_problem(rule: submission.RowRule, row: dict, raw: RawWorkbook) -> Probl
 def _verdict(raw: RawWorkbook, problems: list[Problem], facts: pd.DataFrame | None,
              as_of: date | None, registries: RegistryVersions) -> Verdict:
     """`facts` is None for a rejected file. A rejected file of a known period names the
-    version in force too: the files a new version turned away are found by it."""
-    meta = raw.metadata
+    version in force too: the files a new version turned away are found by it. A file whose
+    hidden sheet was altered names no district or period: a period typed there would have
+    its books and open data published, and its district counted as having sent."""
+    altered = any(p.code == "signature-mismatch" for p in problems)
+    meta = {} if altered else raw.metadata
     checked_against = on_time = due = None
     if meta.get("period") in registries.listed:
         checked_against = registries.in_force(meta["period"]).version

@@ -21,6 +21,7 @@ from pipeline.discover import discover
 from pipeline.history import FACT_COLUMNS, History
 from pipeline.read import read_all
 from pipeline.registry_store import RegistryVersions
+from pipeline.runner import run
 from pipeline.safety import readable_size, sizes_apart
 from pipeline.settings import Limits
 from pipeline.validate import by_periods, judge
@@ -317,6 +318,19 @@ def test_metadata_edited_by_hand_is_detected(workspace):
     assert found(verdict) == [("error", "signature-mismatch", "")]
     assert verdict.problems[0].message_th == (
         "ข้อมูลกำกับแบบรายงานถูกแก้ไขด้วยมือ (รหัสลงนามไม่ตรงกัน) กรุณาดาวน์โหลดแบบรายงานใหม่")
+    assert (verdict.district_code, verdict.period) == ("", "")  # neither can be trusted
+
+
+def test_a_period_typed_into_the_hidden_sheet_opens_no_period(workspace):
+    """A file whose period was changed by hand to 2569-M05 had the month's books and open
+    data published, every district without data, and the year's other months listed overdue
+    every night after."""
+    workspace.send(workspace.clerk("1001").set_metadata("period", "2569-M05"), "1001")
+    report = run(workspace.settings)
+    assert report.count("rejected") == 1
+    assert list(report.rollups) == []
+    assert not (workspace.settings.outputs / "rollups" / "2569-M05").exists()
+    assert [p for p in report.unsent if p.startswith("2569-M")] == []
 
 
 def test_an_unknown_template_version_is_refused(workspace):
