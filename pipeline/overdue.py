@@ -3,13 +3,11 @@ a period's outputs, and the districts each names as missing, begin with its firs
 
 A registry lists quarters and months alike, and a city reports one kind or both. A period is
 expected of the kinds its fiscal year has files for; while the year has none yet, of the kinds
-of the latest year before it that has some. A period whose due date is blank is not expected.
+of the latest year before it that has some.
 """
 
 from collections.abc import Collection
 from datetime import date
-
-import pandas as pd
 
 from pipeline.periods import parse_period
 from pipeline.registry_store import RegistryVersions
@@ -22,8 +20,7 @@ def unsent(sent: Collection[str], registries: RegistryVersions, today: date) -> 
     overdue = {}
     for code in registries.listed - set(sent):
         due = registries.due_date(code)
-        if (pd.isna(due) or due >= today
-                or _kind(code) not in _expected(kinds, parse_period(code).fiscal_year)):
+        if due >= today or _kind(code) not in _expected(kinds, parse_period(code).fiscal_year):
             continue
         overdue[code] = due
     return dict(sorted(overdue.items(), key=lambda item: (parse_period(item[0]).end, item[0])))

@@ -118,8 +118,8 @@ def _received(arrival: Arrival) -> list[str]:
 
 
 def _timeliness(verdict: Verdict) -> list[str]:
-    """An accepted file of a period with a due date: whether it came by that day."""
-    if verdict.due_date is None or verdict.on_time is None:
+    """An accepted file: whether it came by its period's due date."""
+    if verdict.due_date is None:
         return []
     due = f"{thai_date(verdict.due_date)} ({verdict.due_date})"
     if verdict.on_time:

@@ -45,7 +45,7 @@ class RegistryVersions:
 
     def due_date(self, period: str):
         """The due date of the version in force for the listed period, else of the latest
-        that lists it; NaT when blank."""
+        that lists it."""
         for registry in (self.in_force(period), *reversed(self.versions)):
             due = registry.periods.set_index("period")["due_date"]
             if period in due.index:

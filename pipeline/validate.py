@@ -447,8 +447,7 @@ def _verdict(raw: RawWorkbook, problems: list[Problem], facts: pd.DataFrame | No
         checked_against = registries.in_force(meta["period"]).version
     if facts is not None:  # of a listed period, or it would have been refused
         due = registries.due_date(meta["period"])
-        due = None if pd.isna(due) else due
-        on_time = due is None or raw.arrival.received_at.astimezone(BANGKOK).date() <= due
+        on_time = raw.arrival.received_at.astimezone(BANGKOK).date() <= due
     return Verdict(
         arrival=raw.arrival,
         district_code=meta.get("district_code", ""),

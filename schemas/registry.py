@@ -38,9 +38,9 @@ def _weight_or_blank(series: pd.Series) -> pd.Series:
     return series.eq("") | (numbers.ge(0) & numbers.ne(float("inf")))
 
 
-def _date_or_blank(series: pd.Series) -> pd.Series:
+def _date(series: pd.Series) -> pd.Series:
     """Two digits of month and day, as the dates are read back (2026-4-15 passed here and
-    failed the run later, with no sheet, row or column named)."""
+    failed the run later, with no sheet, row or column named). A blank is told apart."""
     return series.eq("") | (series.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
                             & pd.to_datetime(series, format="%Y-%m-%d", errors="coerce").notna())
 
@@ -184,5 +184,5 @@ def periods_schema() -> pa.DataFrameSchema:
         "period": _text(pa.Check.str_matches(r"^[0-9]{4}-(Q[1-4]|M(0[1-9]|1[0-2]))$",
                                              error="must be a period code like 2569-Q2"),
                         unique=True),
-        "due_date": _text(pa.Check(_date_or_blank, error="must be a date YYYY-MM-DD")),
+        "due_date": _text(pa.Check(_date, error="must be a date YYYY-MM-DD")),
     }, strict="filter")

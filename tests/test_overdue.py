@@ -59,10 +59,9 @@ def test_a_district_that_reports_months_is_asked_for_the_months(workspace):
                              "2569-M03": "2026-01-15", "2569-M04": "2026-02-15"}
 
 
-def _next_year(registry, due: dict[str, str | None]):
+def _next_year(registry, due: dict[str, str]):
     periods = pd.DataFrame({"period": list(due),
-                            "due_date": [date.fromisoformat(d) if d else None
-                                         for d in due.values()]})
+                            "due_date": [date.fromisoformat(d) for d in due.values()]})
     return replace(registry, version="2570-1", fiscal_year=2570, in_force_from="2570-Q1",
                    periods=periods)
 
@@ -77,10 +76,3 @@ def test_a_year_with_no_file_yet_is_asked_for_what_the_year_before_reported(regi
     # once the year has files of its own, its own kinds count
     overdue = unsent(["2569-Q4", "2570-M01"], versions, date(2027, 1, 16))
     assert list(overdue) == ["2569-Q1", "2569-Q2", "2569-Q3", "2570-M02"]
-
-
-def test_a_period_with_no_due_date_is_not_asked_for(registry):
-    """The office leaves a period's due date blank for a period nobody is to report."""
-    versions = RegistryVersions((registry, _next_year(registry, {
-        "2570-Q1": None, "2570-Q2": "2027-04-15"})))
-    assert list(unsent(["2570-Q3"], versions, date(2027, 12, 1))) == ["2570-Q2"]

@@ -285,6 +285,14 @@ def test_a_due_date_that_is_not_a_real_iso_date_is_refused(tmp_path, reference, 
         f"sheet periods, row 3, column due_date: '{due}' must be a date YYYY-MM-DD"]
 
 
+def test_a_blank_due_date_is_refused(tmp_path, reference):
+    """A period nobody is to report is left off the sheet: a period listed is asked for."""
+    frames = registry_frames(reference)
+    frames["periods"].loc[1, "due_date"] = ""
+    assert _problems(_write(tmp_path, frames), reference) == [
+        "sheet periods, row 3, column due_date: '' must not be blank"]
+
+
 def test_the_same_kr_assigned_twice_to_a_district_is_refused_on_both_rows(tmp_path, reference):
     frames = registry_frames(reference)
     assignments = frames["assignments"]
