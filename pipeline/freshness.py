@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipeline import period_locks
 from pipeline.atomic import write_bytes
 from pipeline.periods import PeriodError, parse_period
 
@@ -33,8 +34,8 @@ def fingerprint(con: duckdb.DuckDBPyConnection, period: str, registry_sha256: st
                 settings_text: str) -> str:
     current = parse_period(period)
     rows = con.execute("SELECT period, submission_id FROM submissions "
-                       "WHERE left(period, 4) = ? ORDER BY submission_id",
-                       [period[:4]]).fetchall()
+                       f"WHERE left(period, 4) = ? AND {period_locks.REACHED} "
+                       "ORDER BY submission_id", [period[:4]]).fetchall()
     ends_by = {code: _ends_by(code, current.end) for code in {row[0] for row in rows}}
     feeding = [row for row in rows if ends_by[row[0]]]  # a year's files, a dozen periods
     text = json.dumps([period, registry_sha256, settings_text, code_version(), feeding])

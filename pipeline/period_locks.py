@@ -56,6 +56,12 @@ def record(con: duckdb.DuckDBPyConnection, action: str, period: str, actor: str,
     return state(con, period)
 
 
+# The files refused because their period was closed: they never reached it. Its books, as
+# it was closed with them, count no more files than they did then.
+REACHED = ("submission_id NOT IN "
+           "(SELECT submission_id FROM problems WHERE code = 'period-closed')")
+
+
 def refused_while_closed(con: duckdb.DuckDBPyConnection, period: str
                          ) -> list[tuple[str, str, datetime]]:
     """(inbox folder, file name, received at) of each file refused because the period was
@@ -63,8 +69,7 @@ def refused_while_closed(con: duckdb.DuckDBPyConnection, period: str
     again once it reopens it (those refused in an earlier closure were asked then)."""
     return con.execute(
         "SELECT inbox_folder, original_name, received_at FROM submissions "
-        "WHERE period = $period AND submission_id IN "
-        "(SELECT submission_id FROM problems WHERE code = 'period-closed') "
+        f"WHERE period = $period AND NOT {REACHED} "
         "AND run_id IN (SELECT run_id FROM runs WHERE started_at >= "
         "(SELECT max(acted_at) FROM period_events WHERE period = $period "
         "AND action = 'close')) "

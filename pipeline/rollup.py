@@ -8,7 +8,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
-from pipeline import score
+from pipeline import period_locks, score
 from pipeline.periods import Period
 from pipeline.reference import Reference
 from pipeline.registry import Registry
@@ -65,10 +65,10 @@ def periods_sent(con: duckdb.DuckDBPyConnection, listed: Collection[str]) -> lis
     """The periods of `listed` any file was sent for, accepted or not: a period whose every
     file was rejected has its outputs too, which show every district without a report. A
     period no registry lists (typed into a rejected file's metadata) has nothing to be
-    built against."""
+    built against; a file refused because its period was closed never reached it."""
     return [row[0] for row in con.execute(
         "SELECT DISTINCT period FROM submissions WHERE list_contains(?, period) "
-        "ORDER BY period", [sorted(listed)]).fetchall()]
+        f"AND {period_locks.REACHED} ORDER BY period", [sorted(listed)]).fetchall()]
 
 
 def build(con: duckdb.DuckDBPyConnection, registry: Registry, reference: Reference,
@@ -136,14 +136,14 @@ def completeness(con: duckdb.DuckDBPyConnection, registry: Registry, reference: 
     districts = reference.districts.rename(columns={"code": "district_code"})
     expected = districts[districts["district_code"].isin(
         registry.assignments["district_code"].unique())]  # 50 codes, not 22,000 rows
-    received = con.execute("""
+    received = con.execute(f"""
         SELECT inbox_folder AS district_code,
                count(*) AS files,
                count(*) FILTER (WHERE accepted) AS accepted_files,
                min(received_at) FILTER (WHERE accepted) AS first_accepted_at,
                coalesce(bool_or(on_time) FILTER (WHERE accepted), false) AS on_time
         FROM submissions
-        WHERE period = ?
+        WHERE period = ? AND {period_locks.REACHED}
         GROUP BY 1""", [period.code]).df()
     out = expected[["district_code", "name_th", "name_en", "group_code"]].merge(
         received, on="district_code", how="left")
@@ -163,8 +163,8 @@ def _as_of(con: duckdb.DuckDBPyConnection, facts: pd.DataFrame, period: Period) 
     latest = facts["received_at"].max()
     if pd.notna(latest):
         return latest.to_pydatetime()
-    return con.execute("SELECT max(received_at) FROM submissions WHERE period = ?",
-                       [period.code]).fetchone()[0]
+    return con.execute("SELECT max(received_at) FROM submissions "
+                       f"WHERE period = ? AND {period_locks.REACHED}", [period.code]).fetchone()[0]
 
 
 def tree_scores(kr_rows: pd.DataFrame, key_results: pd.DataFrame) -> pd.DataFrame:

@@ -39,6 +39,24 @@ def test_a_closed_period_refuses_submissions_and_a_reopened_one_takes_them(works
     assert events == [("2569-Q2", "close", "somchai"), ("2569-Q2", "reopen", "somchai")]
 
 
+def test_a_file_refused_by_a_closed_period_leaves_its_books_as_they_were_closed(workspace):
+    """The refusal rewrote the period's group and committee books and its open data: the
+    district went from "missing" to "sent but rejected" in books said to stand as closed."""
+    settings = workspace.settings
+    workspace.send(workspace.clerk("1001"), "1001")
+    run(settings)
+    set_period(settings, "close", "2569-Q2", "somchai")
+    books = sorted((settings.outputs / "rollups" / "2569-Q2").glob("*.xlsx"))
+    before = {path.name: path.read_bytes() for path in books}
+    workspace.send(workspace.clerk("1002"), "1002", "late.xlsx")
+    report = run(settings)
+    assert [f["outcome"] for f in report.files] == ["rejected"]
+    assert report.rewritten.get("2569-Q2", []) == []
+    assert {path.name: path.read_bytes() for path in books} == before
+    states = {d["district_code"]: d["state"] for d in report.missing["2569-Q2"]}
+    assert states["1002"] == "missing"  # as the period was closed, not "rejected"
+
+
 def test_a_second_reopening_lists_only_the_files_refused_since_the_period_was_closed_again(
         workspace):
     """The file refused in the first closure was listed again at the second reopening, asking
