@@ -172,9 +172,9 @@ def _scalar_status(value: float, kr, share: float) -> str:
         progress = (value - kr.baseline) / span
     if progress != progress:
         return "no_data"
-    progress, at_risk = score.exact(progress), fill.Thresholds().at_risk
-    return ("on_track" if progress >= score.exact(share)
-            else "at_risk" if progress >= score.exact(at_risk * share) else "off_track")
+    progress, at_risk = score.shown(progress), fill.Thresholds().at_risk
+    return ("on_track" if progress >= score.shown(share)
+            else "at_risk" if progress >= score.shown(at_risk * share) else "off_track")
 
 
 def _check_scalar_status(registry, period_codes: list[str]) -> None:

@@ -21,7 +21,8 @@ import pandas as pd
 from pipeline.settings import Thresholds
 
 STATUSES = ("on_track", "at_risk", "off_track", "no_data")
-DECIMALS = 12  # of progress, and of the thresholds it is compared with
+DECIMALS = 12  # of progress as stored
+SHOWN_PLACES = 3  # of progress as every book and page shows it: 0.1 %
 
 
 def progress(actual: pd.Series, baseline: pd.Series, target: pd.Series,
@@ -47,17 +48,26 @@ def exact(values):
     return np.round(values, DECIMALS)
 
 
+def shown(values):
+    """Progress as a reader sees it, to 0.1 %, a half away from zero as Excel and LibreOffice
+    show it. Scaled to the places first and rounded to six decimals: 0.3495 is
+    0.34949999… in binary floating point, and shows as 35.0 %."""
+    scaled = np.round(np.asarray(values, dtype=float) * 10 ** SHOWN_PLACES, 6)
+    return np.sign(scaled) * np.floor(np.abs(scaled) + 0.5) / 10 ** SHOWN_PLACES
+
+
 def capped(values: pd.Series) -> pd.Series:
     return values.clip(lower=0.0, upper=1.0)
 
 
 def status(progress_values: pd.Series, expected: float | pd.Series,
            thresholds: Thresholds) -> pd.Series:
-    """Progress against the thresholds, both to twelve decimals (5/12 at M05)."""
+    """Progress against the thresholds, both as shown, to 0.1 %: a progress shown as 35.0 %
+    was lit red under a legend of "at risk ≥ 35.0 %" (it was 34.97 %)."""
     result = pd.Series("off_track", index=progress_values.index, dtype=object)
-    shown = exact(progress_values)
-    result[shown >= exact(thresholds.at_risk * expected)] = "at_risk"
-    result[shown >= exact(expected)] = "on_track"
+    seen = shown(progress_values)
+    result[seen >= shown(thresholds.at_risk * expected)] = "at_risk"
+    result[seen >= shown(expected)] = "on_track"
     result[progress_values.isna()] = "no_data"
     return result
 

@@ -7,11 +7,12 @@ Every text cell is written with write_string: text from a submission (a note sta
 import functools
 import math
 import unicodedata
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from pipeline import score
 from pipeline.xlsx_style import MISSING, STATUS_TH, Col, Styles
 
 LINE_PT = 21  # one line of 14-point TH Sarabun New, as LibreOffice and Excel draw it
@@ -156,7 +157,7 @@ def progress_lights(sheet, styles: Styles, cells: tuple[int, int, int, int], exp
     and a traffic-light icon, so a grey printout still shows it."""
     first_row, first_col, last_row, last_col = cells
     cell = xl_rowcol_to_cell(first_row, first_col)
-    on_track, behind = _at_most(expected), _at_most(expected * at_risk)
+    on_track, behind = _shown_from(expected), _shown_from(expected * at_risk)
     for code, formula in (
         ("on_track", f"=AND(ISNUMBER({cell}),{cell}>={on_track})"),
         ("at_risk", f"=AND(ISNUMBER({cell}),{cell}>={behind})"),
@@ -170,9 +171,10 @@ def progress_lights(sheet, styles: Styles, cells: tuple[int, int, int, int], exp
                   {"criteria": ">=", "type": "number", "value": float(behind)}]})
 
 
-def _at_most(threshold: float) -> str:
-    """A threshold in six significant digits, rounded down: 5/12 (M05's expected progress) is
-    0.416666, not 0.416667, which a progress of exactly 5/12, on track by score.status, would
-    fall short of."""
-    exact = Decimal(repr(threshold))
-    return f"{exact.quantize(Decimal(1).scaleb(exact.adjusted() - 5), ROUND_FLOOR).normalize():f}"
+def _shown_from(threshold: float) -> str:
+    """The least progress shown as the threshold is shown, to 0.1 % (score.status): 5/12,
+    M05's expected progress, is shown as 41.7 %, which every progress from 0.4165 up shows."""
+    return f"{Decimal(repr(float(score.shown(threshold)))) - HALF_SHOWN:f}"
+
+
+HALF_SHOWN = Decimal(1).scaleb(-score.SHOWN_PLACES) / 2

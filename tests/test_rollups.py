@@ -516,6 +516,28 @@ def test_a_books_traffic_light_agrees_with_the_status_at_each_month(tmp_path, mo
     assert [values[0] >= lit[0], values[1] >= lit[1]] == [True, True]
 
 
+@pytest.mark.parametrize(("progress", "shown", "status"), [
+    (0.3497, "35.0%", "at_risk"), (0.3494, "34.9%", "off_track"),
+    (0.4995, "50.0%", "on_track"), (0.4994, "49.9%", "at_risk")])
+def test_a_progress_is_lit_as_it_is_shown(tmp_path, progress, shown, status):
+    """34.97 % shows as 35.0 %, and was lit red under a legend of "at risk ≥ 35.0 %": a
+    status is the shown figure's, in the book's lights and wherever score.status is read."""
+    assert f"{progress:.1%}" == shown
+    assert score.status(pd.Series([progress]), 0.5, Thresholds()).tolist() == [status]
+    path = tmp_path / "lights.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet()
+    sheet.write_number(0, 0, progress)
+    progress_lights(sheet, Styles(book), (0, 0, 0, 0), 0.5, Thresholds().at_risk)
+    book.close()
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    on_track, at_risk = (float(v) for v in re.findall(r"A1&gt;=([0-9.eE+-]+)\)", xml))
+    lit = ("on_track" if progress >= on_track else "at_risk" if progress >= at_risk
+           else "off_track")
+    assert lit == status
+
+
 def test_a_trend_line_leaves_a_gap_where_a_kr_has_no_data(built, tmp_path):
     """The trend table says "no data"; a chart would draw that text as 0 %, so the line is
     drawn from a hidden copy of the figures where it is a blank: a gap."""
