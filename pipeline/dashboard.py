@@ -16,7 +16,7 @@ from pipeline.dashboard_krs import kr_cards
 from pipeline.export import DICTIONARY
 from pipeline.html_text import STATUS, bi, num, pct
 from pipeline.periods import BANGKOK, thai_time
-from pipeline.rollup import CITY, CityFigures, PeriodRollup, reporting_rates
+from pipeline.rollup import CITY, CityFigures, PeriodRollup, reporting, reporting_rates
 from pipeline.svg_charts import STATUS_COLOUR, progress_bar, status_stack
 
 DOWNLOADS = {  # open-data file → what it holds (Thai, English)
@@ -133,9 +133,14 @@ def _groups(rollup: PeriodRollup) -> str:
     dims = rollup.reference.dimensions.sort_values("dimension_id")["dimension_id"].tolist()
     by_group = rollup.dims_group.set_index(["group_code", "dimension_id"])["score"]
     city = rollup.dims_city.set_index("dimension_id")["score"]
-    areas = [(bi(g.group_th, g.group_en), "", [num(by_group.get((g.group_code, d))) for d in dims])
-             for g in rollup.reference.groups.sort_values("group_code").itertuples()]
-    areas.append((bi(*CITY_NAME), ' class="city"', [num(city.get(d)) for d in dims]))
+    groups = rollup.reference.groups.sort_values("group_code")
+    standing = reporting(rollup.completeness, [*groups["group_code"], CITY])
+
+    def named(th: str, en: str, area: str) -> str:
+        return bi(th, en) + f'<div class="muted">{bi(*standing[area])}</div>'
+    areas = [(named(g.group_th, g.group_en, g.group_code), "",
+              [num(by_group.get((g.group_code, d))) for d in dims]) for g in groups.itertuples()]
+    areas.append((named(*CITY_NAME, CITY), ' class="city"', [num(city.get(d)) for d in dims]))
     rows = "".join(
         f"<tr{css}><td>{name}</td>" + "".join(
             f'<td class="num">{pct(v)}{progress_bar(v, rollup.expected, pct(v), width=70)}</td>'

@@ -126,6 +126,17 @@ def reporting_rates(completeness: pd.DataFrame) -> pd.DataFrame:
     return counts.reset_index().rename(columns={"group_code": "area"})
 
 
+def reporting(completeness: pd.DataFrame, areas: list[str]) -> dict[str, tuple[str, str]]:
+    """Each area's districts with an accepted report, of those expected, as a heading says it
+    (Thai, English): a group's figures are its reporting districts', and three of seven
+    looked like seven. A group none of whose districts has a KR expects none."""
+    rates = reporting_rates(completeness).set_index("area")
+    counts = {area: (int(rates.at[area, "accepted"]), int(rates.at[area, "expected"]))
+              if area in rates.index else (0, 0) for area in areas}
+    return {area: (f"รายงาน {accepted}/{expected} เขต", f"{accepted} of {expected} reporting")
+            for area, (accepted, expected) in counts.items()}
+
+
 def _with_status(frame: pd.DataFrame, expected: float, thresholds: Thresholds) -> pd.DataFrame:
     return frame.assign(status=score.status(frame["progress"], expected, thresholds))
 

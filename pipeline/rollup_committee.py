@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from pipeline import rollup_charts
-from pipeline.rollup import CityFigures, PeriodRollup, changes
+from pipeline.rollup import CITY, CityFigures, PeriodRollup, changes, reporting
 from pipeline.rollup_book import (
     completeness_sheet,
     district_rows,
@@ -71,11 +71,14 @@ def _overview(book, styles: Styles, rollup: PeriodRollup,
     before = (previous.dims_city.set_index("dimension_id")["score"] if previous is not None
               else pd.Series(dtype=float))
     table["change"] = table["score"] - table["dimension_id"].map(before)
+    standing = reporting(rollup.completeness, [*ref.groups["group_code"], CITY])
     cols = [Col("label", "ด้าน", "Dimension", width=16),
             Col("label_en", "ชื่ออังกฤษ", "English name", width=20),
-            Col("score", "ทั้งกรุงเทพฯ", "City", "percent", 11),
+            Col("score", f"ทั้งกรุงเทพฯ ({standing[CITY][0]})", f"City ({standing[CITY][1]})",
+                "percent", 13),
             Col("change", "เปลี่ยนจากงวดก่อน (จุด)", "Change (points)", "points", 11),
-            *[Col(g.group_code, g.group_th, g.group_en, "percent", 13)
+            *[Col(g.group_code, f"{g.group_th} ({standing[g.group_code][0]})",
+                  f"{g.group_en} ({standing[g.group_code][1]})", "percent", 14)
               for g in ref.groups.itertuples()],
             Col("krs_with_data", "KR ที่มีข้อมูล", "KRs with data", "int", 10),
             Col("krs", "KR ทั้งหมด", "KRs", "int", 9)]

@@ -6,7 +6,7 @@ import pandas as pd
 
 from pipeline import rollup_charts
 from pipeline.periods import BANGKOK, thai_date
-from pipeline.rollup import CITY, PeriodRollup
+from pipeline.rollup import CITY, PeriodRollup, reporting
 from pipeline.rollup_book import (
     STATE_TH,
     completeness_sheet,
@@ -81,10 +81,11 @@ def _summary(book, styles: Styles, rollup: PeriodRollup, group, members) -> None
         rollup.dims_group[rollup.dims_group["group_code"] == group.group_code],  # with no KR
         "group_code", "dimension_id", dims, "score"), on="group_code", how="left")
     city_row = wide(rollup.dims_city, "area", "dimension_id", dims, "score")
+    standing = reporting(rollup.completeness, [group.group_code, CITY])
     table = pd.concat([
         districts.rename(columns={"name_th": "label"}),
-        group_row.assign(label=f"ทั้งกลุ่ม{group.group_th} (group)"),
-        city_row.assign(label="ทั้งกรุงเทพฯ (city)"),
+        group_row.assign(label=f"ทั้งกลุ่ม{group.group_th} (group) · {standing[group.group_code][0]}"),
+        city_row.assign(label=f"ทั้งกรุงเทพฯ (city) · {standing[CITY][0]}"),
     ], ignore_index=True)
     sheet = book.add_worksheet("สรุป")
     write_heading(sheet, styles, f"กลุ่ม{group.group_th} ({group.group_en}) — "

@@ -196,6 +196,17 @@ def test_on_a_phone_nothing_is_wider_than_the_screen_and_english_only_switches(p
     seen.page.close()
 
 
+def test_each_groups_progress_says_how_many_districts_it_stands_on(page, rollups):
+    completeness = rollups["2569-Q2"].completeness
+    accepted = completeness[completeness["state"] == "accepted"].groupby("group_code").size()
+    expected = completeness.groupby("group_code").size()
+    section = page.read_text(encoding="utf-8").split('id="groups"')[1].split("</section>")[0]
+    for code in expected.index:
+        assert f"รายงาน {accepted.get(code, 0)}/{expected[code]} เขต" in section, code
+        assert f"{accepted.get(code, 0)} of {expected[code]} reporting" in section, code
+    assert f"รายงาน {accepted.sum()}/{expected.sum()} เขต" in section
+
+
 def test_printed_it_is_a4_landscape_and_no_table_is_cut(page, browser, tmp_path):
     """Printed on the browser's default page (Letter, upright), the group table stopped at
     dimension 6: its box scrolled, and paper does not."""

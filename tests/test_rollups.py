@@ -165,6 +165,29 @@ def test_a_column_of_english_names_has_a_thai_header(books):
                         assert re.search("[\u0e00-\u0e7f]", thai or ""), (name, sheet.title)
 
 
+def test_a_group_or_the_citys_score_says_how_many_districts_it_stands_on(books, built,
+                                                                        reference):
+    """A group with three of its seven districts reporting was the one lit on track, and
+    nothing said its figures were three districts'."""
+    completeness = built["2569-Q2"].completeness
+    accepted = completeness[completeness["state"] == "accepted"].groupby("group_code").size()
+    expected = completeness.groupby("group_code").size()
+    assert (accepted < expected).any()  # the demo has groups that are not all in
+    said = {code: f"รายงาน {accepted.get(code, 0)}/{count} เขต" for code, count in expected.items()}
+    said["city"] = f"รายงาน {accepted.sum()}/{expected.sum()} เขต"
+    header = next(load_workbook(books / "committee.xlsx")["ภาพรวม"].iter_rows(
+        min_row=4, max_row=4, values_only=True))
+    groups = reference.groups.set_index("group_code")["group_th"]
+    assert header[2] == f"ทั้งกรุงเทพฯ ({said['city']})"
+    assert list(header[4:4 + len(groups)]) == [f"{name} ({said[code]})"
+                                               for code, name in groups.items()]
+    for code, name in groups.items():
+        labels = [row[0] for row in load_workbook(books / f"group-{code}.xlsx")["สรุป"]
+                  .iter_rows(values_only=True) if isinstance(row[0], str)]
+        assert f"ทั้งกลุ่ม{name} (group) · {said[code]}" in labels
+        assert f"ทั้งกรุงเทพฯ (city) · {said['city']}" in labels
+
+
 def test_the_committee_lists_the_districts_that_have_not_submitted(books):
     sheet = load_workbook(books / "committee.xlsx")["ยังไม่มีรายงานที่ผ่าน"]
     listed = {r[0]: r[4] for r in sheet.iter_rows(min_row=6, values_only=True) if r[0]}
@@ -305,7 +328,8 @@ def test_a_group_none_of_whose_districts_has_a_kr_still_gets_its_book(demo_setti
     assert book["อันดับ"]["A4"].value == "ไม่มีรายการ / nothing to list"
     labels = [row[0] for row in book["สรุป"].iter_rows(min_row=5, max_col=1) if row[0].value]
     assert [(cell.value, bool(cell.font.b)) for cell in labels[-3:]] == [
-        ("วังทองหลาง", False), ("ทั้งกลุ่มกรุงเทพกลาง (group)", True), ("ทั้งกรุงเทพฯ (city)", True)]
+        ("วังทองหลาง", False), ("ทั้งกลุ่มกรุงเทพกลาง (group) · รายงาน 0/0 เขต", True),
+        (f"ทั้งกรุงเทพฯ (city) · รายงาน {44 - len(members)}/{50 - len(members)} เขต", True)]
     assert len(load_workbook(tmp_path / "group-02.xlsx").sheetnames) > 5  # its district sheets
 
 
@@ -671,7 +695,7 @@ def test_a_sort_leaves_a_group_summary_s_totals_and_its_chart_in_place(books, re
     assert sorted(sheet.cell(r, 1).value for r in range(header + 1, last + 1)) == sorted(members)
     with zipfile.ZipFile(path) as book:
         series = _series(book.read("xl/charts/chart1.xml").decode())
-    assert [sheet.cell(name[1], 1).value for name, _ in series] == [
+    assert [sheet.cell(name[1], 1).value.split(" · ")[0] for name, _ in series] == [
         "ทั้งกลุ่มกรุงเทพกลาง (group)", "ทั้งกรุงเทพฯ (city)"]
     for name, values in series:
         assert name[:2] == (1, values[1]) and values[1] == values[3] > last
