@@ -284,9 +284,11 @@ def render_report(report: RunReport, settings: Settings, console: Console) -> No
                           LEFT_BECAUSE.get(item.get("left_because"), _why(item)))
         console.print(table)
     table = Table(title=f"สรุปการประมวลผล / run {report.run_id}")
-    for header in ("รอบ / period", "ผ่าน / accepted", "ไม่ผ่าน / rejected",
+    for header in ("รอบ / period", "ไฟล์ที่ผ่านคืนนี้ / accepted tonight",
+                   "ไฟล์ที่ไม่ผ่านคืนนี้ / rejected tonight",
                    "อัตราการส่ง (ตรงเวลา) / reporting rate (on time)",
-                   "ยังไม่มีรายงานที่ผ่าน / without an accepted report"):
+                   "ยังไม่มีรายงานที่ผ่าน / without an accepted report",
+                   "ส่งหลังกำหนด / late"):
         table.add_column(header, overflow="fold")
     for period in sorted({f.get("period") for f in every if f.get("period")}
                          | set(report.missing)):
@@ -294,11 +296,13 @@ def render_report(report: RunReport, settings: Settings, console: Console) -> No
         missing = _missing(report, period)
         city = next((r for r in report.completeness.get(period, []) if r["area"] == "city"), None)
         rate = f"{city['rate']:.0%} ({city['on_time_rate']:.0%})" if city else "-"
+        late = ", ".join(f"{r['district_code']} {r['name_th']}"
+                         for r in report.late.get(period, []))
         table.add_row(period, str(sum(f["outcome"] == "accepted" for f in files)),
                       str(sum(f["outcome"] == "rejected" for f in files)), rate,
-                      missing or "-")
+                      missing or "-", late or "-")
     console.print(table)
-    totals = ", ".join(f"{o} {report.count(o)}" for o in OUTCOMES)
+    totals = ", ".join(f"{OUTCOME_TH[o]} {report.count(o)}" for o in OUTCOMES)
     console.print(f"รวม / totals: {totals}", highlight=False)
     for period, paths in report.rollups.items():
         written = len(report.rewritten.get(period, paths))

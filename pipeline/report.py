@@ -26,6 +26,7 @@ class RunReport:
     # an outcome (OUTCOMES) → files: tallied as entries come, not decoded to count them
     _outcomes: Counter[str] = field(default_factory=Counter, init=False, repr=False)
     missing: dict[str, list[dict]] = field(default_factory=dict)  # period → districts
+    late: dict[str, list[dict]] = field(default_factory=dict)  # period → accepted after due
     # period → its due date (ISO), for a period past due that no file was sent for
     unsent: dict[str, str] = field(default_factory=dict)
     completeness: dict[str, list[dict]] = field(default_factory=dict)  # period → rates by area
@@ -98,6 +99,7 @@ class RunReport:
             "totals": {o: self.count(o) for o in OUTCOMES},
             "files": self.files,
             "missing": self.missing,
+            "late": self.late,
             "unsent": self.unsent,
             "completeness": self.completeness,
             "rollups": self.rollups,

@@ -412,6 +412,7 @@ def _manifest(settings: Settings, code: str) -> Path:
 
 def _record(report: RunReport, code: str, recorded: dict, advance: Callable[[], None]) -> None:
     report.missing[code] = recorded["missing"]
+    report.late[code] = recorded.get("late", [])  # a manifest written before it was kept
     report.completeness[code] = recorded["completeness"]
     advance()
 
@@ -430,8 +431,10 @@ def _overdue(con, registries: RegistryVersions, reference, sent: list[str],
 def _completeness(completeness: pd.DataFrame) -> dict:
     """Who is missing and the reporting rates, as the run report and the manifest hold them."""
     without = completeness[completeness["state"] != "accepted"]
+    late = completeness[completeness["state"].eq("accepted") & ~completeness["on_time"]]
     return json.loads(json.dumps(
         {"missing": without[["district_code", "name_th", "state"]].to_dict("records"),
+         "late": late[["district_code", "name_th"]].to_dict("records"),
          "completeness": rollup.reporting_rates(completeness).to_dict("records")}, default=str))
 
 

@@ -39,7 +39,8 @@ def test_a_run_with_rejected_files_still_exits_zero(workspace):
     workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", "?"), "1001")
     result = run_cli("run", "--workspace", str(workspace.root))
     assert result.returncode == 0, result.stderr
-    assert "accepted 0, rejected 1, duplicate 0" in result.stdout
+    assert ("ผ่าน / accepted 0, ไม่ผ่าน / rejected 1, ซ้ำ (ประมวลผลแล้ว) / already seen 0"
+            in result.stdout)
     assert "ไม่ผ่าน" in result.stdout
     assert "H6 [not-a-number]" in result.stdout  # the rule's code, not eaten as markup
     assert len(list((workspace.root / "outputs" / "runs").glob("*.json"))) == 1

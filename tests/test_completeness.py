@@ -3,7 +3,10 @@
 import os
 from datetime import UTC, datetime
 
+from rich.console import Console
+
 from pipeline import rollup
+from pipeline.cli import render_report
 from pipeline.periods import parse_period
 from pipeline.runner import run
 from pipeline.store import connect
@@ -16,7 +19,7 @@ def test_a_file_received_after_midnight_in_bangkok_on_the_due_date_is_late(works
         path = workspace.send(workspace.clerk(district), district)
         stamp = datetime(2026, 4, 15, hour, tzinfo=UTC).timestamp()
         os.utime(path, (stamp, stamp))
-    run(workspace.settings)
+    report = run(workspace.settings)
     con = connect(workspace.settings.warehouse_path, read_only=True)
     try:
         rows = rollup.completeness(con, workspace.registry, workspace.reference,
@@ -29,6 +32,12 @@ def test_a_file_received_after_midnight_in_bangkok_on_the_due_date_is_late(works
     assert query(workspace.settings.warehouse_path,
                  "SELECT district_code, on_time FROM submissions ORDER BY 1") == [
         ("1001", True), ("1002", False)]
+    # the run names the late districts, where it only counted them
+    assert report.late["2569-Q2"] == [{"district_code": "1002", "name_th": "ดุสิต"}]
+    console = Console(record=True, width=400)
+    render_report(report, workspace.settings, console)
+    row = next(line for line in console.export_text().splitlines() if "2569-Q2" in line)
+    assert row.rstrip(" │").endswith("│ 1002 ดุสิต")
 
 
 def test_a_rejected_submission_is_neither_on_time_nor_late(workspace):

@@ -97,7 +97,8 @@ def test_running_the_demo_workspace_again_changes_nothing(demo_settings, tmp_pat
     before = (warehouse_content(copy / "outputs" / "warehouse.duckdb"), file_hashes(copy))
     result = run_cli("run", "--workspace", str(copy))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "accepted 0, rejected 0, duplicate 0" in result.stdout
+    assert ("ผ่าน / accepted 0, ไม่ผ่าน / rejected 0, ซ้ำ (ประมวลผลแล้ว) / already seen 0"
+            in result.stdout)
     assert (warehouse_content(copy / "outputs" / "warehouse.duckdb"), file_hashes(copy)) == before
 
 
