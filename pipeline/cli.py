@@ -261,16 +261,20 @@ def _missing(report: RunReport, period: str) -> str:
 
 
 def render_report(report: RunReport, settings: Settings, console: Console) -> None:
-    """Runs that did not finish and files that need someone's attention, then accepted /
-    rejected / missing by period."""
+    """Runs that did not finish and files that need someone's attention, theirs too, then
+    accepted / rejected / missing by period."""
     for earlier in report.unfinished:
         stored = len(earlier["files"])
+        if not stored:  # killed before it stored anything: this run did its work again
+            continue
         console.print(f"[yellow]การประมวลผล {earlier['run_id']} หยุดก่อนเสร็จ: บันทึกไฟล์ไว้แล้ว "
                       f"{stored} ไฟล์ (รายการอยู่ในรายงานการประมวลผลนี้) / run {earlier['run_id']} "
                       f"did not finish; it had stored {stored} files (listed in this run's "
                       "report, under unfinished_runs)[/yellow]", highlight=False, soft_wrap=True)
     every = report.files
-    attention = [f for f in every if f["outcome"] != "accepted"]
+    # a run that did not finish wrote no report: its rejected files are told here
+    attention = [f for f in [*(f for earlier in report.unfinished for f in earlier["files"]),
+                             *every] if f["outcome"] != "accepted"]
     if attention:
         table = Table(title="ไฟล์ที่ไม่ผ่าน ซ้ำ หรือรอรอบถัดไป / files rejected, already seen "
                             "or left for the next run")

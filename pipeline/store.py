@@ -194,22 +194,34 @@ def unfinished_runs(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict]:
     failed), but this one, each with the files it stored. One killed before writing its report
     left no word of them, and the run that completes its work finds them already judged; the
     caller leaves out those whose report was written. A run started at the same moment as the
-    last finished one is listed too."""
+    last finished one is listed too. A rejected file comes with its errors: nothing else
+    tells the office why."""
     rows = con.execute(
         "SELECT run_id, r.started_at, s.inbox_folder, s.original_name, s.accepted, "
-        "s.district_code, s.period FROM runs r LEFT JOIN submissions s USING (run_id) "
+        "s.district_code, s.period, s.submission_id "
+        "FROM runs r LEFT JOIN submissions s USING (run_id) "
         "WHERE r.finished_at IS NULL AND run_id <> ? AND r.started_at >= coalesce("
         "(SELECT max(started_at) FROM runs WHERE finished_at IS NOT NULL), "
         "TIMESTAMP '-infinity') ORDER BY r.started_at, run_id, s.submission_id",
         [run_id]).fetchall()
+    errors: dict[int, list[dict]] = {}
+    for submission, *problem in con.execute(
+            "SELECT submission_id, code, severity, sheet, cell, message_th, message_en "
+            "FROM problems WHERE severity = 'error' AND list_contains(?, submission_id) "
+            "ORDER BY submission_id, seq", [[row[7] for row in rows if row[7] is not None]]
+    ).fetchall():
+        errors.setdefault(submission, []).append(dict(zip(
+            ("code", "severity", "sheet", "cell", "message_th", "message_en"), problem,
+            strict=True)))
     runs: dict[str, dict] = {}
-    for run, started, folder, name, accepted, district, period in rows:
+    for run, started, folder, name, accepted, district, period, submission in rows:
         entry = runs.setdefault(run, {"run_id": run, "started_at": started.isoformat(),
                                       "files": []})
         if name is not None:
             entry["files"].append({"folder": folder, "name": name, "district_code": district,
                                    "period": period,
-                                   "outcome": "accepted" if accepted else "rejected"})
+                                   "outcome": "accepted" if accepted else "rejected",
+                                   "problems": errors.get(submission, [])})
     return list(runs.values())
 
 

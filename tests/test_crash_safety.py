@@ -184,10 +184,28 @@ def test_the_rerun_of_a_killed_run_lists_the_files_the_killed_run_stored(prepare
         ("1001", "ผลไตรมาส2.xlsx", "1001", "2569-Q2", "accepted"),
         ("1003", "report_4.xlsx", "1003", "2569-Q2", "accepted"),
         ("1001", "ผลไตรมาส2_แก้ไข.xlsx", "1001", "2569-Q2", "accepted")]
+    # why the rejected file was rejected: no report of the killed run says it
+    assert {(p["code"], p["severity"]) for p in listed["files"][1]["problems"]} == {
+        ("not-a-number", "error")}
+    attention = rerun.stdout.split("files rejected, already seen")[1].split("สรุปการประมวลผล")[0]
+    assert "report_2.xlsx" in attention and "[not-a-number]" in attention
     again = run_cli("run", "--workspace", str(root))
     assert again.returncode == 0, again.stderr
     assert _latest_report(root)["unfinished_runs"] == []
     assert "did not finish" not in again.stdout
+
+
+def test_a_run_killed_before_it_stored_anything_is_not_said_to_have_stored_nothing(
+        prepared, tmp_path):
+    """"It had stored 0 files", in yellow: the rerun did its work again, and lost nothing."""
+    root = tmp_path / "ws"
+    shutil.copytree(prepared, root)
+    assert crash(root, "pipeline.runner/judge:after:1").returncode == SIGKILLED
+    rerun = run_cli("run", "--workspace", str(root))
+    assert rerun.returncode == 0, rerun.stderr
+    (listed,) = _latest_report(root)["unfinished_runs"]  # on record all the same
+    assert listed["files"] == []
+    assert "did not finish" not in rerun.stdout
 
 
 def test_a_run_killed_once_its_report_was_written_is_not_said_to_have_lost_it(prepared,
