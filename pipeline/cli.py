@@ -35,7 +35,7 @@ from pipeline.templates import write_templates
 EXIT_OK = 0
 EXIT_FAILED = 1  # the run itself failed: see the message and the log
 EXIT_USAGE = 2  # the command line was wrong (argparse's own code)
-EXIT_LOCKED = 3  # another run holds the workspace lock
+EXIT_LOCKED = 3  # another command or a backup holds the workspace lock
 EXIT_REGISTRY = 4  # the registry workbook is invalid: nothing was processed
 
 OUTCOME_TH = {"accepted": "ผ่าน / accepted", "rejected": "ไม่ผ่าน / rejected",
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"[red]{escape(str(err))}[/red]", highlight=False, soft_wrap=True)
         return EXIT_REGISTRY
     except LockHeld as err:
-        console.print(f"[yellow]มีการประมวลผลอื่นกำลังทำงานอยู่ / {err}[/yellow]",
+        console.print(f"[yellow]มีคำสั่งอื่นหรือการสำรองข้อมูลใช้พื้นที่ทำงานนี้อยู่ / {err}[/yellow]",
                       highlight=False, soft_wrap=True)
         return EXIT_LOCKED
     except (PeriodError, UnknownName) as err:

@@ -86,8 +86,8 @@ def workspace_lock(settings: Settings):
     try:
         lock.acquire()
     except Timeout as err:
-        raise LockHeld(f"another run holds {settings.lock_path}; try again when it has "
-                       "finished") from err
+        raise LockHeld(f"another command (a run, check, trace, period) or a backup holds "
+                       f"{settings.lock_path}; try again when it has finished") from err
     try:
         yield
     finally:
