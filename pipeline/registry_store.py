@@ -184,11 +184,15 @@ def _refuse_closed(con: duckdb.DuckDBPyConnection, known: RegistryVersions,
 
 def sync(con: duckdb.DuckDBPyConnection, reference: Reference, current: Registry,
          file_sha256: str, settings: Settings) -> RegistryVersions:
-    """Stores the current registry if it is a new version (with the reference tables)."""
+    """Stores the current registry if it is a new version, and the reference tables when
+    they are not what the code holds: an upgrade that renames a dimension changes no
+    registry."""
     known = versions(con, current, settings)
     stored = con.execute("SELECT content_sha256, file_sha256 FROM registry_versions "
                          "WHERE registry_version = ?", [current.version]).fetchone()
-    if stored == (current.content_sha256, file_sha256):
+    tables = _reference_tables(reference)
+    if stored == (current.content_sha256, file_sha256) and all(
+            store.holds(con, table, frame) for table, frame in tables.items()):
         return known
     if not stored:
         _refuse_closed(con, known, settings)
@@ -199,14 +203,18 @@ def sync(con: duckdb.DuckDBPyConnection, reference: Reference, current: Registry
                     [current.content_sha256, file_sha256, current.version])
     else:
         _store_version(con, current, file_sha256)
-    store.replace(con, "district_groups",
-                  reference.groups[["group_code", "group_th", "group_en"]])
-    store.replace(con, "districts", reference.districts.rename(columns={"code": "district_code"}))
-    store.replace(con, "dimensions", reference.dimensions)
-    store.replace(con, "development_issues", reference.issues)
+    for table, frame in tables.items():
+        store.replace(con, table, frame)
     store.replace(con, "periods", _periods(known))
     con.execute("COMMIT")
     return known
+
+
+def _reference_tables(reference: Reference) -> dict[str, pd.DataFrame]:
+    return {"district_groups": reference.groups[["group_code", "group_th", "group_en"]],
+            "districts": reference.districts.rename(columns={"code": "district_code"}),
+            "dimensions": reference.dimensions,
+            "development_issues": reference.issues}
 
 
 def _store_version(con: duckdb.DuckDBPyConnection, registry: Registry,

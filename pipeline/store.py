@@ -274,6 +274,17 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> N
     con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM incoming")
 
 
+def holds(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> bool:
+    """Whether the table holds the frame's rows and no others (the table's columns, by name)."""
+    columns = _columns(con, table)
+    incoming = frame[columns]  # noqa: F841 (read by DuckDB below, by name)
+    names = ", ".join(columns)
+    return con.execute(
+        f"SELECT count(*) FROM ((SELECT {names} FROM {table} EXCEPT ALL "
+        f"SELECT {names} FROM incoming) UNION ALL (SELECT {names} FROM incoming EXCEPT ALL "
+        f"SELECT {names} FROM {table}))").fetchone()[0] == 0
+
+
 def replace(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     con.execute(f"DELETE FROM {table}")
     insert(con, table, frame)

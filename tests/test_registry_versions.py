@@ -584,3 +584,22 @@ def test_a_later_period_falls_below_what_a_same_night_correction_leaves_in_force
     assert [p["message_th"] for p in third["problems"] if p["severity"] == "error"] == [
         "ผลสะสม 2.50 ต่ำกว่าผลที่รายงานไว้ในรอบก่อน (3, 2569-Q1) ตัวชี้วัดนี้เป็นผลสะสม "
         "จึงต้องไม่ลดลง"]
+
+
+def test_reference_data_changed_by_an_upgrade_reaches_the_warehouse_with_no_new_registry(
+        workspace, reference):
+    """The reference tables were written only with a new registry: a dimension renamed in
+    the code stayed under its old name in the tables analysts join, while the books and the
+    open data used the new one."""
+    run(workspace.settings)
+    con = duckdb.connect(str(workspace.settings.warehouse_path))
+    try:  # a warehouse filled by a version of the code that named dimension 1 otherwise
+        con.execute("UPDATE dimensions SET name_en = 'OLD NAME' WHERE dimension_id = 1")
+        con.execute("DELETE FROM districts WHERE district_code = '1050'")
+    finally:
+        con.close()
+    run(workspace.settings)
+    path = workspace.settings.warehouse_path
+    assert query(path, "SELECT name_en FROM dimensions WHERE dimension_id = 1") == [
+        (reference.dimensions.set_index("dimension_id").at[1, "name_en"],)]
+    assert query(path, "SELECT count(*) FROM districts") == [(50,)]
