@@ -16,7 +16,14 @@ from pipeline.dashboard_krs import kr_cards
 from pipeline.export import DICTIONARY
 from pipeline.html_text import STATUS, bi, num, pct
 from pipeline.periods import BANGKOK, thai_time
-from pipeline.rollup import CITY, CityFigures, PeriodRollup, reporting, reporting_rates
+from pipeline.rollup import (
+    CITY,
+    CityFigures,
+    PeriodRollup,
+    received_until,
+    reporting,
+    reporting_rates,
+)
 from pipeline.svg_charts import STATUS_COLOUR, progress_bar, status_stack
 
 DOWNLOADS = {  # open-data file → what it holds (Thai, English)
@@ -174,8 +181,12 @@ def _completeness(rollup: PeriodRollup) -> str:
         "district_code")
     listed = bi(", ".join(waiting["name_th"]) or "–", ", ".join(waiting["name_en"]) or "–",
                 inline=True)  # in English, the English names only
+    received = received_until(rollup).replace(tzinfo=UTC).astimezone(BANGKOK)
+    until = bi(f"รับไฟล์ถึง {thai_time(received)}",
+               f"files received as of {received:%Y-%m-%d %H:%M} Bangkok time")
     return _section(
         "completeness", "ความครบถ้วนของการรายงาน", "Reporting rates",
+        f'<p class="muted">{until}</p>'
         f'<div class="scroll"><table><thead><tr><th>{bi("กลุ่มเขต", "district group")}</th>'
         f'{head}<th class="num">{bi("อัตราการรายงาน", "reporting rate")}</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"

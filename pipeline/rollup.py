@@ -137,6 +137,12 @@ def reporting(completeness: pd.DataFrame, areas: list[str]) -> dict[str, tuple[s
             for area, (accepted, expected) in counts.items()}
 
 
+def received_until(rollup: PeriodRollup) -> datetime:
+    """The latest receipt of the period's files, accepted or not (UTC, naive, as stored)."""
+    latest = rollup.completeness["last_received_at"].max()
+    return rollup.as_of if pd.isna(latest) else pd.Timestamp(latest).to_pydatetime()
+
+
 def _with_status(frame: pd.DataFrame, expected: float, thresholds: Thresholds) -> pd.DataFrame:
     return frame.assign(status=score.status(frame["progress"], expected, thresholds))
 
@@ -152,6 +158,7 @@ def completeness(con: duckdb.DuckDBPyConnection, registry: Registry, reference: 
                count(*) AS files,
                count(*) FILTER (WHERE accepted) AS accepted_files,
                min(received_at) FILTER (WHERE accepted) AS first_accepted_at,
+               max(received_at) AS last_received_at,
                coalesce(bool_or(on_time) FILTER (WHERE accepted), false) AS on_time
         FROM submissions
         WHERE period = ? AND {period_locks.REACHED}

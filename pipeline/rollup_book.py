@@ -13,7 +13,7 @@ import xlsxwriter
 from pipeline.atomic import atomic_path
 from pipeline.collector import paused
 from pipeline.periods import thai_time
-from pipeline.rollup import PeriodRollup, reporting_rates
+from pipeline.rollup import PeriodRollup, received_until, reporting_rates
 from pipeline.xlsx_style import Col, Styles, measure_format, print_setup
 from pipeline.xlsx_table import write_heading, write_note, write_table
 from pipeline.xlsx_workbook import Workbook
@@ -59,11 +59,16 @@ def as_of_text(rollup: PeriodRollup) -> str:
     return thai_time(rollup.as_of.replace(tzinfo=UTC))  # as_of is UTC, as receipts are stored
 
 
-def subtitle(rollup: PeriodRollup) -> str:
-    """The line under every sheet's heading; not every heading names the period."""
-    return (f"{rollup.period.label_th} / {rollup.period.label_en} · "
-            f"ข้อมูล ณ {as_of_text(rollup)} (data as of) · "
+def subtitle(rollup: PeriodRollup, files: bool = False) -> str:
+    """The line under every sheet's heading; not every heading names the period. A sheet of
+    who sent what (`files`) gives the time of the latest file received, rejected ones too:
+    a rejection changes it where the figures' time stays."""
+    when = (f"รับไฟล์ถึง {thai_time(received_until(rollup).replace(tzinfo=UTC))} "
+            "(files received as of)" if files
+            else f"ข้อมูล ณ {as_of_text(rollup)} (data as of)")
+    return (f"{rollup.period.label_th} / {rollup.period.label_en} · {when} · "
             f"ความก้าวหน้าที่คาดหวัง / expected progress {rollup.expected:.1%}")
+
 
 
 def footer(rollup: PeriodRollup) -> str:
@@ -110,9 +115,9 @@ def district_rows(rollup: PeriodRollup) -> pd.DataFrame:
 
 def table_sheet(book, styles: Styles, rollup: PeriodRollup, name: str, title: str,
                 frame: pd.DataFrame, cols: list[Col], freeze: int = 1, note: str = "",
-                totals: int = 0) -> None:
+                totals: int = 0, files: bool = False) -> None:
     sheet = book.add_worksheet(name)
-    write_heading(sheet, styles, title, subtitle(rollup))
+    write_heading(sheet, styles, title, subtitle(rollup, files))
     if note:
         write_note(sheet, styles, 2, note, cols)
     if frame.empty:
@@ -146,7 +151,7 @@ def completeness_sheet(book, styles: Styles, rollup: PeriodRollup,
         Col("missing", "ยังไม่ส่ง", "Missing", "int", 9),
         Col("rate", "อัตราการส่ง", "Reporting rate", "percent", 11),
         Col("on_time_rate", "อัตราตรงเวลา", "On-time rate", "percent", 11),
-    ], totals=1)  # the city's row, last ("city" sorts after the group codes)
+    ], totals=1, files=True)  # the city's row, last ("city" sorts after the group codes)
 
 
 def missing_sheet(book, styles: Styles, rollup: PeriodRollup,
@@ -157,4 +162,4 @@ def missing_sheet(book, styles: Styles, rollup: PeriodRollup,
         "district_code")
     table_sheet(book, styles, rollup, "ยังไม่มีรายงานที่ผ่าน",
                 f"เขตที่ยังไม่มีรายงานที่ผ่านการตรวจ ({len(missing)} เขต) / "
-                "districts without an accepted report", missing, MISSING_COLS)
+                "districts without an accepted report", missing, MISSING_COLS, files=True)

@@ -147,4 +147,4 @@ def _timeliness(book, styles: Styles, rollup: PeriodRollup, completeness) -> Non
         Col("files", "ไฟล์ที่ได้รับ", "Files received", "int", 10),
         Col("state_th", "สถานะการส่ง", "Submission", width=18),
         Col("accepted_on", "วันที่ผ่านการตรวจ", "Accepted on", "date", 16),
-        Col("on_time_th", "ตรงเวลา", "On time", width=12)])
+        Col("on_time_th", "ตรงเวลา", "On time", width=12)], files=True)

@@ -90,3 +90,27 @@ def test_a_copy_that_kept_an_old_time_is_received_when_the_last_run_missed_it(wo
         ("1003", datetime(2026, 4, 17, 2), False)]
     (kept,) = workspace.settings.archive.glob("1002/*")
     assert kept.stat().st_mtime == datetime(2026, 4, 16, 3, tzinfo=UTC).timestamp()
+
+
+def test_the_sheets_of_who_sent_what_give_the_time_of_the_latest_file_rejected_or_not(
+        workspace):
+    """A rejected file changed who had sent what, under the same "data as of" (the latest
+    accepted figures'): two printouts of one time disagreed."""
+    from openpyxl import load_workbook
+
+    for district, hour, typed in (("1001", 3, 10), ("1002", 5, "สิบ")):  # 10:00, 12:00 Bangkok
+        path = workspace.send(workspace.clerk(district).type("KR-1-01", "actual", typed),
+                              district)
+        stamp = datetime(2026, 4, 10, hour, tzinfo=UTC).timestamp()
+        os.utime(path, (stamp, stamp))
+    report = run(workspace.settings)
+    assert [f["outcome"] for f in report.files] == ["accepted", "rejected"]
+    book = load_workbook(workspace.settings.rollups_dir("2569-Q2") / "committee.xlsx")
+    lines = {sheet.title: sheet["A2"].value for sheet in book}
+    for name in ("การส่งรายงาน", "ยังไม่มีรายงานที่ผ่าน"):
+        assert "รับไฟล์ถึง 10 เม.ย. 2569 12:00 น. (files received as of)" in lines[name], name
+    assert "ข้อมูล ณ 10 เม.ย. 2569 10:00 น. (data as of)" in lines["ภาพรวม"]
+    group = load_workbook(workspace.settings.rollups_dir("2569-Q2") / "group-01.xlsx")
+    assert "รับไฟล์ถึง 10 เม.ย. 2569 12:00 น." in group["ส่งรายเขต"]["A2"].value
+    page = (workspace.settings.public_dir("2569-Q2") / "index.html").read_text(encoding="utf-8")
+    assert "files received as of 2026-04-10 12:00 Bangkok time" in page
