@@ -26,6 +26,7 @@ FURTHEST = 15
 KR_SHORT = [Col("dimension_id", "ด้าน", "Dim.", "short", 6), *KR_COLS[:2]]
 DISTRICT_COLS = [
     Col("district_th", "สำนักงานเขต", "District", width=14), *KR_SHORT[1:],
+    Col("baseline", "ค่าฐาน", "Baseline", "measure", 11),  # progress is from it, not from 0
     Col("actual", "ผลการดำเนินงาน", "Actual", "measure", 12),
     Col("target", "ค่าเป้าหมาย", "Target", "measure", 11),
     Col("progress_shown", "ความก้าวหน้า", "Progress", "percent", 11),

@@ -35,6 +35,7 @@ KR_COLS = [
     Col("group", "กลุ่มเขต", "Group", "percent", 11),
     Col(CITY, "ทั้งกรุงเทพฯ", "City", "percent", 11),
     Col("unit_th", "หน่วยนับ", "Unit", width=9),
+    Col("baseline", "ค่าฐาน", "Baseline", "measure", 11),  # progress is from it, not from 0
     Col("actual", "ผลการดำเนินงาน", "Actual", "measure", 11),
     Col("target", "ค่าเป้าหมาย", "Target", "measure", 11),
     Col("status", "สถานะตามตัวเลข", "Status (computed)", "status", 13),
