@@ -63,9 +63,10 @@ def _ends_by(code: str, end) -> bool:
 
 
 def load(manifest_path: Path, stamp: str, outputs: Path) -> dict | None:
-    """What was recorded with the outputs when they were written, if they are still fresh and
-    every file written then (`files`, under `outputs`) is still there: a folder deleted by
-    hand is written again by the next run, not left missing until the period changes."""
+    """The manifest of the outputs, if they are still fresh and every file written then
+    (`files`, under `outputs`) is still there: a folder deleted by hand is written again by
+    the next run, not left missing until the period changes. Its `recorded` is what the run
+    report needs of them."""
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -73,7 +74,7 @@ def load(manifest_path: Path, stamp: str, outputs: Path) -> dict | None:
     if manifest.get("fingerprint") != stamp or not all(
             (outputs / name).is_file() for name in manifest.get("files", [])):
         return None
-    return manifest.get("recorded")
+    return manifest
 
 
 def books(manifest_path: Path) -> dict[str, dict]:

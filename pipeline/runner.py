@@ -361,12 +361,12 @@ def _publish(con, settings: Settings, registries: RegistryVersions, reference,
         registry = registries.in_force(code)
         stamp = freshness.fingerprint(con, code, registry.content_sha256,
                                       repr(settings.thresholds))
-        recorded = freshness.load(_manifest(settings, code), stamp, settings.outputs)
-        if recorded is None:
+        manifest = freshness.load(_manifest(settings, code), stamp, settings.outputs)
+        if manifest is None:
             written = _rewrite(con, settings, registry, reference, code, periods, report)
             finish = partial(_finish, settings, report, code, stamp, written, advance)
         else:
-            finish = partial(_record, report, code, recorded, advance)
+            finish = partial(_standing, settings, report, code, manifest, advance)
         if pending:
             pending()  # once this period's books are handed out: the periods in their order
         pending = finish
@@ -404,6 +404,18 @@ def _finish(settings: Settings, report: RunReport, code: str, stamp: str,
                    {path.stem: record for path, record in records.items()},
                    report.rollups[code] + report.public[code])
     _record(report, code, recorded, advance)
+
+
+def _standing(settings: Settings, report: RunReport, code: str, manifest: dict,
+              advance: Callable[[], None]) -> None:
+    """A period whose outputs stand as they were written: the run report lists them all the
+    same, none rewritten, so that a quiet night still says where they are."""
+    books = settings.rollups_dir(code).relative_to(settings.outputs)
+    files = manifest.get("files", [])
+    report.rollups[code] = [name for name in files if Path(name).parent == books]
+    report.public[code] = [name for name in files if Path(name).parent != books]
+    report.rewritten[code] = []
+    _record(report, code, manifest["recorded"], advance)
 
 
 def _manifest(settings: Settings, code: str) -> Path:

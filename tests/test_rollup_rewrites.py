@@ -183,3 +183,19 @@ def test_the_run_summary_says_how_many_books_were_rewritten(corrected):
     assert result.returncode == 0, result.stderr
     assert (f"เขียนใหม่ {len(REWRITTEN)} จาก 16 ไฟล์ / {len(REWRITTEN)} of 16 workbooks rewritten"
             in " ".join(result.stdout.split()))
+
+
+def test_a_quiet_night_still_says_where_each_periods_outputs_are(corrected):
+    """With nothing rewritten, the run report's rollups were {} and the summary printed no
+    path: the office could not tell where the books were, or whether there were any."""
+    workspace, _ = corrected
+    run(workspace.settings)
+    report = run(workspace.settings)  # nothing new
+    assert report.rewritten == {PERIOD: []}
+    assert sorted(report.rollups[PERIOD]) == sorted(
+        f"rollups/{PERIOD}/{name}.xlsx" for name in REWRITTEN | UNTOUCHED)
+    assert f"public/{PERIOD}/index.html" in report.public[PERIOD]
+    result = run_cli("run", "--workspace", str(workspace.root))
+    shown = " ".join(result.stdout.split())
+    assert "เขียนใหม่ 0 จาก 16 ไฟล์ / 0 of 16 workbooks rewritten" in shown
+    assert str(workspace.settings.public_dir(PERIOD) / "index.html") in shown
