@@ -31,6 +31,7 @@ from pipeline.runner import (
 )
 from pipeline.settings import Settings
 from pipeline.templates import write_templates
+from schemas.template_layout import STATUS_LABELS
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # the run itself failed: see the message and the log
@@ -213,10 +214,15 @@ def _trace(settings: Settings, district: str, period: str, kr: str, console: Con
     for row in history.itertuples():
         value = "ไม่มีข้อมูล" if row.actual != row.actual else stored_text(row.actual)
         table.add_row(f"{row.received_at:%Y-%m-%d %H:%M}", escape(row.original_name),
-                      row.sha256[:12], value, row.status or "-",
+                      row.sha256[:12], value, _status(row.status),
                       escape(f"{row.sheet}!{row.cell}"), SUBMISSION_TH[row.submission])
     console.print(table)
     return EXIT_OK
+
+
+def _status(code: str | None) -> str:
+    """A clerk's status as the template offers it, not the warehouse's code (at_risk)."""
+    return " / ".join(STATUS_LABELS[code]) if code else "-"
 
 
 def _run(settings: Settings, console: Console) -> int:
@@ -232,7 +238,8 @@ def _demo(settings: Settings, no_run: bool, console: Console) -> int:
     try:
         summary = build_demo(settings)
     except NotADemoWorkspace as err:  # a folder of something else is never wiped
-        console.print(f"[red]{err}; choose an empty folder with --workspace[/red]",
+        console.print(f"[red]สร้างพื้นที่ทำงานสาธิตในโฟลเดอร์นี้ไม่ได้ กรุณาเลือกโฟลเดอร์ว่าง / {err}; "
+                      "choose an empty folder with --workspace[/red]",
                       highlight=False, soft_wrap=True)
         return EXIT_USAGE
     console.print(f"พื้นที่ทำงานตัวอย่าง / demo workspace: {settings.workspace}", highlight=False)

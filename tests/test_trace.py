@@ -30,6 +30,7 @@ def test_a_figure_is_traced_through_every_submission_that_reported_it(workspace)
     lines = [line for line in result.stdout.splitlines() if "v1.xlsx" in line or "v2.xlsx" in line]
     assert len(lines) == 2
     assert "100" in lines[0] and "superseded" in lines[0] and "รายงานผล!H8" in lines[0]
+    assert "ล่าช้ากว่าแผน / off track" in lines[0]  # the clerk's status as picked, not off_track
     assert "120" in lines[1] and "current" in lines[1]
 
 
