@@ -66,16 +66,17 @@ def plotted(sheet, top: int, left: int, series: list[tuple[str, list[float]]]
 
 def trend_lines(book, sheet, rows: tuple[int, int], value_cols: tuple[int, int],
                 header_row: int, anchor: tuple[int, int], expected_row: int,
-                plotted_cols: tuple[int, int]) -> None:
+                plotted_cols: tuple[int, int],
+                title: str = "แนวโน้มความก้าวหน้ารายตัวชี้วัด / progress of each KR over the year"
+                ) -> None:
     """One line per KR over the periods of the fiscal year so far, the expected progress as a
-    dashed line with diamonds; a row of the table is a series, its header row the periods.
-    The lines are drawn from the table's figures as `plotted` wrote them again, in
-    `plotted_cols`, and named as it did, in the column before them."""
+    dashed line with diamonds; the table's header row names the periods. The lines are drawn
+    from the figures `plotted` wrote again, in `plotted_cols`, from row `rows[0]` to
+    `rows[1]`, and named as it did, in the column before them; at most as many as PALETTE has
+    colours, so that no two lines look alike."""
     name = sheet.get_name()
     first_col, last_col = plotted_cols
-    chart = _chart(book, {"type": "line"},
-                   "แนวโน้มความก้าวหน้ารายตัวชี้วัด / progress of each KR over the year",
-                   (620, 420), "y")
+    chart = _chart(book, {"type": "line"}, title, (620, 420), "y")
     chart.show_hidden_data()
     categories = [name, header_row, value_cols[0], header_row, value_cols[1]]
     for i, row in enumerate(range(rows[0], rows[1] + 1)):

@@ -80,13 +80,30 @@ def _trend(book, styles: Styles, current: PeriodRollup, rollups: list[CityFigure
     for column, period in enumerate(rollups, start=2):  # each period against its own plan
         progress_lights(sheet, styles, (5, column, last - 1, column), period.expected,
                         period.thresholds.at_risk)
-    figures = frame[codes].apply(pd.to_numeric, errors="coerce").to_numpy(float).tolist()
+    charted = charted_krs(frame.iloc[:-1], codes[-1])
+    lines = pd.concat([charted, frame.iloc[-1:]])  # and the expected progress, last
+    figures = lines[codes].apply(pd.to_numeric, errors="coerce").to_numpy(float).tolist()
     hidden = rollup_charts.plotted(sheet, 5, 2 + len(cols) + CHART_COLUMNS,
-                                   list(zip(frame["kr_code"], figures, strict=True)))
+                                   list(zip(lines["kr_code"], figures, strict=True)))
+    title = ("แนวโน้มความก้าวหน้ารายตัวชี้วัด / progress of each KR over the year"
+             if len(charted) == len(frame) - 1 else
+             f"แนวโน้มของ {len(charted)} ตัวชี้วัดที่ล่าช้าที่สุดจาก {len(frame) - 1} (ทุกตัวอยู่ในตาราง) / "
+             f"the {len(charted)} KRs furthest behind of {len(frame) - 1} (all in the table)")
     # the periods as the Thai header row names them (the English row's read "Q1, FY 2569")
-    rollup_charts.trend_lines(book, sheet, (5, last - 1), (2, 1 + len(cols)), 3,
-                              (3, 3 + len(cols)), last, hidden)
+    rollup_charts.trend_lines(book, sheet, (5, 4 + len(charted)), (2, 1 + len(cols)), 3,
+                              (3, 3 + len(cols)), 5 + len(charted), hidden, title)
     print_setup(sheet, (3, 4), footer(current))
+
+
+def charted_krs(krs: pd.DataFrame, latest: str) -> pd.DataFrame:
+    """The KRs a trend chart draws: every one while each can have a colour of its own; past
+    that (49 KRs a dimension in the city's plan), those furthest behind in the `latest`
+    period, the furthest first, a KR without its figure last."""
+    if len(krs) <= len(rollup_charts.PALETTE):
+        return krs
+    progress = pd.to_numeric(krs[latest], errors="coerce")
+    order = progress.reset_index(drop=True).sort_values(na_position="last", kind="stable").index
+    return krs.iloc[order[:len(rollup_charts.PALETTE)]]
 
 
 def _notes(book, styles: Styles, rollup: PeriodRollup, dim, rows: pd.DataFrame) -> None:

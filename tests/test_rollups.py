@@ -15,9 +15,10 @@ import xlsxwriter
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, range_boundaries
 
-from pipeline import rollup, rollup_book, score
+from pipeline import rollup, rollup_book, rollup_dimension, score
 from pipeline.periods import parse_period, thai_date
 from pipeline.rollup import overall_scores, ranks, stored_city_figures
+from pipeline.rollup_charts import PALETTE
 from pipeline.rollup_inputs import BookInputs
 from pipeline.rollup_xlsx import write_named, write_rollups
 from pipeline.runner import run
@@ -567,6 +568,21 @@ def test_a_progress_is_lit_as_it_is_shown(tmp_path, progress, shown, status):
     lit = ("on_track" if progress >= on_track else "at_risk" if progress >= at_risk
            else "off_track")
     assert lit == status
+
+
+def test_a_trend_chart_draws_no_more_krs_than_it_has_colours_the_furthest_behind_first():
+    """A dimension of the city's plan has some 49 KRs: their colours came round again every
+    ten, and lines that looked alike were named alike in the legend."""
+    krs = pd.DataFrame({"kr_code": [f"KR-1-{i:02d}" for i in range(1, 13)],
+                        "2569-Q1": [0.2] * 12,
+                        "2569-Q2": [0.5, 0.1, "ไม่มีข้อมูล", 0.3, 0.9, 0.05, 0.4, 0.45, 0.6,
+                                    0.35, 0.3, 0.7]})
+    chosen = rollup_dimension.charted_krs(krs, "2569-Q2")
+    assert len(PALETTE) == 10
+    assert chosen["kr_code"].tolist() == [
+        "KR-1-06", "KR-1-02", "KR-1-04", "KR-1-11", "KR-1-10", "KR-1-07", "KR-1-08", "KR-1-01",
+        "KR-1-09", "KR-1-12"]  # 0.9 and the KR without data are left out
+    assert rollup_dimension.charted_krs(krs.head(10), "2569-Q2").equals(krs.head(10))
 
 
 def test_a_trend_line_leaves_a_gap_where_a_kr_has_no_data(built, tmp_path):
