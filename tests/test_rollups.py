@@ -15,7 +15,7 @@ import xlsxwriter
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, range_boundaries
 
-from pipeline import rollup, rollup_book, rollup_dimension, score
+from pipeline import rollup, rollup_book, rollup_charts, rollup_dimension, score
 from pipeline.periods import parse_period, thai_date
 from pipeline.rollup import overall_scores, ranks, stored_city_figures
 from pipeline.rollup_charts import PALETTE
@@ -583,6 +583,33 @@ def test_a_trend_chart_draws_no_more_krs_than_it_has_colours_the_furthest_behind
         "KR-1-06", "KR-1-02", "KR-1-04", "KR-1-11", "KR-1-10", "KR-1-07", "KR-1-08", "KR-1-01",
         "KR-1-09", "KR-1-12"]  # 0.9 and the KR without data are left out
     assert rollup_dimension.charted_krs(krs.head(10), "2569-Q2").equals(krs.head(10))
+
+
+def test_a_trend_chart_of_fewer_krs_than_its_table_names_and_draws_each_with_its_figures(
+        built, tmp_path, monkeypatch):
+    """Four colours for dimension 1's KRs: the four lines are the four KRs furthest behind in
+    Q2, each named by its code and drawn from its own row of figures."""
+    monkeypatch.setattr(rollup_charts, "PALETTE", rollup_charts.PALETTE[:4])
+    q1, q2 = built["2569-Q1"], built["2569-Q2"]
+    path = write_named(tmp_path / "dimension-1.xlsx", "dimension-1", q2, [q1.city_figures()])
+    sheet = load_workbook(path)["แนวโน้ม"]
+    table = {row[0]: row[2:4] for row in sheet.iter_rows(min_row=6, values_only=True)
+             if isinstance(row[0], str) and row[0].startswith("KR-")}
+    behind = sorted((v[1], code) for code, v in table.items() if isinstance(v[1], float))[:4]
+    with zipfile.ZipFile(path) as book:
+        chart = next(book.read(n).decode() for n in book.namelist() if "charts/chart" in n
+                     and "แนวโน้มของ 4 ตัวชี้วัดที่ล่าช้าที่สุดจาก" in book.read(n).decode())
+    lines = _series(chart)
+    assert len(lines) == 4 + 1  # and the expected progress
+    drawn = []
+    for (name_col, name_row, _, _), (first, row, last, _) in lines[:4]:
+        code = sheet.cell(name_row, name_col).value
+        drawn.append((sheet.cell(row, last).value, code))
+        assert [sheet.cell(row, c).value for c in range(first, last + 1)] == pytest.approx(
+            list(table[code])), code
+    assert drawn == behind
+    (name_col, name_row, _, _), _ = lines[4]
+    assert sheet.cell(name_row, name_col).value == "คาดหวัง"
 
 
 def test_a_trend_line_leaves_a_gap_where_a_kr_has_no_data(built, tmp_path):
