@@ -222,7 +222,7 @@ def _trace(settings: Settings, district: str, period: str, kr: str, console: Con
 
 def _status(code: str | None) -> str:
     """A clerk's status as the template offers it, not the warehouse's code (at_risk)."""
-    return " / ".join(STATUS_LABELS[code]) if code else "-"
+    return " / ".join(STATUS_LABELS[code]) if isinstance(code, str) else "-"  # NULL: NaN
 
 
 def _run(settings: Settings, console: Console) -> int:
@@ -279,9 +279,14 @@ def render_report(report: RunReport, settings: Settings, console: Console) -> No
                       f"did not finish; it had stored {stored} files (listed in this run's "
                       "report, under unfinished_runs)[/yellow]", highlight=False, soft_wrap=True)
     every = report.files
-    # a run that did not finish wrote no report: its rejected files are told here
-    attention = [f for f in [*(f for earlier in report.unfinished for f in earlier["files"]),
-                             *every] if f["outcome"] != "accepted"]
+    # a run that did not finish wrote no report: its rejected files are told here, once with
+    # their errors (one killed before it released the inbox left them there, and they are
+    # tonight's duplicates, told as such)
+    unfinished = {(f["folder"], f["name"]): f for earlier in report.unfinished
+                  for f in earlier["files"] if f["outcome"] == "rejected"}
+    tonight = {(f["folder"], f["name"]) for f in every}
+    attention = [f for key, f in unfinished.items() if key not in tonight]
+    attention += [f for f in every if f["outcome"] != "accepted"]
     if attention:
         table = Table(title="ไฟล์ที่ไม่ผ่าน ซ้ำ หรือรอรอบถัดไป / files rejected, already seen "
                             "or left for the next run")
@@ -292,7 +297,8 @@ def render_report(report: RunReport, settings: Settings, console: Console) -> No
             table.add_row(escape(item["folder"] or ""), escape(item["name"]),
                           escape(item.get("period") or ""),
                           OUTCOME_TH[item["outcome"]],
-                          LEFT_BECAUSE.get(item.get("left_because"), _why(item)))
+                          LEFT_BECAUSE.get(item.get("left_because")) or _why(
+                              unfinished.get((item["folder"], item["name"]), item)))
         console.print(table)
     table = Table(title=f"สรุปการประมวลผล / run {report.run_id}")
     for header in ("รอบ / period", "ไฟล์ที่ผ่านคืนนี้ / accepted tonight",

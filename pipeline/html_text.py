@@ -5,6 +5,7 @@ from html import escape
 
 import pandas as pd
 
+from pipeline.score import percent_text
 from schemas.template_layout import STATUS_LABELS
 
 STATUS = {**STATUS_LABELS, "no_data": ("ไม่มีข้อมูล", "no data")}
@@ -23,7 +24,7 @@ def num(value) -> float | None:
 
 def pct(value: float | None) -> str:
     """Shown within 0–100 %, as DESIGN says progress is shown."""
-    return "–" if value is None else f"{min(max(value, 0.0), 1.0):.1%}"
+    return "–" if value is None else percent_text(min(max(value, 0.0), 1.0))
 
 
 def badge(status: str) -> str:

@@ -197,7 +197,8 @@ def sync(con: duckdb.DuckDBPyConnection, reference: Reference, current: Registry
     if not stored:
         _refuse_closed(con, known, settings)
     con.execute("BEGIN")
-    if stored:  # the same content re-saved or sorted, or stored before versions had hashes
+    if stored:  # the same content re-saved or sorted, stored before versions had hashes, or
+        # the same file with only the reference tables to write
         con.execute("UPDATE registry_versions SET content_sha256 = ?, file_sha256 = ? "
                     "WHERE registry_version = ?",
                     [current.content_sha256, file_sha256, current.version])

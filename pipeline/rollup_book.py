@@ -14,6 +14,7 @@ from pipeline.atomic import atomic_path
 from pipeline.collector import paused
 from pipeline.periods import thai_time
 from pipeline.rollup import PeriodRollup, received_until, reporting_rates
+from pipeline.score import percent_text
 from pipeline.xlsx_style import Col, Styles, measure_format, print_setup
 from pipeline.xlsx_table import write_heading, write_note, write_table
 from pipeline.xlsx_workbook import Workbook
@@ -67,7 +68,7 @@ def subtitle(rollup: PeriodRollup, files: bool = False) -> str:
             "(files received as of)" if files
             else f"ข้อมูล ณ {as_of_text(rollup)} (data as of)")
     return (f"{rollup.period.label_th} / {rollup.period.label_en} · {when} · "
-            f"ความก้าวหน้าที่คาดหวัง / expected progress {rollup.expected:.1%}")
+            f"ความก้าวหน้าที่คาดหวัง / expected progress {percent_text(rollup.expected)}")
 
 
 

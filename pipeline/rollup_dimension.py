@@ -80,7 +80,8 @@ def _trend(book, styles: Styles, current: PeriodRollup, rollups: list[CityFigure
     for column, period in enumerate(rollups, start=2):  # each period against its own plan
         progress_lights(sheet, styles, (5, column, last - 1, column), period.expected,
                         period.thresholds.at_risk)
-    charted = charted_krs(frame.iloc[:-1], codes[-1])
+    latest = rows[rows["period"] == codes[-1]].set_index("kr_code")["progress"]
+    charted = charted_krs(frame.iloc[:-1], latest)
     lines = pd.concat([charted, frame.iloc[-1:]])  # and the expected progress, last
     figures = lines[codes].apply(pd.to_numeric, errors="coerce").to_numpy(float).tolist()
     hidden = rollup_charts.plotted(sheet, 5, 2 + len(cols) + CHART_COLUMNS,
@@ -95,14 +96,15 @@ def _trend(book, styles: Styles, current: PeriodRollup, rollups: list[CityFigure
     print_setup(sheet, (3, 4), footer(current))
 
 
-def charted_krs(krs: pd.DataFrame, latest: str) -> pd.DataFrame:
+def charted_krs(krs: pd.DataFrame, latest: pd.Series) -> pd.DataFrame:
     """The KRs a trend chart draws: every one while each can have a colour of its own; past
-    that (49 KRs a dimension in the city's plan), those furthest behind in the `latest`
-    period, the furthest first, a KR without its figure last."""
+    that (49 KRs a dimension in the city's plan), those furthest behind by their raw progress
+    in the latest period (`latest`, by KR code: the table's is capped at 0), the furthest
+    first, a KR without its figure last."""
     if len(krs) <= len(rollup_charts.PALETTE):
         return krs
-    progress = pd.to_numeric(krs[latest], errors="coerce")
-    order = progress.reset_index(drop=True).sort_values(na_position="last", kind="stable").index
+    progress = krs["kr_code"].map(latest).astype(float).reset_index(drop=True)
+    order = progress.sort_values(na_position="last", kind="stable").index
     return krs.iloc[order[:len(rollup_charts.PALETTE)]]
 
 

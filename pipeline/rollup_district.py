@@ -6,6 +6,7 @@ import pandas as pd
 
 from pipeline.rollup import CITY, PeriodRollup
 from pipeline.rollup_book import footer, subtitle
+from pipeline.score import percent_text
 from pipeline.xlsx_style import Col, Styles, print_setup
 from pipeline.xlsx_table import (
     is_missing,
@@ -53,7 +54,7 @@ def write_district(book, styles: Styles, rollup: PeriodRollup, district, group,
     sheet = book.add_worksheet(district.name_th)
     write_heading(sheet, styles, f"สำนักงานเขต{district.name_th} ({district.name_en}) — "
                   f"{rollup.period.label_th}", subtitle(rollup))
-    score = "ไม่มีข้อมูล" if is_missing(district.score) else f"{district.score:.1%}"
+    score = "ไม่มีข้อมูล" if is_missing(district.score) else percent_text(district.score)
     write_section(sheet, styles, 2, f"คะแนนรวม / overall score {score} · อันดับในกลุ่ม{group.group_th} "
                        f"{district.rank_text} · อันดับในกรุงเทพฯ {district.city_rank_text} · "
                        f"การส่งรายงาน / submission: {district.state_th}")

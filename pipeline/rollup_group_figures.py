@@ -33,14 +33,14 @@ def group_figures(rollup: PeriodRollup) -> GroupFigures:
     """Worked out once for the roll-up last asked about: a writer asks once per group book."""
     if _last[0] is not rollup:
         rows = district_rows(rollup)
-        ranking = _ranking(rollup, rows)
+        ranking, ranked = _ranking(rollup, rows)
         _last[:] = [rollup, GroupFigures(
             rows=_by_group(rollup, rows[SHOWN], rows["group_code"]),
             ranking=_by_group(rollup, ranking, ranking["group_code"]),
             dimensions=_dimensions(rollup),
             follow=_follow(rollup, rows),
             assigned=rows["district_code"].value_counts(),
-            ranked=int(ranking["city_rank"].notna().sum()))]
+            ranked=ranked)]
     return _last[1]
 
 
@@ -52,8 +52,9 @@ def _by_group(rollup: PeriodRollup, frame: pd.DataFrame, groups: pd.Series
     return {code: frame.iloc[at.get(code, [])] for code in rollup.reference.groups["group_code"]}
 
 
-def _ranking(rollup: PeriodRollup, rows: pd.DataFrame) -> pd.DataFrame:
-    """Every district ranked in its group and in the city; districts without data are not."""
+def _ranking(rollup: PeriodRollup, rows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Every district ranked in its group and in the city; districts without data are not.
+    And how many are ranked in the city."""
     districts = rollup.reference.districts.rename(columns={"code": "district_code"})
     city = overall_scores(rollup.dims_district, "district_code")
     out = districts.merge(city.rename(columns={"rank": "city_rank"}), on="district_code")
@@ -61,7 +62,7 @@ def _ranking(rollup: PeriodRollup, rows: pd.DataFrame) -> pd.DataFrame:
     out = out.merge(rollup.completeness[["district_code", "state"]], on="district_code",
                     how="left")
     on_track = rows["status"].eq("on_track").groupby(rows["district_code"]).sum()
-    ranked = int(city["rank"].notna().sum())
+    ranked = int(city["rank"].notna().sum())  # of the districts with data, not all 50
     return out.assign(
         rank_text=out["rank"].map(lambda r: "ไม่จัดอันดับ" if pd.isna(r) else f"{r:.0f}"),
         # a number where there is one: a committee member sorts the column 1, 2, … 10
@@ -72,7 +73,7 @@ def _ranking(rollup: PeriodRollup, rows: pd.DataFrame) -> pd.DataFrame:
             lambda r: "ไม่จัดอันดับ" if pd.isna(r) else f"{r:.0f} / {ranked}"),
         on_track=out["district_code"].map(on_track).fillna(0),
         state_th=out["state"].map(STATE_TH),
-    ).sort_values(["rank", "district_code"], na_position="last")
+    ).sort_values(["rank", "district_code"], na_position="last"), ranked
 
 
 def _dimensions(rollup: PeriodRollup) -> dict[str, pd.DataFrame]:

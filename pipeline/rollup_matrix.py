@@ -7,6 +7,7 @@ import pandas as pd
 
 from pipeline.rollup import PeriodRollup
 from pipeline.rollup_book import footer, subtitle
+from pipeline.score import percent_text
 from pipeline.xlsx_style import STATUS_EN, STATUS_TH, Col, Styles, print_setup
 from pipeline.xlsx_table import ABSENT, progress_lights, write_heading, write_note, write_table
 
@@ -35,8 +36,9 @@ def dimension_cols(rollup: PeriodRollup, width: float = 12) -> list[Col]:
 
 def legend(rollup: PeriodRollup) -> str:
     expected = rollup.expected
-    return (f"สี: {STATUS_TH['on_track']} ≥ {expected:.1%} · {STATUS_TH['at_risk']} ≥ "
-            f"{expected * rollup.thresholds.at_risk:.1%} · {STATUS_TH['off_track']} ต่ำกว่านั้น · "
+    return (f"สี: {STATUS_TH['on_track']} ≥ {percent_text(expected)} · {STATUS_TH['at_risk']} ≥ "
+            f"{percent_text(expected * rollup.thresholds.at_risk)} · "
+            f"{STATUS_TH['off_track']} ต่ำกว่านั้น · "
             f"{STATUS_TH['no_data']} (colours: {STATUS_EN['on_track']}, {STATUS_EN['at_risk']}, "
             f"{STATUS_EN['off_track']}, {STATUS_EN['no_data']}) · ค่าในตาราง = ความก้าวหน้า "
             f"(ไม่เกิน 100%) / cells show progress, capped at 100% · {ABSENT} ไม่ได้รับผิดชอบ "

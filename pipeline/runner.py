@@ -86,7 +86,8 @@ def workspace_lock(settings: Settings):
     try:
         lock.acquire()
     except Timeout as err:
-        raise LockHeld(f"another command (a run, check, trace, period) or a backup holds "
+        raise LockHeld("another command (run, check, trace, period, templates, export) or a "
+                       f"backup holds "
                        f"{settings.lock_path}; try again when it has finished") from err
     try:
         yield
@@ -424,7 +425,7 @@ def _manifest(settings: Settings, code: str) -> Path:
 
 def _record(report: RunReport, code: str, recorded: dict, advance: Callable[[], None]) -> None:
     report.missing[code] = recorded["missing"]
-    report.late[code] = recorded.get("late", [])  # a manifest written before it was kept
+    report.late[code] = recorded["late"]
     report.completeness[code] = recorded["completeness"]
     advance()
 

@@ -22,7 +22,7 @@ from pipeline.settings import Thresholds
 
 STATUSES = ("on_track", "at_risk", "off_track", "no_data")
 DECIMALS = 12  # of progress as stored
-SHOWN_PLACES = 3  # of progress as every book and page shows it: 0.1 %
+SHOWN_PLACES = 3  # of progress as the books and pages show it (percent_text): 0.1 %
 
 
 def progress(actual: pd.Series, baseline: pd.Series, target: pd.Series,
@@ -50,10 +50,17 @@ def exact(values):
 
 def shown(values):
     """Progress as a reader sees it, to 0.1 %, a half away from zero as Excel and LibreOffice
-    show it. Scaled to the places first and rounded to six decimals: 0.3495 is
-    0.34949999… in binary floating point, and shows as 35.0 %."""
-    scaled = np.round(np.asarray(values, dtype=float) * 10 ** SHOWN_PLACES, 6)
+    show it. Scaled to the places first and rounded to the decimals progress is stored with:
+    0.3495 is 0.34949999… in binary floating point, and shows as 35.0 %."""
+    scaled = np.round(np.asarray(values, dtype=float) * 10 ** SHOWN_PLACES,
+                      DECIMALS - SHOWN_PLACES)
     return np.sign(scaled) * np.floor(np.abs(scaled) + 0.5) / 10 ** SHOWN_PLACES
+
+
+def percent_text(value: float) -> str:
+    """A share as the books and pages show it, to 0.1 % (shown): Python's format rounds the
+    binary value half to even, and 0.4165 read 41.6 % beside a status worked out on 41.7 %."""
+    return f"{float(shown(value)) * 100:.1f}%"
 
 
 def capped(values: pd.Series) -> pd.Series:

@@ -10,7 +10,8 @@ DEFAULT_SIGNING_KEY = "bma-okr-template-v1"
 
 @dataclass(frozen=True)
 class Thresholds:
-    """A KR is on track at progress >= expected, at risk at >= at_risk * expected."""
+    """A KR is on track at progress >= expected, at risk at >= at_risk * expected, each as
+    shown, to 0.1 % (score.status)."""
 
     at_risk: float = 0.7
 

@@ -126,8 +126,8 @@ def test_a_second_run_while_one_holds_the_lock_exits_at_once(workspace):
         result = run_cli("run", "--workspace", str(settings.workspace))
     assert result.returncode == EXIT_LOCKED
     assert result.stdout.startswith(
-        "มีคำสั่งอื่นหรือการสำรองข้อมูลใช้พื้นที่ทำงานนี้อยู่ / another command (a run, check, trace, "
-        "period) or a backup holds")  # it may be the README's backup, not a run
+        "มีคำสั่งอื่นหรือการสำรองข้อมูลใช้พื้นที่ทำงานนี้อยู่ / another command (run, check, trace, "
+        "period, templates, export) or a backup holds")  # it may be the README's backup, not a run
     assert len(list(settings.inbox.rglob("*.xlsx"))) == 1  # nothing was touched
 
 

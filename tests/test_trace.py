@@ -34,6 +34,22 @@ def test_a_figure_is_traced_through_every_submission_that_reported_it(workspace)
     assert "120" in lines[1] and "current" in lines[1]
 
 
+def test_a_kr_left_blank_with_a_note_and_no_status_is_traced(workspace):
+    """Its status is NULL, which the warehouse reads back as NaN beside a status that is not:
+    trace broke on it."""
+    workspace.send(workspace.clerk("1001"), "1001", "v1.xlsx")
+    run(workspace.settings)
+    clerk = workspace.clerk("1001").type("KR-1-03", "actual", None)
+    clerk.type("KR-1-03", "status", None).type("KR-1-03", "note", "ยังไม่ได้รับรายงานจากผู้รับจ้าง")
+    workspace.send(clerk, "1001", "v2.xlsx")
+    assert run(workspace.settings).files[0]["outcome"] == "accepted"
+    result = run_cli("trace", "--district", "1001", "--period", "2569-Q2", "--kr", "KR-1-03",
+                     "--workspace", str(workspace.root))
+    assert result.returncode == 0, result.stderr
+    (line,) = [line for line in result.stdout.splitlines() if "v2.xlsx" in line]
+    assert "ไม่มีข้อมูล" in line and "│ - " in line
+
+
 def test_a_figure_nobody_reported_says_so(workspace):
     result = run_cli("trace", "--district", "1001", "--period", "2569-Q2", "--kr", "KR-1-03",
                      "--workspace", str(workspace.root))
