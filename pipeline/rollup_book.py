@@ -71,7 +71,6 @@ def subtitle(rollup: PeriodRollup, files: bool = False) -> str:
             f"ความก้าวหน้าที่คาดหวัง / expected progress {percent_text(rollup.expected)}")
 
 
-
 def footer(rollup: PeriodRollup) -> str:
     return f"{rollup.period.label_th} ({rollup.period.code}) · ข้อมูล ณ {as_of_text(rollup)}"
 
