@@ -87,8 +87,8 @@ def workspace_lock(settings: Settings):
         lock.acquire()
     except Timeout as err:
         raise LockHeld("another command (run, check, trace, period, templates, export) or a "
-                       f"backup holds "
-                       f"{settings.lock_path}; try again when it has finished") from err
+                       f"backup holds {settings.lock_path}; try again when it has finished"
+                       ) from err
     try:
         yield
     finally:
