@@ -166,15 +166,22 @@ def owed_feedback(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str, l
         "JOIN submissions USING (submission_id) "
         "QUALIFY row_number() OVER (PARTITION BY feedback_path ORDER BY submission_id DESC) = 1 "
         "ORDER BY submission_id").fetchall()
+    problems = _problems(con, [submission_id for submission_id, _, _ in owed])
+    return [(submission_id, kept, path, problems.get(submission_id, []))
+            for submission_id, kept, path in owed]
+
+
+def _problems(con: duckdb.DuckDBPyConnection, submissions: list[int]
+              ) -> dict[int, list[Problem]]:
+    """These submissions' problems, in their order."""
     fields = list(Problem.__dataclass_fields__)
     problems: dict[int, list[Problem]] = {}
     for submission_id, *values in con.execute(
             f"SELECT submission_id, {', '.join(fields)} FROM problems "
-            "WHERE submission_id IN (SELECT submission_id FROM feedback_owed) "
-            "ORDER BY submission_id, seq").fetchall():
+            "WHERE list_contains(?, submission_id) ORDER BY submission_id, seq",
+            [submissions]).fetchall():
         problems.setdefault(submission_id, []).append(Problem(*values))
-    return [(submission_id, kept, path, problems.get(submission_id, []))
-            for submission_id, kept, path in owed]
+    return problems
 
 
 def feedback_written(con: duckdb.DuckDBPyConnection) -> None:
@@ -204,15 +211,7 @@ def unfinished_runs(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict]:
         "(SELECT max(started_at) FROM runs WHERE finished_at IS NOT NULL), "
         "TIMESTAMP '-infinity') ORDER BY r.started_at, run_id, s.submission_id",
         [run_id]).fetchall()
-    errors: dict[int, list[dict]] = {}
-    for submission, *problem in con.execute(
-            "SELECT submission_id, code, severity, sheet, cell, message_th, message_en "
-            "FROM problems WHERE severity = 'error' AND list_contains(?, submission_id) "
-            "ORDER BY submission_id, seq", [[row[7] for row in rows if row[7] is not None]]
-    ).fetchall():
-        errors.setdefault(submission, []).append(dict(zip(
-            ("code", "severity", "sheet", "cell", "message_th", "message_en"), problem,
-            strict=True)))
+    problems = _problems(con, [row[7] for row in rows if row[7] is not None])
     runs: dict[str, dict] = {}
     for run, started, folder, name, accepted, district, period, submission in rows:
         entry = runs.setdefault(run, {"run_id": run, "started_at": started.isoformat(),
@@ -221,7 +220,8 @@ def unfinished_runs(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict]:
             entry["files"].append({"folder": folder, "name": name, "district_code": district,
                                    "period": period,
                                    "outcome": "accepted" if accepted else "rejected",
-                                   "problems": errors.get(submission, [])})
+                                   "problems": [p.__dict__ for p in problems.get(submission, [])
+                                                if p.severity == ERROR]})
     return list(runs.values())
 
 
