@@ -62,6 +62,13 @@ def following(period: Period) -> Period:
     return containing(period.end + timedelta(days=1), period)
 
 
+def last_as_of(period: Period) -> date:
+    """The latest date a period's figures may stand at: the day before the following period
+    ends. From its end on, the date is of the following period's report (last period's
+    template filled again); before it, of this period's report filled late."""
+    return following(period).end - timedelta(days=1)
+
+
 def containing(day: date, like: Period) -> Period:
     """The period of `like`'s length that `day` falls in."""
     fiscal_year = day.year + BE_OFFSET + (day.month >= 10)

@@ -1,7 +1,7 @@
 """Registry → one template workbook per district for a period, ready for a clerk to fill."""
 
 import json
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from pathlib import Path
 
 import pandas as pd
@@ -9,7 +9,7 @@ from xlsxwriter.utility import xl_range
 
 from pipeline.atomic import atomic_path
 from pipeline.cells import cell_position
-from pipeline.periods import Period, following, thai_date
+from pipeline.periods import Period, last_as_of, thai_date
 from pipeline.reference import Reference
 from pipeline.registry import Registry
 from pipeline.signature import sign
@@ -200,8 +200,7 @@ def _as_of_cell(sheet, formats, period: Period) -> None:
     sheet.data_validation(row, col, row, col, {
         "validate": "date", "criteria": "between",
         "minimum": datetime.combine(period.start, time()),
-        # the day before the next period's end, from which a date is refused (validate._as_of)
-        "maximum": datetime.combine(following(period).end, time()) - timedelta(days=1),
+        "maximum": datetime.combine(last_as_of(period), time()),  # as validate._as_of
         "input_title": "วันที่ของข้อมูล", "input_message": f"เช่น {thai_date(period.end)}",
         "error_type": "warning", "error_title": "วันที่ไม่อยู่ในรอบรายงาน",
         "error_message": f"รอบนี้คือ {period.label_th}: ตรวจวันที่อีกครั้ง"})

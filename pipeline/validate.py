@@ -21,7 +21,7 @@ import pandera.pandas as pa
 from pipeline import history as past
 from pipeline import same_night
 from pipeline.normalize import normalize, normalize_as_of
-from pipeline.periods import BANGKOK, containing, following, parse_period, thai_date
+from pipeline.periods import BANGKOK, containing, last_as_of, parse_period, thai_date
 from pipeline.problems import Problem, problem
 from pipeline.registry import Registry
 from pipeline.registry_store import RegistryVersions
@@ -294,7 +294,7 @@ def _as_of(raw: RawWorkbook) -> tuple[date | None, list[Problem]]:
     if typed and as_of is None:
         found.append(problem("as-of-invalid", raw.sheet, cell, value=typed,
                              expected=thai_date(period.end)))
-    elif as_of and as_of >= following(period).end:  # last period's template, filled again
+    elif as_of and as_of > last_as_of(period):  # last period's template, filled again
         found.append(problem("as-of-later-period", raw.sheet, cell, value=thai_date(as_of),
                              expected=containing(as_of, period).code))
     elif as_of and as_of < period.start:  # a date after it is of a report filled late
