@@ -2,9 +2,9 @@
 feedback workbooks → roll up → report.
 
 Stages never call each other; this module wires them. A run is safe to repeat, and to kill:
-files already seen (same sha256) are only released from the inbox, and a period's roll-ups,
-scores, open data and dashboard are rewritten only when what they are built from changed
-(pipeline/freshness.py).
+files already seen in their folder (same sha256) are only released from the inbox, and a
+period's roll-ups, scores, open data and dashboard are rewritten only when what they are built
+from changed (pipeline/freshness.py).
 """
 
 import json
@@ -218,19 +218,19 @@ def _ingest(con, settings: Settings, registries: RegistryVersions, reference,
             _clear(stale)
             _store(con, settings, report, log, verdicts, kept, responses, stale)
             _after_commit(con, settings, report, log,
-                          [arrival for arrival in arrivals if arrival.sha256 not in left], new)
+                          [arrival for arrival in arrivals if _file(arrival) not in left], new)
             for arrival in arrivals:
-                if arrival.sha256 in left:
-                    report.add_left(arrival, left[arrival.sha256])
+                if _file(arrival) in left:
+                    report.add_left(arrival, left[_file(arrival)])
     return report
 
 
 def _kept(settings: Settings, log: RunLog, verdicts: list[Verdict],
-          advance: Callable[[], None]) -> tuple[list[Verdict], list[Path], dict[str, str]]:
+          advance: Callable[[], None]) -> tuple[list[Verdict], list[Path], dict[tuple, str]]:
     """The verdicts whose files are kept, their copies, and the files left in the inbox for
-    the next run (sha256 → why): a file changed since it was read, and, when it was accepted,
-    its district's other files of that fiscal year sent tonight, which were judged against
-    its figures (pipeline.same_night)."""
+    the next run (_file → why: its copies in its folder stay with it): a file changed since it
+    was read, and, when it was accepted, its district's other files of that fiscal year sent
+    tonight, which were judged against its figures (pipeline.same_night)."""
     copies = []
     for path in each_in_threads(partial(_keep, settings), verdicts):
         copies.append(path)
@@ -242,11 +242,16 @@ def _kept(settings: Settings, log: RunLog, verdicts: list[Verdict],
         if path is not None and district_year(verdict) not in changed:
             kept.append((verdict, path))
             continue
-        left[verdict.arrival.sha256] = why = "changed" if path is None else "left-with-changed"
+        left[_file(verdict.arrival)] = why = "changed" if path is None else "left-with-changed"
         if path is not None:  # the next run keeps it again, under the verdict it gets then
             path.unlink()
         log.event(why, file=verdict.arrival.name, folder=verdict.arrival.folder)
     return [verdict for verdict, _ in kept], [path for _, path in kept], left
+
+
+def _file(arrival: Arrival) -> tuple[str, str | None]:
+    """What is judged once: the bytes in their folder (store.known_files)."""
+    return arrival.sha256, arrival.folder
 
 
 def _store(con, settings: Settings, report: RunReport, log: RunLog, verdicts: list[Verdict],
@@ -322,13 +327,14 @@ def _history(con, raws: list[RawWorkbook]) -> History:
 
 
 def _new_arrivals(con, arrivals: list[Arrival]) -> list[Arrival]:
-    """Files not seen before; one seen (same sha256, any name) is a duplicate, only answered
-    and released (_answer_duplicates)."""
-    seen = store.known_hashes(con)
+    """Files not seen before; one seen in its folder (same sha256, any name) is a duplicate,
+    only answered and released (_answer_duplicates). The same bytes in another folder are
+    judged there: a clerk moves a file sent to another district's folder to the own."""
+    seen = store.known_files(con)
     new = []
     for arrival in arrivals:
-        if arrival.sha256 not in seen:
-            seen.add(arrival.sha256)
+        if _file(arrival) not in seen:
+            seen.add(_file(arrival))
             new.append(arrival)
     return new
 
@@ -343,10 +349,10 @@ def _answer_duplicates(con, settings: Settings, report: RunReport, log: RunLog,
     duplicates = [arrival for arrival in arrivals if arrival.path not in taken]
     if not duplicates:
         return
-    earlier = store.earlier_submissions(con, [arrival.sha256 for arrival in duplicates])
+    earlier = store.earlier_submissions(con, duplicates)
     for arrival in duplicates:
-        receipt = respond_duplicate(arrival, earlier.get(arrival.sha256), settings.answers)
-        report.add_duplicate(arrival, receipt, settings.outputs, earlier.get(arrival.sha256))
+        receipt = respond_duplicate(arrival, earlier.get(arrival.path), settings.answers)
+        report.add_duplicate(arrival, receipt, settings.outputs, earlier.get(arrival.path))
         log.event("file", file=arrival.name, folder=arrival.folder, outcome="duplicate")
 
 
@@ -454,16 +460,16 @@ def _completeness(completeness: pd.DataFrame) -> dict:
 def check(settings: Settings, paths: list[Path]
           ) -> tuple[list[tuple[Verdict, Response]], list[tuple[Arrival, dict]]]:
     """The dry run: judges files as the nightly run would and writes their responses, but
-    stores nothing and moves nothing. A file the warehouse already has (same sha256) is not
-    judged, as the nightly run would not judge it again: it comes back with the submission it
-    repeats (store.earlier_submissions)."""
+    stores nothing and moves nothing. A file the warehouse already has from its folder (same
+    sha256) is not judged, as the nightly run would not judge it again: it comes back with the
+    submission it repeats (store.earlier_submissions)."""
     with workspace_lock(settings):
         reference, registry = _registry(settings)
         districts = set(reference.districts["code"])
         arrivals = [arrival_for(p, _folder_of(p, settings.inbox, districts)) for p in paths]
         with _warehouse_if_any(settings) as con:
-            earlier = store.earlier_submissions(con, [a.sha256 for a in arrivals]) if con else {}
-            raws = read_all([a for a in arrivals if a.sha256 not in earlier], settings.limits)
+            earlier = store.earlier_submissions(con, arrivals) if con else {}
+            raws = read_all([a for a in arrivals if a.path not in earlier], settings.limits)
             history = _history(con, raws) if con else History()
             registries = registry_store.versions(con, registry, settings)
         verdicts = judge(raws, registries, settings, history)
@@ -475,7 +481,7 @@ def check(settings: Settings, paths: list[Path]
         for stale in stale_feedback(verdicts, responses):  # an earlier dry run's, or this one's
             stale.unlink(missing_ok=True)
         return (list(zip(verdicts, responses, strict=True)),
-                [(a, earlier[a.sha256]) for a in arrivals if a.sha256 in earlier])
+                [(a, earlier[a.path]) for a in arrivals if a.path in earlier])
 
 
 def _folder_of(path: Path, inbox: Path, districts: set[str]) -> str | None:

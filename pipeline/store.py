@@ -43,8 +43,10 @@ def _migrate(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("COMMIT")
 
 
-def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {row[0] for row in con.execute("SELECT sha256 FROM submissions").fetchall()}
+def known_files(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """(sha256, inbox_folder) of every file judged: a file is judged once in each folder, so
+    one sent to another district's folder is judged again when sent to its own."""
+    return set(con.execute("SELECT sha256, inbox_folder FROM submissions").fetchall())
 
 
 def first_seen(con: duckdb.DuckDBPyConnection, new: list[Arrival], now: datetime
@@ -53,7 +55,7 @@ def first_seen(con: duckdb.DuckDBPyConnection, new: list[Arrival], now: datetime
     recorded as `now`), committed before they are judged: a file left there by a run that was
     killed, or for the next run (pipeline.runner._kept), keeps its place before the files that
     came after it, whatever their modification times. A file no longer waiting is forgotten."""
-    shas = [arrival.sha256 for arrival in new]
+    shas = list(dict.fromkeys(arrival.sha256 for arrival in new))  # the bytes in two folders
     con.execute("BEGIN")
     con.execute("DELETE FROM inbox_seen WHERE NOT list_contains($shas, sha256)", {"shas": shas})
     con.execute("INSERT INTO inbox_seen SELECT unnest($shas), $now ON CONFLICT DO NOTHING",
@@ -77,15 +79,25 @@ def looked_before(con: duckdb.DuckDBPyConnection, moments: set[datetime]
     return looked
 
 
-def earlier_submissions(con: duckdb.DuckDBPyConnection, shas: list[str]) -> dict[str, dict]:
-    """The submission each of these files was judged as, by sha256 (one each: sha256 is
-    unique): its name, folder, district, period, when it came and what became of it
-    (submission_status: current, superseded or rejected)."""
+def earlier_submissions(con: duckdb.DuckDBPyConnection, arrivals: list[Arrival]
+                        ) -> dict[Path, dict]:
+    """The submission each of these files was judged as in its folder (the latest in any
+    folder for `check`'s files from outside the inbox), by path: its name, folder, district,
+    period, when it came and what became of it (submission_status: current, superseded or
+    rejected)."""
     columns = ["sha256", "original_name", "inbox_folder", "district_code", "period",
                "received_at", "status"]
     rows = con.execute(f"SELECT {', '.join(columns)} FROM submission_status "
-                       "WHERE list_contains(?, sha256)", [shas]).fetchall()
-    return {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
+                       "WHERE list_contains(?, sha256) ORDER BY submission_id DESC",
+                       [[arrival.sha256 for arrival in arrivals]]).fetchall()
+    judged = [dict(zip(columns, row, strict=True)) for row in rows]
+    earlier = {}
+    for arrival in arrivals:
+        found = next((row for row in judged if row["sha256"] == arrival.sha256
+                      and arrival.folder in (None, row["inbox_folder"])), None)
+        if found is not None:
+            earlier[arrival.path] = found
+    return earlier
 
 
 def kept_paths(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -421,15 +421,44 @@ def test_a_file_sent_again_after_a_later_one_of_its_name_was_rejected_gets_a_rec
         receipt.split())
 
 
-def test_another_districts_file_sent_byte_for_byte_is_answered_to_the_sender(workspace):
-    """1002 drops 1001's very file: it was only released, unanswered."""
+def test_another_districts_file_sent_byte_for_byte_is_judged_in_the_folder_it_came_in(workspace):
+    """1002 drops 1001's very file: it is judged where it came, and 1002's clerk is told it
+    is another district's template; 1001's figures stay as they were."""
     workspace.send(workspace.clerk("1001"), "1001", "OKR_1001.xlsx")
     run(workspace.settings)
     workspace.drop(_kept(workspace), "1002", "OKR_1001.xlsx")
-    run(workspace.settings)
+    (entry,) = run(workspace.settings).files
+    assert (entry["outcome"], [p["code"] for p in entry["problems"]]) == (
+        "rejected", ["district-mismatch"])
     receipt = workspace.root.joinpath("outputs", "feedback", "2569-Q2", "1002",
                                       "OKR_1001.xlsx.receipt.md").read_text(encoding="utf-8")
-    assert "ไฟล์นี้เหมือนกับไฟล์ OKR_1001.xlsx ที่ได้รับจากโฟลเดอร์ 1001" in receipt
+    assert ("- ทั้งไฟล์: ไฟล์นี้เป็นแบบรายงานของเขต 1001 แต่ส่งมาในโฟลเดอร์ของเขต 1002 "
+            "(district-mismatch)") in receipt
+    assert query(workspace.settings.warehouse_path,
+                 "SELECT original_name, inbox_folder, status FROM submission_status "
+                 "ORDER BY submission_id") == [("OKR_1001.xlsx", "1001", "current"),
+                                               ("OKR_1001.xlsx", "1002", "rejected")]
+
+
+def test_a_file_sent_to_another_districts_folder_then_to_its_own_is_accepted(workspace):
+    """The clerk of 1001 drops the file in 1002's folder by mistake, is told so, and moves the
+    very same file to 1001's: it is judged there, not answered "already received"."""
+    sent = workspace.send(workspace.clerk("1001"), "1001", "OKR.xlsx")
+    wrong = workspace.drop(sent, "1002", "OKR.xlsx")
+    sent.unlink()
+    assert [e["outcome"] for e in run(workspace.settings).files] == ["rejected"]
+    workspace.drop(next(workspace.settings.quarantine.glob("1002/*.xlsx")), "1001", "OKR.xlsx")
+    assert not wrong.exists()
+    (entry,) = run(workspace.settings).files
+    assert (entry["folder"], entry["outcome"]) == ("1001", "accepted")
+    receipt = (_folder(workspace) / "OKR.xlsx.receipt.md").read_text(encoding="utf-8")
+    assert "- ผล / outcome: ผ่านการตรวจ บันทึกข้อมูลแล้ว / accepted and stored" in receipt
+    assert query(workspace.settings.warehouse_path,
+                 "SELECT count(*) FROM current_facts WHERE district_code = '1001'") == [
+        (len(workspace.registry.assigned("1001")),)]
+    # sent again to its own folder, it is a duplicate there
+    workspace.drop(_kept(workspace), "1001", "OKR again.xlsx")
+    assert [e["outcome"] for e in run(workspace.settings).files] == ["duplicate"]
 
 
 def test_two_copies_sent_the_same_night_are_judged_once_and_the_second_answered(workspace):
