@@ -35,6 +35,45 @@ def test_the_warehouse_has_the_views_analysts_query(tmp_path):
     con.close()
 
 
+def _migrated_until(path, last: int) -> duckdb.DuckDBPyConnection:
+    """A warehouse as a release that knew migrations 1 to `last` left it."""
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                "name VARCHAR NOT NULL)")
+    for script in sorted(MIGRATIONS.glob("*.sql")):
+        if int(script.name[:3]) <= last:
+            con.execute(script.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?)",
+                        [int(script.name[:3]), script.name])
+    return con
+
+
+def test_a_warehouse_that_judged_a_file_once_anywhere_keeps_its_rows_and_views(tmp_path):
+    """Migration 014 rebuilds submissions (unique on the bytes and their folder) under the
+    views: what was stored stays, and the same bytes may now come from a second folder."""
+    path = tmp_path / "warehouse.duckdb"
+    con = _migrated_until(path, 13)
+    con.execute("INSERT INTO submissions VALUES (1, 'abc', '1002', 'a.xlsx', 1, "
+                "'2026-04-01 00:00:00', 'r', '1001', '2569-Q2', '2569.1', false, "
+                "'quarantine/1002/a', 1, 0, 0, NULL, '2569.1', NULL)")
+    con.close()
+    con = connect(path)
+    try:
+        assert con.execute("SELECT submission_id, inbox_folder, status FROM submission_status"
+                           ).fetchall() == [(1, "1002", "rejected")]
+        con.execute("INSERT INTO submissions VALUES (2, 'abc', '1001', 'a.xlsx', 1, "
+                    "'2026-04-02 00:00:00', 'r', '1001', '2569-Q2', '2569.1', true, "
+                    "'archive/1001/a', 0, 0, 0, NULL, '2569.1', true)")
+        assert con.execute("SELECT submission_id FROM current_submissions").fetchall() == [(2,)]
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute("INSERT INTO submissions SELECT * REPLACE (3 AS submission_id) "
+                        "FROM submissions WHERE submission_id = 2")
+        assert con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = "
+                           "'submissions' AND comment IS NULL").fetchone() == (0,)
+    finally:
+        con.close()
+
+
 def test_a_read_only_connection_sees_the_same_tables(tmp_path):
     path = tmp_path / "warehouse.duckdb"
     connect(path).close()
@@ -48,16 +87,8 @@ def test_a_read_only_connection_sees_the_same_tables(tmp_path):
 def test_a_warehouse_from_before_registry_versions_is_upgraded_in_place(tmp_path):
     """Migrations 005 on a file written by 001-004: the stored version is in force from the
     first period, its periods kept per version, and past submissions get on_time."""
-    import duckdb
-
     path = tmp_path / "warehouse.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-                "name VARCHAR NOT NULL)")
-    for script in sorted(MIGRATIONS.glob("00[1-4]_*.sql")):
-        con.execute(script.read_text(encoding="utf-8"))
-        con.execute("INSERT INTO schema_migrations VALUES (?, ?)",
-                    [int(script.name[:3]), script.name])
+    con = _migrated_until(path, 4)
     con.execute("INSERT INTO registry_versions VALUES ('2569.1', 2569)")
     con.execute("INSERT INTO periods VALUES ('2569-Q1', '2025-10-01', '2025-12-31', "
                 "'2026-01-15', 0.25), ('2569-Q2', '2026-01-01', '2026-03-31', '2026-04-15', 0.5)")
