@@ -28,6 +28,7 @@ from schemas import template_layout as layout
 
 READERS = 2  # worker processes: the machine has two cores
 HEADER_SEARCH_ROWS = 20
+_FIGURES = ("actual", "numerator", "denominator")
 REQUIRED_KEYS = ("kr_code", *layout.INPUT_KEYS)
 # Headers that clerks and other tools write for the template's columns.
 ALIASES = {
@@ -93,8 +94,8 @@ def _read(arrival: Arrival, book: CalamineWorkbook) -> RawWorkbook:
             "data-sheet-ambiguous" if candidates else "data-sheet-missing",
             value=", ".join(candidates),
             expected=metadata.get("data_sheet") or layout.DATA_SHEET),))
-    grid, shown = _grid(arrival, book.get_sheet_by_name(sheet),
-                        shown_cells(arrival.path, sheet) or xls_shown(arrival.path, sheet))
+    grid, shown, merged = _grid(arrival, book.get_sheet_by_name(sheet),
+                                shown_cells(arrival.path, sheet) or xls_shown(arrival.path, sheet))
     columns, top, first_row = _locate(grid)
     missing = [c for c in layout.COLUMNS if c.key in REQUIRED_KEYS and c.key not in columns]
     if missing:
@@ -108,12 +109,29 @@ def _read(arrival: Arrival, book: CalamineWorkbook) -> RawWorkbook:
         problem("cell-error" if cell.kind == ERROR else "formula-no-value", sheet=sheet,
                 cell=address(cell.row0, cell.col0), value=cell.text)
         for cell in shown if cell.kind != PERCENT
-        and cell.row0 >= first_row and cell.col0 in inputs.values())
+        and cell.row0 >= first_row and cell.col0 in inputs.values()) + _merged_figures(
+            merged, [inputs[key] for key in _FIGURES if key in inputs], row_numbers, sheet)
     as_of_cell = _as_of_cell(grid, metadata.get("as_of_cell") or layout.AS_OF_CELL)
     row0, col0 = cell_position(as_of_cell)
     return RawWorkbook(arrival, metadata, sheet, Cells(data), row_numbers,
                        {key: column_letter(col) for key, col in inputs.items()}, unread,
                        _at(grid, row0, col0) if row0 < top else None, as_of_cell)
+
+
+def _merged_figures(merged: list, figures: list[int], row_numbers: list[int], sheet: str
+                    ) -> tuple[Problem, ...]:
+    """A figure cell merged down over the next KRs' rows, once a range, at the first row it
+    took: Excel keeps the top value alone, so the KRs below read it as theirs (their own
+    figures were lost by the merge). A status or a note merged over two rows may mean the same
+    for both; a figure is never meant so."""
+    found = []
+    for (top, left), (bottom, right) in merged:
+        below = next((row - 1 for row in row_numbers if top < row - 1 <= bottom), None)
+        for col0 in range(left, right + 1) if below is not None else ():
+            if col0 in figures:
+                found.append(problem("figure-merged", sheet=sheet, cell=address(below, col0),
+                                     value=f"{address(top, left)}:{address(bottom, right)}"))
+    return tuple(found)
 
 
 def _as_of_cell(grid: list[list], cell: str) -> str:
@@ -161,11 +179,11 @@ def _data_sheet(book: CalamineWorkbook, metadata: dict[str, str]
 
 
 def _grid(arrival: Arrival, sheet: CalamineSheet, shown: list[Shown]
-          ) -> tuple[list[list], list[Shown]]:
+          ) -> tuple[list[list], list[Shown], list]:
     """The sheet from A1, a number formatted as a percentage as the text it shows ("85%", by
     0-based row and column: see pipeline.xlsx_shown, xls_shown, ods_sheet), each merged range
-    showing its top-left value in every cell; and the cells calamine reads otherwise than
-    they show."""
+    showing its top-left value in every cell; the cells calamine reads otherwise than they
+    show; and the merged ranges ((top, left), (bottom, right), 0-based)."""
     grid = sheet.to_python(skip_empty_area=False)
     merged = sheet.merged_cell_ranges
     if merged is None:  # an .ods: calamine reports merges for Excel formats only; the
@@ -183,7 +201,7 @@ def _grid(arrival: Arrival, sheet: CalamineSheet, shown: list[Shown]
         value = grid[top][left]
         for row in grid[top:bottom + 1]:
             row[left:right + 1] = [value] * len(row[left:right + 1])
-    return grid, shown
+    return grid, shown, merged
 
 
 def _locate(grid: list[list]) -> tuple[dict[str, int], int, int]:

@@ -47,6 +47,12 @@ _RULES = (
          "ช่องนี้เป็นสูตรที่ยังไม่มีค่าที่คำนวณไว้ กรุณาเปิดไฟล์ใน Excel แล้วบันทึกอีกครั้งก่อนส่ง",
          "This cell holds a formula with no computed value; open the file in Excel and save it "
          "again before sending."),
+    Rule("figure-merged", ERROR,
+         "ช่อง {value} ถูกผสานเซลล์ (Merge) ข้ามแถวของตัวชี้วัดหลายตัว ระบบจึงอ่านค่าในช่องแรกเป็นค่าของ"
+         "ทุกแถว กรุณายกเลิกการผสานเซลล์ แล้วกรอกค่าของแต่ละตัวชี้วัดในแถวของตัวเอง",
+         "Cells {value} are merged across several key results' rows, so the first cell's figure "
+         "is read as every row's; unmerge them and type each key result's own figure on its "
+         "row."),
     Rule("cell-error", ERROR,
          "ช่องนี้แสดงค่าผิดพลาด {value} ระบบจึงอ่านตัวเลขไม่ได้ กรุณาแก้สูตรหรือพิมพ์ตัวเลขแทน",
          "This cell shows the error {value}, which is not a figure; correct the formula or "

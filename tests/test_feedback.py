@@ -527,3 +527,30 @@ def test_marks_and_links_survive_a_libreoffice_round_trip(workspace, tmp_path):
         annotated[DATA].data_validations.dataValidation)
     assert _listed(dest) == [tuple("" if v is None else v for v in row)
                              for row in book[SHEET_TITLE].iter_rows(min_row=6, values_only=True)]
+
+
+def test_a_figure_merged_over_the_next_key_result_is_refused_at_the_cell_it_took(
+        workspace, tmp_path):
+    """Excel keeps the top figure of a merge alone: KR-1-02 read KR-1-01's 40 as its own, and
+    it was stored. A status merged the same way may mean the same for both (test above)."""
+    clerk = workspace.clerk("1001").type("KR-1-01", "actual", 40).type("KR-1-02", "actual", 7)
+    clerk.sheet.merge_cells("H6:H7")
+    _, problems, dest = _feedback(workspace, tmp_path, clerk)
+    (merged,) = [p for p in problems if p.code == "figure-merged"]
+    assert (merged.severity, merged.cell, merged.value) == ("error", "H7", "H6:H7")
+    assert merged.message_th == (
+        "ช่อง H6:H7 ถูกผสานเซลล์ (Merge) ข้ามแถวของตัวชี้วัดหลายตัว ระบบจึงอ่านค่าในช่องแรกเป็นค่าของ"
+        "ทุกแถว กรุณายกเลิกการผสานเซลล์ แล้วกรอกค่าของแต่ละตัวชี้วัดในแถวของตัวเอง")
+    assert f"{DATA}!H7" in [row[2] for row in _listed(dest)]
+    comment = load_workbook(dest)[DATA]["H6"].comment.text  # the cell that shows
+    assert comment.count("ช่อง H6:H7 ถูกผสานเซลล์") == 1
+
+
+def test_a_figure_merged_with_the_blank_row_below_the_table_is_read(workspace):
+    """A merge that takes no other KR's row loses nothing."""
+    clerk = workspace.clerk("1001")
+    last = clerk.sheet.max_row
+    assert clerk.sheet[f"A{last}"].value == "KR-9-06"  # the last KR, its figure typed
+    clerk.sheet.merge_cells(f"H{last}:H{last + 1}")
+    workspace.send(clerk, "1001")
+    assert "figure-merged" not in [p.code for p in only_verdict(workspace).problems]
