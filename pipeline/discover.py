@@ -12,6 +12,8 @@ from pathlib import Path
 from pipeline.values import Arrival
 
 _IGNORED_PREFIXES = (".", "~$")  # hidden files, Excel and LibreOffice lock files
+# what Windows Explorer writes into a folder it shows (thumbnails, the folder's settings)
+_SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini"})
 _NO_NIGHT = datetime.min.replace(tzinfo=UTC)
 
 
@@ -49,7 +51,8 @@ def _files(inbox: Path) -> Iterator[Path]:
     if not inbox.is_dir():
         return
     for path in inbox.rglob("*"):  # in any order: discover sorts by time of receipt
-        if path.is_file() and not path.name.startswith(_IGNORED_PREFIXES):
+        if (path.is_file() and not path.name.startswith(_IGNORED_PREFIXES)
+                and path.name.lower() not in _SYSTEM_FILES):
             yield path
 
 

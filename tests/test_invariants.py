@@ -292,6 +292,22 @@ def test_a_file_gone_between_listing_and_reading_is_passed_over(workspace, monke
         ("OKR_1001.xlsx", "accepted")]
 
 
+def test_files_the_system_and_office_programs_leave_in_a_folder_are_not_judged(workspace):
+    """Windows Explorer writes Thumbs.db and desktop.ini into a folder it shows; Excel and
+    LibreOffice their lock files beside an open workbook. Thumbs.db was quarantined as a
+    rejected submission of the district, with a receipt saying it is not the template."""
+    folder = workspace.settings.inbox / "1001"
+    folder.mkdir(parents=True)
+    left = [folder / name for name in ("Thumbs.db", "desktop.ini", "~$OKR.xlsx",
+                                       ".~lock.OKR.xlsx#")]
+    for path in left:
+        path.write_bytes(b"\x00\x01 not a workbook")
+    report = run(workspace.settings)
+    assert report.files == []
+    assert all(path.exists() for path in left)
+    assert not workspace.settings.quarantine.exists()
+
+
 def test_a_file_named_as_long_as_a_name_can_be_is_kept_and_answered(workspace):
     """80 Thai characters and .xlsx: 245 bytes, within the 255 a file name may have. The kept
     copy, the receipt, the feedback workbook and their temporary names add to it; each is cut
