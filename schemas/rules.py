@@ -144,10 +144,15 @@ _RULES = (
     Rule("actual-blank", ERROR,
          "ยังไม่ได้กรอกผลการดำเนินงาน หากยังไม่มีผล กรุณาระบุเหตุผลในช่องหมายเหตุ",
          "The actual value is blank; if there is none yet, explain why in the note."),
+    Rule("parts-blank", ERROR,
+         "ยังไม่ได้กรอกตัวตั้งและตัวหาร หากยังไม่มีผล กรุณาระบุเหตุผลในช่องหมายเหตุ",
+         "The numerator and denominator are blank; if there are none yet, explain why in the "
+         "note."),
     Rule("ratio-needs-parts", ERROR,
-         "ตัวชี้วัดนี้เป็นสัดส่วน ช่องนี้ไม่ใช้ (พบ \"{value}\") กรุณากรอกตัวตั้งและตัวหารแทน",
-         "This KR is a ratio and this cell is not used (found \"{value}\"); type its numerator "
-         "and denominator instead."),
+         "ตัวชี้วัดนี้เป็นสัดส่วน ช่องนี้ไม่ใช้ (พบ \"{value}\") กรุณาลบค่าในช่องนี้ "
+         "แล้วกรอกตัวตั้งและตัวหารในช่องของตัวเอง",
+         "This KR is a ratio and this cell is not used (found \"{value}\"); clear it and type "
+         "the numerator and denominator in their own columns."),
     Rule("parts-not-used", ERROR,
          "ตัวชี้วัดนี้ไม่ใช่สัดส่วน ช่องนี้ไม่ใช้ (พบ \"{value}\") กรุณากรอกผลในช่องผลการดำเนินงาน",
          "This KR is not a ratio and this cell is not used (found \"{value}\"); type the "
@@ -167,6 +172,10 @@ _RULES = (
     Rule("count-negative", ERROR,
          "จำนวน {value} ต้องไม่ติดลบ",
          "The count {value} cannot be negative."),
+    Rule("numerator-blank", ERROR,
+         "กรอกตัวหาร ({value}) แล้วแต่ยังไม่ได้กรอกตัวตั้ง กรุณากรอกตัวตั้ง",
+         "The denominator ({value}) is filled in but the numerator is blank; type the "
+         "numerator."),
     Rule("denominator-blank", ERROR,
          "กรอกตัวตั้ง ({value}) แล้วแต่ยังไม่ได้กรอกตัวหาร กรุณากรอกตัวหาร",
          "The numerator ({value}) is filled in but the denominator is blank; type the "
@@ -187,7 +196,7 @@ _RULES = (
          "สถานะ \"{value}\" ไม่อยู่ในรายการ กรุณาเลือกจากรายการ ({expected})",
          "Status \"{value}\" is not in the list; pick one of the list ({expected})."),
     Rule("status-blank", ERROR,
-         "ยังไม่ได้เลือกสถานะ",
+         "ยังไม่ได้เลือกสถานะ กรุณาเลือกจากรายการ",
          "The status is blank; pick one from the list."),
     Rule("confidence-invalid", ERROR,
          "ระดับความเชื่อมั่น \"{value}\" ไม่อยู่ในรายการ กรุณาเลือกจากรายการ ({expected})",

@@ -127,8 +127,9 @@ ROW_RULES: tuple[RowRule, ...] = (
     RowRule("actual-blank", "actual",
             lambda f: ~(~_is("ratio")(f) & f["assigned"] & _value_missing(f) & f["note"].eq("")),
             "actual_raw"),
-    RowRule("actual-blank", "numerator",
-            lambda f: ~(_is("ratio")(f) & _value_missing(f) & f["note"].eq("")),
+    RowRule("parts-blank", "numerator",
+            lambda f: ~(_is("ratio")(f) & _value_missing(f) & _blank(f, "denominator")
+                        & f["note"].eq("")),
             "numerator_raw"),
     RowRule("percent-out-of-range", "actual",
             lambda f: ~(_is("percent")(f) & ~f["actual"].between(*layout.PERCENT_RANGE)
@@ -139,6 +140,9 @@ ROW_RULES: tuple[RowRule, ...] = (
             "target_shown", expected_is_column=True),
     RowRule("count-negative", "actual", lambda f: ~(_is("count")(f) & (f["actual"] < 0)),
             "actual_raw"),
+    RowRule("numerator-blank", "numerator",  # a note explains no half of a ratio
+            lambda f: ~(_is("ratio")(f) & _blank(f, "numerator") & ~_blank(f, "denominator")),
+            "denominator_raw"),
     RowRule("denominator-blank", "denominator",
             lambda f: ~(_is("ratio")(f) & ~_blank(f, "numerator") & _blank(f, "denominator")),
             "numerator_raw"),

@@ -88,10 +88,16 @@ ROW_CASES = [
         "The actual value is blank; if there is none yet, explain why in the note.",
         id="actual-blank"),
     pytest.param(
-        lambda c: c.type("KR-1-04", "numerator", None).type("KR-1-04", "note", None)
-        .type("KR-1-04", "status", None), "actual-blank", "I9",
-        "ยังไม่ได้กรอกผลการดำเนินงาน หากยังไม่มีผล กรุณาระบุเหตุผลในช่องหมายเหตุ",
-        "The actual value is blank; if there is none yet, explain why in the note.",
+        lambda c: c.type("KR-1-04", "numerator", None).type("KR-1-04", "denominator", None)
+        .type("KR-1-04", "note", None).type("KR-1-04", "status", None), "parts-blank", "I9",
+        "ยังไม่ได้กรอกตัวตั้งและตัวหาร หากยังไม่มีผล กรุณาระบุเหตุผลในช่องหมายเหตุ",
+        "The numerator and denominator are blank; if there are none yet, explain why in the "
+        "note.", id="ratio-parts-blank"),
+    pytest.param(  # a note beside it: the KR was stored as not reported, the 402 dropped
+        lambda c: c.type("KR-1-04", "numerator", None).type("KR-1-04", "denominator", 402)
+        .type("KR-1-04", "note", "รอข้อมูลจากฝ่ายทะเบียน"), "numerator-blank", "I9",
+        "กรอกตัวหาร (402) แล้วแต่ยังไม่ได้กรอกตัวตั้ง กรุณากรอกตัวตั้ง",
+        "The denominator (402) is filled in but the numerator is blank; type the numerator.",
         id="ratio-numerator-blank"),
     pytest.param(
         lambda c: c.type("KR-1-02", "actual", 120), "percent-out-of-range", "H7",
@@ -132,9 +138,10 @@ ROW_CASES = [
         id="denominator-blank"),
     pytest.param(  # the sheet unprotected and 92.5 % typed over the "—": it was dropped
         lambda c: c.type("KR-1-04", "actual", 92.5), "ratio-needs-parts", "H9",
-        'ตัวชี้วัดนี้เป็นสัดส่วน ช่องนี้ไม่ใช้ (พบ "92.5") กรุณากรอกตัวตั้งและตัวหารแทน',
-        'This KR is a ratio and this cell is not used (found "92.5"); type its numerator and '
-        "denominator instead.", id="ratio-actual-typed"),
+        'ตัวชี้วัดนี้เป็นสัดส่วน ช่องนี้ไม่ใช้ (พบ "92.5") กรุณาลบค่าในช่องนี้ '
+        "แล้วกรอกตัวตั้งและตัวหารในช่องของตัวเอง",
+        'This KR is a ratio and this cell is not used (found "92.5"); clear it and type the '
+        "numerator and denominator in their own columns.", id="ratio-actual-typed"),
     pytest.param(  # a count's figure typed as a fraction, its actual left blank with a note
         lambda c: c.type("KR-1-01", "actual", None).type("KR-1-01", "numerator", 195)
         .type("KR-1-01", "note", "ตามรายงานฝ่ายโยธา"), "parts-not-used", "I6",
@@ -159,7 +166,8 @@ ROW_CASES = [
         "(เป็นไปตามแผน, มีความเสี่ยง, ล่าช้ากว่าแผน).", id="status-invalid"),
     pytest.param(
         lambda c: c.type("KR-1-01", "status", None), "status-blank", "K6",
-        "ยังไม่ได้เลือกสถานะ", "The status is blank; pick one from the list.", id="status-blank"),
+        "ยังไม่ได้เลือกสถานะ กรุณาเลือกจากรายการ", "The status is blank; pick one from the list.",
+        id="status-blank"),
     pytest.param(
         lambda c: c.type("KR-1-01", "confidence", "มั่นใจ"), "confidence-invalid", "L6",
         'ระดับความเชื่อมั่น "มั่นใจ" ไม่อยู่ในรายการ กรุณาเลือกจากรายการ (สูง, ปานกลาง, ต่ำ)',
@@ -208,12 +216,18 @@ def test_a_blank_actual_with_a_note_is_accepted_and_stored_as_missing(workspace)
     assert fact["note"] == "ยังไม่ได้รับรายงานจากฝ่ายโยธา"
 
 
+def _nothing_reported(workspace) -> list[str]:
+    """What each of 1001's KRs says left blank with no note: a ratio names its two parts."""
+    types = workspace.registry.assigned("1001")["kr_type"]
+    assert "ratio" in set(types) and len(set(types)) > 1
+    return ["parts-blank" if kr_type == "ratio" else "actual-blank" for kr_type in types]
+
+
 def test_an_unfilled_template_is_never_accepted(workspace):
     workspace.drop(workspace.template("1001"), "1001", "blank.xlsx")
     verdict = only_verdict(workspace)
     assert not verdict.accepted
-    assigned = len(workspace.registry.assigned("1001"))
-    assert [p.code for p in verdict.problems] == ["actual-blank"] * assigned
+    assert [p.code for p in verdict.problems] == _nothing_reported(workspace)
 
 
 def test_a_template_with_only_dashes_in_its_notes_is_not_accepted(workspace):
@@ -223,8 +237,7 @@ def test_a_template_with_only_dashes_in_its_notes_is_not_accepted(workspace):
         clerk.type(kr, "actual", None).type(kr, "numerator", None).type(
             kr, "denominator", None).type(kr, "status", None).type(kr, "note", "-")
     verdict = _reject(workspace, clerk)
-    assigned = len(workspace.registry.assigned("1001"))
-    assert [p.code for p in verdict.problems] == ["actual-blank"] * assigned
+    assert [p.code for p in verdict.problems] == _nothing_reported(workspace)
     assert verdict.problems[0].message_en == (
         "The actual value is blank; if there is none yet, explain why in the note.")
 
