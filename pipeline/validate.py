@@ -329,7 +329,8 @@ def _with_plan(batch: pd.DataFrame, registries: RegistryVersions) -> pd.DataFram
 def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]
                  ) -> tuple[pd.DataFrame, list, set[tuple[int, str]]]:
     """The value each KR type reports, its number rounded to the KR's precision, and the
-    notices of the actual cells read otherwise than typed: a number rounded, a milestone's
+    notices of the actual cells read otherwise than typed (a warning for a whole count typed
+    with a fraction, its thousands perhaps parted by a point): a number rounded, a milestone's
     word (whether a row is a milestone is known only here, once the plan is joined). Last,
     the milestones' cells whose "read as a number" notice goes: "100%" is no milestone's
     choice, and the notice that it was read as 100 said the opposite of its error."""
@@ -349,8 +350,10 @@ def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]
     shown = pd.Series([pair[0] for pair in pairs], index=batch.index, dtype=float)
     rounded = pd.Series([pair[1] for pair in pairs], index=batch.index, dtype=float)
     changed = shown.notna() & ~np.isclose(rounded, shown, rtol=0, atol=0)
+    whole = batch["kr_type"].eq("count") & decimals.eq(0)  # 1.209 typed for 1,209: read 1
     for index in batch.index[changed & batch["kr_type"].isin(["count", "percent"])]:
-        notice(index, "normalized-rounded", f"{shown[index]:.15g}", rounded[index])
+        notice(index, "count-fraction" if whole[index] else "normalized-rounded",
+               f"{shown[index]:.15g}", rounded[index])
     worded = batch["kr_type"].eq("milestone") & batch["milestone_label"].notna()
     for index in batch.index[worded]:  # "เสร็จแล้ว" read as done: said, as a status word is
         notice(index, "normalized-choice", batch.at[index, "actual_raw"],

@@ -169,6 +169,12 @@ _RULES = (
          "ค่า {value} สูงกว่าค่าเป้าหมายทั้งปี ({expected}) เกิน 10 เท่า กรุณาตรวจสอบว่าพิมพ์เลขศูนย์เกินหรือไม่",
          "The value {value} is over ten times the annual target ({expected}); check for extra "
          "zeros."),
+    Rule("count-fraction", WARNING,
+         "จำนวน {value} มีทศนิยม แต่ตัวชี้วัดนี้นับเป็นจำนวนเต็ม ระบบจึงปัดเป็น {expected} "
+         "หากหมายถึงหลักพัน (เช่น 1,209) กรุณาคั่นหลักพันด้วยเครื่องหมายจุลภาค (,) ไม่ใช่จุด",
+         "The count {value} has a fraction where this key result counts whole units, so it was "
+         "rounded to {expected}; if you meant thousands (1,209), part them with a comma, not a "
+         "point."),
     Rule("count-negative", ERROR,
          "จำนวน {value} ต้องไม่ติดลบ",
          "The count {value} cannot be negative."),

@@ -614,6 +614,20 @@ def test_a_float_excel_shows_with_the_krs_precision_is_taken_as_shown_without_a_
     assert verdict.facts.set_index("kr_code").at["KR-1-01", "actual"] == 3.3
 
 
+def test_a_whole_count_typed_with_a_fraction_is_warned_as_a_thousands_point(workspace):
+    """KR-1-03 counts lamps. 1.209, typed for 1,209 with the point some keyboards part
+    thousands with, was read as 1 with a notice of rounding the clerk had no reason to read."""
+    clerk = workspace.clerk("1001").type("KR-1-03", "actual", 1.209)
+    verdict = _only(workspace, clerk.type("KR-1-03", "status", ON_TRACK))
+    (fraction,) = [p for p in verdict.problems if p.cell == "H8"]
+    assert (fraction.code, fraction.severity) == ("count-fraction", "warning")
+    assert fraction.message_th == (
+        "จำนวน 1.209 มีทศนิยม แต่ตัวชี้วัดนี้นับเป็นจำนวนเต็ม ระบบจึงปัดเป็น 1 "
+        "หากหมายถึงหลักพัน (เช่น 1,209) กรุณาคั่นหลักพันด้วยเครื่องหมายจุลภาค (,) ไม่ใช่จุด")
+    assert verdict.accepted  # a warning: the clerk checks, the figure is kept as rounded
+    assert verdict.facts.set_index("kr_code").at["KR-1-03", "actual"] == 1
+
+
 @pytest.mark.parametrize(("typed", "kept"), [(2.25, 2.3), (2.675, 2.7), (0.05, 0.1)])
 def test_a_half_is_rounded_away_from_zero_as_excel_shows_it(workspace, typed, kept):
     clerk = workspace.clerk("1001").type("KR-1-01", "actual", typed)
