@@ -24,6 +24,7 @@ from pipeline.rollup import (
     reporting,
     reporting_rates,
 )
+from pipeline.rollup_book import FIGURES_AS_OF
 from pipeline.svg_charts import STATUS_COLOUR, progress_bar, status_stack
 
 DOWNLOADS = {  # open-data file → what it holds (Thai, English)
@@ -73,7 +74,8 @@ def _section(key: str, th: str, en: str, content: str) -> str:
 def _header(rollup: PeriodRollup) -> str:
     p = rollup.period
     local = rollup.as_of.replace(tzinfo=UTC).astimezone(BANGKOK)  # received_at is UTC
-    as_of = bi(f"ข้อมูล ณ {thai_time(local)}", f"data as of {local:%Y-%m-%d %H:%M} Bangkok time")
+    as_of = bi(f"{FIGURES_AS_OF[0]} {thai_time(local)}",
+               f"{FIGURES_AS_OF[1]} {local:%Y-%m-%d %H:%M} Bangkok time")
     title = bi("ความก้าวหน้าตามแผนปฏิบัติราชการกรุงเทพมหานคร (OKR)", "Bangkok OKR progress")
     return (f'<header class="top"><h1>{title}</h1><p>{bi(p.label_th, p.label_en)}</p>'
             f'<p>{as_of}</p><label for="lang-en" class="lang-label">English only</label>'

@@ -43,7 +43,8 @@ def _build(tmp: Path, rollup: PeriodRollup, title: str,
     book = Workbook(tmp)
     book.set_properties({
         "title": f"{title} — {rollup.period.label_th}",
-        "subject": f"OKR roll-up, {rollup.period.label_en}, data as of {as_of_text(rollup)}",
+        "subject": f"OKR roll-up, {rollup.period.label_en}, {FIGURES_AS_OF[1]} "
+                   f"{as_of_text(rollup)}",
         "author": AUTHOR,
         "company": "กรุงเทพมหานคร (Bangkok Metropolitan Administration)",
         "keywords": f"OKR, {rollup.period.code}",
@@ -53,6 +54,11 @@ def _build(tmp: Path, rollup: PeriodRollup, title: str,
     book.set_custom_property("period", rollup.period.code)
     fill(book, Styles(book))
     book.close()
+
+
+# what a book's time is: not "ข้อมูล ณ", which the template asks for as the date the figures
+# stand at (31 March for Q2); a journalist quoted the time of a late correction as theirs
+FIGURES_AS_OF = ("ตัวเลขจากรายงานที่รับถึง", "figures received up to")
 
 
 def as_of_text(rollup: PeriodRollup) -> str:
@@ -66,13 +72,14 @@ def subtitle(rollup: PeriodRollup, files: bool = False) -> str:
     a rejection changes it where the figures' time stays."""
     when = (f"รับไฟล์ถึง {thai_time(received_until(rollup).replace(tzinfo=UTC))} "
             "(files received as of)" if files
-            else f"ข้อมูล ณ {as_of_text(rollup)} (data as of)")
+            else f"{FIGURES_AS_OF[0]} {as_of_text(rollup)} ({FIGURES_AS_OF[1]})")
     return (f"{rollup.period.label_th} / {rollup.period.label_en} · {when} · "
             f"ความก้าวหน้าที่คาดหวัง / expected progress {percent_text(rollup.expected)}")
 
 
 def footer(rollup: PeriodRollup) -> str:
-    return f"{rollup.period.label_th} ({rollup.period.code}) · ข้อมูล ณ {as_of_text(rollup)}"
+    return (f"{rollup.period.label_th} ({rollup.period.code}) · {FIGURES_AS_OF[0]} "
+            f"{as_of_text(rollup)}")
 
 
 def dressed(rollup: PeriodRollup) -> PeriodRollup:

@@ -109,7 +109,7 @@ def test_the_sheets_of_who_sent_what_give_the_time_of_the_latest_file_rejected_o
     lines = {sheet.title: sheet["A2"].value for sheet in book}
     for name in ("การส่งรายงาน", "ยังไม่มีรายงานที่ผ่าน"):
         assert "รับไฟล์ถึง 10 เม.ย. 2569 12:00 น. (files received as of)" in lines[name], name
-    assert "ข้อมูล ณ 10 เม.ย. 2569 10:00 น. (data as of)" in lines["ภาพรวม"]
+    assert "ตัวเลขจากรายงานที่รับถึง 10 เม.ย. 2569 10:00 น. (figures received up to)" in lines["ภาพรวม"]
     group = load_workbook(workspace.settings.rollups_dir("2569-Q2") / "group-01.xlsx")
     assert "รับไฟล์ถึง 10 เม.ย. 2569 12:00 น." in group["ส่งรายเขต"]["A2"].value
     page = (workspace.settings.public_dir("2569-Q2") / "index.html").read_text(encoding="utf-8")

@@ -145,7 +145,7 @@ def test_the_same_data_gives_the_same_bytes_and_its_time_is_the_datas(rollups, t
     assert not list((tmp_path / "again").glob(".*tmp*"))  # written through a temporary name
     local = q2.as_of + timedelta(hours=7)  # stored in UTC, shown in Bangkok time
     shifted = dataclasses.replace(q2, as_of=datetime(2026, 4, 1, 20, 0))
-    assert "data as of 2026-04-02 03:00 Bangkok time" in render(shifted)  # UTC + 7
+    assert "figures received up to 2026-04-02 03:00 Bangkok time" in render(shifted)  # UTC + 7
     assert f"{local:%Y-%m-%d %H:%M} Bangkok time" in page.read_text(encoding="utf-8")
 
 

@@ -151,8 +151,8 @@ def test_under_every_heading_the_period_is_named_in_thai_first(books):
     for name in ROLLUPS:
         for sheet in load_workbook(books / name, read_only=True):
             line = next(sheet.iter_rows(min_row=2, max_row=2, max_col=1, values_only=True))[0]
-            assert line.startswith(("ไตรมาส 2 ปีงบประมาณ 2569 / Q2, FY 2569 · ข้อมูล ณ ",
-                                    "ไตรมาส 2 ปีงบประมาณ 2569 / Q2, FY 2569 · รับไฟล์ถึง ")), (
+            period = "ไตรมาส 2 ปีงบประมาณ 2569 / Q2, FY 2569 · "
+            assert line.startswith((f"{period}ตัวเลขจากรายงานที่รับถึง ", f"{period}รับไฟล์ถึง ")), (
                 name, sheet.title, line)
 
 
@@ -385,7 +385,7 @@ def test_workbooks_print_on_a4_landscape_with_titles_footer_and_properties(books
                 assert tall == (set() if number in one_page else {'fitToHeight="0"'}), sheet
                 assert '<pageSetUpPr fitToPage="1"/>' in xml, (name, sheet)
                 footer = re.search(r"<oddFooter>(.*)</oddFooter>", xml).group(1)
-                assert "2569-Q2" in footer and "ข้อมูล ณ 17 เม.ย. 2569" in footer
+                assert "2569-Q2" in footer and "ตัวเลขจากรายงานที่รับถึง 17 เม.ย. 2569" in footer
                 assert "&amp;P" in footer and "&amp;N" in footer
             assert "TH Sarabun New" in book.read("xl/styles.xml").decode()
             core = book.read("docProps/core.xml").decode()
