@@ -30,6 +30,7 @@ from pipeline.runner import (
     trace_figure,
 )
 from pipeline.settings import Settings
+from pipeline.store import WarehouseBusy
 from pipeline.templates import write_templates
 from schemas.template_layout import STATUS_LABELS
 
@@ -118,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
     except LockHeld as err:
         console.print(f"[yellow]มีคำสั่งอื่นหรือการสำรองข้อมูลใช้พื้นที่ทำงานนี้อยู่ / {err}[/yellow]",
                       highlight=False, soft_wrap=True)
+        return EXIT_LOCKED
+    except WarehouseBusy as err:  # the files stored before it stay stored: safe to run again
+        console.print(f"[yellow]คลังข้อมูลเปิดอยู่ในโปรแกรมอื่น ระบบจึงหยุดไว้ก่อน / {escape(str(err))}"
+                      "[/yellow]", highlight=False, soft_wrap=True)
         return EXIT_LOCKED
     except (PeriodError, UnknownName) as err:
         console.print(f"[red]{escape(str(err))}[/red]", highlight=False, soft_wrap=True)

@@ -4,6 +4,7 @@ The schema is created and changed by the numbered migrations in schemas/migratio
 applied once, in order, on the existing file.
 """
 
+import re
 from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,11 +21,23 @@ from schemas.rules import ERROR, NOTICE, WARNING
 MIGRATIONS = Path(__file__).resolve().parent.parent / "schemas" / "migrations"
 
 
+class WarehouseBusy(Exception):
+    """Another program has the warehouse open: DuckDB lets one process write, and none while
+    another reads (an analyst's notebook left open)."""
+
+
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    if read_only:
-        return duckdb.connect(str(path), read_only=True, config=DUCKDB)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), config=DUCKDB)
+    try:
+        if read_only:
+            return duckdb.connect(str(path), read_only=True, config=DUCKDB)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path), config=DUCKDB)
+    except duckdb.IOException as err:
+        held = re.search(r"lock is held in (.+? \(PID \d+\))", str(err))
+        if held is None:
+            raise
+        raise WarehouseBusy(f"{path} is open in another program ({held.group(1)}): close it, "
+                            "or have its user work on a copy, and run again") from err
     _migrate(con)
     return con
 

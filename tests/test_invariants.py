@@ -4,6 +4,7 @@ import hashlib
 import os
 from datetime import UTC, datetime
 
+import duckdb
 import pytest
 from filelock import FileLock
 from rich.console import Console
@@ -130,6 +131,26 @@ def test_a_second_run_while_one_holds_the_lock_exits_at_once(workspace):
         "period, templates, export) or a backup holds")  # it may be the README's backup, not a run
     assert len(list(settings.inbox.rglob("*.xlsx"))) == 1  # nothing was touched
 
+
+
+def test_a_run_while_an_analyst_has_the_warehouse_open_says_so_and_exits_at_once(workspace):
+    """A notebook left open on the warehouse, read-only: DuckDB lets no other process write,
+    and the night's run ended in a traceback."""
+    settings = workspace.settings
+    workspace.send(workspace.clerk("1001"), "1001")
+    run(settings)
+    workspace.send(workspace.clerk("1002"), "1002")
+    with duckdb.connect(str(settings.warehouse_path), read_only=True):
+        result = run_cli("run", "--workspace", str(settings.workspace))
+    assert result.returncode == EXIT_LOCKED
+    said = " ".join(result.stdout.split())
+    assert said.startswith(
+        f"คลังข้อมูลเปิดอยู่ในโปรแกรมอื่น ระบบจึงหยุดไว้ก่อน / {settings.warehouse_path} is open in "
+        "another program (")
+    assert f"(PID {os.getpid()})): close it, or have its user work on a copy, and run again" in said
+    assert "Traceback" not in result.stderr
+    assert len(list(settings.inbox.rglob("*.xlsx"))) == 1  # 1002's file waits for the next run
+    assert [e["outcome"] for e in run(settings).files] == ["accepted"]
 
 
 def _saved_over_when(monkeypatch, module, name: str, path, corrected) -> None:
