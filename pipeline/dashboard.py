@@ -33,6 +33,7 @@ DOWNLOADS = {  # open-data file → what it holds (Thai, English)
                   "key results by city, group and district"),
     "dimension_scores": ("คะแนนรายด้าน ระดับเมือง กลุ่มเขต และเขต",
                          "dimension scores by city, group and district"),
+    "reporting": ("การส่งรายงานของแต่ละเขต", "who reported, and when"),
 }
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 CITY_NAME = ("ทั้งเมือง", "whole city")

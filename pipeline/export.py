@@ -11,7 +11,8 @@ import duckdb
 import pandas as pd
 
 from pipeline.atomic import atomic_path
-from pipeline.rollup import PeriodRollup
+from pipeline.periods import BANGKOK
+from pipeline.rollup import PeriodRollup, reporting_rates
 
 # file → column → (type, Thai, English): the data dictionary, and the columns exported.
 DICTIONARY: dict[str, dict[str, tuple[str, str, str]]] = {
@@ -26,6 +27,7 @@ DICTIONARY: dict[str, dict[str, tuple[str, str, str]]] = {
         "kr_th": ("text", "ตัวชี้วัด", "key result (Thai)"),
         "kr_en": ("text", "ตัวชี้วัด (อังกฤษ)", "key result (English)"),
         "unit_th": ("text", "หน่วยนับ", "unit (Thai)"),
+        "unit_en": ("text", "หน่วยนับ (อังกฤษ)", "unit (English)"),
         "kr_type": ("text", "ประเภท", "count, ratio, percent or milestone"),
         "baseline": ("number", "ค่าฐาน", "the district's baseline"),
         "target": ("number", "ค่าเป้าหมาย", "the district's target for the fiscal year"),
@@ -35,7 +37,9 @@ DICTIONARY: dict[str, dict[str, tuple[str, str, str]]] = {
         "progress": ("number", "ความก้าวหน้า",
                      "(actual - baseline) / (target - baseline); a level to hold (maintain, or "
                      "a target equal to its baseline): the share of the level held times the "
-                     "share of the fiscal year elapsed; a milestone: 1 done, 0 not done"),
+                     "share of the fiscal year elapsed; a milestone: 1 done, 0 not done. Not "
+                     "capped: below 0 when the figure went the wrong way, above 1 past the "
+                     "target (the workbooks and the dashboard show it within 0-100 %)"),
         "status": ("text", "สถานะตามตัวเลข", "on_track, at_risk, off_track or no_data"),
         "reported_status": ("text", "สถานะที่เขตรายงาน", "the district's own status"),
     },
@@ -49,7 +53,8 @@ DICTIONARY: dict[str, dict[str, tuple[str, str, str]]] = {
                      "over the districts that reported"),
         "target": ("number", "ค่าเป้าหมาย", "a district's own; a group's or the city's "
                    "combined over the districts that reported"),
-        "progress": ("number", "ความก้าวหน้า", "progress of the combined value"),
+        "progress": ("number", "ความก้าวหน้า",
+                     "progress of the combined value, not capped, as in facts"),
         "status": ("text", "สถานะ", "on_track, at_risk, off_track or no_data"),
         "reporting": ("integer", "เขตที่รายงาน", "districts whose figures stand behind it"),
         "assigned": ("integer", "เขตที่รับผิดชอบ", "districts assigned the key result"),
@@ -59,17 +64,39 @@ DICTIONARY: dict[str, dict[str, tuple[str, str, str]]] = {
         "area": ("text", "พื้นที่", "city, a group code 01-06 or a district code"),
         "dimension_id": ("integer", "ด้าน", "policy dimension 1-9"),
         "score": ("number", "คะแนน", "mean capped progress up the KR tree, 0-1"),
-        "krs": ("integer", "จำนวนตัวชี้วัด", "key results in the dimension"),
-        "krs_with_data": ("integer", "ตัวชี้วัดที่มีข้อมูล", "key results with figures"),
+        "krs": ("integer", "จำนวนตัวชี้วัด", "key results of the dimension assigned in the area"),
+        "krs_with_data": ("integer", "ตัวชี้วัดที่มีข้อมูล", "of those, key results with figures"),
+        "districts_reporting": ("integer", "เขตที่รายงาน",
+                                "districts of the area with an accepted report for the period"),
+        "districts_expected": ("integer", "เขตที่ต้องรายงาน", "districts of the area expected to "
+                               "report (see reporting)"),
+    },
+    "reporting": {
+        "period": ("text", "รอบการรายงาน", "reporting period"),
+        "district_code": ("text", "รหัสเขต", "district geocode 1001-1050"),
+        "district_th": ("text", "สำนักงานเขต", "district (Thai)"),
+        "district_en": ("text", "ชื่อเขตภาษาอังกฤษ", "district (English)"),
+        "group_code": ("text", "รหัสกลุ่มเขต", "district group 01-06"),
+        "state": ("text", "สถานะการส่ง", "accepted (its figures are in facts), rejected (every "
+                  "file sent failed the checks: its figures are empty) or missing (no file)"),
+        "files": ("integer", "ไฟล์ที่ได้รับ", "files received for the period, rejected ones too"),
+        "first_accepted_at": ("text", "ส่งผ่านครั้งแรกเมื่อ", "when the first accepted file came, "
+                              "Bangkok time (ISO 8601, +07:00); empty when none"),
+        "on_time": ("boolean", "ส่งทันกำหนด", "an accepted file came by the due date, a day in "
+                    "Bangkok; empty when none was accepted"),
     },
 }
+# the decimals numbers are published to: a sum or a mean of binary fractions carries noise in
+# its last digits (86.94999999999999 for 86.95), which the warehouse keeps as it is worked out
+# (its scores match its facts to the bit) and no reader of open data wants
+DECIMALS = 12
 
 
 def tables(rollup: PeriodRollup) -> dict[str, pd.DataFrame]:
     """The period's open-data tables, columns as the dictionary says; the warehouse keeps the
     scores too."""
     frames = {"facts": _facts(rollup), "kr_scores": _kr_scores(rollup),
-              "dimension_scores": _dimension_scores(rollup)}
+              "dimension_scores": _dimension_scores(rollup), "reporting": _reporting(rollup)}
     return {name: frame.assign(period=rollup.period.code)[list(DICTIONARY[name])]
             .reset_index(drop=True) for name, frame in frames.items()}
 
@@ -83,7 +110,7 @@ def export(frames: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     paths = []
     with closing(duckdb.connect()) as con:  # one for all four: opening one costs 14 ms
         for name, frame in frames.items():
-            paths += _write(con, frame, out_dir / name)
+            paths += _write(con, frame.round(DECIMALS), out_dir / name)
         paths += _write(con, dictionary, out_dir / "data_dictionary", parquet=False)
     return paths
 
@@ -106,7 +133,7 @@ def _write(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, stem: Path,
 def _facts(rollup: PeriodRollup) -> pd.DataFrame:
     districts = rollup.reference.districts.rename(columns={
         "code": "district_code", "name_th": "district_th", "name_en": "district_en"})
-    krs = rollup.krs[["kr_code", "name_th", "name_en", "unit_th"]].rename(
+    krs = rollup.krs[["kr_code", "name_th", "name_en", "unit_th", "unit_en"]].rename(
         columns={"name_th": "kr_th", "name_en": "kr_en"})
     facts = rollup.kr_district.merge(districts[["district_code", "district_th",
                                                 "district_en"]], on="district_code")
@@ -124,15 +151,36 @@ def _kr_scores(rollup: PeriodRollup) -> pd.DataFrame:
 
 
 def _dimension_scores(rollup: PeriodRollup) -> pd.DataFrame:
+    """With the districts each area's scores stand on, as the books' headings give them."""
+    done = rollup.completeness.assign(
+        area=rollup.completeness["district_code"], districts_expected=1,
+        districts_reporting=rollup.completeness["state"].eq("accepted").astype(int))
+    rates = reporting_rates(rollup.completeness).rename(columns={
+        "accepted": "districts_reporting", "expected": "districts_expected"})
+    standing = pd.concat([rates, done])[["area", "districts_reporting", "districts_expected"]]
     return pd.concat([
         rollup.dims_city,
         rollup.dims_group.rename(columns={"group_code": "area"}),
         rollup.dims_district.rename(columns={"district_code": "area"}),
-    ], ignore_index=True).sort_values(["area", "dimension_id"])
+    ], ignore_index=True).merge(standing, on="area", how="left").sort_values(
+        ["area", "dimension_id"])
+
+
+def _reporting(rollup: PeriodRollup) -> pd.DataFrame:
+    """Who sent what: in facts a district that sent nothing, one whose files were rejected and
+    one that left a figure blank with its reason look alike."""
+    done = rollup.completeness
+    accepted = done["state"].eq("accepted")
+    first = pd.to_datetime(done["first_accepted_at"]).dt.tz_localize("UTC").dt.tz_convert(
+        BANGKOK)
+    return done.rename(columns={"name_th": "district_th", "name_en": "district_en"}).assign(
+        first_accepted_at=first.map(lambda t: None if pd.isna(t) else t.isoformat()),
+        on_time=done["on_time"].where(accepted).astype("boolean")).sort_values("district_code")
 
 
 def _csv(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, path: Path) -> None:
-    """The CSV pandas would write (the same bytes, checked on a year of figures), written by
+    """The CSV pandas would write (the same bytes, checked on a year of figures), but for its
+    booleans, true and false as most readers write them (pandas: True, False), written by
     DuckDB in a fifth of the time; then the byte-order mark put first."""
     quoted = str(path).replace("'", "''")  # a file name cannot be a parameter of COPY
     con.register("frame", frame)

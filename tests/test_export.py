@@ -1,6 +1,7 @@
 """Open data: the current figures and scores of a period, as analysts and Excel read them."""
 
 import csv
+import re
 
 import pandas as pd
 
@@ -25,8 +26,11 @@ def test_export_writes_parquet_csv_with_bom_and_a_dictionary(demo_settings, tmp_
         assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads Thai only with the mark
         table = pd.read_parquet(folder / f"{name}.parquet")
         assert list(table.columns) == list(columns)
-        # the CSV holds what the Parquet holds, as pandas would write it
-        assert raw[3:].decode("utf-8") == table.to_csv(index=False, lineterminator="\n")
+        # the CSV holds what the Parquet holds, as pandas would write it, booleans lower-case
+        shown = table.copy()
+        for flag in table.select_dtypes("boolean").columns:
+            shown[flag] = table[flag].astype("string").str.lower()
+        assert raw[3:].decode("utf-8") == shown.to_csv(index=False, lineterminator="\n")
     facts = pd.read_parquet(folder / "facts.parquet")
     reported = query(root / "outputs" / "warehouse.duckdb",
                      "SELECT count(*) FROM current_facts WHERE period = '2569-Q2'")[0][0]
@@ -62,3 +66,35 @@ def test_export_of_a_period_no_file_was_sent_for_is_refused(demo_settings, tmp_p
     assert result.returncode == 2
     assert "no file was sent for period 2569-Q3: nothing to publish" in result.stdout
     assert not (root / "outputs" / "public" / "2569-Q3").exists()
+
+
+def test_open_data_tells_who_reported_and_what_each_score_stands_on(demo_settings):
+    """In facts a district that sent nothing, one whose file was rejected and one that left a
+    figure blank with its reason read alike, and late districts were only counted; a group's
+    score did not say it stood on three of its seven districts."""
+    folder = demo_settings.public_dir("2569-Q2")
+    reporting = pd.read_parquet(folder / "reporting.parquet").set_index("district_code")
+    assert len(reporting) == 50
+    # the demo's Q2: 1003, 1021 and 1040 sent nothing; 1024's file and 1035's were rejected,
+    # and 1049 sent another district's template; 1047 and 1050 came after the due date
+    assert reporting.loc[["1003", "1021", "1024", "1035", "1040", "1049"], "state"].tolist() == [
+        "missing", "missing", "rejected", "rejected", "missing", "rejected"]
+    assert reporting.loc[["1024", "1003"], "files"].tolist() == [1, 0]
+    assert reporting["on_time"].isna().sum() == 6  # none accepted: neither on time nor late
+    assert sorted(reporting.index[reporting["on_time"].eq(False)]) == ["1047", "1050"]
+    assert reporting.at["1047", "first_accepted_at"] == "2026-04-17T11:38:00+07:00"
+    scores = pd.read_parquet(folder / "dimension_scores.parquet")
+    standing = scores.groupby("area")[["districts_reporting", "districts_expected"]].agg(set)
+    assert standing.loc["06"].tolist() == [{3}, {7}]  # every dimension alike
+    assert standing.loc["city"].tolist() == [{44}, {50}]
+    assert standing.loc["1024"].tolist() == [{0}, {1}]
+    facts = pd.read_parquet(folder / "facts.parquet")
+    assert "lamps" in set(facts["unit_en"])
+
+
+def test_open_data_numbers_carry_no_binary_noise(demo_settings):
+    """A mean of 86.9 and 87.0 was published as 86.94999999999999."""
+    folder = demo_settings.public_dir("2569-Q2")
+    for name in ("facts", "kr_scores", "dimension_scores"):
+        text = (folder / f"{name}.csv").read_text(encoding="utf-8-sig")
+        assert re.findall(r"\d\.\d{13,}", text) == [], name
