@@ -159,6 +159,9 @@ ROW_RULES: tuple[RowRule, ...] = (
             _labels(layout.STATUS_LABELS)),
     RowRule("status-blank", "status",
             lambda f: ~(_blank(f, "status") & _reported(f)) | _uncoded(f), "status_raw"),
+    # a warning: the status decides, the confidence only qualifies it, and no score uses it
+    RowRule("confidence-blank", "confidence",
+            lambda f: ~(_blank(f, "confidence") & _reported(f)) | _uncoded(f), "confidence_raw"),
     RowRule("confidence-invalid", "confidence",
             lambda f: _blank(f, "confidence") | f["confidence"].notna() | _uncoded(f),
             "confidence_raw",

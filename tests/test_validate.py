@@ -723,6 +723,18 @@ def test_a_count_over_ten_times_its_target_is_accepted_with_a_warning(workspace)
         "extra zeros.")
 
 
+def test_a_blank_confidence_beside_a_figure_is_accepted_with_a_warning(workspace):
+    """The template asks for a status and a confidence; a blank status is refused, and a blank
+    confidence went by without a word."""
+    workspace.send(workspace.clerk("1001").type("KR-1-01", "confidence", None)
+                   .type("KR-1-02", "confidence", None).type("KR-1-02", "actual", None)
+                   .type("KR-1-02", "status", None).type("KR-1-02", "note", "รอผลสำรวจ"), "1001")
+    verdict = only_verdict(workspace)
+    assert verdict.accepted
+    assert found(verdict) == [("warning", "confidence-blank", "L6")]  # KR-1-02 reports none
+    assert verdict.problems[0].message_th == "ยังไม่ได้เลือกระดับความเชื่อมั่น กรุณาเลือกจากรายการ"
+
+
 def test_every_row_rule_reads_only_the_columns_given_to_pandera():
     """pandera reports a rule that fails to run as a failure, not as a crash."""
     numbers = {"file_id", "row", "actual", "numerator", "denominator", "value",
