@@ -80,9 +80,10 @@ _RULES = (
          "แบบรายงานรุ่น {value} ไม่รองรับ (รุ่นที่ใช้ได้: {expected})",
          "Template version {value} is not supported (expected {expected})."),
     Rule("district-mismatch", ERROR,
-         "ไฟล์นี้เป็นแบบรายงานของเขต {value} แต่ส่งมาในโฟลเดอร์ของเขต {expected}",
+         "ไฟล์นี้เป็นแบบรายงานของเขต {value} แต่ส่งมาในโฟลเดอร์ของเขต {expected} "
+         "กรุณาส่งไฟล์นี้ในโฟลเดอร์ของเขต {value} (inbox/{value}/)",
          "This is the template of district {value} but it was sent in the folder of "
-         "district {expected}."),
+         "district {expected}; send it in the folder of district {value} (inbox/{value}/)."),
     Rule("period-unknown", ERROR,
          "รอบการรายงาน {value} ไม่มีในทะเบียน OKR",
          "Reporting period {value} is not in the OKR registry."),
@@ -119,16 +120,21 @@ _RULES = (
          "Key result {value} is in registry version {expected}, which this period uses, but "
          "not in the template you filled; it shows as no data."),
     Rule("kr-missing", ERROR,
-         "ไม่พบแถวของตัวชี้วัด {value} ที่เขตได้รับมอบหมาย กรุณาอย่าลบแถวในแบบรายงาน",
-         "The row of assigned key result {value} is missing; do not delete template rows."),
+         "ไม่พบแถวของตัวชี้วัด {value} ที่เขตได้รับมอบหมาย กรุณาคัดลอกแถวนี้จากแบบรายงานกลับมา "
+         "หรือแก้รหัสในคอลัมน์รหัสตัวชี้วัดให้ตรงกับแบบรายงาน",
+         "The row of assigned key result {value} is missing; copy it back from the template, "
+         "or correct the code in the KR code column to the template's."),
     # One row of the data sheet.
     Rule("kr-code-blank", ERROR,
-         "แถวนี้มีข้อมูลแต่ไม่มีรหัสตัวชี้วัด กรุณาอย่าลบหรือแก้ไขรหัสตัวชี้วัดในแบบรายงาน",
-         "This row has figures but no key result code; do not delete or change the template's "
-         "KR codes."),
+         "แถวนี้มีข้อมูลแต่ไม่มีรหัสตัวชี้วัด หากเป็นแถวที่เพิ่มเข้ามา กรุณาลบแถวนี้ "
+         "หากเป็นแถวของตัวชี้วัด กรุณาใส่รหัสตัวชี้วัดเดิมกลับคืน",
+         "This row has figures but no key result code: delete it if you added it, or put back "
+         "the code of its key result."),
     Rule("kr-unknown", ERROR,
-         "รหัสตัวชี้วัด {value} ไม่ได้มอบหมายให้เขตนี้",
-         "Key result {value} is not assigned to this district."),
+         "รหัสตัวชี้วัด {value} ไม่ได้มอบหมายให้เขตนี้ กรุณาตรวจสอบรหัสกับแบบรายงาน "
+         "หรือลบแถวนี้หากเพิ่มเข้ามาเอง",
+         "Key result {value} is not assigned to this district; check the code against the "
+         "template, or delete the row if you added it."),
     Rule("kr-retired", ERROR,
          "ตัวชี้วัด {value} ไม่ได้มอบหมายให้เขตนี้ในทะเบียน OKR รุ่น {expected} ที่ใช้กับรอบนี้ "
          "(ถูกยกเลิกหรือเปลี่ยนแปลง) กรุณากรอกแบบรายงานของรอบนี้แล้วส่งใหม่",

@@ -65,10 +65,11 @@ def _value_missing(f: Frame) -> pd.Series:
     return (ratio & _blank(f, "numerator")) | (~ratio & _blank(f, "actual"))
 
 
-def _uncoded(f: Frame) -> pd.Series:
-    """A row without a KR code (a total or a signature typed below the table) is told that
-    alone (kr-code-blank), not also that its "status" is blank or its code repeated."""
-    return f["kr_code"].eq("")
+def _not_its_kr(f: Frame) -> pd.Series:
+    """A row without a KR code (a total or a signature typed below the table), or of a KR not
+    the district's (a row added, KR-X-01), is told that alone (kr-code-blank, kr-unknown,
+    kr-retired), not also that its status is blank or its code repeated: it is to go."""
+    return f["kr_code"].eq("") | ~f["assigned"]
 
 
 def _as_fraction(f: Frame) -> pd.Series:
@@ -105,7 +106,8 @@ ROW_RULES: tuple[RowRule, ...] = (
     RowRule("kr-retired", "kr_code", lambda f: ~f["retired"], "kr_code", "plan_version",
             expected_is_column=True),
     RowRule("kr-duplicated", "kr_code",
-            lambda f: ~f.duplicated(["file_id", "kr_code"], keep=False) | _uncoded(f), "kr_code"),
+            lambda f: ~f.duplicated(["file_id", "kr_code"], keep=False) | _not_its_kr(f),
+            "kr_code"),
     RowRule("not-a-number", "actual",
             lambda f: ~(_number_kind(f) & _not_number(f, "actual")), "actual_raw"),
     RowRule("not-a-number", "numerator",
@@ -155,15 +157,15 @@ ROW_RULES: tuple[RowRule, ...] = (
     RowRule("denominator-not-positive", "denominator",
             lambda f: ~(_is("ratio")(f) & (f["denominator"] <= 0)), "denominator_raw"),
     RowRule("status-invalid", "status",
-            lambda f: _blank(f, "status") | f["status"].notna() | _uncoded(f), "status_raw",
+            lambda f: _blank(f, "status") | f["status"].notna() | _not_its_kr(f), "status_raw",
             _labels(layout.STATUS_LABELS)),
     RowRule("status-blank", "status",
-            lambda f: ~(_blank(f, "status") & _reported(f)) | _uncoded(f), "status_raw"),
+            lambda f: ~(_blank(f, "status") & _reported(f)) | _not_its_kr(f), "status_raw"),
     # a warning: the status decides, the confidence only qualifies it, and no score uses it
     RowRule("confidence-blank", "confidence",
-            lambda f: ~(_blank(f, "confidence") & _reported(f)) | _uncoded(f), "confidence_raw"),
+            lambda f: ~(_blank(f, "confidence") & _reported(f)) | _not_its_kr(f), "confidence_raw"),
     RowRule("confidence-invalid", "confidence",
-            lambda f: _blank(f, "confidence") | f["confidence"].notna() | _uncoded(f),
+            lambda f: _blank(f, "confidence") | f["confidence"].notna() | _not_its_kr(f),
             "confidence_raw",
             _labels(layout.CONFIDENCE_LABELS)),
     # Across periods: the rows carry what the warehouse knows (pipeline/history.py).

@@ -328,7 +328,8 @@ def test_a_file_level_problem_is_listed_for_the_whole_file_without_a_link(worksp
     book = load_workbook(dest)
     (row,) = _listed(dest)
     assert row[:3] == ("ข้อผิดพลาด (error)", "district-mismatch", "ทั้งไฟล์ / whole file")
-    assert row[3] == "ไฟล์นี้เป็นแบบรายงานของเขต 1001 แต่ส่งมาในโฟลเดอร์ของเขต 1002"
+    assert row[3] == ("ไฟล์นี้เป็นแบบรายงานของเขต 1001 แต่ส่งมาในโฟลเดอร์ของเขต 1002 "
+                      "กรุณาส่งไฟล์นี้ในโฟลเดอร์ของเขต 1001 (inbox/1001/)")
     assert book[SHEET_TITLE]["A3"].value == (
         "แก้ไขตามรายการด้านล่าง แล้วส่งไฟล์ที่แก้ไขแล้วในโฟลเดอร์ของเขตอีกครั้ง")
     assert book[SHEET_TITLE]["A4"].value == FIX_LISTED[1]

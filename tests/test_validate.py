@@ -262,10 +262,11 @@ def test_figures_on_a_row_whose_kr_code_was_deleted_are_refused(workspace):
     verdict = _reject(workspace, clerk)
     assert found(verdict) == [("error", "kr-missing", ""), ("error", "kr-code-blank", "A6")]
     assert verdict.problems[1].message_th == (
-        "แถวนี้มีข้อมูลแต่ไม่มีรหัสตัวชี้วัด กรุณาอย่าลบหรือแก้ไขรหัสตัวชี้วัดในแบบรายงาน")
+        "แถวนี้มีข้อมูลแต่ไม่มีรหัสตัวชี้วัด หากเป็นแถวที่เพิ่มเข้ามา กรุณาลบแถวนี้ "
+        "หากเป็นแถวของตัวชี้วัด กรุณาใส่รหัสตัวชี้วัดเดิมกลับคืน")
     assert verdict.problems[1].message_en == (
-        "This row has figures but no key result code; do not delete or change the template's "
-        "KR codes.")
+        "This row has figures but no key result code: delete it if you added it, or put back "
+        "the code of its key result.")
 
 
 def test_a_total_and_a_signature_below_the_table_are_each_told_once(workspace):
@@ -287,9 +288,26 @@ def test_a_kr_code_typed_over_is_unknown_and_the_assigned_kr_missing(workspace):
     verdict = _reject(workspace, clerk)
     assert found(verdict) == [("error", "kr-missing", ""), ("error", "kr-unknown", "A6")]
     assert verdict.problems[0].message_th == (
-        "ไม่พบแถวของตัวชี้วัด KR-1-01 ที่เขตได้รับมอบหมาย กรุณาอย่าลบแถวในแบบรายงาน")
-    assert verdict.problems[1].message_th == "รหัสตัวชี้วัด KR-9-99 ไม่ได้มอบหมายให้เขตนี้"
-    assert verdict.problems[1].message_en == "Key result KR-9-99 is not assigned to this district."
+        "ไม่พบแถวของตัวชี้วัด KR-1-01 ที่เขตได้รับมอบหมาย กรุณาคัดลอกแถวนี้จากแบบรายงานกลับมา "
+        "หรือแก้รหัสในคอลัมน์รหัสตัวชี้วัดให้ตรงกับแบบรายงาน")
+    assert verdict.problems[1].message_th == (
+        "รหัสตัวชี้วัด KR-9-99 ไม่ได้มอบหมายให้เขตนี้ กรุณาตรวจสอบรหัสกับแบบรายงาน "
+        "หรือลบแถวนี้หากเพิ่มเข้ามาเอง")
+    assert verdict.problems[1].message_en == (
+        "Key result KR-9-99 is not assigned to this district; check the code against the "
+        "template, or delete the row if you added it.")
+
+
+def test_a_row_added_for_a_kr_not_the_districts_is_told_that_alone(workspace):
+    """KR-X-01 typed on a row added below the table, its status left blank: the clerk was
+    also asked to pick a status for a row that is to go."""
+    clerk = workspace.clerk("1001")
+    last = max(clerk.rows.values())
+    clerk.sheet.cell(last + 1, 1).value = "KR-X-01"
+    clerk.sheet.cell(last + 1, 2).value = "ตัวชี้วัดของเขตเอง"
+    clerk.sheet.cell(last + 1, clerk.columns["actual"]).value = 5
+    verdict = _reject(workspace, clerk)
+    assert found(verdict) == [("error", "kr-unknown", f"A{last + 1}")]
 
 
 def test_a_kr_on_two_rows_is_duplicated(workspace):
@@ -305,14 +323,16 @@ def test_a_deleted_row_is_a_missing_kr(workspace):
     verdict = _reject(workspace, clerk)
     assert found(verdict) == [("error", "kr-missing", "")]
     assert verdict.problems[0].message_en == (
-        "The row of assigned key result KR-1-03 is missing; do not delete template rows.")
+        "The row of assigned key result KR-1-03 is missing; copy it back from the template, "
+        "or correct the code in the KR code column to the template's.")
 
 
 def test_a_file_in_another_districts_folder_is_refused(workspace):
     verdict = _reject(workspace, workspace.clerk("1001"), folder="1002")
     assert found(verdict) == [("error", "district-mismatch", "")]
     assert verdict.problems[0].message_th == (
-        "ไฟล์นี้เป็นแบบรายงานของเขต 1001 แต่ส่งมาในโฟลเดอร์ของเขต 1002")
+        "ไฟล์นี้เป็นแบบรายงานของเขต 1001 แต่ส่งมาในโฟลเดอร์ของเขต 1002 "
+        "กรุณาส่งไฟล์นี้ในโฟลเดอร์ของเขต 1001 (inbox/1001/)")
 
 
 @pytest.mark.parametrize(("folder", "shown"), [("", "inbox"), ("เขตพระนคร", "เขตพระนคร")])
