@@ -170,7 +170,9 @@ def _judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Sett
         batch = past.annotate(batch, history, _stored_plans(versions, registries), versions,
                               settings.thresholds)
         for file_id, problems in _row_problems(batch, raws).items():
-            found[file_id] += problems
+            wrong = {p.cell for p in problems if p.severity == ERROR}
+            found[file_id] = [p for p in found[file_id] if not (  # read as a fix of it
+                p.code in _ROUNDING and p.cell in wrong)] + problems
     accepted = {file_id for file_id, problems in found.items() if not _has_error(problems)}
     figures = _figures(batch, raws, set(ready))  # an accepted file is one of them
     return [_verdict(raw, found[file_id], figures[file_id] if file_id in accepted else None,
@@ -409,6 +411,10 @@ def _at_precision(value: float, decimals: int) -> tuple[float, float]:
                                               rounding=ROUND_HALF_UP))
 
 
+# the notices of a number rounded: beside an error at its cell, the clerk took one for a fix
+_ROUNDING = frozenset({"normalized-rounded", "count-fraction"})
+
+
 def _row_problems(batch: pd.DataFrame, raws: list[RawWorkbook]) -> dict[int, list[Problem]]:
     try:
         submission.batch_schema().validate(batch[list(submission.CHECKED_COLUMNS)], lazy=True)
@@ -417,9 +423,14 @@ def _row_problems(batch: pd.DataFrame, raws: list[RawWorkbook]) -> dict[int, lis
         cases = cases[cases["check"].isin(submission.RULES_BY_ID)]
         cases = cases.drop_duplicates(["check", "index"])
         severity = cases["check"].map(lambda c: RULES[submission.RULES_BY_ID[c].code].severity)
+        across = cases["check"].map(lambda c: submission.RULES_BY_ID[c].code
+                                    in submission.ACROSS_PERIODS)
         wrong_rows = set(cases.loc[severity == ERROR, "index"])
-        # a warning on a row whose figure is already wrong would only distract the clerk
-        cases = cases[(severity == ERROR) | ~cases["index"].isin(wrong_rows)]
+        wrong_in_itself = set(cases.loc[(severity == ERROR) & ~across, "index"])
+        # a warning on a row whose figure is already wrong would only distract the clerk, and
+        # so would a figure wrong in itself (-2 lamps) compared with another period's
+        cases = cases[((severity == ERROR) | ~cases["index"].isin(wrong_rows))
+                      & (~across | ~cases["index"].isin(wrong_in_itself))]
         rows = _shown(batch.loc[cases["index"].unique()])[_SHOWN_COLUMNS].to_dict("index")
         found: dict[int, list[Problem]] = {}
         for check, index in zip(cases["check"], cases["index"], strict=True):

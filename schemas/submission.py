@@ -19,6 +19,9 @@ Frame = pd.DataFrame
 
 
 VALUE_CELL = "@value"  # the cell the KR's value was typed in: actual, or numerator for a ratio
+# the rules that compare a figure with the district's other periods: not said of a figure
+# already wrong in itself
+ACROSS_PERIODS = frozenset({"cumulative-decreased", "cumulative-above-later"})
 
 
 @dataclass(frozen=True)

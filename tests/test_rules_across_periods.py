@@ -367,6 +367,25 @@ def test_a_quarter_is_checked_against_the_same_nights_month_before_it(workspace)
         "จึงต้องไม่ลดลง"]
 
 
+def test_a_figure_wrong_in_itself_is_not_also_compared_with_last_period(workspace):
+    """-2 lamps, under last period's 300: the clerk was told twice at one cell, the second
+    time that a cumulative figure must not fall."""
+    first = workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 300)
+    assert _sent_and_run(workspace, first)["outcome"] == "accepted"
+    outcome = _sent_and_run(workspace, workspace.clerk("1001", "2569-Q2")
+                            .type("KR-1-03", "actual", -2))
+    assert [(p["code"], p["cell"]) for p in outcome["problems"] if p["cell"] == "H8"] == [
+        ("count-negative", "H8")]
+
+
+def test_a_figure_refused_is_not_also_said_to_be_rounded(workspace):
+    """0.72 for 72 %: refused as a fraction, and also "rounded 0.72 to 0.7", which the clerk
+    read as the fix."""
+    verdict = _only(workspace, workspace.clerk("1001").type("KR-1-02", "actual", 0.72))
+    assert [(p.code, p.severity) for p in verdict.problems if p.cell == "H7"] == [
+        ("percent-as-fraction", "error")]
+
+
 def test_a_refused_file_is_told_of_its_fall_below_the_same_nights_earlier_period(workspace):
     """Q2 is refused for another reason too: the clerk is told of every problem at once."""
     workspace.send(workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 300), "1001")
