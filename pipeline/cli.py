@@ -34,6 +34,7 @@ from pipeline.store import WarehouseBusy
 from pipeline.templates import write_templates
 from schemas.template_layout import STATUS_LABELS
 
+ENTRY = Path(__file__).resolve().parent.parent / "run_pipeline.py"
 EXIT_OK = 0
 EXIT_FAILED = 1  # the run itself failed: see the message and the log
 EXIT_USAGE = 2  # the command line was wrong (argparse's own code)
@@ -52,23 +53,29 @@ STATE_TH = {"rejected": "ส่งแล้วแต่ไม่ผ่าน / r
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="run_pipeline.py", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="run_pipeline.py",
+        description="The OKR consolidation pipeline of the Bangkok Metropolitan Administration: "
+                    "district workbooks checked, stored in a DuckDB warehouse and rolled up. "
+                    "See README.md.")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str, default: str = "the current directory"
+                ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument("--workspace", type=Path, default=None,
-                         help="the workspace folder (default: the current directory)")
+                         help=f"the workspace folder (default: {default})")
         return sub
 
-    demo = command("demo", "build the demo workspace (default demo/) and run the nightly job")
+    demo = command("demo", "build the demo workspace and run the nightly job", "demo/")
     demo.add_argument("--no-run", action="store_true",
                       help="prepare the workspace and fill the inbox, but do not run")
     templates = command("templates", "write one template workbook per district for a period")
     templates.add_argument("--period", required=True, help="a period code such as 2569-Q2")
     command("run", "the nightly job: ingest the inbox, store, roll up, report")
     check_files = command("check", "dry run: check files, write their feedback, store nothing")
-    check_files.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check_files.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                             help="a clerk's workbook, in the inbox or anywhere")
     trace = command("trace", "the history of one figure: who reported it, when, from which cell")
     trace.add_argument("--district", required=True, help="a district code such as 1030")
     trace.add_argument("--period", required=True, help="a period code such as 2569-Q2")
@@ -254,9 +261,9 @@ def _demo(settings: Settings, no_run: bool, console: Console) -> int:
     console.print(f"  ไฟล์ที่รอประมวลผล / inbox: {summary.inbox_files} files in {settings.inbox}",
                   highlight=False)
     if no_run:
-        console.print("รันงานประจำคืนได้ด้วย / run the nightly job with: "
-                      f".venv/bin/python run_pipeline.py run --workspace {settings.workspace}",
-                      highlight=False)
+        console.print("รันงานประจำคืนได้ด้วย / run the nightly job with: "  # from any folder
+                      f"{Path(sys.executable).absolute()} {ENTRY} run --workspace "
+                      f"{settings.workspace}", highlight=False, soft_wrap=True)
         return EXIT_OK
     return _run(settings, console)
 

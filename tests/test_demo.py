@@ -1,6 +1,7 @@
 """The demo end to end: what `make demo` shows a newcomer, and what it leaves behind."""
 
 import json
+import subprocess
 import zipfile
 
 from filelock import FileLock
@@ -121,6 +122,20 @@ def test_the_demo_is_deterministic(tmp_path):
     inbox_a = {p.name: p.stat().st_mtime for p in (tmp_path / "a" / "inbox").rglob("*.xlsx")}
     inbox_b = {p.name: p.stat().st_mtime for p in (tmp_path / "b" / "inbox").rglob("*.xlsx")}
     assert inbox_a == inbox_b
+
+
+def test_demo_no_run_names_a_command_that_runs_from_any_folder(tmp_path):
+    """It printed ".venv/bin/python run_pipeline.py run", which is nowhere outside the
+    project."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    prepared = run_cli("demo", "--no-run", "--workspace", str(tmp_path / "demo"), cwd=elsewhere)
+    said = " ".join(prepared.stdout.split())
+    command = said.split("run the nightly job with: ", 1)[1].split()
+    assert command[-2:] == ["--workspace", str(tmp_path / "demo")]
+    ran = subprocess.run(command, cwd=elsewhere, capture_output=True, text=True, timeout=600)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert (tmp_path / "demo" / "outputs" / "warehouse.duckdb").exists()
 
 
 def test_demo_no_run_leaves_a_workspace_the_nightly_job_can_run(tmp_path):
