@@ -148,9 +148,13 @@ def _templates(settings: Settings, period_code: str, console: Console) -> int:
     reference, registry = registry_in_force(settings, period.code)
     paths = write_templates(registry, reference, period, settings.templates_dir(period.code),
                             settings.signing_key)
+    for path in paths:  # where each district's clerk is to send it: named for the district
+        (settings.inbox / path.stem).mkdir(parents=True, exist_ok=True)
     console.print(f"เขียนแบบรายงาน {len(paths)} ไฟล์ (ทะเบียนรุ่น {registry.version}) / wrote "
                   f"{len(paths)} templates (registry {registry.version}) to "
                   f"{settings.templates_dir(period.code)}", highlight=False)
+    console.print(f"โฟลเดอร์รับไฟล์ของแต่ละเขต / each district's inbox folder: "
+                  f"{settings.inbox}/<district_code>/", highlight=False, soft_wrap=True)
     return EXIT_OK
 
 

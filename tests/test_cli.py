@@ -12,6 +12,9 @@ def test_templates_writes_one_workbook_per_district(workspace):
     folder = workspace.root / "outputs" / "templates" / "2569-Q3"
     assert sorted(p.stem for p in folder.glob("*.xlsx")) == [str(c) for c in range(1001, 1051)]
     assert "wrote 50 templates" in result.stdout
+    # and the folder each district's clerk sends hers to, where none was
+    assert sorted(p.name for p in (workspace.root / "inbox").iterdir()) == [
+        str(c) for c in range(1001, 1051)]
 
 
 def test_the_workspace_defaults_to_the_current_directory(workspace):
