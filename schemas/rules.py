@@ -147,6 +147,14 @@ _RULES = (
     Rule("not-a-number", ERROR,
          "\"{value}\" ไม่ใช่ตัวเลข กรุณากรอกเป็นตัวเลข",
          "\"{value}\" is not a number; type a number."),
+    Rule("decimal-comma", ERROR,
+         "\"{value}\" ใช้เครื่องหมายจุลภาค (,) เป็นจุดทศนิยม กรุณาใช้จุด (.) แทน เช่น 1.5",
+         "\"{value}\" has a decimal comma; type a decimal point instead, as in 1.5."),
+    Rule("date-not-number", ERROR,
+         "ช่องนี้เป็นวันที่ ({value}) ไม่ใช่ตัวเลข Excel อาจเปลี่ยนสิ่งที่พิมพ์ (เช่น 1/5) เป็นวันที่ "
+         "กรุณาจัดรูปแบบช่องเป็นตัวเลข (Number) แล้วพิมพ์ตัวเลขใหม่",
+         "This cell holds a date ({value}), not a number: Excel may have made a date of what was "
+         "typed (1/5); format the cell as a number and type the figure again."),
     Rule("actual-blank", ERROR,
          "ยังไม่ได้กรอกผลการดำเนินงาน หากยังไม่มีผล กรุณาระบุเหตุผลในช่องหมายเหตุ",
          "The actual value is blank; if there is none yet, explain why in the note."),

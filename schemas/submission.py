@@ -56,6 +56,29 @@ def _not_number(f: Frame, column: str) -> pd.Series:
     return ~_blank(f, column) & f[column].isna()
 
 
+# what a figure that is not a number most often is: told so, not only "not a number"
+_MISTAKEN = {
+    "decimal-comma": r"\s*[-+]?\d+,\d{1,2}\s*|\s*[-+]?\d{1,3}(\.\d{3})+,\d+\s*",  # 1,5 · 1.234,5
+    "date-not-number": r"\d{4}-\d{2}-\d{2}(T[\d:.]+)?",  # 1/5 typed, a date made of it
+}
+
+
+def _numbers(column: str, applies: Callable[[Frame], pd.Series]) -> tuple[RowRule, ...]:
+    """A figure's cell read as no number where its KR reports one: what it most likely is,
+    else not-a-number."""
+    def mistaken(f: Frame, pattern: str) -> pd.Series:
+        return f[f"{column}_raw"].str.fullmatch(pattern)
+
+    def wrong(f: Frame) -> pd.Series:
+        return applies(f) & _not_number(f, column)
+
+    raw = f"{column}_raw"
+    return (*(RowRule(code, column, lambda f, p=pattern: ~(wrong(f) & mistaken(f, p)), raw)
+              for code, pattern in _MISTAKEN.items()),
+            RowRule("not-a-number", column, lambda f: ~(wrong(f) & ~pd.concat(
+                [mistaken(f, p) for p in _MISTAKEN.values()], axis=1).any(axis=1)), raw))
+
+
 def _reported(f: Frame) -> pd.Series:
     ratio = _is("ratio")(f)
     return (ratio & ~_blank(f, "numerator")) | (~ratio & ~_blank(f, "actual"))
@@ -111,12 +134,9 @@ ROW_RULES: tuple[RowRule, ...] = (
     RowRule("kr-duplicated", "kr_code",
             lambda f: ~f.duplicated(["file_id", "kr_code"], keep=False) | _not_its_kr(f),
             "kr_code"),
-    RowRule("not-a-number", "actual",
-            lambda f: ~(_number_kind(f) & _not_number(f, "actual")), "actual_raw"),
-    RowRule("not-a-number", "numerator",
-            lambda f: ~(_is("ratio")(f) & _not_number(f, "numerator")), "numerator_raw"),
-    RowRule("not-a-number", "denominator",
-            lambda f: ~(_is("ratio")(f) & _not_number(f, "denominator")), "denominator_raw"),
+    *_numbers("actual", _number_kind),
+    *_numbers("numerator", _is("ratio")),
+    *_numbers("denominator", _is("ratio")),
     # a figure typed in a cell its KR's type does not use would be dropped without a word
     RowRule("ratio-needs-parts", "actual",
             lambda f: ~(_is("ratio")(f) & ~_blank(f, "actual")), "actual_raw"),

@@ -74,9 +74,17 @@ ROW_CASES = [
         '"สิบห้า" ไม่ใช่ตัวเลข กรุณากรอกเป็นตัวเลข', '"สิบห้า" is not a number; type a number.',
         id="not-a-number"),
     pytest.param(  # a decimal comma: read as 15, the figure would be ten times too large
-        lambda c: c.type("KR-1-01", "actual", "1,5"), "not-a-number", "H6",
-        '"1,5" ไม่ใช่ตัวเลข กรุณากรอกเป็นตัวเลข', '"1,5" is not a number; type a number.',
+        lambda c: c.type("KR-1-01", "actual", "1,5"), "decimal-comma", "H6",
+        '"1,5" ใช้เครื่องหมายจุลภาค (,) เป็นจุดทศนิยม กรุณาใช้จุด (.) แทน เช่น 1.5',
+        '"1,5" has a decimal comma; type a decimal point instead, as in 1.5.',
         id="decimal-comma"),
+    pytest.param(  # the clerk was told "2026-05-01" is not a number; the cell showed 1-May
+        lambda c: c.type("KR-1-04", "numerator", datetime(2026, 5, 1)), "date-not-number", "I9",
+        "ช่องนี้เป็นวันที่ (2026-05-01) ไม่ใช่ตัวเลข Excel อาจเปลี่ยนสิ่งที่พิมพ์ (เช่น 1/5) เป็นวันที่ "
+        "กรุณาจัดรูปแบบช่องเป็นตัวเลข (Number) แล้วพิมพ์ตัวเลขใหม่",
+        "This cell holds a date (2026-05-01), not a number: Excel may have made a date of what "
+        "was typed (1/5); format the cell as a number and type the figure again.",
+        id="date-not-number"),
     pytest.param(
         lambda c: c.type("KR-1-04", "denominator", "ห้าสิบ"), "not-a-number", "J9",
         '"ห้าสิบ" ไม่ใช่ตัวเลข กรุณากรอกเป็นตัวเลข', '"ห้าสิบ" is not a number; type a number.',
