@@ -5,7 +5,7 @@ import getpass
 import logging
 import sys
 import traceback
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -15,7 +15,7 @@ from rich.table import Table
 from pipeline import period_locks
 from pipeline.cells import stored_text
 from pipeline.period_locks import PeriodActionError
-from pipeline.periods import PeriodError, parse_period, thai_date
+from pipeline.periods import PeriodError, parse_period, thai_date, thai_time, when_received
 from pipeline.receipt import ALREADY_RECEIVED, DUPLICATE_OF, repeats
 from pipeline.registry import RegistryError
 from pipeline.report import OUTCOMES, RunReport
@@ -176,7 +176,7 @@ def _period(settings: Settings, action: str, code: str, actor: str, console: Con
             "district to open the file, save it again and send it (the very same file is a "
             "duplicate and is not judged again):", highlight=False, soft_wrap=True)
         for folder, name, received in refused:
-            console.print(f"  {folder}  {name}  ({received:%Y-%m-%d %H:%M} UTC)",
+            console.print(f"  {folder}  {name}  ({when_received(received)})",
                           highlight=False, markup=False)
     return EXIT_OK
 
@@ -224,12 +224,12 @@ def _trace(settings: Settings, district: str, period: str, kr: str, console: Con
                       "submission reported this figure", highlight=False)
         return EXIT_OK
     table = Table(title=f"{kr} · เขต {district} · {period}")
-    for header in ("รับเมื่อ / received (UTC)", "ไฟล์ / file", "sha256", "ค่า / value",
+    for header in ("รับเมื่อ (เวลาไทย) / received (Bangkok)", "ไฟล์ / file", "sha256", "ค่า / value",
                    "สถานะ / status", "ช่อง / cell", "รายงาน / submission"):
         table.add_column(header, overflow="fold")
     for row in history.itertuples():
         value = "ไม่มีข้อมูล" if row.actual != row.actual else stored_text(row.actual)
-        table.add_row(f"{row.received_at:%Y-%m-%d %H:%M}", escape(row.original_name),
+        table.add_row(thai_time(row.received_at.replace(tzinfo=UTC)), escape(row.original_name),
                       row.sha256[:12], value, _status(row.status),
                       escape(f"{row.sheet}!{row.cell}"), SUBMISSION_TH[row.submission])
     console.print(table)
@@ -356,7 +356,8 @@ def _why(item: dict) -> str:
         then = item["repeats"]
         th, en = DUPLICATE_OF[then["status"]]
         return escape(f"= {then['name']} ({then['folder'] or 'inbox'}, "
-                      f"{then['received_at'][:16].replace('T', ' ')} UTC): {th} / {en}")
+                      f"{when_received(datetime.fromisoformat(then['received_at']))}): "
+                      f"{th} / {en}")
     errors = [p for p in item["problems"] if p["severity"] == "error"]
     lines = [escape(f"{p['cell'] or p['sheet'] or '-'} [{p['code']}] {p['message_th']}")
              for p in errors[:3]]

@@ -6,7 +6,7 @@ The Thai fiscal year is named by the Buddhist Era year in which it ends: FY 2569
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 BE_OFFSET = 543
@@ -106,3 +106,10 @@ def thai_time(moment: datetime) -> str:
     """15 ม.ค. 2569 23:40 น.: a moment (aware) at Bangkok's clock, as a Thai reader expects."""
     local = moment.astimezone(BANGKOK)
     return f"{thai_date(local.date())} {local:%H:%M} น."
+
+
+def when_received(moment: datetime) -> str:
+    """A file's time of receipt as receipts and the console give it: Bangkok's clock first,
+    where due dates are days, then UTC, as the warehouse stores it (naive: UTC)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return f"{thai_time(aware)} ({aware.astimezone(UTC):%Y-%m-%d %H:%M} UTC)"

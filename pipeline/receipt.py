@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from pipeline.cells import stored_text
-from pipeline.periods import thai_date, thai_time
+from pipeline.periods import thai_date, when_received
 from pipeline.values import Arrival, Verdict
 from schemas.rules import ERROR, NOTICE, WARNING
 
@@ -97,7 +97,7 @@ def repeats(earlier: dict) -> tuple[str, str]:
     """Which file received before a file repeats, when, from which folder and what became of
     it, in Thai and in English (`earlier`: store.earlier_submissions)."""
     th, en = DUPLICATE_OF[earlier["status"]]
-    when = f"{earlier['received_at']:%Y-%m-%d %H:%M} UTC"
+    when = when_received(earlier["received_at"])
     name, source = earlier["original_name"], earlier["inbox_folder"] or "inbox"
     return (f"ไฟล์นี้เหมือนกับไฟล์ {name} ที่ได้รับจากโฟลเดอร์ {source} เมื่อ {when} ทุกไบต์ "
             f"ไฟล์นั้น{th}",
@@ -112,8 +112,7 @@ def _received(arrival: Arrival) -> list[str]:
         "",
         f"- ไฟล์ / file: {arrival.name}",
         f"- รหัสตรวจสอบ / sha256: {arrival.sha256}",
-        f"- ได้รับเมื่อ / received: {thai_time(arrival.received_at)} "
-        f"({arrival.received_at:%Y-%m-%d %H:%M} UTC)",
+        f"- ได้รับเมื่อ / received: {when_received(arrival.received_at)}",
     ]
 
 

@@ -356,13 +356,15 @@ def test_check_of_a_file_already_received_says_so_as_the_nightly_job_would(works
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     shown = " ".join(accepted.stdout.split())
     assert f"{again}: ได้รับแล้ว ไม่ได้ตรวจซ้ำ / already received, not judged again" in shown
-    assert ("ไฟล์นี้เหมือนกับไฟล์ OKR.xlsx ที่ได้รับจากโฟลเดอร์ 1001 เมื่อ 2026-04-01 00:01 UTC "
+    assert ("ไฟล์นี้เหมือนกับไฟล์ OKR.xlsx ที่ได้รับจากโฟลเดอร์ 1001 "
+            "เมื่อ 1 เม.ย. 2569 07:01 น. (2026-04-01 00:01 UTC) "
             "ทุกไบต์ ไฟล์นั้นผ่านการตรวจ และเป็นข้อมูลที่ใช้อยู่") in shown
     assert "would be accepted" not in shown
     assert not (workspace.root / "outputs" / "check").exists()
     both = run_cli("check", str(again), str(rejected), "--workspace", str(workspace.root))
     assert both.returncode == 1
-    assert ("ไฟล์นี้เหมือนกับไฟล์ bad.xlsx ที่ได้รับจากโฟลเดอร์ 1002 เมื่อ 2026-04-01 00:02 UTC "
+    assert ("ไฟล์นี้เหมือนกับไฟล์ bad.xlsx ที่ได้รับจากโฟลเดอร์ 1002 "
+            "เมื่อ 1 เม.ย. 2569 07:02 น. (2026-04-01 00:02 UTC) "
             "ทุกไบต์ ไฟล์นั้นไม่ผ่านการตรวจ") in " ".join(both.stdout.split())
 
 
@@ -377,7 +379,8 @@ def test_a_file_sent_again_under_another_name_gets_a_receipt_saying_it_was_recei
         "duplicate", "feedback/2569-Q2/1001/OKR (1).xlsx.receipt.md")
     receipt = (_folder(workspace) / "OKR (1).xlsx.receipt.md").read_text(encoding="utf-8")
     assert "- ผล / outcome: ได้รับแล้ว ไม่ได้ตรวจซ้ำ / already received, not judged again" in receipt
-    assert ("ไฟล์นี้เหมือนกับไฟล์ OKR.xlsx ที่ได้รับจากโฟลเดอร์ 1001 เมื่อ 2026-04-01 00:01 UTC "
+    assert ("ไฟล์นี้เหมือนกับไฟล์ OKR.xlsx ที่ได้รับจากโฟลเดอร์ 1001 "
+            "เมื่อ 1 เม.ย. 2569 07:01 น. (2026-04-01 00:01 UTC) "
             "ทุกไบต์ ไฟล์นั้นผ่านการตรวจ และเป็นข้อมูลที่ใช้อยู่") in receipt
 
 
@@ -396,8 +399,9 @@ def test_the_same_file_sent_again_under_its_name_keeps_its_own_receipt(workspace
         "status": "current"})
     shown = Console(record=True, width=400, file=io.StringIO())
     render_report(report, workspace.settings, shown)
-    assert ("= OKR.xlsx (1001, 2026-04-01 00:01 UTC): ผ่านการตรวจ และเป็นข้อมูลที่ใช้อยู่ / "
-            "accepted; its figures are the current ones") in shown.export_text()
+    assert ("= OKR.xlsx (1001, 1 เม.ย. 2569 07:01 น. (2026-04-01 00:01 UTC)): "
+            "ผ่านการตรวจ และเป็นข้อมูลที่ใช้อยู่ / accepted; its figures are the current ones"
+            ) in shown.export_text()
     log = max(workspace.settings.runs.glob("*.jsonl")).read_text(encoding="utf-8")
     assert '"event": "file", "file": "OKR.xlsx", "folder": "1001", "outcome": "duplicate"' in log
 

@@ -168,7 +168,7 @@ def test_reopening_a_period_lists_the_files_refused_while_it_was_closed(workspac
         "(ไฟล์เดิมที่ไม่ได้บันทึกใหม่จะถือว่าส่งซ้ำ) / 1 file(s) were refused while the period "
         "was closed; ask the district to open the file, save it again and send it (the very "
         "same file is a duplicate and is not judged again):",
-        "  1001  late.xlsx  (2026-04-01 00:02 UTC)"]
+        "  1001  late.xlsx  (1 เม.ย. 2569 07:02 น. (2026-04-01 00:02 UTC))"]
     workspace.drop(late, "1001", "late.xlsx")
     assert run(workspace.settings).files[-1]["outcome"] == "duplicate"
 

@@ -32,6 +32,7 @@ def test_a_figure_is_traced_through_every_submission_that_reported_it(workspace)
     assert "100" in lines[0] and "superseded" in lines[0] and "รายงานผล!H8" in lines[0]
     assert "ล่าช้ากว่าแผน / off track" in lines[0]  # the clerk's status as picked, not off_track
     assert "120" in lines[1] and "current" in lines[1]
+    assert "(Bangkok)" in result.stdout and "1 เม.ย. 2569 07:0" in lines[0]  # 00:0x UTC
 
 
 def test_a_kr_left_blank_with_a_note_and_no_status_is_traced(workspace):
