@@ -55,7 +55,7 @@ def receipt_text(verdict: Verdict, district_name: str, changed: list[dict],
         f"- เขต / district: {verdict.district_code or '-'} {district_name}".rstrip(),
         f"- รอบการรายงาน / period: {verdict.period or '-'}",
         f"- ผล / outcome: {(CHECKED if checked else OUTCOME)[verdict.accepted]}",
-        *([] if checked else _timeliness(verdict)),
+        *_timeliness(verdict, checked),
         f"- ข้อผิดพลาด / errors: {counts[ERROR]} · คำเตือน / warnings: {counts[WARNING]} · "
         f"แจ้งให้ทราบ / notices: {counts[NOTICE]}",
     ]
@@ -116,11 +116,14 @@ def _received(arrival: Arrival) -> list[str]:
     ]
 
 
-def _timeliness(verdict: Verdict) -> list[str]:
-    """An accepted file: whether it came by its period's due date."""
+def _timeliness(verdict: Verdict, checked: bool) -> list[str]:
+    """An accepted file: whether it came by its period's due date; checked, the due date alone
+    (it is on time if sent by then)."""
     if verdict.due_date is None:
         return []
     due = f"{thai_date(verdict.due_date)} ({verdict.due_date})"
+    if checked:
+        return [f"- กำหนดส่ง / due: {due}"]
     if verdict.on_time:
         return [f"- กำหนดส่ง / due: {due} · ส่งทันกำหนด / on time"]
     return [f"- กำหนดส่ง / due: {due} · ส่งหลังกำหนด / late"]

@@ -310,6 +310,10 @@ def test_check_judges_files_writes_feedback_and_stores_nothing(workspace, tmp_pa
         "(a check: nothing stored)",
         "- ผล / outcome: จะไม่ผ่านการตรวจ (ตรวจล่วงหน้า ยังไม่ได้บันทึกข้อมูล) / would be rejected "
         "(a check: nothing stored)"]
+    # the due date, by which the file is on time once sent: not whether it was, unsent
+    good_receipt = (dry_run / "good.xlsx.receipt.md").read_text(encoding="utf-8")
+    assert "- กำหนดส่ง / due: 15 เม.ย. 2569 (2026-04-15)\n" in good_receipt
+    assert "ส่งทันกำหนด" not in good_receipt and "ส่งหลังกำหนด" not in good_receipt
     assert not _folder(workspace).exists()
     assert _sha(warehouse) == before
     assert good.exists() and bad.exists()
