@@ -156,6 +156,10 @@ ROW_RULES: tuple[RowRule, ...] = (
             lambda f: ~(_is("ratio")(f) & _value_missing(f) & _blank(f, "denominator")
                         & f["note"].eq("")),
             "numerator_raw"),
+    # said, so that a figure typed in the note (ผลงาน 5 จุด) is not taken for a report
+    RowRule("not-reported", VALUE_CELL,
+            lambda f: ~(f["assigned"] & _value_missing(f) & f["note"].ne("")
+                        & (~_is("ratio")(f) | _blank(f, "denominator"))), "note"),
     RowRule("percent-out-of-range", "actual",
             lambda f: ~(_is("percent")(f) & ~f["actual"].between(*layout.PERCENT_RANGE)
                         & f["actual"].notna()),

@@ -222,6 +222,11 @@ def test_a_blank_actual_with_a_note_is_accepted_and_stored_as_missing(workspace)
     fact = verdict.facts.set_index("kr_code").loc["KR-1-01"]
     assert fact["actual"] != fact["actual"]  # NaN: missing, never zero
     assert fact["note"] == "ยังไม่ได้รับรายงานจากฝ่ายโยธา"
+    # and the clerk is told so: "ผลงาน 5 จุด" typed in the note went as a report, unsaid
+    (said,) = [p for p in verdict.problems if p.cell == "H6"]
+    assert (said.severity, said.code) == ("notice", "not-reported")
+    assert said.message_th == (
+        'ไม่ได้กรอกผล ระบบบันทึกตัวชี้วัดนี้เป็น "ไม่มีข้อมูล" ตามเหตุผลในหมายเหตุ')
 
 
 def _nothing_reported(workspace) -> list[str]:
@@ -759,7 +764,9 @@ def test_a_blank_confidence_beside_a_figure_is_accepted_with_a_warning(workspace
                    .type("KR-1-02", "status", None).type("KR-1-02", "note", "รอผลสำรวจ"), "1001")
     verdict = only_verdict(workspace)
     assert verdict.accepted
-    assert found(verdict) == [("warning", "confidence-blank", "L6")]  # KR-1-02 reports none
+    # KR-1-02 reports no figure, so asks no confidence
+    assert found(verdict) == [("warning", "confidence-blank", "L6"),
+                              ("notice", "not-reported", "H7")]
     assert verdict.problems[0].message_th == "ยังไม่ได้เลือกระดับความเชื่อมั่น กรุณาเลือกจากรายการ"
 
 
