@@ -12,7 +12,7 @@ import pandas as pd
 
 from pipeline.atomic import atomic_path
 from pipeline.periods import BANGKOK
-from pipeline.rollup import PeriodRollup, reporting_rates
+from pipeline.rollup import CITY, PeriodRollup, reporting_rates
 
 # file → column → (type, Thai, English): the data dictionary, and the columns exported.
 DICTIONARY: dict[str, dict[str, tuple[str, str, str]]] = {
@@ -46,7 +46,14 @@ DICTIONARY: dict[str, dict[str, tuple[str, str, str]]] = {
     "kr_scores": {
         "period": ("text", "รอบการรายงาน", "reporting period"),
         "area": ("text", "พื้นที่", "city, a group code 01-06 or a district code"),
+        **(AREA_NAMES := {
+            "area_th": ("text", "ชื่อพื้นที่", "the city, group or district (Thai)"),
+            "area_en": ("text", "ชื่อพื้นที่ (อังกฤษ)", "the city, group or district (English)")}),
         "kr_code": ("text", "รหัสตัวชี้วัด", "key result code"),
+        "kr_th": ("text", "ตัวชี้วัด", "key result (Thai)"),
+        "kr_en": ("text", "ตัวชี้วัด (อังกฤษ)", "key result (English)"),
+        "unit_th": ("text", "หน่วยนับ", "unit (Thai)"),
+        "unit_en": ("text", "หน่วยนับ (อังกฤษ)", "unit (English)"),
         "kr_type": ("text", "ประเภท", "how district values combine"),
         "actual": ("number", "ผลรวม", "combined value: sum, ratio of sums, mean or share done"),
         "baseline": ("number", "ค่าฐาน", "a district's own; a group's or the city's combined "
@@ -62,7 +69,10 @@ DICTIONARY: dict[str, dict[str, tuple[str, str, str]]] = {
     "dimension_scores": {
         "period": ("text", "รอบการรายงาน", "reporting period"),
         "area": ("text", "พื้นที่", "city, a group code 01-06 or a district code"),
+        **AREA_NAMES,
         "dimension_id": ("integer", "ด้าน", "policy dimension 1-9"),
+        "dimension_th": ("text", "ชื่อด้าน", "policy dimension (Thai)"),
+        "dimension_en": ("text", "ชื่อด้าน (อังกฤษ)", "policy dimension (English)"),
         "score": ("number", "คะแนน", "mean capped progress up the KR tree, 0-1"),
         "krs": ("integer", "จำนวนตัวชี้วัด", "key results of the dimension assigned in the area"),
         "krs_with_data": ("integer", "ตัวชี้วัดที่มีข้อมูล", "of those, key results with figures"),
@@ -146,8 +156,10 @@ def _kr_scores(rollup: PeriodRollup) -> pd.DataFrame:
     groups = rollup.kr_group.rename(columns={"group_code": "area"})
     districts = rollup.kr_district.rename(columns={"district_code": "area"}).assign(
         assigned=1, reporting=lambda f: f["actual"].notna().astype(int))
-    return pd.concat([city, groups, districts], ignore_index=True).sort_values(
-        ["area", "kr_code"])
+    krs = rollup.krs[["kr_code", "name_th", "name_en", "unit_th", "unit_en"]].rename(
+        columns={"name_th": "kr_th", "name_en": "kr_en"})
+    return pd.concat([city, groups, districts], ignore_index=True).merge(
+        krs, on="kr_code").merge(_area_names(rollup), on="area").sort_values(["area", "kr_code"])
 
 
 def _dimension_scores(rollup: PeriodRollup) -> pd.DataFrame:
@@ -158,12 +170,27 @@ def _dimension_scores(rollup: PeriodRollup) -> pd.DataFrame:
     rates = reporting_rates(rollup.completeness).rename(columns={
         "accepted": "districts_reporting", "expected": "districts_expected"})
     standing = pd.concat([rates, done])[["area", "districts_reporting", "districts_expected"]]
+    names = rollup.reference.dimensions.rename(columns={"name_th": "dimension_th",
+                                                        "name_en": "dimension_en"})
     return pd.concat([
         rollup.dims_city,
         rollup.dims_group.rename(columns={"group_code": "area"}),
         rollup.dims_district.rename(columns={"district_code": "area"}),
-    ], ignore_index=True).merge(standing, on="area", how="left").sort_values(
+    ], ignore_index=True).merge(standing, on="area", how="left").merge(
+        names, on="dimension_id").merge(_area_names(rollup), on="area").sort_values(
         ["area", "dimension_id"])
+
+
+def _area_names(rollup: PeriodRollup) -> pd.DataFrame:
+    """Each area's name: a score file read alone named its rows by code only."""
+    ref = rollup.reference
+    return pd.concat([
+        pd.DataFrame({"area": [CITY], "area_th": ["กรุงเทพมหานคร"], "area_en": ["Bangkok"]}),
+        ref.groups.rename(columns={"group_code": "area", "group_th": "area_th",
+                                   "group_en": "area_en"}),
+        ref.districts.rename(columns={"code": "area", "name_th": "area_th",
+                                      "name_en": "area_en"}),
+    ])[["area", "area_th", "area_en"]]
 
 
 def _reporting(rollup: PeriodRollup) -> pd.DataFrame:

@@ -90,6 +90,16 @@ def test_open_data_tells_who_reported_and_what_each_score_stands_on(demo_setting
     assert standing.loc["1024"].tolist() == [{0}, {1}]
     facts = pd.read_parquet(folder / "facts.parquet")
     assert "lamps" in set(facts["unit_en"])
+    # a score file read alone names its rows, as facts does
+    kr_scores = pd.read_parquet(folder / "kr_scores.parquet")
+    assert len(kr_scores) == query(demo_settings.warehouse_path, "SELECT count(*) FROM kr_scores "
+                                   "WHERE period = '2569-Q2'")[0][0]  # none lost to the names
+    city = kr_scores[kr_scores["area"].eq("city")].set_index("kr_code")
+    assert tuple(city.loc["KR-1-01", ["area_th", "area_en", "unit_en"]]) == (
+        "กรุงเทพมหานคร", "Bangkok", "km")
+    named = scores.set_index(["area", "dimension_id"])
+    assert tuple(named.loc[("1024", 1), ["area_en", "dimension_en"]]) == (
+        "Rat Burana", "Good mobility")
 
 
 def test_open_data_numbers_carry_no_binary_noise(demo_settings):
