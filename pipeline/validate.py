@@ -172,7 +172,7 @@ def _judge(raws: list[RawWorkbook], registries: RegistryVersions, settings: Sett
         for file_id, problems in _row_problems(batch, raws).items():
             wrong = {p.cell for p in problems if p.severity == ERROR}
             found[file_id] = [p for p in found[file_id] if not (  # read as a fix of it
-                p.code in _ROUNDING and p.cell in wrong)] + problems
+                p.code == "normalized-rounded" and p.cell in wrong)] + problems
     accepted = {file_id for file_id, problems in found.items() if not _has_error(problems)}
     figures = _figures(batch, raws, set(ready))  # an accepted file is one of them
     return [_verdict(raw, found[file_id], figures[file_id] if file_id in accepted else None,
@@ -336,14 +336,14 @@ def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]
     word (whether a row is a milestone is known only here, once the plan is joined). Last,
     the milestones' cells whose "read as a number" notice goes: "100%" is no milestone's
     choice, and the notice that it was read as 100 said the opposite of its error."""
-    notices = []
+    told = []
 
     def cell(index) -> str:
         return f"{raws[batch.at[index, 'file_id']].cells['actual']}{batch.at[index, 'row']}"
 
-    def notice(index, code: str, value, expected) -> None:
+    def tell(index, code: str, value, expected) -> None:
         raw = raws[batch.at[index, "file_id"]]
-        notices.append((batch.at[index, "file_id"], problem(
+        told.append((batch.at[index, "file_id"], problem(
             code, raw.sheet, cell(index), value=value, expected=expected)))
 
     decimals = batch["decimals"].fillna(6).astype(int)
@@ -354,12 +354,12 @@ def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]
     changed = shown.notna() & ~np.isclose(rounded, shown, rtol=0, atol=0)
     whole = batch["kr_type"].eq("count") & decimals.eq(0)  # 1.209 typed for 1,209: read 1
     for index in batch.index[changed & batch["kr_type"].isin(["count", "percent"])]:
-        notice(index, "count-fraction" if whole[index] else "normalized-rounded",
-               f"{shown[index]:.15g}", rounded[index])
+        tell(index, "count-fraction" if whole[index] else "normalized-rounded",
+             f"{shown[index]:.15g}", rounded[index])
     worded = batch["kr_type"].eq("milestone") & batch["milestone_label"].notna()
     for index in batch.index[worded]:  # "เสร็จแล้ว" read as done: said, as a status word is
-        notice(index, "normalized-choice", batch.at[index, "actual_raw"],
-               batch.at[index, "milestone_label"])
+        tell(index, "normalized-choice", batch.at[index, "actual_raw"],
+             batch.at[index, "milestone_label"])
     ratio = batch["kr_type"].eq("ratio")
     milestone = batch["kr_type"].eq("milestone")
     value = rounded.where(~milestone, batch["milestone"].astype(float))
@@ -369,7 +369,7 @@ def _with_values(batch: pd.DataFrame, raws: list[RawWorkbook]
               for index in batch.index[milestone & batch["actual"].notna()
                                        & batch["milestone"].isna()]}
     return batch.assign(actual=rounded, value=value,
-                        value_key=np.where(ratio, "numerator", "actual")), notices, unsaid
+                        value_key=np.where(ratio, "numerator", "actual")), told, unsaid
 
 
 def _shown(batch: pd.DataFrame) -> pd.DataFrame:
@@ -411,10 +411,6 @@ def _at_precision(value: float, decimals: int) -> tuple[float, float]:
                                               rounding=ROUND_HALF_UP))
 
 
-# the notices of a number rounded: beside an error at its cell, the clerk took one for a fix
-_ROUNDING = frozenset({"normalized-rounded", "count-fraction"})
-
-
 def _row_problems(batch: pd.DataFrame, raws: list[RawWorkbook]) -> dict[int, list[Problem]]:
     try:
         submission.batch_schema().validate(batch[list(submission.CHECKED_COLUMNS)], lazy=True)
@@ -423,14 +419,18 @@ def _row_problems(batch: pd.DataFrame, raws: list[RawWorkbook]) -> dict[int, lis
         cases = cases[cases["check"].isin(submission.RULES_BY_ID)]
         cases = cases.drop_duplicates(["check", "index"])
         severity = cases["check"].map(lambda c: RULES[submission.RULES_BY_ID[c].code].severity)
-        across = cases["check"].map(lambda c: submission.RULES_BY_ID[c].code
-                                    in submission.ACROSS_PERIODS)
+        rules = cases["check"].map(submission.RULES_BY_ID)
+        across = rules.map(lambda rule: rule.code in submission.ACROSS_PERIODS)
+        at = pd.Series([(index, batch.at[index, "value_key"] if rule.column
+                         == submission.VALUE_CELL else rule.column)
+                        for index, rule in zip(cases["index"], rules, strict=True)],
+                       index=cases.index)
         wrong_rows = set(cases.loc[severity == ERROR, "index"])
-        wrong_in_itself = set(cases.loc[(severity == ERROR) & ~across, "index"])
+        wrong_in_itself = set(at[(severity == ERROR) & ~across])
         # a warning on a row whose figure is already wrong would only distract the clerk, and
         # so would a figure wrong in itself (-2 lamps) compared with another period's
         cases = cases[((severity == ERROR) | ~cases["index"].isin(wrong_rows))
-                      & (~across | ~cases["index"].isin(wrong_in_itself))]
+                      & (~across | ~at.isin(wrong_in_itself))]
         rows = _shown(batch.loc[cases["index"].unique()])[_SHOWN_COLUMNS].to_dict("index")
         found: dict[int, list[Problem]] = {}
         for check, index in zip(cases["check"], cases["index"], strict=True):

@@ -81,9 +81,13 @@ _RULES = (
          "Template version {value} is not supported (expected {expected})."),
     Rule("district-mismatch", ERROR,
          "ไฟล์นี้เป็นแบบรายงานของเขต {value} แต่ส่งมาในโฟลเดอร์ของเขต {expected} "
-         "กรุณาส่งไฟล์นี้ในโฟลเดอร์ของเขต {value} (inbox/{value}/)",
+         "แต่ละเขตส่งได้เฉพาะแบบรายงานของเขตตนเองในโฟลเดอร์ของตนเอง หากท่านเป็นเขต {expected} "
+         "กรุณากรอกแบบรายงานของเขต {expected} หากไฟล์นี้เป็นของเขต {value} "
+         "ให้เขต {value} ส่งในโฟลเดอร์ของเขต {value}",
          "This is the template of district {value} but it was sent in the folder of "
-         "district {expected}; send it in the folder of district {value} (inbox/{value}/)."),
+         "district {expected}. Each district sends its own template in its own folder: if you "
+         "are district {expected}, fill district {expected}'s; if this is district {value}'s "
+         "file, district {value} sends it in its folder."),
     Rule("period-unknown", ERROR,
          "รอบการรายงาน {value} ไม่มีในทะเบียน OKR",
          "Reporting period {value} is not in the OKR registry."),
@@ -148,8 +152,10 @@ _RULES = (
          "\"{value}\" ไม่ใช่ตัวเลข กรุณากรอกเป็นตัวเลข",
          "\"{value}\" is not a number; type a number."),
     Rule("decimal-comma", ERROR,
-         "\"{value}\" ใช้เครื่องหมายจุลภาค (,) เป็นจุดทศนิยม กรุณาใช้จุด (.) แทน เช่น 1.5",
-         "\"{value}\" has a decimal comma; type a decimal point instead, as in 1.5."),
+         "\"{value}\" ใช้เครื่องหมายจุลภาค (,) เป็นจุดทศนิยม กรุณาใช้จุด (.) เป็นจุดทศนิยม "
+         "และไม่ต้องใส่จุดคั่นหลักพัน เช่น 1.5 หรือ 1234.5",
+         "\"{value}\" has a decimal comma; type a decimal point instead, with no point between "
+         "thousands: 1.5, 1234.5."),
     Rule("date-not-number", ERROR,
          "ช่องนี้เป็นวันที่ ({value}) ไม่ใช่ตัวเลข Excel อาจเปลี่ยนสิ่งที่พิมพ์ (เช่น 1/5) เป็นวันที่ "
          "กรุณาจัดรูปแบบช่องเป็นตัวเลข (Number) แล้วพิมพ์ตัวเลขใหม่",

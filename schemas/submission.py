@@ -58,7 +58,8 @@ def _not_number(f: Frame, column: str) -> pd.Series:
 
 # what a figure that is not a number most often is: told so, not only "not a number"
 _MISTAKEN = {
-    "decimal-comma": r"\s*[-+]?\d+,\d{1,2}\s*|\s*[-+]?\d{1,3}(\.\d{3})+,\d+\s*",  # 1,5 · 1.234,5
+    # 1,5 · 85,5 % · 1.234,5
+    "decimal-comma": r"\s*[-+]?(\d+,\d{1,2}|\d{1,3}(\.\d{3})+,\d+)\s*%?\s*",
     "date-not-number": r"\d{4}-\d{2}-\d{2}(T[\d:.]+)?",  # 1/5 typed, a date made of it
 }
 
@@ -153,8 +154,8 @@ ROW_RULES: tuple[RowRule, ...] = (
             lambda f: ~(~_is("ratio")(f) & f["assigned"] & _value_missing(f) & f["note"].eq("")),
             "actual_raw"),
     RowRule("parts-blank", "numerator",
-            lambda f: ~(_is("ratio")(f) & _value_missing(f) & _blank(f, "denominator")
-                        & f["note"].eq("")),
+            lambda f: ~(_is("ratio")(f) & f["assigned"] & _value_missing(f)
+                        & _blank(f, "denominator") & f["note"].eq("")),
             "numerator_raw"),
     # said, so that a figure typed in the note (ผลงาน 5 จุด) is not taken for a report
     RowRule("not-reported", VALUE_CELL,
@@ -170,7 +171,8 @@ ROW_RULES: tuple[RowRule, ...] = (
     RowRule("count-negative", "actual", lambda f: ~(_is("count")(f) & (f["actual"] < 0)),
             "actual_raw"),
     RowRule("numerator-blank", "numerator",  # a note explains no half of a ratio
-            lambda f: ~(_is("ratio")(f) & _blank(f, "numerator") & ~_blank(f, "denominator")),
+            lambda f: ~(_is("ratio")(f) & f["assigned"] & _blank(f, "numerator")
+                        & ~_blank(f, "denominator")),
             "denominator_raw"),
     RowRule("denominator-blank", "denominator",
             lambda f: ~(_is("ratio")(f) & ~_blank(f, "numerator") & _blank(f, "denominator")),

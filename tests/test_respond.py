@@ -441,7 +441,9 @@ def test_another_districts_file_sent_byte_for_byte_is_judged_in_the_folder_it_ca
     receipt = workspace.root.joinpath("outputs", "feedback", "2569-Q2", "1002",
                                       "OKR_1001.xlsx.receipt.md").read_text(encoding="utf-8")
     assert ("- ทั้งไฟล์: ไฟล์นี้เป็นแบบรายงานของเขต 1001 แต่ส่งมาในโฟลเดอร์ของเขต 1002 "
-            "กรุณาส่งไฟล์นี้ในโฟลเดอร์ของเขต 1001 (inbox/1001/) (district-mismatch)") in receipt
+            "แต่ละเขตส่งได้เฉพาะแบบรายงานของเขตตนเองในโฟลเดอร์ของตนเอง หากท่านเป็นเขต 1002 "
+            "กรุณากรอกแบบรายงานของเขต 1002 หากไฟล์นี้เป็นของเขต 1001 "
+            "ให้เขต 1001 ส่งในโฟลเดอร์ของเขต 1001 (district-mismatch)") in receipt
     assert query(workspace.settings.warehouse_path,
                  "SELECT original_name, inbox_folder, status FROM submission_status "
                  "ORDER BY submission_id") == [("OKR_1001.xlsx", "1001", "current"),

@@ -378,6 +378,28 @@ def test_a_figure_wrong_in_itself_is_not_also_compared_with_last_period(workspac
         ("count-negative", "H8")]
 
 
+def test_a_fall_below_last_period_is_told_with_the_rows_other_errors(workspace):
+    """A status mistyped on the row hid the fall: the clerk mended the status, sent again,
+    and only then learnt of it. Every problem is told at once, one at each cell."""
+    first = workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 300)
+    assert _sent_and_run(workspace, first)["outcome"] == "accepted"
+    outcome = _sent_and_run(workspace, workspace.clerk("1001", "2569-Q2")
+                            .type("KR-1-03", "actual", 200).type("KR-1-03", "status", "ดีมาก"))
+    assert sorted((p["code"], p["cell"]) for p in outcome["problems"] if p["cell"] in (
+        "H8", "K8")) == [("cumulative-decreased", "H8"), ("status-invalid", "K8")]
+
+
+def test_a_thousands_point_is_told_beside_the_fall_it_makes(workspace):
+    """1.209 typed for 1,209 under last period's 300: the fall was told, and the hint that
+    explains it dropped as a rounding notice."""
+    first = workspace.clerk("1001", "2569-Q1").type("KR-1-03", "actual", 300)
+    assert _sent_and_run(workspace, first)["outcome"] == "accepted"
+    outcome = _sent_and_run(workspace, workspace.clerk("1001", "2569-Q2")
+                            .type("KR-1-03", "actual", 1.209))
+    assert sorted(p["code"] for p in outcome["problems"] if p["cell"] == "H8") == [
+        "count-fraction", "cumulative-decreased"]
+
+
 def test_a_figure_refused_is_not_also_said_to_be_rounded(workspace):
     """0.72 for 72 %: refused as a fraction, and also "rounded 0.72 to 0.7", which the clerk
     read as the fix."""

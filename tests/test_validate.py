@@ -75,9 +75,16 @@ ROW_CASES = [
         id="not-a-number"),
     pytest.param(  # a decimal comma: read as 15, the figure would be ten times too large
         lambda c: c.type("KR-1-01", "actual", "1,5"), "decimal-comma", "H6",
-        '"1,5" ใช้เครื่องหมายจุลภาค (,) เป็นจุดทศนิยม กรุณาใช้จุด (.) แทน เช่น 1.5',
-        '"1,5" has a decimal comma; type a decimal point instead, as in 1.5.',
-        id="decimal-comma"),
+        '"1,5" ใช้เครื่องหมายจุลภาค (,) เป็นจุดทศนิยม กรุณาใช้จุด (.) เป็นจุดทศนิยม '
+        "และไม่ต้องใส่จุดคั่นหลักพัน เช่น 1.5 หรือ 1234.5",
+        '"1,5" has a decimal comma; type a decimal point instead, with no point between '
+        "thousands: 1.5, 1234.5.", id="decimal-comma"),
+    pytest.param(  # a percentage, where a decimal comma is likeliest
+        lambda c: c.type("KR-1-02", "actual", "85,5 %"), "decimal-comma", "H7",
+        '"85,5 %" ใช้เครื่องหมายจุลภาค (,) เป็นจุดทศนิยม กรุณาใช้จุด (.) เป็นจุดทศนิยม '
+        "และไม่ต้องใส่จุดคั่นหลักพัน เช่น 1.5 หรือ 1234.5",
+        '"85,5 %" has a decimal comma; type a decimal point instead, with no point between '
+        "thousands: 1.5, 1234.5.", id="decimal-comma-percent"),
     pytest.param(  # the clerk was told "2026-05-01" is not a number; the cell showed 1-May
         lambda c: c.type("KR-1-04", "numerator", datetime(2026, 5, 1)), "date-not-number", "I9",
         "ช่องนี้เป็นวันที่ (2026-05-01) ไม่ใช่ตัวเลข Excel อาจเปลี่ยนสิ่งที่พิมพ์ (เช่น 1/5) เป็นวันที่ "
@@ -345,7 +352,9 @@ def test_a_file_in_another_districts_folder_is_refused(workspace):
     assert found(verdict) == [("error", "district-mismatch", "")]
     assert verdict.problems[0].message_th == (
         "ไฟล์นี้เป็นแบบรายงานของเขต 1001 แต่ส่งมาในโฟลเดอร์ของเขต 1002 "
-        "กรุณาส่งไฟล์นี้ในโฟลเดอร์ของเขต 1001 (inbox/1001/)")
+        "แต่ละเขตส่งได้เฉพาะแบบรายงานของเขตตนเองในโฟลเดอร์ของตนเอง หากท่านเป็นเขต 1002 "
+        "กรุณากรอกแบบรายงานของเขต 1002 หากไฟล์นี้เป็นของเขต 1001 "
+        "ให้เขต 1001 ส่งในโฟลเดอร์ของเขต 1001")
 
 
 @pytest.mark.parametrize(("folder", "shown"), [("", "inbox"), ("เขตพระนคร", "เขตพระนคร")])
