@@ -176,6 +176,10 @@ def _record(con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], submissions
         if stale:  # after: an earlier file of this batch owed one too
             con.execute("DELETE FROM feedback_owed WHERE list_contains(?, feedback_path)",
                         [stale])
+        if verdicts:  # waiting no more: the same bytes moved to another folder later, after
+            # quiet nights, are found anew there, not when they first came to the wrong one
+            con.execute("DELETE FROM inbox_seen WHERE list_contains(?, sha256)",
+                        [submissions["sha256"].tolist()])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

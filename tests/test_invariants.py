@@ -286,11 +286,25 @@ def test_a_file_left_for_the_next_run_comes_before_the_files_sent_after_it(works
     assert query(workspace.settings.warehouse_path,
                  "SELECT period, original_name FROM current_submissions ORDER BY 1") == [
         ("2569-Q1", "q1.xlsx"), ("2569-Q2", "q2-fix.xlsx")]
-    assert query(workspace.settings.warehouse_path, "SELECT count(*) FROM inbox_seen") == [(3,)]
-    run(workspace.settings)  # nothing new: the stored files are forgotten
-    workspace.send(workspace.clerk("1002"), "1002")
-    run(workspace.settings)
-    assert query(workspace.settings.warehouse_path, "SELECT count(*) FROM inbox_seen") == [(1,)]
+    # stored, they wait no more: forgotten as they are stored
+    assert query(workspace.settings.warehouse_path, "SELECT count(*) FROM inbox_seen") == [(0,)]
+
+
+def test_a_file_moved_from_a_wrong_folder_after_quiet_nights_is_received_when_moved(workspace):
+    """Sent to 1002's folder and refused there; nights with nothing sent; moved to 1001's. The
+    time the bytes were first found in 1002 was kept, and the file was received before the
+    last night that did not find it in 1001: on time or late by other districts' activity."""
+    sent = workspace.send(workspace.clerk("1001"), "1002", "OKR.xlsx")
+    assert [e["outcome"] for e in run(workspace.settings).files] == ["rejected"]
+    run(workspace.settings)  # a quiet night
+    (quiet,) = query(workspace.settings.warehouse_path, "SELECT max(started_at) FROM runs")[0]
+    kept = next(workspace.settings.quarantine.glob("1002/*.xlsx"))
+    workspace.drop(kept, "1001", "OKR.xlsx")  # its own folder, the file's old time with it
+    assert not sent.exists()
+    (entry,) = run(workspace.settings).files
+    assert entry["outcome"] == "accepted"
+    assert datetime.fromisoformat(entry["received_at"]) >= quiet.replace(tzinfo=UTC,
+                                                                          microsecond=0)
 
 
 def test_a_file_gone_between_listing_and_reading_is_passed_over(workspace, monkeypatch):

@@ -50,3 +50,7 @@ COMMENT ON COLUMN submissions.notices IS 'Number of problems of severity notice 
 COMMENT ON COLUMN submissions.data_as_of IS 'Date the clerk says the figures stand at (ข้อมูล ณ วันที่); NULL when not given or not read.';
 COMMENT ON COLUMN submissions.checked_against IS 'Registry version in force for the period, that the file was checked against (registry_version is the template''s own).';
 COMMENT ON COLUMN submissions.on_time IS 'Accepted and received by the due date (Bangkok day) of the version in force; NULL when rejected.';
+
+-- A file's first-seen row goes as it is stored: the same bytes moved later to the right folder
+-- kept the time they were first found in the wrong one, when no run with files came between.
+COMMENT ON TABLE inbox_seen IS 'The new files waiting in the inbox and when a run first found each (pipeline bookkeeping): a file a run left there is judged before the files found after it. A file''s row goes when the file is stored, or at the next run with files that no longer finds it in the inbox.';
