@@ -94,10 +94,10 @@ def looked_before(con: duckdb.DuckDBPyConnection, moments: set[datetime]
 
 def earlier_submissions(con: duckdb.DuckDBPyConnection, arrivals: list[Arrival]
                         ) -> dict[Path, dict]:
-    """The submission each of these files was judged as in its folder (the latest in any
-    folder for `check`'s files from outside the inbox), by path: its name, folder, district,
-    period, when it came and what became of it (submission_status: current, superseded or
-    rejected)."""
+    """The submission each of these files was judged as in its folder, by path: its name,
+    folder, district, period, when it came and what became of it (submission_status: current,
+    superseded or rejected). A file `check`ed from outside the inbox is the one judged in its
+    own district's folder, where it is to go: one refused only in another's is judged again."""
     columns = ["sha256", "original_name", "inbox_folder", "district_code", "period",
                "received_at", "status"]
     rows = con.execute(f"SELECT {', '.join(columns)} FROM submission_status "
@@ -106,8 +106,8 @@ def earlier_submissions(con: duckdb.DuckDBPyConnection, arrivals: list[Arrival]
     judged = [dict(zip(columns, row, strict=True)) for row in rows]
     earlier = {}
     for arrival in arrivals:
-        found = next((row for row in judged if row["sha256"] == arrival.sha256
-                      and arrival.folder in (None, row["inbox_folder"])), None)
+        found = next((row for row in judged if row["sha256"] == arrival.sha256 and (
+            row["inbox_folder"] == (arrival.folder or row["district_code"]))), None)
         if found is not None:
             earlier[arrival.path] = found
     return earlier

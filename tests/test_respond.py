@@ -372,6 +372,20 @@ def test_check_of_a_file_already_received_says_so_as_the_nightly_job_would(works
             "ทุกไบต์ ไฟล์นั้นไม่ผ่านการตรวจ") in " ".join(both.stdout.split())
 
 
+def test_check_from_outside_the_inbox_judges_a_file_refused_only_in_a_wrong_folder(
+        workspace, tmp_path):
+    """Refused in 1002's folder, the file is 1001's, and the nightly job would accept it in
+    1001's: `check` said "already received, rejected" and exited 1."""
+    workspace.send(workspace.clerk("1001"), "1002", "OKR.xlsx")
+    run(workspace.settings)
+    (refused,) = workspace.settings.quarantine.glob("1002/*.xlsx")
+    copy = tmp_path / "OKR.xlsx"  # a folder named for no district
+    copy.write_bytes(refused.read_bytes())
+    result = run_cli("check", str(copy), "--workspace", str(workspace.root))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "would be accepted" in result.stdout and "not judged again" not in result.stdout
+
+
 def test_a_file_sent_again_under_another_name_gets_a_receipt_saying_it_was_received(workspace):
     """Did it arrive? The clerk sends the same file again, renamed: it is not judged again,
     and its receipt says when the first copy came and what became of it."""
