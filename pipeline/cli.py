@@ -128,8 +128,9 @@ def main(argv: list[str] | None = None) -> int:
                       highlight=False, soft_wrap=True)
         return EXIT_LOCKED
     except WarehouseBusy as err:  # the files stored before it stay stored: safe to run again
-        console.print(f"[yellow]คลังข้อมูลเปิดอยู่ในโปรแกรมอื่น ระบบจึงหยุดไว้ก่อน / {escape(str(err))}"
-                      "[/yellow]", highlight=False, soft_wrap=True)
+        console.print("[yellow]คลังข้อมูลเปิดอยู่ในโปรแกรมอื่น ระบบจึงหยุดไว้ก่อน กรุณาปิดโปรแกรมนั้น "
+                      "(หรือให้ผู้ใช้ทำงานกับสำเนา) แล้วรันใหม่ / "
+                      f"{escape(str(err))}[/yellow]", highlight=False, soft_wrap=True)
         return EXIT_LOCKED
     except (PeriodError, UnknownName) as err:
         console.print(f"[red]{escape(str(err))}[/red]", highlight=False, soft_wrap=True)

@@ -18,13 +18,13 @@ from pipeline.html_text import STATUS, bi, num, pct
 from pipeline.periods import BANGKOK, thai_time
 from pipeline.rollup import (
     CITY,
+    FIGURES_AS_OF,
     CityFigures,
     PeriodRollup,
     received_until,
     reporting,
     reporting_rates,
 )
-from pipeline.rollup_book import FIGURES_AS_OF
 from pipeline.svg_charts import STATUS_COLOUR, progress_bar, status_stack
 
 DOWNLOADS = {  # open-data file → what it holds (Thai, English)

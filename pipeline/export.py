@@ -8,10 +8,11 @@ from contextlib import closing
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from pipeline.atomic import atomic_path
-from pipeline.periods import BANGKOK
+from pipeline.periods import in_bangkok
 from pipeline.rollup import CITY, PeriodRollup, reporting_rates
 
 # file → column → (type, Thai, English): the data dictionary, and the columns exported.
@@ -76,8 +77,9 @@ DICTIONARY: dict[str, dict[str, tuple[str, str, str]]] = {
         "score": ("number", "คะแนน", "mean capped progress up the KR tree, 0-1"),
         "krs": ("integer", "จำนวนตัวชี้วัด", "key results of the dimension assigned in the area"),
         "krs_with_data": ("integer", "ตัวชี้วัดที่มีข้อมูล", "of those, key results with figures"),
-        "districts_reporting": ("integer", "เขตที่รายงาน",
-                                "districts of the area with an accepted report for the period"),
+        "districts_accepted": ("integer", "เขตที่ส่งรายงานผ่าน",
+                               "districts of the area whose report for the period was "
+                               "accepted, whether or not it has figures for this dimension"),
         "districts_expected": ("integer", "เขตที่ต้องรายงาน", "districts of the area expected to "
                                "report (see reporting)"),
     },
@@ -89,17 +91,18 @@ DICTIONARY: dict[str, dict[str, tuple[str, str, str]]] = {
         "group_code": ("text", "รหัสกลุ่มเขต", "district group 01-06"),
         "state": ("text", "สถานะการส่ง", "accepted (its figures are in facts), rejected (every "
                   "file sent failed the checks: its figures are empty) or missing (no file)"),
-        "files": ("integer", "ไฟล์ที่ได้รับ", "files received for the period, rejected ones too"),
+        "files": ("integer", "ไฟล์ที่ได้รับ", "files received for the period, rejected ones too "
+                  "(but those refused because the period was closed)"),
         "first_accepted_at": ("text", "ส่งผ่านครั้งแรกเมื่อ", "when the first accepted file came, "
                               "Bangkok time (ISO 8601, +07:00); empty when none"),
         "on_time": ("boolean", "ส่งทันกำหนด", "an accepted file came by the due date, a day in "
                     "Bangkok; empty when none was accepted"),
     },
 }
-# the decimals numbers are published to: a sum or a mean of binary fractions carries noise in
-# its last digits (86.94999999999999 for 86.95), which the warehouse keeps as it is worked out
-# (its scores match its facts to the bit) and no reader of open data wants
-DECIMALS = 12
+# the digits a number is published to, as Excel shows it: past them a sum or a mean of binary
+# fractions carries noise (86.94999999999999 for 86.95, 61037.009999999995 for 61037.01),
+# which the warehouse keeps as it is worked out (its scores match its facts to the bit)
+SIGNIFICANT = 15
 
 
 def tables(rollup: PeriodRollup) -> dict[str, pd.DataFrame]:
@@ -118,11 +121,28 @@ def export(frames: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
          for column, spec in columns.items()],
         columns=["file", "column", "type", "description_th", "description_en"])
     paths = []
-    with closing(duckdb.connect()) as con:  # one for all four: opening one costs 14 ms
+    with closing(duckdb.connect()) as con:  # one for all: opening one costs 14 ms
         for name, frame in frames.items():
-            paths += _write(con, frame.round(DECIMALS), out_dir / name)
+            paths += _write(con, published(frame), out_dir / name)
         paths += _write(con, dictionary, out_dir / "data_dictionary", parquet=False)
     return paths
+
+
+def published(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with each float to SIGNIFICANT digits, a column of one precision at a time
+    (a few: np.round would take one number at a time otherwise)."""
+    out = frame.copy()
+    for column in frame.select_dtypes("float").columns:
+        values = frame[column].to_numpy(dtype=float, na_value=np.nan)
+        known = np.isfinite(values) & (values != 0)
+        places = np.zeros(len(values), dtype=int)
+        places[known] = SIGNIFICANT - 1 - np.floor(np.log10(np.abs(values[known]))).astype(int)
+        rounded = values.copy()
+        for digits in np.unique(places[known]):
+            at = known & (places == digits)
+            rounded[at] = np.round(values[at], digits)
+        out[column] = rounded
+    return out
 
 
 def _write(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, stem: Path,
@@ -163,13 +183,14 @@ def _kr_scores(rollup: PeriodRollup) -> pd.DataFrame:
 
 
 def _dimension_scores(rollup: PeriodRollup) -> pd.DataFrame:
-    """With the districts each area's scores stand on, as the books' headings give them."""
+    """With how many of each area's districts have an accepted report, as the books' headings
+    give them ("รายงาน 3/7 เขต"): of the area, not of the dimension."""
     done = rollup.completeness.assign(
         area=rollup.completeness["district_code"], districts_expected=1,
-        districts_reporting=rollup.completeness["state"].eq("accepted").astype(int))
+        districts_accepted=rollup.completeness["state"].eq("accepted").astype(int))
     rates = reporting_rates(rollup.completeness).rename(columns={
-        "accepted": "districts_reporting", "expected": "districts_expected"})
-    standing = pd.concat([rates, done])[["area", "districts_reporting", "districts_expected"]]
+        "accepted": "districts_accepted", "expected": "districts_expected"})
+    standing = pd.concat([rates, done])[["area", "districts_accepted", "districts_expected"]]
     names = rollup.reference.dimensions.rename(columns={"name_th": "dimension_th",
                                                         "name_en": "dimension_en"})
     return pd.concat([
@@ -198,8 +219,7 @@ def _reporting(rollup: PeriodRollup) -> pd.DataFrame:
     one that left a figure blank with its reason look alike."""
     done = rollup.completeness
     accepted = done["state"].eq("accepted")
-    first = pd.to_datetime(done["first_accepted_at"]).dt.tz_localize("UTC").dt.tz_convert(
-        BANGKOK)
+    first = in_bangkok(done["first_accepted_at"])
     return done.rename(columns={"name_th": "district_th", "name_en": "district_en"}).assign(
         first_accepted_at=first.map(lambda t: None if pd.isna(t) else t.isoformat()),
         on_time=done["on_time"].where(accepted).astype("boolean")).sort_values("district_code")

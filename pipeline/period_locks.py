@@ -1,8 +1,8 @@
 """Opening and closing reporting periods: who did it and when, kept in the warehouse.
 
 A closed period rejects new submissions; reopening it lets corrections in again. A file
-refused while it was closed stays refused: its bytes are known (a file is judged once), so its
-district sends it again saved anew.
+refused while it was closed stays refused: its bytes are known in its folder (a file is judged
+once in each), so its district sends it again saved anew.
 """
 
 from datetime import datetime

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pandas as pd
+
 BE_OFFSET = 543
 BANGKOK = ZoneInfo("Asia/Bangkok")  # UTC+7, no daylight saving: where due dates fall
 MONTHS_TH = ("ต.ค.", "พ.ย.", "ธ.ค.", "ม.ค.", "ก.พ.", "มี.ค.",
@@ -106,6 +108,11 @@ def thai_time(moment: datetime) -> str:
     """15 ม.ค. 2569 23:40 น.: a moment (aware) at Bangkok's clock, as a Thai reader expects."""
     local = moment.astimezone(BANGKOK)
     return f"{thai_date(local.date())} {local:%H:%M} น."
+
+
+def in_bangkok(utc: pd.Series) -> pd.Series:
+    """Naive UTC times, as the warehouse stores them, on Bangkok's clock (NaT stays NaT)."""
+    return pd.to_datetime(utc).dt.tz_localize("UTC").dt.tz_convert(BANGKOK)
 
 
 def when_received(moment: datetime) -> str:

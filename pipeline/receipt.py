@@ -117,12 +117,12 @@ def _received(arrival: Arrival) -> list[str]:
 
 
 def _timeliness(verdict: Verdict, checked: bool) -> list[str]:
-    """An accepted file: whether it came by its period's due date; checked, the due date alone
-    (it is on time if sent by then)."""
+    """The period's due date; for a file accepted, whether it came by then. A check's file is
+    not sent yet, and a rejected one's clerk sends it again by then."""
     if verdict.due_date is None:
         return []
     due = f"{thai_date(verdict.due_date)} ({verdict.due_date})"
-    if checked:
+    if checked or verdict.on_time is None:
         return [f"- กำหนดส่ง / due: {due}"]
     if verdict.on_time:
         return [f"- กำหนดส่ง / due: {due} · ส่งทันกำหนด / on time"]

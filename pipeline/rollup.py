@@ -15,6 +15,9 @@ from pipeline.registry import Registry
 from pipeline.settings import Thresholds
 
 CITY = "city"
+# what a roll-up's time (as_of) is called: not "ข้อมูล ณ", which the template asks for as the
+# date the figures stand at (31 March for Q2); a journalist quoted a late correction's time
+FIGURES_AS_OF = ("ตัวเลขจากรายงานที่รับถึง", "figures received up to")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import xlsxwriter
 from pipeline.atomic import atomic_path
 from pipeline.collector import paused
 from pipeline.periods import thai_time
-from pipeline.rollup import PeriodRollup, received_until, reporting_rates
+from pipeline.rollup import FIGURES_AS_OF, PeriodRollup, received_until, reporting_rates
 from pipeline.score import percent_text
 from pipeline.xlsx_style import Col, Styles, measure_format, print_setup
 from pipeline.xlsx_table import write_heading, write_note, write_table
@@ -54,11 +54,6 @@ def _build(tmp: Path, rollup: PeriodRollup, title: str,
     book.set_custom_property("period", rollup.period.code)
     fill(book, Styles(book))
     book.close()
-
-
-# what a book's time is: not "ข้อมูล ณ", which the template asks for as the date the figures
-# stand at (31 March for Q2); a journalist quoted the time of a late correction as theirs
-FIGURES_AS_OF = ("ตัวเลขจากรายงานที่รับถึง", "figures received up to")
 
 
 def as_of_text(rollup: PeriodRollup) -> str:

@@ -5,7 +5,7 @@ one sheet per district."""
 import pandas as pd
 
 from pipeline import rollup_charts
-from pipeline.periods import BANGKOK, thai_date
+from pipeline.periods import in_bangkok, thai_date
 from pipeline.rollup import CITY, PeriodRollup, reporting
 from pipeline.rollup_book import (
     STATE_TH,
@@ -130,8 +130,7 @@ def _by_kr(book, styles: Styles, rollup: PeriodRollup, group, members,
 def _timeliness(book, styles: Styles, rollup: PeriodRollup, completeness) -> None:
     """Each district's submission: how many files, accepted on which day (in Bangkok, BE),
     on time or not against the period's due date."""
-    first = pd.to_datetime(completeness["first_accepted_at"]).dt.tz_localize("UTC").dt.tz_convert(
-        BANGKOK)
+    first = in_bangkok(completeness["first_accepted_at"])
     frame = completeness.assign(
         state_th=completeness["state"].map(STATE_TH),
         accepted_on=[d.date() if pd.notna(d) else None for d in first],

@@ -329,7 +329,7 @@ def _history(con, raws: list[RawWorkbook]) -> History:
 def _new_arrivals(con, arrivals: list[Arrival]) -> list[Arrival]:
     """Files not seen before; one seen in its folder (same sha256, any name) is a duplicate,
     only answered and released (_answer_duplicates). The same bytes in another folder are
-    judged there: a clerk moves a file sent to another district's folder to the own."""
+    judged there: a clerk moves a file sent to another district's folder to the district's."""
     seen = store.known_files(con)
     new = []
     for arrival in arrivals:

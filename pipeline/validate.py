@@ -457,10 +457,10 @@ def _verdict(raw: RawWorkbook, problems: list[Problem], facts: pd.DataFrame | No
     altered = any(p.code == "signature-mismatch" for p in problems)
     meta = {} if altered else raw.metadata
     checked_against = on_time = due = None
-    if meta.get("period") in registries.listed:
+    if meta.get("period") in registries.listed:  # its clerk is told the due date, sent again
         checked_against = registries.in_force(meta["period"]).version
-    if facts is not None:  # of a listed period, or it would have been refused
         due = registries.due_date(meta["period"])
+    if facts is not None:  # of a listed period, or it would have been refused
         on_time = raw.arrival.received_at.astimezone(BANGKOK).date() <= due
     return Verdict(
         arrival=raw.arrival,

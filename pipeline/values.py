@@ -97,7 +97,7 @@ class Verdict:
     as_of: date | None = None  # the date the clerk's figures stand at
     checked_against: str | None = None  # the registry version in force for the period
     on_time: bool | None = None  # received by the period's due date (Bangkok); None: rejected
-    due_date: date | None = None  # that due date, when accepted
+    due_date: date | None = None  # the period's due date, when a registry lists the period
 
     @property
     def accepted(self) -> bool:

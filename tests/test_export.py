@@ -5,7 +5,7 @@ import re
 
 import pandas as pd
 
-from pipeline.export import DICTIONARY
+from pipeline.export import DICTIONARY, published
 from tests.running import query, run_cli
 
 
@@ -84,7 +84,7 @@ def test_open_data_tells_who_reported_and_what_each_score_stands_on(demo_setting
     assert sorted(reporting.index[reporting["on_time"].eq(False)]) == ["1047", "1050"]
     assert reporting.at["1047", "first_accepted_at"] == "2026-04-17T11:38:00+07:00"
     scores = pd.read_parquet(folder / "dimension_scores.parquet")
-    standing = scores.groupby("area")[["districts_reporting", "districts_expected"]].agg(set)
+    standing = scores.groupby("area")[["districts_accepted", "districts_expected"]].agg(set)
     assert standing.loc["06"].tolist() == [{3}, {7}]  # every dimension alike
     assert standing.loc["city"].tolist() == [{44}, {50}]
     assert standing.loc["1024"].tolist() == [{0}, {1}]
@@ -103,8 +103,22 @@ def test_open_data_tells_who_reported_and_what_each_score_stands_on(demo_setting
 
 
 def test_open_data_numbers_carry_no_binary_noise(demo_settings):
-    """A mean of 86.9 and 87.0 was published as 86.94999999999999."""
+    """A mean of 86.9 and 87.0 was published as 86.94999999999999: no number has more than
+    the fifteen significant digits Excel shows."""
     folder = demo_settings.public_dir("2569-Q2")
     for name in ("facts", "kr_scores", "dimension_scores"):
         text = (folder / f"{name}.csv").read_text(encoding="utf-8-sig")
-        assert re.findall(r"\d\.\d{13,}", text) == [], name
+        digits = [len(number.replace(".", "").lstrip("0"))
+                  for number in re.findall(r"\d+\.\d+", text)]
+        assert digits and max(digits) <= 15, name
+
+
+def test_a_large_sum_is_published_without_its_noise():
+    """Rounded to twelve decimals, 61037.009999999995 (three districts' amounts summed) kept
+    its noise: the digits are counted from the first, not from the point."""
+    frame = pd.DataFrame({"actual": [61037.009999999995, 86.94999999999999, 0.0, None, -18.0],
+                          "kr_code": ["KR-1-01"] * 5})
+    shown = published(frame)
+    assert shown["actual"].tolist()[:3] == [61037.01, 86.95, 0.0]
+    assert shown["actual"].isna().tolist() == [False, False, False, True, False]
+    assert shown["actual"].iloc[4] == -18.0 and shown["kr_code"].tolist() == ["KR-1-01"] * 5

@@ -550,10 +550,13 @@ def test_a_figure_merged_over_the_next_key_result_is_refused_at_the_cell_it_took
 
 
 def test_a_figure_merged_with_the_blank_row_below_the_table_is_read(workspace):
-    """A merge that takes no other KR's row loses nothing."""
+    """A merge that takes no other KR's row loses nothing: accepted, the figure stored."""
     clerk = workspace.clerk("1001")
     last = clerk.sheet.max_row
     assert clerk.sheet[f"A{last}"].value == "KR-9-06"  # the last KR, its figure typed
+    typed = clerk.sheet[f"H{last}"].value
     clerk.sheet.merge_cells(f"H{last}:H{last + 1}")
     workspace.send(clerk, "1001")
-    assert "figure-merged" not in [p.code for p in only_verdict(workspace).problems]
+    verdict = only_verdict(workspace)
+    assert verdict.accepted
+    assert verdict.facts.set_index("kr_code").at["KR-9-06", "actual"] == typed

@@ -145,7 +145,8 @@ def test_a_run_while_an_analyst_has_the_warehouse_open_says_so_and_exits_at_once
     assert result.returncode == EXIT_LOCKED
     said = " ".join(result.stdout.split())
     assert said.startswith(
-        f"คลังข้อมูลเปิดอยู่ในโปรแกรมอื่น ระบบจึงหยุดไว้ก่อน / {settings.warehouse_path} is open in "
+        "คลังข้อมูลเปิดอยู่ในโปรแกรมอื่น ระบบจึงหยุดไว้ก่อน กรุณาปิดโปรแกรมนั้น (หรือให้ผู้ใช้ทำงานกับสำเนา) "
+        f"แล้วรันใหม่ / {settings.warehouse_path} is open in "
         "another program (")
     assert f"(PID {os.getpid()})): close it, or have its user work on a copy, and run again" in said
     assert "Traceback" not in result.stderr

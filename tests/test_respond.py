@@ -96,7 +96,9 @@ def test_a_rejected_files_receipt_does_not_judge_its_timeliness(workspace):
     workspace.send(workspace.clerk("1001").type("KR-1-01", "actual", "สิบ"), "1001", "OKR.xlsx")
     run(workspace.settings)
     receipt = (_folder(workspace) / "OKR.xlsx.receipt.md").read_text(encoding="utf-8")
-    assert "กำหนดส่ง / due" not in receipt
+    # the due date, to send it again by, and no word of on time or late
+    assert "- กำหนดส่ง / due: 15 เม.ย. 2569 (2026-04-15)\n" in receipt
+    assert "ส่งทันกำหนด" not in receipt and "ส่งหลังกำหนด" not in receipt
 
 
 def test_an_accepted_files_receipt_says_how_its_cells_were_read(workspace):
@@ -314,6 +316,8 @@ def test_check_judges_files_writes_feedback_and_stores_nothing(workspace, tmp_pa
     good_receipt = (dry_run / "good.xlsx.receipt.md").read_text(encoding="utf-8")
     assert "- กำหนดส่ง / due: 15 เม.ย. 2569 (2026-04-15)\n" in good_receipt
     assert "ส่งทันกำหนด" not in good_receipt and "ส่งหลังกำหนด" not in good_receipt
+    bad_receipt = (dry_run / "bad.xlsx.receipt.md").read_text(encoding="utf-8")
+    assert "- กำหนดส่ง / due: 15 เม.ย. 2569 (2026-04-15)\n" in bad_receipt  # to send it again by
     assert not _folder(workspace).exists()
     assert _sha(warehouse) == before
     assert good.exists() and bad.exists()
