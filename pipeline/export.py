@@ -15,20 +15,31 @@ from pipeline.atomic import atomic_path
 from pipeline.periods import in_bangkok
 from pipeline.rollup import CITY, PeriodRollup, reporting_rates
 
+# the columns several files share, described once
+_DISTRICT = {
+    "district_code": ("text", "รหัสเขต", "district geocode 1001-1050"),
+    "district_th": ("text", "สำนักงานเขต", "district (Thai)"),
+    "district_en": ("text", "ชื่อเขตภาษาอังกฤษ", "district (English)"),
+    "group_code": ("text", "รหัสกลุ่มเขต", "district group 01-06"),
+}
+_KR_NAMES = {
+    "kr_th": ("text", "ตัวชี้วัด", "key result (Thai)"),
+    "kr_en": ("text", "ตัวชี้วัด (อังกฤษ)", "key result (English)"),
+    "unit_th": ("text", "หน่วยนับ", "unit (Thai)"),
+    "unit_en": ("text", "หน่วยนับ (อังกฤษ)", "unit (English)"),
+}
+_AREA_NAMES = {
+    "area_th": ("text", "ชื่อพื้นที่", "the city, group or district (Thai)"),
+    "area_en": ("text", "ชื่อพื้นที่ (อังกฤษ)", "the city, group or district (English)"),
+}
 # file → column → (type, Thai, English): the data dictionary, and the columns exported.
 DICTIONARY: dict[str, dict[str, tuple[str, str, str]]] = {
     "facts": {
         "period": ("text", "รอบการรายงาน", "reporting period, e.g. 2569-Q2"),
-        "district_code": ("text", "รหัสเขต", "district geocode 1001-1050"),
-        "district_th": ("text", "สำนักงานเขต", "district (Thai)"),
-        "district_en": ("text", "ชื่อเขตภาษาอังกฤษ", "district (English)"),
-        "group_code": ("text", "รหัสกลุ่มเขต", "district group 01-06"),
+        **_DISTRICT,
         "dimension_id": ("integer", "ด้าน", "policy dimension 1-9"),
         "kr_code": ("text", "รหัสตัวชี้วัด", "key result code"),
-        "kr_th": ("text", "ตัวชี้วัด", "key result (Thai)"),
-        "kr_en": ("text", "ตัวชี้วัด (อังกฤษ)", "key result (English)"),
-        "unit_th": ("text", "หน่วยนับ", "unit (Thai)"),
-        "unit_en": ("text", "หน่วยนับ (อังกฤษ)", "unit (English)"),
+        **_KR_NAMES,
         "kr_type": ("text", "ประเภท", "count, ratio, percent or milestone"),
         "baseline": ("number", "ค่าฐาน", "the district's baseline"),
         "target": ("number", "ค่าเป้าหมาย", "the district's target for the fiscal year"),
@@ -47,14 +58,9 @@ DICTIONARY: dict[str, dict[str, tuple[str, str, str]]] = {
     "kr_scores": {
         "period": ("text", "รอบการรายงาน", "reporting period"),
         "area": ("text", "พื้นที่", "city, a group code 01-06 or a district code"),
-        **(AREA_NAMES := {
-            "area_th": ("text", "ชื่อพื้นที่", "the city, group or district (Thai)"),
-            "area_en": ("text", "ชื่อพื้นที่ (อังกฤษ)", "the city, group or district (English)")}),
+        **_AREA_NAMES,
         "kr_code": ("text", "รหัสตัวชี้วัด", "key result code"),
-        "kr_th": ("text", "ตัวชี้วัด", "key result (Thai)"),
-        "kr_en": ("text", "ตัวชี้วัด (อังกฤษ)", "key result (English)"),
-        "unit_th": ("text", "หน่วยนับ", "unit (Thai)"),
-        "unit_en": ("text", "หน่วยนับ (อังกฤษ)", "unit (English)"),
+        **_KR_NAMES,
         "kr_type": ("text", "ประเภท", "how district values combine"),
         "actual": ("number", "ผลรวม", "combined value: sum, ratio of sums, mean or share done"),
         "baseline": ("number", "ค่าฐาน", "a district's own; a group's or the city's combined "
@@ -70,7 +76,7 @@ DICTIONARY: dict[str, dict[str, tuple[str, str, str]]] = {
     "dimension_scores": {
         "period": ("text", "รอบการรายงาน", "reporting period"),
         "area": ("text", "พื้นที่", "city, a group code 01-06 or a district code"),
-        **AREA_NAMES,
+        **_AREA_NAMES,
         "dimension_id": ("integer", "ด้าน", "policy dimension 1-9"),
         "dimension_th": ("text", "ชื่อด้าน", "policy dimension (Thai)"),
         "dimension_en": ("text", "ชื่อด้าน (อังกฤษ)", "policy dimension (English)"),
@@ -85,10 +91,7 @@ DICTIONARY: dict[str, dict[str, tuple[str, str, str]]] = {
     },
     "reporting": {
         "period": ("text", "รอบการรายงาน", "reporting period"),
-        "district_code": ("text", "รหัสเขต", "district geocode 1001-1050"),
-        "district_th": ("text", "สำนักงานเขต", "district (Thai)"),
-        "district_en": ("text", "ชื่อเขตภาษาอังกฤษ", "district (English)"),
-        "group_code": ("text", "รหัสกลุ่มเขต", "district group 01-06"),
+        **_DISTRICT,
         "state": ("text", "สถานะการส่ง", "accepted (its figures are in facts), rejected (every "
                   "file sent failed the checks: its figures are empty) or missing (no file)"),
         "files": ("integer", "ไฟล์ที่ได้รับ", "files received for the period, rejected ones too "
