@@ -166,11 +166,10 @@ def _write(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, stem: Path,
 def _facts(rollup: PeriodRollup) -> pd.DataFrame:
     districts = rollup.reference.districts.rename(columns={
         "code": "district_code", "name_th": "district_th", "name_en": "district_en"})
-    krs = rollup.krs[["kr_code", "name_th", "name_en", "unit_th", "unit_en"]].rename(
-        columns={"name_th": "kr_th", "name_en": "kr_en"})
     facts = rollup.kr_district.merge(districts[["district_code", "district_th",
                                                 "district_en"]], on="district_code")
-    facts = facts.merge(krs, on="kr_code").rename(columns={"clerk_status": "reported_status"})
+    facts = facts.merge(_kr_names(rollup), on="kr_code").rename(
+        columns={"clerk_status": "reported_status"})
     return facts.sort_values(["district_code", "kr_code"]).reset_index(drop=True)
 
 
@@ -179,10 +178,9 @@ def _kr_scores(rollup: PeriodRollup) -> pd.DataFrame:
     groups = rollup.kr_group.rename(columns={"group_code": "area"})
     districts = rollup.kr_district.rename(columns={"district_code": "area"}).assign(
         assigned=1, reporting=lambda f: f["actual"].notna().astype(int))
-    krs = rollup.krs[["kr_code", "name_th", "name_en", "unit_th", "unit_en"]].rename(
-        columns={"name_th": "kr_th", "name_en": "kr_en"})
     return pd.concat([city, groups, districts], ignore_index=True).merge(
-        krs, on="kr_code").merge(_area_names(rollup), on="area").sort_values(["area", "kr_code"])
+        _kr_names(rollup), on="kr_code").merge(_area_names(rollup), on="area").sort_values(
+        ["area", "kr_code"])
 
 
 def _dimension_scores(rollup: PeriodRollup) -> pd.DataFrame:
@@ -203,6 +201,12 @@ def _dimension_scores(rollup: PeriodRollup) -> pd.DataFrame:
     ], ignore_index=True).merge(standing, on="area", how="left").merge(
         names, on="dimension_id").merge(_area_names(rollup), on="area").sort_values(
         ["area", "dimension_id"])
+
+
+def _kr_names(rollup: PeriodRollup) -> pd.DataFrame:
+    """Each KR's columns of _KR_NAMES, by kr_code."""
+    return rollup.krs[["kr_code", "name_th", "name_en", "unit_th", "unit_en"]].rename(
+        columns={"name_th": "kr_th", "name_en": "kr_en"})
 
 
 def _area_names(rollup: PeriodRollup) -> pd.DataFrame:

@@ -67,6 +67,8 @@ _MISTAKEN = {
 def _numbers(column: str, applies: Callable[[Frame], pd.Series]) -> tuple[RowRule, ...]:
     """A figure's cell read as no number where its KR reports one: what it most likely is,
     else not-a-number."""
+    raw = f"{column}_raw"
+
     def wrong(f: Frame) -> pd.Series:
         return applies(f) & _not_number(f, column)
 
@@ -76,10 +78,9 @@ def _numbers(column: str, applies: Callable[[Frame], pd.Series]) -> tuple[RowRul
         bad = wrong(f)
         found = pd.Series(False, index=f.index)
         if bad.any():
-            found[bad] = f.loc[bad, f"{column}_raw"].str.fullmatch(pattern).to_numpy(bool)
+            found[bad] = f.loc[bad, raw].str.fullmatch(pattern).to_numpy(bool)
         return found
 
-    raw = f"{column}_raw"
     return (*(RowRule(code, column, lambda f, p=pattern: ~(wrong(f) & mistaken(f, p)), raw)
               for code, pattern in _MISTAKEN.items()),
             RowRule("not-a-number", column, lambda f: ~(wrong(f) & ~pd.concat(
